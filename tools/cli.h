@@ -1,0 +1,92 @@
+// Copyright 2026 The Sluice Authors.
+//
+// The `sluice` command-line program's framework: subcommands register
+// themselves with SLUICE_CLI_COMMAND in their own tools/cmd_*.cc file, and
+// RunCli() dispatches. Commands write to the streams they are given, so tests
+// run them in-process (tests/tools/).
+
+#ifndef SLUICE_TOOLS_CLI_H_
+#define SLUICE_TOOLS_CLI_H_
+
+#include <map>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace sluice::cli {
+
+// Exit codes of the `sluice` program.
+enum ExitCode : int {
+  kExitOk = 0,
+  // The input was read but is invalid, or the work failed (e.g. a rollout
+  // policy that failed its check).
+  kExitFailure = 1,
+  // The command line itself is wrong (unknown command or flag, missing
+  // argument).
+  kExitUsage = 2,
+};
+
+// What a command receives.
+struct CommandContext {
+  // The arguments after the command name.
+  std::vector<std::string> args;
+  // Standard output and error.
+  std::ostream& out;
+  std::ostream& err;
+  // Whether standard error is a terminal (for progress bars).
+  bool err_is_terminal = false;
+};
+
+// One subcommand.
+struct Command {
+  // The name typed after `sluice`, e.g. "validate".
+  const char* name;
+  // The argument synopsis, e.g. "SPEC [--fleet FLEET]".
+  const char* usage;
+  // One line for `sluice help`.
+  const char* summary;
+  // Runs the command and returns its exit code.
+  int (*run)(CommandContext& context);
+};
+
+// Adds `command` to the registry; returns true. Used by SLUICE_CLI_COMMAND.
+bool RegisterCommand(const Command& command);
+
+// Registers a command at static-initialization time.
+#define SLUICE_CLI_COMMAND(ident, name, usage, summary, fn)              \
+  static const bool sluice_cli_registered_##ident =                     \
+      ::sluice::cli::RegisterCommand({name, usage, summary, fn})
+
+// Runs `sluice ARGS...` (args excludes the program name); returns the exit
+// code.
+int RunCli(const std::vector<std::string>& args, std::ostream& out,
+           std::ostream& err, bool err_is_terminal = false);
+
+// Parsed command-line arguments: positional arguments in order, and flags.
+struct ParsedArgs {
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> flags;
+
+  // The flag's value, or nullopt.
+  std::optional<std::string> Flag(absl::string_view name) const;
+};
+
+// Splits `args` into positional arguments and flags. `value_flags` take a
+// value ("--fleet F" or "--fleet=F"); `bool_flags` take none. Unknown flags,
+// missing values and repeated flags are kInvalidArgument naming the flag.
+absl::StatusOr<ParsedArgs> ParseArgs(const std::vector<std::string>& args,
+                                     const std::vector<std::string>& value_flags,
+                                     const std::vector<std::string>& bool_flags);
+
+// Prints "sluice NAME: usage: sluice NAME USAGE" and the error to `err`;
+// returns kExitUsage.
+int UsageError(const CommandContext& context, absl::string_view command,
+               absl::string_view message);
+
+}  // namespace sluice::cli
+
+#endif  // SLUICE_TOOLS_CLI_H_

@@ -1,0 +1,68 @@
+// Copyright 2026 The Sluice Authors.
+//
+// `sluice validate SPEC [--fleet FLEET]`: checks a spec (and a fleet, and the
+// spec against the fleet) and prints a one-line summary, or each error with
+// its field path.
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "sluice/fleet.h"
+#include "sluice/fleet_io.h"
+#include "sluice/spec.h"
+#include "tools/cli.h"
+
+namespace sluice::cli {
+namespace {
+
+int RunValidate(CommandContext& context) {
+  absl::StatusOr<ParsedArgs> args = ParseArgs(context.args, {"--fleet"}, {});
+  if (!args.ok()) {
+    return UsageError(context, "validate", args.status().message());
+  }
+  if (args->positional.size() != 1) {
+    return UsageError(context, "validate", "expects exactly one SPEC");
+  }
+  bool ok = true;
+  absl::StatusOr<RolloutSpec> spec = RolloutSpec::LoadFile(args->positional[0]);
+  if (!spec.ok()) {
+    context.err << "error: " << spec.status().message() << "\n";
+    ok = false;
+  }
+  std::optional<Fleet> fleet;
+  if (std::optional<std::string> fleet_path = args->Flag("--fleet")) {
+    absl::StatusOr<Fleet> loaded = LoadFleetFile(*fleet_path);
+    if (!loaded.ok()) {
+      context.err << "error: " << loaded.status().message() << "\n";
+      ok = false;
+    } else {
+      fleet = *std::move(loaded);
+    }
+  }
+  if (spec.ok() && fleet.has_value()) {
+    absl::Status against = spec->ValidateAgainst(*fleet);
+    if (!against.ok()) {
+      context.err << "error: " << args->positional[0] << ": "
+                  << against.message() << "\n";
+      ok = false;
+    }
+  }
+  if (!ok) return kExitFailure;
+  context.out << "ok: " << spec->Summary();
+  if (fleet.has_value()) {
+    context.out << "; fleet: " << fleet->size() << " targets in "
+                << fleet->regions().size() << " regions, "
+                << fleet->zones().size() << " zones";
+  }
+  context.out << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+SLUICE_CLI_COMMAND(validate, "validate", "SPEC [--fleet FLEET]",
+                   "Check a spec (and a fleet) and print a summary.",
+                   RunValidate);
+
+}  // namespace sluice::cli
