@@ -55,8 +55,8 @@ MATCHER(IsOk, "is OK") {
 }
 
 // Matches an absl::Status or absl::StatusOr<T> whose code equals `code` and
-// whose message matches `message_matcher` (a string matcher such as
-// ::testing::HasSubstr("weight"); default: any message).
+// whose message matches `message_matcher`, a string matcher such as
+// ::testing::HasSubstr("weight").
 MATCHER_P2(StatusIs, code, message_matcher,
            "has code " + absl::StatusCodeToString(code) + " and a message that " +
                ::testing::DescribeMatcher<std::string>(message_matcher)) {
@@ -65,16 +65,24 @@ MATCHER_P2(StatusIs, code, message_matcher,
     *result_listener << "which is " << status;
     return false;
   }
-  return ::testing::ExplainMatchResult(
-      message_matcher, std::string(status.message()), result_listener);
+  if (!::testing::Matches(message_matcher)(std::string(status.message()))) {
+    *result_listener << "which is " << status;
+    return false;
+  }
+  return true;
+}
+
+// Matches an absl::Status or absl::StatusOr<T> whose code equals `code`,
+// whatever its message.
+inline auto StatusIs(absl::StatusCode code) {
+  return StatusIs(code, ::testing::_);
 }
 
 // Matches an absl::StatusOr<T> that holds a value matching `value_matcher`.
 MATCHER_P(IsOkAndHolds, value_matcher,
           "is OK and holds a value that " +
               ::testing::DescribeMatcher<
-                  typename std::decay_t<decltype(arg)>::value_type>(
-                  value_matcher)) {
+                  typename std::decay_t<arg_type>::value_type>(value_matcher)) {
   if (!arg.ok()) {
     *result_listener << "which is " << arg.status();
     return false;

@@ -1,0 +1,165 @@
+// Copyright 2026 The Sluice Authors.
+
+#include "sluice/fleet_io.h"
+
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "sluice/fleet_proto.h"
+#include "sluice/testing/status_matchers.h"
+
+namespace sluice {
+namespace {
+
+using ::sluice::testing::StatusIs;
+using ::testing::HasSubstr;
+using ::testing::Pair;
+using ::testing::UnorderedElementsAre;
+
+TEST(ParseFleetCsvTest, ReadsRequiredOptionalAndLabelColumns) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      Fleet fleet,
+      ParseFleetCsv("id,region,zone,cell,weight,tier\n"
+                    "web-1,us-east-1,use1-az1,c1,2,gold\n"
+                    "# a comment line\n"
+                    "\n"
+                    "\"web,2\",us-east-1,use1-az2,,,\n"));
+  ASSERT_EQ(fleet.size(), 2u);
+  const Target& a = fleet.target(0);
+  EXPECT_EQ(a.id, "web-1");
+  EXPECT_EQ(a.topology, (Topology{"us-east-1", "use1-az1", "c1"}));
+  EXPECT_EQ(a.weight, 2.0);
+  EXPECT_THAT(a.labels, UnorderedElementsAre(Pair("tier", "gold")));
+  const Target& b = fleet.target(1);
+  EXPECT_EQ(b.id, "web,2");
+  EXPECT_EQ(b.weight, 1.0);  // empty weight cell: the default
+  EXPECT_TRUE(b.labels.empty());
+}
+
+TEST(ParseFleetCsvTest, AcceptsCrlfBomAndColumnsInAnyOrder) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      Fleet fleet, ParseFleetCsv("\xEF\xBB\xBFzone,id,region\r\nz1,h1,r1\r\n"));
+  EXPECT_EQ(fleet.target(0).id, "h1");
+  EXPECT_EQ(fleet.target(0).topology.zone, "z1");
+}
+
+struct BadCsvCase {
+  const char* label;
+  const char* csv;
+  const char* message;
+};
+
+class BadFleetCsvTest : public ::testing::TestWithParam<BadCsvCase> {};
+
+TEST_P(BadFleetCsvTest, NamesLineAndField) {
+  EXPECT_THAT(ParseFleetCsv(GetParam().csv),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr(GetParam().message)));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, BadFleetCsvTest,
+    ::testing::Values(
+        BadCsvCase{"empty", "", "line 1: missing header row"},
+        BadCsvCase{"no_rows", "id,region,zone\n", "targets: must not be empty"},
+        BadCsvCase{"missing_zone", "id,region\nh,r\n",
+                   "missing required column \"zone\""},
+        BadCsvCase{"negative_weight",
+                   "id,region,zone,weight\na,r,z,1\nb,r,z,1\nc,r,z,1\nd,r,z,-1\n",
+                   "line 5 (targets[3]).weight: must be finite and >= 0 (got "
+                   "-1)"},
+        BadCsvCase{"not_a_number", "id,region,zone,weight\na,r,z,heavy\n",
+                   "line 2 (targets[0]).weight: not a number (got \"heavy\")"},
+        BadCsvCase{"duplicate_id", "id,region,zone\na,r,z\n\na,r,z\n",
+                   "line 4 (targets[1]).id: duplicate id \"a\" (first at line "
+                   "2 (targets[0]))"},
+        BadCsvCase{"ragged", "id,region,zone\na,r\n",
+                   "line 2: expected 3 fields as in the header, got 2"},
+        BadCsvCase{"unterminated", "id,region,zone\n\"a,r,z\n",
+                   "line 2: unterminated quoted field"},
+        BadCsvCase{"stray_quote", "id,region,zone\na\"b,r,z\n",
+                   "line 2: a quote inside an unquoted field (column 1)"},
+        BadCsvCase{"duplicate_header", "id,region,zone,id\n",
+                   "line 1: duplicate header column \"id\""},
+        BadCsvCase{"empty_header", "id,,zone\n", "header column 2 is empty"}),
+    [](const ::testing::TestParamInfo<BadCsvCase>& info) {
+      return std::string(info.param.label);
+    });
+
+TEST(FleetCsvTest, RoundTrips) {
+  const std::string csv =
+      "id,region,zone,cell,weight,owner,tier\n"
+      "a,r1,z1,c1,0.5,\"team \"\"x\"\"\",gold\n"
+      "\"b,c\",r1,z2,,3,,silver\n";
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet fleet, ParseFleetCsv(csv));
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet again, ParseFleetCsv(FleetToCsv(fleet)));
+  EXPECT_EQ(fleet, again);
+}
+
+TEST(ParseFleetCsvTest, QuoteInsideUnquotedFieldIsAnError) {
+  EXPECT_THAT(ParseFleetCsv("id,region,zone,owner\na,r1,z1,team \"x\"\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("column 4")));
+}
+
+TEST(ParseFleetTextProtoTest, ReadsTargetsAndDefaultsWeight) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      Fleet fleet,
+      ParseFleetTextProto(R"pb(
+        targets { id: "a" region: "r" zone: "z" labels { key: "k" value: "v" } }
+        targets { id: "b" region: "r" zone: "z" weight: 0 }
+      )pb"));
+  EXPECT_EQ(fleet.target(0).weight, 1.0);
+  EXPECT_EQ(fleet.target(1).weight, 0.0);
+  EXPECT_EQ(fleet.target(0).labels.at("k"), "v");
+}
+
+TEST(ParseFleetTextProtoTest, RejectsUnknownFieldWithLine) {
+  EXPECT_THAT(ParseFleetTextProto("targets { id: \"a\"\n colour: \"red\" }"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("line 2:")));
+  EXPECT_THAT(ParseFleetTextProto("targets { id: \"a\"\n colour: \"red\" }"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("colour")));
+}
+
+TEST(ParseFleetJsonTest, ReadsAndValidates) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      Fleet fleet, ParseFleetJson(R"({"targets": [
+          {"id": "a", "region": "r", "zone": "z", "weight": 2.5}]})"));
+  EXPECT_EQ(fleet.target(0).weight, 2.5);
+  EXPECT_THAT(ParseFleetJson(R"({"targets": [{"id": "a", "region": "r",
+                                "zone": "z", "weight": -1}]})"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("targets[0].weight: must be finite")));
+  EXPECT_THAT(ParseFleetJson(R"({"targets": [], "extra": 1})"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("extra")));
+}
+
+TEST(FleetProtoTest, RoundTrips) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      Fleet fleet, ParseFleetCsv("id,region,zone,cell,weight,tier\n"
+                                 "a,r,z,c,2,gold\nb,r,z2,,0,\n"));
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet again, FleetFromProto(FleetToProto(fleet)));
+  EXPECT_EQ(fleet, again);
+}
+
+TEST(LoadFleetFileTest, ChoosesFormatByExtensionAndPrefixesPath) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet fleet,
+                              LoadFleetFile("examples/fleets/three_regions.csv"));
+  EXPECT_GE(fleet.regions().size(), 3u);
+  EXPECT_THAT(LoadFleetFile("tests/core/testdata/no_such_fleet.csv"),
+              StatusIs(absl::StatusCode::kNotFound,
+                       HasSubstr("tests/core/testdata/no_such_fleet.csv")));
+  EXPECT_THAT(LoadFleetFile("fleet.yaml"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("unknown file type")));
+  EXPECT_THAT(LoadFleetFile("tests/core/testdata/negative_weight.csv"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("tests/core/testdata/negative_weight.csv: line "
+                                 "3 (targets[1]).weight")));
+}
+
+}  // namespace
+}  // namespace sluice

@@ -1,0 +1,62 @@
+# Copyright 2026 The Sluice Authors.
+#
+# The install/consumer test, run by CTest as `cmake -P`:
+#   1. installs the build tree into a fresh prefix;
+#   2. builds tests/install/consumer against it with find_package(sluice);
+#   3. builds the same program with the flags `pkg-config sluice` prints;
+#   4. runs both, which must print "consumer ok".
+# Inputs: SLUICE_BINARY_DIR, SLUICE_SOURCE_DIR, WORK_DIR.
+
+set(prefix ${WORK_DIR}/prefix)
+file(REMOVE_RECURSE ${WORK_DIR})
+file(MAKE_DIRECTORY ${WORK_DIR})
+
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out
+                  ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    string(REPLACE ";" " " cmd "${ARGN}")
+    message(FATAL_ERROR "failed (${rc}): ${cmd}\n${out}\n${err}")
+  endif()
+  set(last_output "${out}" PARENT_SCOPE)
+endfunction()
+
+run(${CMAKE_COMMAND} --install ${SLUICE_BINARY_DIR} --prefix ${prefix})
+foreach(f include/sluice/fleet.h include/sluice/v1/fleet.pb.h bin/sluice)
+  if(NOT EXISTS ${prefix}/${f})
+    message(FATAL_ERROR "not installed: ${prefix}/${f}")
+  endif()
+endforeach()
+file(GLOB_RECURSE pc_files ${prefix}/*/sluice.pc)
+file(GLOB_RECURSE config_files ${prefix}/*/sluiceConfig.cmake)
+if(NOT pc_files OR NOT config_files)
+  message(FATAL_ERROR "sluice.pc or sluiceConfig.cmake not installed")
+endif()
+list(GET pc_files 0 pc_file)
+get_filename_component(pc_dir ${pc_file} DIRECTORY)
+
+# find_package(sluice)
+run(${CMAKE_COMMAND} -S ${SLUICE_SOURCE_DIR}/tests/install/consumer
+    -B ${WORK_DIR}/cmake_build -DCMAKE_PREFIX_PATH=${prefix}
+    -DCMAKE_BUILD_TYPE=Release)
+run(${CMAKE_COMMAND} --build ${WORK_DIR}/cmake_build)
+run(${WORK_DIR}/cmake_build/consumer)
+if(NOT last_output MATCHES "consumer ok")
+  message(FATAL_ERROR "find_package consumer printed: ${last_output}")
+endif()
+message(STATUS "find_package: ${last_output}")
+
+# pkg-config
+find_program(PKG_CONFIG NAMES pkg-config pkgconf REQUIRED)
+set(ENV{PKG_CONFIG_PATH} ${pc_dir})
+run(${PKG_CONFIG} --cflags --libs sluice)
+string(STRIP "${last_output}" flags)
+separate_arguments(flags UNIX_COMMAND "${flags}")
+find_program(CXX NAMES c++ g++ clang++ REQUIRED)
+run(${CXX} ${SLUICE_SOURCE_DIR}/tests/install/consumer/main.cc ${flags}
+    -o ${WORK_DIR}/pkgconfig_consumer)
+run(${WORK_DIR}/pkgconfig_consumer)
+if(NOT last_output MATCHES "consumer ok")
+  message(FATAL_ERROR "pkg-config consumer printed: ${last_output}")
+endif()
+message(STATUS "pkg-config: ${last_output}")
