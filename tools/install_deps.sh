@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Copyright 2026 The Sluice Authors.
+#
+# Installs, from Debian 12's archive, whatever Sluice needs that is missing.
+# Quick (no apt-get at all) when everything is already installed.
+#   tools/install_deps.sh          # build and test dependencies
+#   tools/install_deps.sh --bazel  # also Bazel (bazel-bootstrap and its rules)
+set -euo pipefail
+
+packages=(cmake ninja-build g++ clang pkgconf tzdata
+          libabsl-dev libprotobuf-dev protobuf-compiler
+          libgtest-dev libgmock-dev libbenchmark-dev)
+if [[ "${1:-}" == "--bazel" ]]; then
+  packages+=(bazel-bootstrap bazel-rules-java bazel-platforms)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if (( ${#missing[@]} > 0 )); then
+  echo "install_deps: installing ${missing[*]}" >&2
+  sudo=""
+  if [[ "$(id -u)" != 0 ]]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+fi

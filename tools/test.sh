@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Copyright 2026 The Sluice Authors.
+#
+# Runs every test, as CI does (installing what it needs from Debian's archive
+# when missing):
+#   1. the CMake build with gcc (warnings are errors) and its CTest suite,
+#      which includes the examples and the install/consumer test;
+#   2. the same tests built with clang, AddressSanitizer and
+#      UndefinedBehaviorSanitizer;
+#   3. the Bazel build and tests (offline, against Debian's libraries).
+# Stages can be chosen: tools/test.sh [gcc] [asan] [bazel] (default: all).
+# Ends with one line "tests: N passed, M failed" over all stages.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+stages=("$@")
+if (( ${#stages[@]} == 0 )); then stages=(gcc asan bazel); fi
+want() { local s; for s in "${stages[@]}"; do [[ "$s" == "$1" ]] && return 0; done; return 1; }
+
+if want bazel; then tools/install_deps.sh --bazel; else tools/install_deps.sh; fi || exit 1
+
+jobs="${SLUICE_JOBS:-2}"
+passed=0
+failed=0
+status=0
+log_dir=build/test-logs
+mkdir -p "$log_dir"
+
+elapsed() { echo "$(( $(date +%s) - $1 ))s"; }
+
+# count_ctest LOG: adds the counts from CTest's summary line to the totals.
+count_ctest() {
+  local line total nfail
+  line=$(grep -E "tests passed, [0-9]+ tests? failed out of [0-9]+" "$1" | tail -n 1)
+  if [[ -z "$line" ]]; then failed=$((failed + 1)); return; fi
+  total=$(sed -E 's/.* out of ([0-9]+).*/\1/' <<<"$line")
+  nfail=$(sed -E 's/.*passed, ([0-9]+) tests? failed.*/\1/' <<<"$line")
+  passed=$((passed + total - nfail))
+  failed=$((failed + nfail))
+}
+
+run_cmake_stage() {  # NAME BUILD_DIR CMAKE_ARGS...
+  local name=$1 dir=$2; shift 2
+  local start; start=$(date +%s)
+  echo "== $name: configure and build ($dir)"
+  if ! cmake -S . -B "$dir" -G Ninja "$@" >"$log_dir/$name-configure.log" 2>&1; then
+    tail -n 40 "$log_dir/$name-configure.log"; status=1; failed=$((failed + 1)); return
+  fi
+  if ! cmake --build "$dir" -- -j"$jobs" >"$log_dir/$name-build.log" 2>&1; then
+    grep -E "error|FAILED" -A5 "$log_dir/$name-build.log" | head -n 80
+    status=1; failed=$((failed + 1)); return
+  fi
+  echo "== $name: built in $(elapsed "$start"); running ctest"
+  (cd "$dir" && ctest -j"$jobs" --output-on-failure) 2>&1 | tee "$log_dir/$name-ctest.log" | tail -n 25
+  if [[ ${PIPESTATUS[0]} -ne 0 ]]; then status=1; fi
+  count_ctest "$log_dir/$name-ctest.log"
+  echo "== $name: done in $(elapsed "$start")"
+}
+
+if want gcc; then
+  run_cmake_stage gcc build/gcc -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_C_COMPILER=gcc -DCMAKE_CXX_COMPILER=g++ -DCMAKE_CXX_FLAGS_RELEASE=-O2
+fi
+
+if want asan; then
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1 \
+  run_cmake_stage asan build/asan -DCMAKE_BUILD_TYPE=Debug \
+    -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+    -DCMAKE_CXX_FLAGS_DEBUG=-O1 -DSLUICE_SANITIZE=address,undefined \
+    -DSLUICE_BUILD_BENCHMARKS=OFF
+fi
+
+if want bazel; then
+  start=$(date +%s)
+  echo "== bazel: bazel test //..."
+  bazel test --jobs="$jobs" --test_output=errors //... 2>&1 | tee "$log_dir/bazel.log" | tail -n 40
+  if [[ ${PIPESTATUS[0]} -ne 0 ]]; then status=1; fi
+  bp=$(grep -cE "^//.* PASSED in" "$log_dir/bazel.log" || true)
+  bf=$(grep -cE "^//.* (FAILED|TIMEOUT|NO STATUS|FAILED TO BUILD)" "$log_dir/bazel.log" || true)
+  if [[ $status -ne 0 && $bf -eq 0 && $bp -eq 0 ]]; then bf=1; fi
+  passed=$((passed + bp)); failed=$((failed + bf))
+  echo "== bazel: done in $(elapsed "$start")"
+  bazel shutdown >/dev/null 2>&1 || true
+fi
+
+if (( failed > 0 )); then status=1; fi
+echo "tests: $passed passed, $failed failed"
+exit $status
