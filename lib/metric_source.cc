@@ -1,0 +1,213 @@
+// Copyright 2026 The Sluice Authors.
+
+#include "sluice/metric_source.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <string>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
+
+namespace sluice {
+
+absl::string_view CohortName(Cohort cohort) {
+  switch (cohort) {
+    case Cohort::kWave:
+      return "wave";
+    case Cohort::kBaseline:
+      return "baseline";
+    case Cohort::kFleet:
+      return "fleet";
+  }
+  return "unknown";
+}
+
+std::ostream& operator<<(std::ostream& os, Cohort cohort) {
+  return os << CohortName(cohort);
+}
+
+namespace {
+
+absl::Status QuantileRangeError(double q) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("quantile must be in (0, 1) (got ", q, ")"));
+}
+
+}  // namespace
+
+absl::StatusOr<Aggregation> ParseAggregation(absl::string_view text) {
+  std::string lower = absl::AsciiStrToLower(absl::StripAsciiWhitespace(text));
+  Aggregation out;
+  if (lower == "mean" || lower == "avg" || lower == "average") {
+    out.kind = AggregationKind::kMean;
+    return out;
+  }
+  if (lower == "sum") {
+    out.kind = AggregationKind::kSum;
+    return out;
+  }
+  if (lower == "rate") {
+    out.kind = AggregationKind::kRate;
+    return out;
+  }
+  if (lower == "count") {
+    out.kind = AggregationKind::kCount;
+    return out;
+  }
+  if (lower == "min") {
+    out.kind = AggregationKind::kMin;
+    return out;
+  }
+  if (lower == "max") {
+    out.kind = AggregationKind::kMax;
+    return out;
+  }
+  if (lower == "median") {
+    out.kind = AggregationKind::kQuantile;
+    out.quantile = 0.5;
+    return out;
+  }
+  absl::string_view rest = lower;
+  double q = 0;
+  if (absl::ConsumePrefix(&rest, "quantile(") &&
+      absl::ConsumeSuffix(&rest, ")")) {
+    if (!absl::SimpleAtod(rest, &q) || !std::isfinite(q)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("quantile(q): q must be a number (got \"", rest, "\")"));
+    }
+  } else if (absl::ConsumePrefix(&rest, "p") && !rest.empty() &&
+             absl::ascii_isdigit(rest[0])) {
+    double percent = 0;
+    if (!absl::SimpleAtod(rest, &percent) || !std::isfinite(percent)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown aggregation \"", text,
+                       "\" (pNN wants a percentile, e.g. p99)"));
+    }
+    q = percent / 100.0;
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unknown aggregation \"", text,
+        "\" (want mean, sum, rate, count, min, max, pNN or quantile(q))"));
+  }
+  if (!(q > 0 && q < 1)) return QuantileRangeError(q);
+  out.kind = AggregationKind::kQuantile;
+  out.quantile = q;
+  return out;
+}
+
+std::string AggregationName(const Aggregation& aggregation) {
+  switch (aggregation.kind) {
+    case AggregationKind::kMean:
+      return "mean";
+    case AggregationKind::kSum:
+      return "sum";
+    case AggregationKind::kRate:
+      return "rate";
+    case AggregationKind::kCount:
+      return "count";
+    case AggregationKind::kMin:
+      return "min";
+    case AggregationKind::kMax:
+      return "max";
+    case AggregationKind::kQuantile: {
+      // p50, p99, p99.9 when the percentile prints exactly; else quantile(q).
+      double percent = aggregation.quantile * 100.0;
+      std::string p = absl::StrFormat("%.6g", percent);
+      double back = 0;
+      if (absl::SimpleAtod(p, &back) && back / 100.0 == aggregation.quantile) {
+        return absl::StrCat("p", p);
+      }
+      return absl::StrFormat("quantile(%.17g)", aggregation.quantile);
+    }
+  }
+  return "unknown";
+}
+
+std::ostream& operator<<(std::ostream& os, const Aggregation& aggregation) {
+  return os << AggregationName(aggregation);
+}
+
+MetricResult MetricResult::NoData(std::string message) {
+  MetricResult r;
+  r.kind = Kind::kNoData;
+  r.message = std::move(message);
+  return r;
+}
+
+MetricResult MetricResult::FromSamples(std::vector<Sample> samples) {
+  MetricResult r;
+  r.kind = Kind::kSamples;
+  r.samples = std::move(samples);
+  return r;
+}
+
+MetricResult MetricResult::FromAggregate(double value,
+                                         std::optional<int64_t> sample_count) {
+  MetricResult r;
+  r.kind = Kind::kAggregate;
+  r.value = value;
+  r.sample_count = sample_count;
+  return r;
+}
+
+bool operator==(const MetricResult& a, const MetricResult& b) {
+  if (a.kind != b.kind || a.message != b.message) return false;
+  switch (a.kind) {
+    case MetricResult::Kind::kNoData:
+      return true;
+    case MetricResult::Kind::kSamples:
+      return a.samples == b.samples;
+    case MetricResult::Kind::kAggregate:
+      return (a.value == b.value ||
+              (std::isnan(a.value) && std::isnan(b.value))) &&
+             a.sample_count == b.sample_count;
+  }
+  return false;
+}
+
+std::ostream& operator<<(std::ostream& os, const MetricResult& result) {
+  switch (result.kind) {
+    case MetricResult::Kind::kNoData:
+      os << "no data";
+      if (!result.message.empty()) os << " (" << result.message << ")";
+      return os;
+    case MetricResult::Kind::kSamples:
+      return os << result.samples.size() << " samples";
+    case MetricResult::Kind::kAggregate:
+      os << "aggregate " << result.value;
+      if (result.sample_count.has_value()) {
+        os << " (n=" << *result.sample_count << ")";
+      }
+      return os;
+  }
+  return os;
+}
+
+bool IsRetryable(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kUnavailable ||
+         status.code() == absl::StatusCode::kDeadlineExceeded;
+}
+
+absl::string_view AlarmStateName(AlarmState state) {
+  switch (state) {
+    case AlarmState::kOk:
+      return "OK";
+    case AlarmState::kAlarm:
+      return "ALARM";
+    case AlarmState::kInsufficientData:
+      return "INSUFFICIENT_DATA";
+  }
+  return "UNKNOWN";
+}
+
+std::ostream& operator<<(std::ostream& os, AlarmState state) {
+  return os << AlarmStateName(state);
+}
+
+}  // namespace sluice
