@@ -1,0 +1,479 @@
+// Copyright 2026 The Sluice Authors.
+//
+// Rollout: the deterministic state machine a deploy tool steps.
+//
+// Sluice says what to do next; the host does it with its own transport and
+// says how it went. The host calls Advance(now) and gets Actions, each with a
+// stable id: deploy version V to these targets, set the traffic weight to P%,
+// roll these targets back to V0, wait until T, request approval, notify a
+// person. It carries them out and reports each deploy, traffic and rollback
+// action's outcome per target with ReportOutcome(). Health gates run inside
+// Advance() (they query the host's MetricSource and AlarmSource); a failed
+// wave goes to the RollbackPolicy (sluice/rollback_policy.h).
+//
+// Lifecycle (docs/rollouts.md has the diagram):
+//
+//   kPending → kRunning (wave i: deploying → verifying → baking) → kSucceeded
+//   kRunning ⇄ kPaused (Pause/Resume, or a policy that pauses)
+//   kRunning / kPaused → kRollingBack → kRolledBack (a failure) or
+//                                       kAborted (Abort)
+//   kRollingBack → kFailed (rollback actions kept failing; a person must act)
+//
+// A command that is not valid in the current state returns
+// kFailedPrecondition naming the call and the state, and changes nothing.
+// So does every other failed call.
+//
+// State as a value: Snapshot() returns the whole state as the bytes of a
+// sluice.v1.RolloutState message with a version number; Restore() in a new
+// process continues exactly as if nothing had happened. Actions are
+// idempotent by id: a host that crashed mid-action re-issues the same id
+// (PendingActions() lists the ones without an outcome).
+//
+// Example, a complete host loop (docs/rollouts.md explains it):
+//
+//   absl::StatusOr<std::unique_ptr<sluice::Rollout>> rollout =
+//       sluice::Rollout::Create(fleet, plan, std::move(options));
+//   if (!rollout.ok()) return rollout.status();
+//   while (!sluice::IsTerminal((*rollout)->status())) {
+//     absl::Time now = clock.Now();
+//     absl::StatusOr<std::vector<sluice::Action>> actions =
+//         (*rollout)->Advance(now);
+//     if (!actions.ok()) return actions.status();
+//     for (const sluice::Action& action : *actions) {
+//       if (!action.NeedsOutcome()) continue;  // wait, approval, notify
+//       std::vector<sluice::TargetResult> results = transport.Run(action);
+//       absl::Status s = (*rollout)->ReportOutcome(action.id, results,
+//                                                  clock.Now());
+//       if (!s.ok()) return s;
+//     }
+//     SleepUntil(std::min((*rollout)->NextWakeup(), clock.Now() + poll));
+//   }
+
+#ifndef SLUICE_ROLLOUT_H_
+#define SLUICE_ROLLOUT_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "sluice/fleet.h"
+#include "sluice/health_gate.h"
+#include "sluice/metric_source.h"
+#include "sluice/rollback_policy.h"
+#include "sluice/rollout_event.h"
+#include "sluice/wave_plan.h"
+
+namespace sluice {
+class RolloutSpec;
+
+// Where a rollout is in its lifecycle.
+enum class RolloutStatus {
+  // Created; the first Advance() starts it.
+  kPending,
+  // Deploying, verifying or baking a wave, or retrying one after a backoff.
+  kRunning,
+  // Waiting for a person: paused by Pause(), or by a policy that pauses
+  // (Blockers() says why).
+  kPaused,
+  // Restoring the old version on the targets the rollout touched.
+  kRollingBack,
+  // Terminal: every wave passed.
+  kSucceeded,
+  // Terminal: a failure was rolled back; every touched target runs the old
+  // version again.
+  kRolledBack,
+  // Terminal: aborted by an operator and rolled back.
+  kAborted,
+  // Terminal: the rollback could not complete (its actions kept failing);
+  // a person must restore the targets by hand.
+  kFailed,
+};
+
+// "pending", "running", "paused", "rolling-back", "succeeded",
+// "rolled-back", "aborted" or "failed".
+absl::string_view RolloutStatusName(RolloutStatus status);
+std::ostream& operator<<(std::ostream& os, RolloutStatus status);
+
+// True for kSucceeded, kRolledBack, kAborted and kFailed.
+bool IsTerminal(RolloutStatus status);
+
+// Where the current wave is.
+enum class WavePhase {
+  // Not started yet.
+  kNotStarted,
+  // Waiting for Approve() before deploying.
+  kAwaitingApproval,
+  // The deploy (or set-traffic) action is out; outcomes are arriving.
+  kDeploying,
+  // Deployed; the health gate has not decided yet.
+  kVerifying,
+  // The gate passed; the wave's bake time has not run out yet.
+  kBaking,
+  // Failed; waiting out a retry backoff.
+  kRetryBackoff,
+  // Done: gates passed and bake over.
+  kPassed,
+  // Failed (and possibly rolled back); waiting for a person or rolling back.
+  kFailed,
+};
+
+// "not-started", "awaiting-approval", "deploying", "verifying", "baking",
+// "retry-backoff", "passed" or "failed".
+absl::string_view WavePhaseName(WavePhase phase);
+std::ostream& operator<<(std::ostream& os, WavePhase phase);
+
+// What the host is asked to do.
+enum class ActionKind {
+  // Deploy `version` to `targets`. Needs an outcome per target.
+  kDeploy,
+  // Send `traffic_percent` of traffic to `version` (traffic-routed plans).
+  // Needs one outcome (ReportActionOutcome()).
+  kSetTraffic,
+  // Roll `targets` back to `version` (the old one); for traffic-routed plans
+  // `targets` is empty and traffic_percent is 0: route all traffic back.
+  // Needs an outcome per target (or one, for traffic).
+  kRollBack,
+  // Nothing to do before `wait_until`; call Advance() then (or earlier).
+  kWait,
+  // Ask a person to Approve() or Reject() `wave`; `message` says what.
+  kRequestApproval,
+  // Tell a person: `message`; `escalate` means page someone now.
+  kNotify,
+};
+
+// "deploy", "set-traffic", "roll-back", "wait", "request-approval" or
+// "notify".
+absl::string_view ActionKindName(ActionKind kind);
+std::ostream& operator<<(std::ostream& os, ActionKind kind);
+
+// One thing for the host to do. Ids are stable and deterministic, derived
+// from the rollout's counters (e.g. "w2-deploy-7", "rollback-12",
+// "notify-13"): the same inputs give the same ids, and a restored rollout
+// issues the same ids as the original would have. Value type: copyable,
+// comparable, printable. Thread-compatible.
+struct Action {
+  // Unique within the rollout. Default: empty.
+  std::string id;
+  // What to do. Default: kNotify.
+  ActionKind kind = ActionKind::kNotify;
+  // The wave it belongs to, or -1 (rollbacks of several waves, rollout-wide
+  // notifications). Default: -1.
+  int wave = -1;
+  // kDeploy, kSetTraffic: the new version; kRollBack: the version to restore.
+  // Default: empty.
+  std::string version;
+  // kDeploy, kRollBack: the targets, as indices into the Fleet, ascending.
+  // Default: empty.
+  std::vector<Fleet::TargetIndex> targets;
+  // kSetTraffic, and kRollBack of a traffic-routed plan: the percent of
+  // traffic for `version`. Default: unset.
+  std::optional<double> traffic_percent;
+  // kWait: when to call Advance() again. Default: absl::InfinitePast().
+  absl::Time wait_until = absl::InfinitePast();
+  // kRequestApproval, kNotify: the text for a person. Default: empty.
+  std::string message;
+  // kNotify: page someone now (an escalation). Default: false.
+  bool escalate = false;
+
+  // True for kDeploy, kSetTraffic and kRollBack: the host must report an
+  // outcome (ReportOutcome() or ReportActionOutcome()).
+  bool NeedsOutcome() const;
+  // The ids of `targets` in `fleet` (the fleet the rollout was made for).
+  std::vector<std::string> TargetIds(const Fleet& fleet) const;
+
+  friend bool operator==(const Action& a, const Action& b);
+  friend bool operator!=(const Action& a, const Action& b) { return !(a == b); }
+};
+
+// Prints e.g. "w2-deploy-7: deploy 2.4.1 to 12 targets (wave 2)".
+std::ostream& operator<<(std::ostream& os, const Action& action);
+
+// How one target fared in one action. Value type; thread-compatible.
+struct TargetResult {
+  // The target, an index into the Fleet. Default: 0.
+  Fleet::TargetIndex target = 0;
+  // Whether the action succeeded on it. Default: true.
+  bool succeeded = true;
+  // For failures: why, e.g. "health check timed out". Default: empty.
+  std::string reason;
+
+  // Convenience constructors.
+  static TargetResult Ok(Fleet::TargetIndex target);
+  static TargetResult Failed(Fleet::TargetIndex target, std::string reason);
+
+  friend bool operator==(const TargetResult& a, const TargetResult& b) {
+    return a.target == b.target && a.succeeded == b.succeeded &&
+           a.reason == b.reason;
+  }
+  friend bool operator!=(const TargetResult& a, const TargetResult& b) {
+    return !(a == b);
+  }
+};
+
+// Something that holds the current wave right now: the answer to "why is
+// nothing happening?". Value type; thread-compatible.
+struct Blocker {
+  // The kinds of things that hold a wave.
+  enum class Kind {
+    // Deploy or traffic actions without outcomes yet.
+    kActionsInFlight,
+    // A health gate holds (waiting for data, the next measurement, a deploy
+    // window, a gate-level approval); `reason` is the gate's.
+    kGate,
+    // The gates passed; the wave's bake time runs until `until`.
+    kBake,
+    // Waiting for Approve() / Reject() since `since`.
+    kApproval,
+    // Paused (by an operator or a policy) since `since`.
+    kPaused,
+    // A retry waits out its backoff until `until`.
+    kRetryBackoff,
+    // Rollback actions without outcomes, or a rollback retry backoff.
+    kRollback,
+  };
+
+  // Default: kPaused.
+  Kind kind = Kind::kPaused;
+  // What holds, e.g. "gate p99-latency", "bake of wave 2",
+  // "approval for wave 3". Default: empty.
+  std::string name;
+  // Why, e.g. "deploy window opens Mon 09:00 America/New_York",
+  // "inconclusive: no data for p99_latency". Default: empty.
+  std::string reason;
+  // Since when, where known. Default: absl::InfinitePast() (unknown).
+  absl::Time since = absl::InfinitePast();
+  // Until when, where known (absl::InfiniteFuture(): until a person acts).
+  // Default: unset.
+  std::optional<absl::Time> until;
+
+  friend bool operator==(const Blocker& a, const Blocker& b);
+  friend bool operator!=(const Blocker& a, const Blocker& b) {
+    return !(a == b);
+  }
+};
+
+// "actions-in-flight", "gate", "bake", "approval", "paused",
+// "retry-backoff" or "rollback".
+absl::string_view BlockerKindName(Blocker::Kind kind);
+
+// Prints one line without relative times, e.g. "bake: bake of wave 2: gates
+// passed (until 2026-11-28T14:14:00+00:00)"; DescribeBlocker() adds them.
+std::ostream& operator<<(std::ostream& os, const Blocker& blocker);
+
+// Describes `blocker` for a person at `now`, e.g. "bake of wave 2: 12m
+// left", "approval for wave 3: awaited since 14:02 UTC (38m)".
+std::string DescribeBlocker(const Blocker& blocker, absl::Time now);
+
+// How a rollout is made: behaviour and limits. Copyable (the behaviour
+// objects are shared and immutable). Thread-compatible.
+struct RolloutOptions {
+  // The rollout's name, copied onto every event. Default: empty.
+  std::string name;
+  // The version rolled out. Required (non-empty).
+  std::string version;
+  // The last good version, the rollback target. Required (non-empty).
+  std::string previous_version;
+
+  // The gate for waves whose stage has no entry in `stage_gates`. Null: such
+  // waves pass their gates at once (their bake still runs). Default: null.
+  std::shared_ptr<const HealthGate> gate;
+  // Per-stage gates (Wave::stage → gate), e.g. from a GatePolicy with
+  // GatesFromPolicy(). Default: none.
+  std::map<std::string, std::shared_ptr<const HealthGate>> stage_gates;
+
+  // What a failed wave leads to. Null: NewDefaultRollbackPolicy().
+  // Default: null.
+  std::shared_ptr<const RollbackPolicy> rollback_policy;
+
+  // The host's metrics and alarms, handed to the gates. Borrowed: must
+  // outlive the Rollout. Default: null (gates that need them return kError).
+  MetricSource* metric_source = nullptr;
+  AlarmSource* alarm_source = nullptr;
+  // Where events go. Borrowed: must outlive the Rollout. Default: null (no
+  // events are delivered; the sequence still counts).
+  EventSink* event_sink = nullptr;
+
+  // A wave whose deploy has not completed this long after it started fails
+  // with kProgressDeadline (Argo Rollouts' progressDeadlineSeconds).
+  // Default: 10 minutes (Argo's 600 s). Must be > 0.
+  absl::Duration progress_deadline = absl::Minutes(10);
+  // The waves that wait for Approve() before they deploy, by index.
+  // Default: none.
+  std::vector<int> approval_waves;
+  // An approval not given this long after it was requested fails the wave
+  // with kProgressDeadline. Default: 24 hours. Must be > 0.
+  absl::Duration approval_timeout = absl::Hours(24);
+  // How often a rollback action is tried on a target before the engine
+  // escalates and the rollout ends kFailed. Default: 3. Must be in [1, 100].
+  int rollback_attempts = 3;
+  // The wait before a failed rollback action is re-issued. Default: 30 s.
+  // Must be >= 0.
+  absl::Duration rollback_retry_backoff = absl::Seconds(30);
+  // How Abort() rolls back. Default: kAllAtOnce (Argo Rollouts' abort sends
+  // all traffic back to the stable version at once).
+  RollbackOrder abort_order = RollbackOrder::kAllAtOnce;
+};
+
+// Fills `options.stage_gates` with the gate of every stage the plan uses,
+// taken from `policy` (sluice/gate_policy.h). Header-only so that the engine
+// does not depend on the built-in gates.
+template <typename GatePolicyT>
+void GatesFromPolicy(const GatePolicyT& policy, const WavePlan& plan,
+                     RolloutOptions& options) {
+  auto shared = std::make_shared<const GatePolicyT>(policy);
+  for (const Wave& wave : plan.waves) {
+    options.stage_gates[wave.stage] = std::shared_ptr<const HealthGate>(
+        shared, &shared->ForStage(wave.stage));
+  }
+}
+
+// The rollout engine. Made by Create() (or Restore()); an object that exists
+// is valid.
+//
+// Not thread-safe: one Rollout is used from one thread at a time (the host
+// serializes calls); separate Rollouts are independent and may be used from
+// different threads concurrently, even when they share gates, policies and
+// (thread-safe) sources.
+class Rollout {
+ public:
+  virtual ~Rollout() = default;
+
+  // Validates and makes a rollout of `plan` (made for `fleet`) in kPending.
+  // Errors (kInvalidArgument) name the field, e.g. "options.version: must
+  // not be empty", "plan.waves[2].targets[0]: index 40 out of range (fleet
+  // has 36 targets)", "plan.waves[3].targets[1]: target web-7 already in
+  // wave 1", "options.approval_waves[0]: must be in [0, 5) (got 7)".
+  static absl::StatusOr<std::unique_ptr<Rollout>> Create(
+      const Fleet& fleet, WavePlan plan, RolloutOptions options);
+
+  // Makes a rollout from a validated spec: the name, versions, rollback
+  // policy and engine limits come from `spec` (its `rollback` field, or the
+  // defaults), overriding `options`; `plan` is the spec's strategy applied to
+  // `fleet` (sluice/wave_scheduler.h); gates come from `options` (e.g.
+  // GatesFromPolicy(*GatePolicy::FromSpec(spec), plan, options)). Errors as
+  // Create(), and "previous_version: must be set in the spec or in
+  // options" when neither has it.
+  static absl::StatusOr<std::unique_ptr<Rollout>> FromSpec(
+      const RolloutSpec& spec, const Fleet& fleet, WavePlan plan,
+      RolloutOptions options);
+
+  // Continues a rollout from Snapshot() bytes. `fleet` and `options` supply
+  // what a snapshot does not hold (the fleet, gates, policy, sources, sink);
+  // the plan, versions and all progress come from the snapshot. Errors:
+  // kInvalidArgument for truncated or corrupted bytes ("snapshot: cannot
+  // parse ..."), a snapshot of a different fleet ("snapshot: fleet
+  // fingerprint ... does not match"), or a newer schema ("snapshot:
+  // schema_version 3 is newer than this library's 1").
+  static absl::StatusOr<std::unique_ptr<Rollout>> Restore(
+      const Fleet& fleet, RolloutOptions options, absl::string_view snapshot);
+
+  // Steps the state machine at `now` and returns the new actions (possibly
+  // none). O(1) when nothing changed since the last call and no timer is
+  // due. `now` may not go backwards: kInvalidArgument ("Advance: now ... is
+  // before the last call's ...").
+  virtual absl::StatusOr<std::vector<Action>> Advance(absl::Time now) = 0;
+
+  // Reports outcomes of a deploy or rollback action, per target. Each target
+  // of the action is reported once, in one call or several; the action is
+  // complete when all have been. Errors: kNotFound for an unknown action id,
+  // kInvalidArgument for a target the action does not hold or one reported
+  // twice, kFailedPrecondition for an action already complete or cancelled
+  // (after a failure or an abort) or one that takes no outcome. On error
+  // nothing changes.
+  virtual absl::Status ReportOutcome(absl::string_view action_id,
+                                     absl::Span<const TargetResult> results,
+                                     absl::Time now) = 0;
+
+  // Reports one outcome for all the remaining targets of an action (and the
+  // outcome of a set-traffic action). Same errors as ReportOutcome().
+  virtual absl::Status ReportActionOutcome(absl::string_view action_id,
+                                           bool succeeded,
+                                           absl::string_view reason,
+                                           absl::Time now) = 0;
+
+  // Operator commands. Each is recorded as an event with `who`, and returns
+  // kFailedPrecondition naming the call and the state when not valid now,
+  // e.g. "Approve: no approval is pending (state: running, wave 2 baking)".
+  //
+  // Pause: kPending or kRunning → kPaused. In-flight actions still take
+  // outcomes; no new wave starts and no gate runs.
+  virtual absl::Status Pause(absl::string_view who, absl::Time now) = 0;
+  // Resume: kPaused → kRunning; a wave paused by an inconclusive verdict is
+  // verified again with fresh gate state. Not valid after a wave whose
+  // targets were rolled back (use Retry, Promote or Abort).
+  virtual absl::Status Resume(absl::string_view who, absl::Time now) = 0;
+  // Abort: roll back everything deployed (RolloutOptions::abort_order) and
+  // end kAborted. Valid in kPending, kRunning and kPaused.
+  virtual absl::Status Abort(absl::string_view who, absl::Time now) = 0;
+  // Promote: skip the remaining gates, bakes and approvals (Argo Rollouts'
+  // `promote --full`); waves still deploy and per-target failures still
+  // count. Valid in kRunning and kPaused (then it resumes), except while a
+  // wave's targets are rolled back (Retry first).
+  virtual absl::Status Promote(absl::string_view who, absl::Time now) = 0;
+  // Retry: deploy the current, failed wave again with fresh gate state
+  // (Argo Rollouts' retry). Valid in kPaused after a failure.
+  virtual absl::Status Retry(absl::string_view who, absl::Time now) = 0;
+  // Approve / Reject the pending approval: the wave's approval
+  // (RolloutOptions::approval_waves) or a gate that waits for an operator
+  // signal. Reject fails the wave with kRejected.
+  virtual absl::Status Approve(absl::string_view who, absl::Time now) = 0;
+  virtual absl::Status Reject(absl::string_view who, absl::Time now) = 0;
+  // A new version arrived while the rollout runs: supersede. The rollout
+  // starts over from wave 0 with `version`; the rollback target stays the
+  // last good version (previous_version), as Argo Rollouts keeps the stable
+  // ReplicaSet when a new revision interrupts an update. Valid in kPending,
+  // kRunning and kPaused without a rolled-back wave; in-flight actions are
+  // cancelled.
+  virtual absl::Status Supersede(absl::string_view version,
+                                 absl::string_view who, absl::Time now) = 0;
+
+  // What holds the current wave right now, in a fixed order; empty while
+  // the engine has something to do at `now` or the rollout is over.
+  virtual std::vector<Blocker> Blockers(absl::Time now) const = 0;
+
+  // The state, the current wave (-1 before the first, plan size after the
+  // last) and its phase.
+  virtual RolloutStatus status() const = 0;
+  virtual int current_wave() const = 0;
+  virtual WavePhase wave_phase() const = 0;
+  // The versions.
+  virtual const std::string& version() const = 0;
+  virtual const std::string& previous_version() const = 0;
+  // The plan being rolled out.
+  virtual const WavePlan& plan() const = 0;
+  // The issued actions that still await outcomes (deploy, traffic,
+  // rollback), in issue order: re-issue them after a crash.
+  virtual std::vector<Action> PendingActions() const = 0;
+  // The earliest time at which Advance() has something to do without new
+  // input (a gate's next measurement, a bake's end, a deadline, a retry);
+  // absl::InfiniteFuture() when only outcomes or a person can move it.
+  virtual absl::Time NextWakeup() const = 0;
+  // Whether target `i` currently runs the new version as far as the engine
+  // knows (deployed and not rolled back).
+  virtual bool RunsNewVersion(Fleet::TargetIndex i) const = 0;
+  // The number of events emitted so far (the last event's sequence).
+  virtual int64_t event_sequence() const = 0;
+  // The state version: incremented by every call that changes the state,
+  // stored in the snapshot (for compare-and-swap in a shared store,
+  // docs/distributed.md).
+  virtual int64_t state_version() const = 0;
+
+  // The whole state as the bytes of a sluice.v1.RolloutState message.
+  virtual std::string Snapshot() const = 0;
+
+  // The memory the per-target state takes, in bytes (for benchmarks).
+  virtual size_t PerTargetStateBytes() const = 0;
+};
+
+}  // namespace sluice
+
+#endif  // SLUICE_ROLLOUT_H_
