@@ -74,7 +74,7 @@ fi
 if want bazel; then
   start=$(date +%s)
   echo "== bazel: bazel test //..."
-  bazel test --jobs="$jobs" --test_output=errors //... 2>&1 | tee "$log_dir/bazel.log" | tail -n 40
+  bazel test --config=debian --jobs="$jobs" --test_output=errors //... 2>&1 | tee "$log_dir/bazel.log" | tail -n 40
   if [[ ${PIPESTATUS[0]} -ne 0 ]]; then status=1; fi
   bp=$(grep -cE "^//.* PASSED in" "$log_dir/bazel.log" || true)
   bf=$(grep -cE "^//.* (FAILED|TIMEOUT|NO STATUS|FAILED TO BUILD)" "$log_dir/bazel.log" || true)
