@@ -39,14 +39,12 @@ absl::StatusOr<CsvTable> ParseCsv(absl::string_view text) {
     std::string field;
     bool in_quotes = false;
     bool quoted = false;
-    bool row_done = false;
-    while (!row_done) {
+    while (true) {
       if (i >= n) {
         if (in_quotes) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "line ", row_line, ": unterminated quoted field"));
+          return absl::InvalidArgumentError(
+              absl::StrCat("line ", row_line, ": unterminated quoted field"));
         }
-        row_done = true;
         break;
       }
       const char c = text[i];
@@ -90,7 +88,6 @@ absl::StatusOr<CsvTable> ParseCsv(absl::string_view text) {
         if (c == '\r' && i + 1 < n && text[i + 1] == '\n') ++i;
         ++i;
         ++line;
-        row_done = true;
         break;
       }
       if (quoted) {
@@ -98,9 +95,9 @@ absl::StatusOr<CsvTable> ParseCsv(absl::string_view text) {
           ++i;
           continue;
         }
-        return absl::InvalidArgumentError(absl::StrCat(
-            "line ", line, ": text after a closing quote (column ",
-            row.size() + 1, ")"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("line ", line, ": text after a closing quote (column ",
+                         row.size() + 1, ")"));
       }
       field.push_back(c);
       ++i;
@@ -124,9 +121,9 @@ absl::StatusOr<CsvTable> ParseCsv(absl::string_view text) {
       continue;
     }
     if (row.size() != table.header.size()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "line ", row_line, ": expected ", table.header.size(),
-          " fields as in the header, got ", row.size()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("line ", row_line, ": expected ", table.header.size(),
+                       " fields as in the header, got ", row.size()));
     }
     table.rows.push_back(std::move(row));
     table.lines.push_back(row_line);

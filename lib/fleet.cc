@@ -33,8 +33,9 @@ absl::Status ValidateTargets(absl::Span<const Target> targets,
     return absl::InvalidArgumentError("targets: must not be empty");
   }
   if (targets.size() >= std::numeric_limits<uint32_t>::max()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "targets: too many targets (got ", targets.size(), ", max 4294967294)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("targets: too many targets (got ", targets.size(),
+                     ", max 4294967294)"));
   }
   absl::flat_hash_map<absl::string_view, size_t> first_index;
   first_index.reserve(targets.size());
@@ -134,7 +135,8 @@ absl::StatusOr<Fleet> Fleet::Create(std::vector<Target> targets) {
   data->zones.reserve(zone_keys.size());
   for (uint32_t z = 0; z < zone_keys.size(); ++z) {
     zone_ids[zone_keys[z]] = z;
-    data->zones.push_back(Zone{zone_keys[z].first, std::string(zone_keys[z].second)});
+    data->zones.push_back(
+        Zone{zone_keys[z].first, std::string(zone_keys[z].second)});
   }
   data->zone_of.resize(n);
   for (size_t i = 0; i < n; ++i) {
@@ -166,8 +168,8 @@ uint32_t Fleet::region_of(size_t i) const { return data_->region_of[i]; }
 uint32_t Fleet::zone_of(size_t i) const { return data_->zone_of[i]; }
 
 std::optional<uint32_t> Fleet::RegionIndex(absl::string_view region) const {
-  auto it = std::lower_bound(data_->regions.begin(), data_->regions.end(),
-                             region);
+  auto it =
+      std::lower_bound(data_->regions.begin(), data_->regions.end(), region);
   if (it == data_->regions.end() || *it != region) return std::nullopt;
   return static_cast<uint32_t>(it - data_->regions.begin());
 }

@@ -1,5 +1,7 @@
 // Copyright 2026 The Sluice Authors.
 
+#include "sluice/fleet_io.h"
+
 #include <algorithm>
 #include <cmath>
 #include <set>
@@ -15,7 +17,6 @@
 #include "lib/internal/fleet_validation.h"
 #include "lib/internal/proto_io.h"
 #include "lib/internal/status_macros.h"
-#include "sluice/fleet_io.h"
 #include "sluice/fleet_proto.h"
 
 namespace sluice {
@@ -51,12 +52,13 @@ absl::StatusOr<Fleet> ParseFleetCsv(absl::string_view csv) {
   std::optional<size_t> id_col = table.Column("id");
   std::optional<size_t> region_col = table.Column("region");
   std::optional<size_t> zone_col = table.Column("zone");
-  for (auto [col, name] : {std::pair{id_col, "id"}, std::pair{region_col, "region"},
-                           std::pair{zone_col, "zone"}}) {
+  for (auto [col, name] :
+       {std::pair{id_col, "id"}, std::pair{region_col, "region"},
+        std::pair{zone_col, "zone"}}) {
     if (!col.has_value()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "line 1: missing required column \"", name,
-          "\" (the header must have id, region and zone)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("line 1: missing required column \"", name,
+                       "\" (the header must have id, region and zone)"));
     }
   }
   std::optional<size_t> cell_col = table.Column("cell");
@@ -74,10 +76,9 @@ absl::StatusOr<Fleet> ParseFleetCsv(absl::string_view csv) {
     if (weight_col && !row[*weight_col].empty()) {
       std::optional<double> w = internal::ParseCsvDouble(row[*weight_col]);
       if (!w.has_value()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("line ", table.lines[r], " (targets[", r,
-                         "]).weight: not a number (got \"", row[*weight_col],
-                         "\")"));
+        return absl::InvalidArgumentError(absl::StrCat(
+            "line ", table.lines[r], " (targets[", r,
+            "]).weight: not a number (got \"", row[*weight_col], "\")"));
       }
       t.weight = *w;
     }

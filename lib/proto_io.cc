@@ -24,8 +24,8 @@ class CollectingErrorPrinter : public google::protobuf::io::ErrorCollector {
   void AddError(int line, google::protobuf::io::ColumnNumber column,
                 const std::string& message) override {
     // The parser counts from 0; people count from 1.
-    errors_.push_back(absl::StrCat("line ", line + 1, ":", column + 1, ": ",
-                                   message));
+    errors_.push_back(
+        absl::StrCat("line ", line + 1, ":", column + 1, ": ", message));
   }
   void AddWarning(int line, google::protobuf::io::ColumnNumber column,
                   const std::string& message) override {
@@ -78,8 +78,8 @@ absl::Status WriteStringToFile(const std::string& path,
                                absl::string_view contents) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) {
-    return absl::UnavailableError(
-        absl::StrCat(path, ": cannot open for writing: ", std::strerror(errno)));
+    return absl::UnavailableError(absl::StrCat(
+        path, ": cannot open for writing: ", std::strerror(errno)));
   }
   out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
   out.close();
@@ -126,9 +126,9 @@ absl::Status ParseProto(absl::string_view text, ConfigFormat format,
     case ConfigFormat::kCsv:
       break;
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      message->GetDescriptor()->full_name(),
-      " cannot be read from CSV; use .textproto or .json"));
+  return absl::InvalidArgumentError(
+      absl::StrCat(message->GetDescriptor()->full_name(),
+                   " cannot be read from CSV; use .textproto or .json"));
 }
 
 absl::Status ParseProtoFile(const std::string& path,

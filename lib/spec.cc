@@ -30,9 +30,8 @@ absl::Status ValidateCore(const v1::RolloutSpec& proto) {
   if (!proto.previous_version().empty() &&
       proto.previous_version() == proto.version()) {
     return internal::InvalidArgumentAt(
-        "previous_version",
-        absl::StrCat("must differ from version (both \"", proto.version(),
-                     "\")"));
+        "previous_version", absl::StrCat("must differ from version (both \"",
+                                         proto.version(), "\")"));
   }
   for (const auto& [key, value] : proto.labels()) {
     if (key.empty()) {
@@ -70,10 +69,9 @@ absl::StatusOr<RolloutSpec> RolloutSpec::LoadFile(const std::string& path) {
         path, ": a spec is text format (.textproto) or JSON (.json), not CSV"));
   }
   SLUICE_ASSIGN_OR_RETURN(std::string text, internal::ReadFileToString(path));
-  absl::StatusOr<RolloutSpec> spec =
-      Parse(text, format == internal::ConfigFormat::kJson
-                      ? SpecFormat::kJson
-                      : SpecFormat::kTextProto);
+  absl::StatusOr<RolloutSpec> spec = Parse(
+      text, format == internal::ConfigFormat::kJson ? SpecFormat::kJson
+                                                    : SpecFormat::kTextProto);
   if (!spec.ok()) return internal::PrefixStatus(spec.status(), path);
   return spec;
 }

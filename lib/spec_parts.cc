@@ -5,19 +5,28 @@
 
 #include "lib/internal/spec_validation.h"
 
+#include "lib/internal/spec_waves.h"
+#include "lib/internal/status_macros.h"
+
 namespace sluice::internal {
 
 absl::Status ValidateSpecParts(const v1::RolloutSpec& spec) {
+  SLUICE_RETURN_IF_ERROR(ValidateWaveStrategy(spec.waves()));
   return absl::OkStatus();
 }
 
 absl::Status ValidateSpecPartsAgainst(const v1::RolloutSpec& spec,
                                       const Fleet& fleet) {
+  SLUICE_RETURN_IF_ERROR(ValidateWaveStrategyAgainst(spec.waves(), fleet));
   return absl::OkStatus();
 }
 
 std::vector<std::string> SummarizeSpecParts(const v1::RolloutSpec& spec) {
-  return {};
+  std::vector<std::string> parts;
+  if (std::string waves = SummarizeWaveStrategy(spec.waves()); !waves.empty()) {
+    parts.push_back(std::move(waves));
+  }
+  return parts;
 }
 
 }  // namespace sluice::internal

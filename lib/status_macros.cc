@@ -1,7 +1,8 @@
 // Copyright 2026 The Sluice Authors.
 
-#include "absl/strings/str_cat.h"
 #include "lib/internal/status_macros.h"
+
+#include "absl/strings/str_cat.h"
 
 namespace sluice::internal {
 

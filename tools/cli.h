@@ -57,8 +57,8 @@ struct Command {
 bool RegisterCommand(const Command& command);
 
 // Registers a command at static-initialization time.
-#define SLUICE_CLI_COMMAND(ident, name, usage, summary, fn)              \
-  static const bool sluice_cli_registered_##ident =                     \
+#define SLUICE_CLI_COMMAND(ident, name, usage, summary, fn) \
+  static const bool sluice_cli_registered_##ident =         \
       ::sluice::cli::RegisterCommand({name, usage, summary, fn})
 
 // Runs `sluice ARGS...` (args excludes the program name); returns the exit
@@ -78,9 +78,10 @@ struct ParsedArgs {
 // Splits `args` into positional arguments and flags. `value_flags` take a
 // value ("--fleet F" or "--fleet=F"); `bool_flags` take none. Unknown flags,
 // missing values and repeated flags are kInvalidArgument naming the flag.
-absl::StatusOr<ParsedArgs> ParseArgs(const std::vector<std::string>& args,
-                                     const std::vector<std::string>& value_flags,
-                                     const std::vector<std::string>& bool_flags);
+absl::StatusOr<ParsedArgs> ParseArgs(
+    const std::vector<std::string>& args,
+    const std::vector<std::string>& value_flags,
+    const std::vector<std::string>& bool_flags);
 
 // Prints "sluice NAME: usage: sluice NAME USAGE" and the error to `err`;
 // returns kExitUsage.

@@ -35,7 +35,8 @@ TEST(FakeClockTest, MovesOnlyForwardAndOnlyWhenTold) {
 
 TEST(MockClockTest, CanBeScripted) {
   testing::MockClock clock;
-  EXPECT_CALL(clock, Now()).WillOnce(::testing::Return(absl::FromUnixSeconds(7)));
+  EXPECT_CALL(clock, Now())
+      .WillOnce(::testing::Return(absl::FromUnixSeconds(7)));
   const Clock& as_clock = clock;
   EXPECT_EQ(as_clock.Now(), absl::FromUnixSeconds(7));
 }

@@ -19,12 +19,11 @@ using ::testing::UnorderedElementsAre;
 
 TEST(ParseFleetCsvTest, ReadsRequiredOptionalAndLabelColumns) {
   SLUICE_ASSERT_OK_AND_ASSIGN(
-      Fleet fleet,
-      ParseFleetCsv("id,region,zone,cell,weight,tier\n"
-                    "web-1,us-east-1,use1-az1,c1,2,gold\n"
-                    "# a comment line\n"
-                    "\n"
-                    "\"web,2\",us-east-1,use1-az2,,,\n"));
+      Fleet fleet, ParseFleetCsv("id,region,zone,cell,weight,tier\n"
+                                 "web-1,us-east-1,use1-az1,c1,2,gold\n"
+                                 "# a comment line\n"
+                                 "\n"
+                                 "\"web,2\",us-east-1,use1-az2,,,\n"));
   ASSERT_EQ(fleet.size(), 2u);
   const Target& a = fleet.target(0);
   EXPECT_EQ(a.id, "web-1");
@@ -65,10 +64,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadCsvCase{"no_rows", "id,region,zone\n", "targets: must not be empty"},
         BadCsvCase{"missing_zone", "id,region\nh,r\n",
                    "missing required column \"zone\""},
-        BadCsvCase{"negative_weight",
-                   "id,region,zone,weight\na,r,z,1\nb,r,z,1\nc,r,z,1\nd,r,z,-1\n",
-                   "line 5 (targets[3]).weight: must be finite and >= 0 (got "
-                   "-1)"},
+        BadCsvCase{
+            "negative_weight",
+            "id,region,zone,weight\na,r,z,1\nb,r,z,1\nc,r,z,1\nd,r,z,-1\n",
+            "line 5 (targets[3]).weight: must be finite and >= 0 (got "
+            "-1)"},
         BadCsvCase{"not_a_number", "id,region,zone,weight\na,r,z,heavy\n",
                    "line 2 (targets[0]).weight: not a number (got \"heavy\")"},
         BadCsvCase{"duplicate_id", "id,region,zone\na,r,z\n\na,r,z\n",
@@ -98,16 +98,20 @@ TEST(FleetCsvTest, RoundTrips) {
 }
 
 TEST(ParseFleetCsvTest, QuoteInsideUnquotedFieldIsAnError) {
-  EXPECT_THAT(ParseFleetCsv("id,region,zone,owner\na,r1,z1,team \"x\"\n"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("column 4")));
+  EXPECT_THAT(
+      ParseFleetCsv("id,region,zone,owner\na,r1,z1,team \"x\"\n"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("column 4")));
 }
 
 TEST(ParseFleetTextProtoTest, ReadsTargetsAndDefaultsWeight) {
   SLUICE_ASSERT_OK_AND_ASSIGN(
-      Fleet fleet,
-      ParseFleetTextProto(R"pb(
-        targets { id: "a" region: "r" zone: "z" labels { key: "k" value: "v" } }
+      Fleet fleet, ParseFleetTextProto(R"pb(
+        targets {
+          id: "a"
+          region: "r"
+          zone: "z"
+          labels { key: "k" value: "v" }
+        }
         targets { id: "b" region: "r" zone: "z" weight: 0 }
       )pb"));
   EXPECT_EQ(fleet.target(0).weight, 1.0);
@@ -116,17 +120,16 @@ TEST(ParseFleetTextProtoTest, ReadsTargetsAndDefaultsWeight) {
 }
 
 TEST(ParseFleetTextProtoTest, RejectsUnknownFieldWithLine) {
-  EXPECT_THAT(ParseFleetTextProto("targets { id: \"a\"\n colour: \"red\" }"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("line 2:")));
-  EXPECT_THAT(ParseFleetTextProto("targets { id: \"a\"\n colour: \"red\" }"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("colour")));
+  EXPECT_THAT(
+      ParseFleetTextProto("targets { id: \"a\"\n colour: \"red\" }"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("line 2:")));
+  EXPECT_THAT(
+      ParseFleetTextProto("targets { id: \"a\"\n colour: \"red\" }"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("colour")));
 }
 
 TEST(ParseFleetJsonTest, ReadsAndValidates) {
-  SLUICE_ASSERT_OK_AND_ASSIGN(
-      Fleet fleet, ParseFleetJson(R"({"targets": [
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet fleet, ParseFleetJson(R"({"targets": [
           {"id": "a", "region": "r", "zone": "z", "weight": 2.5}]})"));
   EXPECT_EQ(fleet.target(0).weight, 2.5);
   EXPECT_THAT(ParseFleetJson(R"({"targets": [{"id": "a", "region": "r",
@@ -138,16 +141,16 @@ TEST(ParseFleetJsonTest, ReadsAndValidates) {
 }
 
 TEST(FleetProtoTest, RoundTrips) {
-  SLUICE_ASSERT_OK_AND_ASSIGN(
-      Fleet fleet, ParseFleetCsv("id,region,zone,cell,weight,tier\n"
-                                 "a,r,z,c,2,gold\nb,r,z2,,0,\n"));
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet fleet,
+                              ParseFleetCsv("id,region,zone,cell,weight,tier\n"
+                                            "a,r,z,c,2,gold\nb,r,z2,,0,\n"));
   SLUICE_ASSERT_OK_AND_ASSIGN(Fleet again, FleetFromProto(FleetToProto(fleet)));
   EXPECT_EQ(fleet, again);
 }
 
 TEST(LoadFleetFileTest, ChoosesFormatByExtensionAndPrefixesPath) {
-  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet fleet,
-                              LoadFleetFile("examples/fleets/three_regions.csv"));
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      Fleet fleet, LoadFleetFile("examples/fleets/three_regions.csv"));
   EXPECT_GE(fleet.regions().size(), 3u);
   EXPECT_THAT(LoadFleetFile("tests/core/testdata/no_such_fleet.csv"),
               StatusIs(absl::StatusCode::kNotFound,
@@ -155,10 +158,11 @@ TEST(LoadFleetFileTest, ChoosesFormatByExtensionAndPrefixesPath) {
   EXPECT_THAT(LoadFleetFile("fleet.yaml"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("unknown file type")));
-  EXPECT_THAT(LoadFleetFile("tests/core/testdata/negative_weight.csv"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("tests/core/testdata/negative_weight.csv: line "
-                                 "3 (targets[1]).weight")));
+  EXPECT_THAT(
+      LoadFleetFile("tests/core/testdata/negative_weight.csv"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("tests/core/testdata/negative_weight.csv: line "
+                         "3 (targets[1]).weight")));
 }
 
 }  // namespace

@@ -56,19 +56,19 @@ TEST(FleetTest, CreatesAndIndexesTopologyByName) {
 
 TEST(FleetTest, ZoneNamesAreScopedByRegion) {
   SLUICE_ASSERT_OK_AND_ASSIGN(
-      Fleet fleet, Fleet::Create({MakeTarget("x", "r1", "a"),
-                                  MakeTarget("y", "r2", "a")}));
+      Fleet fleet,
+      Fleet::Create({MakeTarget("x", "r1", "a"), MakeTarget("y", "r2", "a")}));
   EXPECT_EQ(fleet.zones().size(), 2u);
   EXPECT_NE(fleet.zone_of(0), fleet.zone_of(1));
 }
 
 TEST(FleetTest, IndexDoesNotDependOnInputOrder) {
   SLUICE_ASSERT_OK_AND_ASSIGN(
-      Fleet a, Fleet::Create({MakeTarget("1", "r2", "z"),
-                              MakeTarget("2", "r1", "z")}));
+      Fleet a,
+      Fleet::Create({MakeTarget("1", "r2", "z"), MakeTarget("2", "r1", "z")}));
   SLUICE_ASSERT_OK_AND_ASSIGN(
-      Fleet b, Fleet::Create({MakeTarget("2", "r1", "z"),
-                              MakeTarget("1", "r2", "z")}));
+      Fleet b,
+      Fleet::Create({MakeTarget("2", "r1", "z"), MakeTarget("1", "r2", "z")}));
   EXPECT_EQ(a.regions()[0], b.regions()[0]);
   EXPECT_EQ(a.region_of(*a.IndexOf("1")), b.region_of(*b.IndexOf("1")));
 }
@@ -121,9 +121,10 @@ INSTANTIATE_TEST_SUITE_P(
                      {MakeTarget("a", "r", "z",
                                  std::numeric_limits<double>::infinity())},
                      "targets[0].weight: must be finite and >= 0 (got inf)"},
-        BadFleetCase{"zero_total",
-                     {MakeTarget("a", "r", "z", 0), MakeTarget("b", "r", "z", 0)},
-                     "targets: the total weight must be finite and > 0"},
+        BadFleetCase{
+            "zero_total",
+            {MakeTarget("a", "r", "z", 0), MakeTarget("b", "r", "z", 0)},
+            "targets: the total weight must be finite and > 0"},
         BadFleetCase{"overflowing_total",
                      {MakeTarget("a", "r", "z", 1e308),
                       MakeTarget("b", "r", "z", 1e308)},
@@ -136,14 +137,16 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 TEST(FleetTest, ZeroWeightTargetsAreAllowedWhenTheTotalIsPositive) {
-  EXPECT_THAT(Fleet::Create({MakeTarget("a", "r", "z", 0),
-                             MakeTarget("b", "r", "z", 1)}),
+  EXPECT_THAT(Fleet::Create(
+                  {MakeTarget("a", "r", "z", 0), MakeTarget("b", "r", "z", 1)}),
               IsOk());
 }
 
 TEST(FleetTest, EqualityComparesTargets) {
-  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet a, Fleet::Create({MakeTarget("a", "r", "z")}));
-  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet b, Fleet::Create({MakeTarget("a", "r", "z")}));
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet a,
+                              Fleet::Create({MakeTarget("a", "r", "z")}));
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet b,
+                              Fleet::Create({MakeTarget("a", "r", "z")}));
   SLUICE_ASSERT_OK_AND_ASSIGN(Fleet c,
                               Fleet::Create({MakeTarget("a", "r", "z", 2)}));
   Fleet copy = a;
@@ -153,13 +156,14 @@ TEST(FleetTest, EqualityComparesTargets) {
 }
 
 TEST(FleetTest, Prints) {
-  SLUICE_ASSERT_OK_AND_ASSIGN(
-      Fleet fleet, Fleet::Create({MakeTarget("a", "r1", "z1", 2),
-                                  MakeTarget("b", "r2", "z1")}));
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet fleet,
+                              Fleet::Create({MakeTarget("a", "r1", "z1", 2),
+                                             MakeTarget("b", "r2", "z1")}));
   std::ostringstream os;
   os << fleet << "; " << fleet.target(0);
-  EXPECT_EQ(os.str(),
-            "Fleet(2 targets, 2 regions, 2 zones, weight 3); a (r1/z1, weight 2)");
+  EXPECT_EQ(
+      os.str(),
+      "Fleet(2 targets, 2 regions, 2 zones, weight 3); a (r1/z1, weight 2)");
   Topology with_cell{"r", "z", "c7"};
   std::ostringstream cell;
   cell << with_cell;

@@ -18,16 +18,16 @@ using ::testing::StartsWith;
 
 TEST(RolloutSpecTest, ParsesTextAndJson) {
   SLUICE_ASSERT_OK_AND_ASSIGN(
-      RolloutSpec text,
-      RolloutSpec::Parse(R"pb(name: "r" service: "svc" version: "2"
-                              previous_version: "1")pb",
-                         SpecFormat::kTextProto));
+      RolloutSpec text, RolloutSpec::Parse(R"pb(name: "r"
+                                                service: "svc"
+                                                version: "2"
+                                                previous_version: "1")pb",
+                                           SpecFormat::kTextProto));
   SLUICE_ASSERT_OK_AND_ASSIGN(
-      RolloutSpec json,
-      RolloutSpec::Parse(
-          R"({"name": "r", "service": "svc", "version": "2",
+      RolloutSpec json, RolloutSpec::Parse(
+                            R"({"name": "r", "service": "svc", "version": "2",
               "previousVersion": "1"})",
-          SpecFormat::kJson));
+                            SpecFormat::kJson));
   EXPECT_EQ(text.name(), "r");
   EXPECT_EQ(json.previous_version(), "1");
   EXPECT_THAT(text.Summary(), StartsWith("r: svc 2 (rollback to 1)"));
@@ -81,9 +81,9 @@ TEST(RolloutSpecTest, JsonUnknownFieldIsRejected) {
 TEST(RolloutSpecTest, FromProtoValidates) {
   v1::RolloutSpec proto;
   proto.set_name("r");
-  EXPECT_THAT(RolloutSpec::FromProto(proto),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("version")));
+  EXPECT_THAT(
+      RolloutSpec::FromProto(proto),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("version")));
   proto.set_version("3");
   SLUICE_ASSERT_OK_AND_ASSIGN(RolloutSpec spec, RolloutSpec::FromProto(proto));
   EXPECT_EQ(spec.proto().version(), "3");

@@ -41,7 +41,8 @@ TEST(StatusMatchersTest, MatchStatusAndStatusOr) {
   EXPECT_THAT(Half(4), Not(IsOkAndHolds(3)));
   EXPECT_THAT(Half(3), StatusIs(absl::StatusCode::kInvalidArgument,
                                 HasSubstr("must be even")));
-  EXPECT_THAT(Half(3), Not(StatusIs(absl::StatusCode::kNotFound, HasSubstr(""))));
+  EXPECT_THAT(Half(3),
+              Not(StatusIs(absl::StatusCode::kNotFound, HasSubstr(""))));
 }
 
 TEST(StatusMacrosTest, PropagateErrorsAndValues) {

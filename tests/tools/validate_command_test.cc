@@ -30,7 +30,7 @@ CliRun Sluice(std::vector<std::string> args) {
 
 TEST(ValidateCommandTest, PrintsOneLineSummary) {
   CliRun r = Sluice({"validate", "examples/specs/regional_waves.textproto",
-                  "--fleet", "examples/fleets/three_regions.csv"});
+                     "--fleet", "examples/fleets/three_regions.csv"});
   EXPECT_EQ(r.code, kExitOk) << r.err;
   EXPECT_THAT(r.out, StartsWith("ok: checkout-api 2026-11-28: checkout-api "
                                 "2.4.1 (rollback to 2.4.0)"));
@@ -39,7 +39,8 @@ TEST(ValidateCommandTest, PrintsOneLineSummary) {
 }
 
 TEST(ValidateCommandTest, UnknownFieldInSpecNamesTheField) {
-  CliRun r = Sluice({"validate", "tests/core/testdata/unknown_field.textproto"});
+  CliRun r =
+      Sluice({"validate", "tests/core/testdata/unknown_field.textproto"});
   EXPECT_EQ(r.code, kExitFailure);
   EXPECT_THAT(r.err, HasSubstr("unknown_field.textproto: line 3:"));
   EXPECT_THAT(r.err, HasSubstr("no field named \"rollout_speed\""));
@@ -48,7 +49,7 @@ TEST(ValidateCommandTest, UnknownFieldInSpecNamesTheField) {
 
 TEST(ValidateCommandTest, NegativeWeightInFleetNamesTheField) {
   CliRun r = Sluice({"validate", "examples/specs/regional_waves.textproto",
-                  "--fleet", "tests/core/testdata/negative_weight.csv"});
+                     "--fleet", "tests/core/testdata/negative_weight.csv"});
   EXPECT_EQ(r.code, kExitFailure);
   EXPECT_THAT(r.err,
               HasSubstr("negative_weight.csv: line 3 (targets[1]).weight: "
@@ -57,7 +58,7 @@ TEST(ValidateCommandTest, NegativeWeightInFleetNamesTheField) {
 
 TEST(ValidateCommandTest, DuplicateTargetIdNamesTheField) {
   CliRun r = Sluice({"validate", "examples/specs/regional_waves.textproto",
-                  "--fleet", "tests/core/testdata/duplicate_id.csv"});
+                     "--fleet", "tests/core/testdata/duplicate_id.csv"});
   EXPECT_EQ(r.code, kExitFailure);
   EXPECT_THAT(r.err, HasSubstr("line 3 (targets[1]).id: duplicate id "
                                "\"web-1\" (first at line 2 (targets[0]))"));
@@ -65,7 +66,7 @@ TEST(ValidateCommandTest, DuplicateTargetIdNamesTheField) {
 
 TEST(ValidateCommandTest, ReportsBothSpecAndFleetErrors) {
   CliRun r = Sluice({"validate", "tests/core/testdata/unknown_field.textproto",
-                  "--fleet", "tests/core/testdata/duplicate_id.csv"});
+                     "--fleet", "tests/core/testdata/duplicate_id.csv"});
   EXPECT_EQ(r.code, kExitFailure);
   EXPECT_THAT(r.err, HasSubstr("rollout_speed"));
   EXPECT_THAT(r.err, HasSubstr("duplicate id"));
@@ -105,7 +106,8 @@ TEST(ParseArgsTest, FlagsAndPositionals) {
   EXPECT_EQ(parsed->Flag("--fleet"), "f.csv");
   EXPECT_EQ(parsed->Flag("--json"), "true");
   EXPECT_EQ(parsed->Flag("--other"), std::nullopt);
-  EXPECT_FALSE(ParseArgs({"--fleet", "a", "--fleet", "b"}, {"--fleet"}, {}).ok());
+  EXPECT_FALSE(
+      ParseArgs({"--fleet", "a", "--fleet", "b"}, {"--fleet"}, {}).ok());
   EXPECT_FALSE(ParseArgs({"--json=1"}, {}, {"--json"}).ok());
 }
 

@@ -58,7 +58,8 @@ MATCHER(IsOk, "is OK") {
 // whose message matches `message_matcher`, a string matcher such as
 // ::testing::HasSubstr("weight").
 MATCHER_P2(StatusIs, code, message_matcher,
-           "has code " + absl::StatusCodeToString(code) + " and a message that " +
+           "has code " + absl::StatusCodeToString(code) +
+               " and a message that " +
                ::testing::DescribeMatcher<std::string>(message_matcher)) {
   const absl::Status& status = internal_status::GetStatus(arg);
   if (status.code() != code) {
@@ -79,10 +80,11 @@ inline auto StatusIs(absl::StatusCode code) {
 }
 
 // Matches an absl::StatusOr<T> that holds a value matching `value_matcher`.
-MATCHER_P(IsOkAndHolds, value_matcher,
-          "is OK and holds a value that " +
-              ::testing::DescribeMatcher<
-                  typename std::decay_t<arg_type>::value_type>(value_matcher)) {
+MATCHER_P(
+    IsOkAndHolds, value_matcher,
+    "is OK and holds a value that " +
+        ::testing::DescribeMatcher<typename std::decay_t<arg_type>::value_type>(
+            value_matcher)) {
   if (!arg.ok()) {
     *result_listener << "which is " << arg.status();
     return false;
@@ -94,8 +96,8 @@ MATCHER_P(IsOkAndHolds, value_matcher,
 
 // Asserts that `rexpr` (an absl::StatusOr<T>) is OK and moves its value into
 // `lhs`, which may be a declaration.
-#define SLUICE_ASSERT_OK_AND_ASSIGN(lhs, rexpr)                              \
-  SLUICE_ASSERT_OK_AND_ASSIGN_IMPL_(                                         \
+#define SLUICE_ASSERT_OK_AND_ASSIGN(lhs, rexpr) \
+  SLUICE_ASSERT_OK_AND_ASSIGN_IMPL_(            \
       SLUICE_TESTING_CONCAT_(sluice_statusor_, __LINE__), lhs, rexpr)
 
 #define SLUICE_ASSERT_OK_AND_ASSIGN_IMPL_(statusor, lhs, rexpr) \
