@@ -65,7 +65,12 @@ absl::Status ValidateSelector(const Selector& selector) {
 }
 
 std::ostream& operator<<(std::ostream& os, const Selector& selector) {
-  if (selector.empty()) return os << "all targets";
+  return os << selector.ToString();
+}
+
+std::string Selector::ToString() const {
+  const Selector& selector = *this;
+  if (selector.empty()) return "all targets";
   std::vector<std::string> parts;
   if (!selector.regions.empty()) {
     parts.push_back(absl::StrCat("region in (",
@@ -82,7 +87,7 @@ std::ostream& operator<<(std::ostream& os, const Selector& selector) {
   for (const auto& [key, value] : selector.labels) {
     parts.push_back(absl::StrCat("label ", key, "=", value));
   }
-  return os << absl::StrJoin(parts, ", ");
+  return absl::StrJoin(parts, ", ");
 }
 
 }  // namespace sluice

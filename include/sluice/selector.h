@@ -52,6 +52,8 @@ struct Selector {
   bool Matches(const Target& target) const;
   // The indices of the matching targets of `fleet`, ascending.
   std::vector<Fleet::TargetIndex> Select(const Fleet& fleet) const;
+  // What operator<< prints, e.g. "region in (us-east-1), label tier=canary".
+  std::string ToString() const;
 
   friend bool operator==(const Selector& a, const Selector& b) {
     return a.regions == b.regions && a.zones == b.zones && a.cells == b.cells &&

@@ -152,7 +152,8 @@ absl::StatusOr<std::unique_ptr<WaveScheduler>> NewOneAtATimeScheduler(
 // Half the fleet (rounded down) per wave, as CodeDeploy's
 // CodeDeployDefault.HalfAtATime, which is minimum healthy hosts FLEET_PERCENT
 // 50: the minimum rounds up, so 9 targets deploy 4, 4, 1. A one-target fleet
-// deploys its target in one wave (see docs/waves.md).
+// deploys its target in one wave tolerating no failure, where CodeDeploy would
+// fail the deployment (see docs/waves.md).
 struct HalfAtATimeOptions {
   // Bake time after each wave. Default: zero.
   absl::Duration bake = absl::ZeroDuration();
@@ -177,9 +178,10 @@ absl::StatusOr<std::unique_ptr<WaveScheduler>> NewBatchScheduler(
 // CodeDeploy's minimum healthy hosts. A percent (FLEET_PERCENT) converts to a
 // count M by rounding up; each batch is the largest that keeps M targets
 // healthy, N - M; e.g. 9 targets with HOST_COUNT 6 deploy 3, 3, 3. A count of
-// 0 deploys all at once. M >= N (no batch can deploy) is an error, except for
-// a one-target fleet with a percent (see docs/waves.md). The failure budgets
-// keep at least M targets healthy at every wave.
+// 0 deploys all at once. M >= N (no batch can deploy) is an error, as
+// CodeDeploy fails such a deployment at once. The failure budgets keep at
+// least M targets healthy at every wave, and at least one target must
+// succeed (CodeDeploy's rule).
 struct MinHealthyOptions {
   // The minimum: a count >= 0 (HOST_COUNT) or a percent in [0, 100)
   // (FLEET_PERCENT). Default: a count of 0 (all targets in one wave).
@@ -221,11 +223,13 @@ absl::StatusOr<std::unique_ptr<WaveScheduler>> NewRollingScheduler(
 struct LinearOptions {
   // The percent added at each step, in (0, 100]. Default: 10.
   double step_percent = 10;
-  // Time between steps (the bake after every step but the last).
-  // Exclusive with deployment_duration. Default: 1 minute.
+  // Time between steps (the bake after every step but the last), as
+  // CodeDeploy. Ignored when deployment_duration is set. Default: 1 minute.
   absl::Duration interval = absl::Minutes(1);
   // AppConfig's deployment time: when set, interval = deployment_duration /
-  // ceil(100 / step_percent). Default: unset.
+  // ceil(100 / step_percent) and every step, the last included, bakes one
+  // interval (the last then also bakes final_bake), so the rollout lasts
+  // deployment_duration + final_bake as in AppConfig. Default: unset.
   std::optional<absl::Duration> deployment_duration;
   // Bake after the last step (AppConfig's final bake time). Default: zero.
   absl::Duration final_bake = absl::ZeroDuration();
@@ -253,7 +257,8 @@ absl::StatusOr<std::unique_ptr<WaveScheduler>> NewCanaryScheduler(
 // Exponential growth as AppConfig's EXPONENTIAL growth type: step N (from 0)
 // reaches G * multiplier^N percent, capped at 100; the steps are spread evenly
 // over deployment_duration (AppConfig's multiplier is 2: G=10 gives 10%, 20%,
-// 40%, 80%, 100%).
+// 40%, 80%, 100%). As AppConfig, every step bakes deployment_duration / the
+// number of steps, and the last step then also bakes final_bake.
 struct ExponentialOptions {
   // G, the first step's percent, in (0, 100]. AppConfig calls it the growth
   // factor. Default: 10.
@@ -286,8 +291,9 @@ struct WeightStep {
 
 // Explicit steps, as Argo Rollouts' setWeight steps or Flagger's
 // stepWeights. Percents must strictly increase. If the last is below 100, a
-// final 100% step follows (Argo and Flagger promote to 100% after the last
-// step).
+// final 100% step ("promotion") follows, baking final_bake (Argo and Flagger
+// promote to 100% after the last step); if the last is 100, it bakes its own
+// bake plus final_bake.
 struct StepsOptions {
   // The steps, at least one. Default: empty (invalid).
   std::vector<WeightStep> steps;
@@ -299,14 +305,17 @@ struct StepsOptions {
 absl::StatusOr<std::unique_ptr<WaveScheduler>> NewStepsScheduler(
     const StepsOptions& options);
 
-// Flagger's progressive canary: stepWeight, 2 * stepWeight, ... while below
-// maxWeight, then maxWeight, each for one analysis `interval`; then promotion
-// to 100%.
+// Flagger's progressive canary: the canary weight grows by stepWeight each
+// analysis `interval` while it is below maxWeight (capped at 100, so the last
+// step may pass maxWeight: step 20, max 50 gives 20, 40, 60), then promotion
+// routes 100% to the new version. When a step reaches 100 it is the
+// promotion.
 struct FlaggerOptions {
   // stepWeight, in (0, 100]. Default: 10.
   double step_weight = 10;
-  // maxWeight, in [step_weight, 100]. Default: 50 (Flagger's default).
-  double max_weight = 50;
+  // maxWeight, in [step_weight, 100]. Default: 100 (Flagger's value when
+  // maxWeight is unset).
+  double max_weight = 100;
   // The analysis interval: the bake after each step. Default: 1 minute.
   absl::Duration interval = absl::Minutes(1);
   // Bake after promotion. Default: zero.
