@@ -1,0 +1,282 @@
+// Copyright 2026 The Sluice Authors.
+//
+// The topology-aware staged scheduler.
+
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "sluice/testing/status_matchers.h"
+#include "sluice/wave_scheduler.h"
+#include "tests/waves/test_fleets.h"
+
+namespace sluice {
+namespace {
+
+using ::sluice::testing::Bakes;
+using ::sluice::testing::Budgets;
+using ::sluice::testing::GridFleet;
+using ::sluice::testing::StatusIs;
+using ::sluice::testing::WaveSizes;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+std::vector<std::string> Names(const WavePlan& plan) {
+  std::vector<std::string> out;
+  for (const Wave& w : plan.waves) out.push_back(w.name);
+  return out;
+}
+
+std::vector<std::string> Stages(const WavePlan& plan) {
+  std::vector<std::string> out;
+  for (const Wave& w : plan.waves) out.push_back(w.stage);
+  return out;
+}
+
+absl::StatusOr<WavePlan> PlanStaged(const StagedOptions& options,
+                                    const Fleet& fleet) {
+  absl::StatusOr<std::unique_ptr<WaveScheduler>> s =
+      NewStagedScheduler(options);
+  if (!s.ok()) return s.status();
+  return (*s)->Plan(fleet);
+}
+
+// 4 regions x 3 zones x 10 hosts; region weights r0=4, r1=1, r2=3, r3=2, so
+// least weight first is r1, r3, r2, r0.
+Fleet FourRegions() {
+  return GridFleet(4, 3, 10, [](int r) {
+    static constexpr double kWeights[] = {4, 1, 3, 2};
+    return kWeights[r];
+  });
+}
+
+TEST(StagedTest, DefaultShape) {
+  absl::StatusOr<WavePlan> plan = PlanStaged(StagedOptions{}, FourRegions());
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_THAT(
+      Names(*plan),
+      ElementsAre("r1 / r1-z0 one-box", "r1 / r1-z0 batch", "r1 / r1-z0 rest",
+                  "r1 / r1-z1", "r1 / r1-z2", "r3 / r3-z0", "r3 / r3-z1",
+                  "r3 / r3-z2", "region wave 2 (r2, r0) zone 1",
+                  "region wave 2 (r2, r0) zone 2",
+                  "region wave 2 (r2, r0) zone 3"));
+  EXPECT_THAT(Stages(*plan),
+              ElementsAre("one-box", "first-zone-batch", "first-zone", "zone",
+                          "zone", "region-wave", "region-wave", "region-wave",
+                          "region-wave", "region-wave", "region-wave"));
+  // One box, 10% of the zone (1), the rest of the zone (8), zone by zone.
+  EXPECT_THAT(WaveSizes(*plan),
+              ElementsAre(1, 1, 8, 10, 10, 10, 10, 10, 20, 20, 20));
+  const absl::Duration m30 = absl::Minutes(30);
+  EXPECT_THAT(Bakes(*plan),
+              ElementsAre(m30, m30, absl::Hours(1), m30, absl::Hours(2), m30,
+                          m30, m30, m30, m30, m30));
+  EXPECT_THAT(plan->waves[0].targets, ElementsAre(30));  // r1-z0-h0
+  // The second region wave deploys the first zone of r2 and of r0 together.
+  const Fleet fleet = FourRegions();
+  std::set<std::string> zones;
+  for (Fleet::TargetIndex t : plan->waves[8].targets) {
+    zones.insert(fleet.target(t).topology.zone);
+  }
+  EXPECT_THAT(zones, ElementsAre("r0-z0", "r2-z0"));
+  // Cumulative shares: by count and by weight (r1 weighs 1 of 100).
+  EXPECT_DOUBLE_EQ(plan->waves[0].cumulative_count_fraction, 1.0 / 120);
+  EXPECT_DOUBLE_EQ(plan->waves[0].cumulative_weight_fraction, 1.0 / 300);
+  EXPECT_EQ(plan->waves.back().cumulative_count_fraction, 1.0);
+  EXPECT_EQ(plan->waves.back().cumulative_weight_fraction, 1.0);
+  EXPECT_EQ(plan->strategy, "staged");
+}
+
+TEST(StagedTest, ExplicitRegionOrderThenByNameOrWeight) {
+  StagedOptions options;
+  options.region_order = {"r2"};
+  options.max_regions_per_wave = 1;
+  absl::StatusOr<WavePlan> plan = PlanStaged(options, FourRegions());
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ(plan->waves[0].name, "r2 / r2-z0 one-box");
+  EXPECT_EQ(plan->waves[5].name, "r1 / r1-z0");  // then least weight: r1
+  EXPECT_EQ(plan->waves[8].name, "r3 / r3-z0");
+  EXPECT_EQ(plan->waves[11].name, "r0 / r0-z0");
+  options.region_order_default = RegionOrder::kByName;
+  plan = PlanStaged(options, FourRegions());
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ(plan->waves[5].name, "r0 / r0-z0");
+  EXPECT_EQ(plan->waves[8].name, "r1 / r1-z0");
+}
+
+TEST(StagedTest, RegionWavesGrowUpToTheLimit) {
+  const Fleet fleet = GridFleet(12, 1, 1);
+  StagedOptions options;
+  options.one_box = false;
+  options.first_zone_batch.reset();
+  options.region_order_default = RegionOrder::kByName;
+  absl::StatusOr<WavePlan> plan = PlanStaged(options, fleet);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  // First region, then 1, 2, 4, 4 (the rest) regions.
+  EXPECT_THAT(WaveSizes(*plan), ElementsAre(1, 1, 2, 4, 4));
+  options.max_regions_per_wave = 3;
+  options.first_region_wave_size = 2;
+  plan = PlanStaged(options, fleet);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_THAT(WaveSizes(*plan), ElementsAre(1, 2, 3, 3, 3));
+  options.max_regions_per_wave.reset();
+  options.first_region_wave_size = 1;
+  options.region_growth = 1.5;  // 1, 1.5 -> 2, 2.25 -> 3, 3.4 -> 4, ...
+  plan = PlanStaged(options, fleet);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_THAT(WaveSizes(*plan), ElementsAre(1, 1, 2, 3, 4, 1));
+  // Regions sort by name: r0 | r1 | r10, r11 | r2, r3, r4 | r5..r8 | r9.
+  EXPECT_EQ(plan->waves[3].name, "region wave 3 (r2, r3, r4) zone 1");
+  EXPECT_EQ(plan->waves[4].name, "region wave 4 (r5, r6, r7, +1 more) zone 1");
+}
+
+TEST(StagedTest, ZonesPerWaveAndOneBoxPerRegion) {
+  StagedOptions options;
+  options.max_zones_per_wave = 2;
+  options.one_box_every_region = true;
+  options.first_zone_batch = CountOrPercent::Count(3);
+  options.region_order_default = RegionOrder::kByName;
+  const Fleet fleet = GridFleet(3, 3, 4);
+  absl::StatusOr<WavePlan> plan = PlanStaged(options, fleet);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_THAT(Names(*plan),
+              ElementsAre("r0 / r0-z0 one-box", "r0 / r0-z0 batch",
+                          "r0 / r0-z1 + r0-z2", "r1 one-box",
+                          "r1 / r1-z0 + r1-z1", "r1 / r1-z2", "r2 one-box",
+                          "r2 / r2-z0 + r2-z1", "r2 / r2-z2"));
+  EXPECT_THAT(WaveSizes(*plan), ElementsAre(1, 3, 8, 1, 7, 4, 1, 7, 4));
+  EXPECT_EQ(plan->waves[3].stage, "region-one-box");
+}
+
+TEST(StagedTest, OneBoxByWeight) {
+  // One zone whose targets weigh 5, 1, 1, 3 (plus a heavy second region).
+  std::vector<Target> targets;
+  const double weights[] = {5, 1, 1, 3};
+  for (int i = 0; i < 4; ++i) {
+    targets.push_back({absl::StrCat("a", i), {"a", "a1", ""}, weights[i], {}});
+  }
+  targets.push_back({"b0", {"b", "b1", ""}, 90, {}});
+  const Fleet fleet = *Fleet::Create(targets);  // total weight 100
+  StagedOptions options;
+  options.one_box_max_weight_percent = 2.5;  // fits the two 1s
+  options.first_zone_batch.reset();
+  absl::StatusOr<WavePlan> plan = PlanStaged(options, fleet);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_THAT(plan->waves[0].targets, ElementsAre(1, 2));
+  EXPECT_THAT(plan->waves[1].targets, ElementsAre(0, 3));
+  EXPECT_DOUBLE_EQ(plan->waves[0].cumulative_weight_fraction, 0.02);
+  options.one_box_max_weight_percent = 0.5;
+  EXPECT_THAT(PlanStaged(options, fleet),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("staged.one_box_max_weight_percent: no target "
+                                 "of a / a1 weighs at most 0.5% of the fleet's "
+                                 "weight (the lightest is 1%)")));
+}
+
+TEST(StagedTest, WithoutOneBoxOrBatchAndWithFinalBake) {
+  StagedOptions options;
+  options.one_box = false;
+  options.first_zone_batch.reset();
+  options.bakes.final_bake = absl::Hours(6);
+  options.max_failed_per_wave = CountOrPercent::Percent(25);
+  absl::StatusOr<WavePlan> plan = PlanStaged(options, GridFleet(1, 2, 8));
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_THAT(Names(*plan), ElementsAre("r0 / r0-z0", "r0 / r0-z1"));
+  EXPECT_THAT(Stages(*plan), ElementsAre("first-zone", "zone"));
+  EXPECT_THAT(Bakes(*plan), ElementsAre(absl::Hours(1), absl::Hours(6)));
+  EXPECT_THAT(Budgets(*plan), ElementsAre(2, 2));
+}
+
+TEST(StagedTest, TinyFleet) {
+  absl::StatusOr<WavePlan> plan =
+      PlanStaged(StagedOptions{}, GridFleet(1, 1, 1));
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  ASSERT_EQ(plan->waves.size(), 1u);
+  EXPECT_EQ(plan->waves[0].stage, "one-box");
+  // The one wave completes the first zone and the first region.
+  EXPECT_EQ(plan->waves[0].bake, absl::Hours(2));
+}
+
+TEST(StagedTest, RegionNotInTheFleet) {
+  StagedOptions options;
+  options.region_order = {"r1", "nowhere"};
+  EXPECT_THAT(PlanStaged(options, FourRegions()),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("staged.region_order[1]: region \"nowhere\" "
+                                 "is not in the fleet")));
+}
+
+TEST(StagedTest, BadOptionsNameTheParameter) {
+  struct Case {
+    void (*edit)(StagedOptions&);
+    const char* message;
+  };
+  const Case cases[] = {
+      {[](StagedOptions& o) { o.max_regions_per_wave = 0; },
+       "staged.max_regions_per_wave: must be >= 1 (got 0)"},
+      {[](StagedOptions& o) { o.max_zones_per_wave = 0; },
+       "staged.max_zones_per_wave: must be >= 1 (got 0)"},
+      {[](StagedOptions& o) { o.first_region_wave_size = 0; },
+       "staged.first_region_wave_size: must be >= 1 (got 0)"},
+      {[](StagedOptions& o) { o.region_growth = 1; },
+       "staged.region_growth: must be finite and > 1 (got 1)"},
+      {[](StagedOptions& o) {
+         o.region_order = {"a", "b", "a"};
+       },
+       "staged.region_order[2]: region \"a\" is listed twice"},
+      {[](StagedOptions& o) { o.region_order = {""}; },
+       "staged.region_order[0]: must not be empty"},
+      {[](StagedOptions& o) { o.one_box_max_weight_percent = 0; },
+       "staged.one_box_max_weight_percent: must be in (0, 100] (got 0)"},
+      {[](StagedOptions& o) { o.first_zone_batch = CountOrPercent::Count(0); },
+       "staged.first_zone_batch.count: must be a whole number >= 1 (got 0)"},
+      {[](StagedOptions& o) { o.bakes.first_region = -absl::Minutes(1); },
+       "staged.bakes.first_region: must be finite and >= 0"},
+      {[](StagedOptions& o) {
+         o.max_failed_per_wave = CountOrPercent::Percent(200);
+       },
+       "staged.max_failed_per_wave.percent: must be in [0, 100] (got 200)"},
+  };
+  for (const Case& c : cases) {
+    StagedOptions options;
+    c.edit(options);
+    EXPECT_THAT(
+        NewStagedScheduler(options),
+        StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(c.message)));
+  }
+}
+
+TEST(StagedTest, NameSummarizesOptions) {
+  StagedOptions options;
+  options.region_order = {"us-east-1", "eu-west-1"};
+  options.max_regions_per_wave = 4;
+  options.max_zones_per_wave = 2;
+  absl::StatusOr<std::unique_ptr<WaveScheduler>> s =
+      NewStagedScheduler(options);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ((*s)->name(),
+            "staged(regions us-east-1, eu-west-1 first; max 4 regions per "
+            "wave; max 2 zones per region per wave)");
+}
+
+TEST(StagedTest, SubsetPlansOnlyItsTargets) {
+  const Fleet fleet = FourRegions();
+  absl::StatusOr<std::unique_ptr<WaveScheduler>> s =
+      NewStagedScheduler(StagedOptions{});
+  ASSERT_TRUE(s.ok());
+  // Only r0 and r2 (indices 0..29 and 60..89).
+  std::vector<Fleet::TargetIndex> subset;
+  for (Fleet::TargetIndex t = 0; t < 30; ++t) subset.push_back(t);
+  for (Fleet::TargetIndex t = 60; t < 90; ++t) subset.push_back(t);
+  absl::StatusOr<WavePlan> plan = (*s)->PlanSubset(fleet, subset);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ(plan->waves[0].name, "r2 / r2-z0 one-box");  // r2 is lighter
+  EXPECT_EQ(plan->target_count(), 60u);
+  EXPECT_DOUBLE_EQ(plan->waves.back().cumulative_count_fraction, 0.5);
+}
+
+}  // namespace
+}  // namespace sluice
