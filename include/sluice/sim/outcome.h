@@ -1,0 +1,186 @@
+// Copyright 2026 The Sluice Authors.
+//
+// The measures of one simulated rollout (RunOutcome) and what the simulator
+// records along the way (the timeline, metric curves, gate verdicts).
+//
+//   - detected: a bad release was caught: a gate failed and the rollout
+//     stopped (rolled back or paused) before completing;
+//   - time to detect: from the first deployment of the bad version to that
+//     decision;
+//   - blast radius: the most targets and the largest share of fleet weight
+//     serving the bad version at once, and the requests served by targets
+//     the fault hurt while it showed ("bad requests");
+//   - time to full rollout: from the start to the moment every target
+//     serves the new version;
+//   - false rollback: a good release rolled back.
+//
+// Exposure() computes the blast radius from a VersionHistory.
+//
+// Example:
+//
+//   sluice::sim::Exposure exposure =
+//       sluice::sim::ComputeExposure(model, versions, scenario.start +
+//                                                       scenario.duration);
+//   outcome.max_bad_targets = exposure.max_targets;
+
+#ifndef SLUICE_SIM_OUTCOME_H_
+#define SLUICE_SIM_OUTCOME_H_
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "sluice/sim/metric_model.h"
+
+namespace sluice::sim {
+
+// How far a release spread. Value type; thread-compatible.
+struct Exposure {
+  // Most targets on the new version at once.
+  int64_t max_targets = 0;
+  // Largest share of fleet weight on the new version at once, in [0, 1].
+  double max_weight_share = 0;
+  // Expected requests served by targets the fault hurt while it showed
+  // (0 for a good release).
+  double hurt_requests = 0;
+
+  friend bool operator==(const Exposure& a, const Exposure& b) {
+    return a.max_targets == b.max_targets &&
+           a.max_weight_share == b.max_weight_share &&
+           a.hurt_requests == b.hurt_requests;
+  }
+};
+
+// The exposure of the new version over [model.scenario().start, end):
+// counts every target of the history, hurt requests by minute (the expected
+// traffic, without noise). O(targets log targets + minutes).
+Exposure ComputeExposure(const MetricModel& model,
+                         const VersionHistory& versions, absl::Time end);
+
+// The measures of one run. Value type; thread-compatible.
+struct RunOutcome {
+  // The run's index and seed.
+  int64_t run = 0;
+  uint64_t seed = 0;
+  // The scenario's release was bad.
+  bool bad_release = false;
+  // The rollout ended rolled back.
+  bool rolled_back = false;
+  // A bad release was caught (see the header comment).
+  bool detected = false;
+  // From the first bad deployment to detection; nullopt if not detected.
+  std::optional<absl::Duration> time_to_detect;
+  // Most targets on the bad version at once (0 for a good release).
+  int64_t max_bad_targets = 0;
+  // Largest weight share on the bad version at once (0 for a good release).
+  double max_bad_weight_share = 0;
+  // Requests served by hurt targets while the fault showed.
+  double bad_requests = 0;
+  // From the start to the whole fleet on the new version; nullopt when the
+  // rollout did not complete within the scenario.
+  std::optional<absl::Duration> time_to_full_rollout;
+  // A good release was rolled back.
+  bool false_rollback = false;
+  // The rollout's final state, e.g. "succeeded", "rolled_back", "running".
+  std::string final_state;
+
+  friend bool operator==(const RunOutcome& a, const RunOutcome& b);
+  friend bool operator!=(const RunOutcome& a, const RunOutcome& b) {
+    return !(a == b);
+  }
+};
+
+// Prints e.g. "run 3: bad, detected after 12m, max 41 targets (0.4%),
+// 1.2e+04 bad requests, rolled_back".
+std::ostream& operator<<(std::ostream& os, const RunOutcome& outcome);
+
+// One event of a run's timeline. Value type; thread-compatible.
+struct TimelineEvent {
+  // The kinds of events.
+  enum class Kind {
+    kWaveStarted,
+    kWaveDeployed,
+    kGate,
+    kRollbackStarted,
+    kRollbackDone,
+    kPaused,
+    kCompleted,
+    kNote,
+  };
+  // Virtual time.
+  absl::Time time;
+  // Default: kNote.
+  Kind kind = Kind::kNote;
+  // The wave, or -1. Default: -1.
+  int wave = -1;
+  // For kGate: whether the verdict allows going on. Default: true.
+  bool passed = true;
+  // Free text, e.g. "error-rate: fail (0.021 > 0.01)". Default: empty.
+  std::string detail;
+
+  friend bool operator==(const TimelineEvent& a, const TimelineEvent& b) {
+    return a.time == b.time && a.kind == b.kind && a.wave == b.wave &&
+           a.passed == b.passed && a.detail == b.detail;
+  }
+};
+
+// "wave_started", "wave_deployed", "gate", "rollback_started",
+// "rollback_done", "paused", "completed", "note".
+const char* TimelineEventKindName(TimelineEvent::Kind kind);
+
+// A metric curve of one cohort, for reports. Value type; thread-compatible.
+struct MetricCurve {
+  // The metric's name.
+  std::string metric;
+  // "canary" or "baseline" (or any label).
+  std::string cohort;
+  // The points, in time order.
+  std::vector<Sample> points;
+
+  friend bool operator==(const MetricCurve& a, const MetricCurve& b) {
+    return a.metric == b.metric && a.cohort == b.cohort && a.points == b.points;
+  }
+};
+
+// One wave on the timeline, for reports. Value type; thread-compatible.
+struct WaveSpan {
+  // The wave's index and label (e.g. its stage).
+  int index = 0;
+  std::string label;
+  // When deployment started and when the wave was done (deployed and
+  // judged, or stopped).
+  absl::Time start;
+  absl::Time end;
+  // The number of targets.
+  int64_t targets = 0;
+  // "passed", "failed", "rolled_back", "running".
+  std::string status;
+
+  friend bool operator==(const WaveSpan& a, const WaveSpan& b) {
+    return a.index == b.index && a.label == b.label && a.start == b.start &&
+           a.end == b.end && a.targets == b.targets && a.status == b.status;
+  }
+};
+
+// What a run recorded, for reports and the JSON timeline. Value type;
+// thread-compatible.
+struct RunTrace {
+  // The run's measures.
+  RunOutcome outcome;
+  // Events in time order.
+  std::vector<TimelineEvent> events;
+  // Waves in order.
+  std::vector<WaveSpan> waves;
+  // Canary and baseline curves of the gated metrics.
+  std::vector<MetricCurve> curves;
+  // The virtual span of the run.
+  absl::Time start;
+  absl::Time end;
+};
+
+}  // namespace sluice::sim
+
+#endif  // SLUICE_SIM_OUTCOME_H_

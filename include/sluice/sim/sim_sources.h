@@ -1,0 +1,124 @@
+// Copyright 2026 The Sluice Authors.
+//
+// The simulator's host: a virtual clock, and a MetricSource and an
+// AlarmSource answering from a MetricModel, so the real health gates can be
+// evaluated on a virtual fleet. Users' own tests can use them too: build a
+// MetricModel from a scenario, record deployments in a VersionHistory, and
+// evaluate a gate against these sources at virtual times.
+//
+// Metric delivery follows the scenario: a minute's data point becomes visible
+// `delivery.lag` after the minute ends; each cohort-minute point is lost with
+// `delivery.drop_probability`; each query fails with kUnavailable with
+// `delivery.error_probability` (a retryable code, so gates ask again).
+//
+// Example:
+//
+//   sluice::sim::VirtualClock clock(scenario.start);
+//   sluice::sim::VersionHistory versions(fleet.size());
+//   sluice::sim::SimMetricSource metrics(model, versions, clock);
+//   sluice::sim::SimAlarmSource alarms(model, versions, clock);
+//   clock.Set(scenario.start + absl::Minutes(30));
+//   sluice::MetricQuery query;
+//   query.metric = "error_rate";
+//   query.start = scenario.start;
+//   query.end = clock.Now();
+//   absl::StatusOr<sluice::MetricResult> result = metrics.Query(query);
+
+#ifndef SLUICE_SIM_SIM_SOURCES_H_
+#define SLUICE_SIM_SIM_SOURCES_H_
+
+#include <atomic>
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "sluice/clock.h"
+#include "sluice/metric_source.h"
+#include "sluice/sim/metric_model.h"
+
+namespace sluice::sim {
+
+// A Clock showing virtual time, moved only by its owner (the simulation
+// driver). Thread-safe.
+class VirtualClock : public Clock {
+ public:
+  // A clock showing `start`.
+  explicit VirtualClock(absl::Time start) : nanos_(ToNanos(start)) {}
+
+  // The virtual time.
+  absl::Time Now() const override {
+    return absl::UnixEpoch() + absl::Nanoseconds(nanos_.load());
+  }
+  // Sets the virtual time (it may go backwards; drivers never do).
+  void Set(absl::Time time) { nanos_.store(ToNanos(time)); }
+  // Moves the virtual time forward by `delta`.
+  void Advance(absl::Duration delta) { Set(Now() + delta); }
+
+ private:
+  static int64_t ToNanos(absl::Time t) { return absl::ToUnixNanos(t); }
+  std::atomic<int64_t> nanos_;
+};
+
+// A MetricSource over a MetricModel. Metrics are resolved through
+// Scenario::BindingFor() (kNotFound for a metric it cannot bind); each
+// answer is one sample per visible minute of the window (minute start as
+// time), or MetricResult::NoData() when none is visible.
+//
+// Borrows the model, the history and the clock, which must outlive it.
+// Not thread-safe (it counts queries to decide which fail): one per run.
+class SimMetricSource : public MetricSource {
+ public:
+  SimMetricSource(const MetricModel& model, const VersionHistory& versions,
+                  const Clock& clock)
+      : model_(model), versions_(versions), clock_(clock) {}
+
+  // Answers from the model at the clock's time. Errors: kUnavailable
+  // (simulated backend failure, retryable), kNotFound (unbound metric or
+  // unknown target id).
+  absl::StatusOr<MetricResult> Query(const MetricQuery& query) override;
+
+  // The number of queries answered or failed so far.
+  int64_t query_count() const { return queries_; }
+
+ private:
+  const MetricModel& model_;
+  const VersionHistory& versions_;
+  const Clock& clock_;
+  int64_t queries_ = 0;
+  std::vector<uint32_t> indices_;
+  std::vector<CohortMinute> minutes_;
+};
+
+// An AlarmSource over a MetricModel, evaluating the scenario's alarm rules
+// like CloudWatch: over the last `evaluation_periods` complete, delivered
+// one-minute points before the clock's time, ALARM when at least
+// `datapoints_to_alarm` breach, INSUFFICIENT_DATA when fewer points than
+// that exist, OK otherwise.
+//
+// Borrows the model, the history and the clock, which must outlive it.
+// Not thread-safe: one per run.
+class SimAlarmSource : public AlarmSource {
+ public:
+  SimAlarmSource(const MetricModel& model, const VersionHistory& versions,
+                 const Clock& clock)
+      : model_(model), versions_(versions), clock_(clock) {}
+
+  // Errors: kUnavailable (simulated failure), kNotFound (an alarm the
+  // scenario does not define, or an unknown target id).
+  absl::StatusOr<std::vector<AlarmStatus>> QueryAlarms(
+      const AlarmQuery& query) override;
+
+ private:
+  const MetricModel& model_;
+  const VersionHistory& versions_;
+  const Clock& clock_;
+  int64_t queries_ = 0;
+  std::vector<uint32_t> indices_;
+  std::vector<CohortMinute> minutes_;
+};
+
+}  // namespace sluice::sim
+
+#endif  // SLUICE_SIM_SIM_SOURCES_H_

@@ -1,0 +1,81 @@
+// Copyright 2026 The Sluice Authors.
+
+#include "sluice/sim/result_proto.h"
+
+#include "absl/time/time.h"
+
+namespace sluice::sim {
+namespace {
+
+v1::Distribution ToProto(const Distribution& d) {
+  v1::Distribution p;
+  p.set_count(d.count);
+  p.set_mean(d.mean);
+  p.set_min(d.min);
+  p.set_p50(d.p50);
+  p.set_p90(d.p90);
+  p.set_p99(d.p99);
+  p.set_max(d.max);
+  return p;
+}
+
+v1::Proportion ToProto(const Proportion& x) {
+  v1::Proportion p;
+  p.set_successes(x.successes);
+  p.set_trials(x.trials);
+  p.set_rate(x.rate);
+  p.set_low(x.low);
+  p.set_high(x.high);
+  return p;
+}
+
+}  // namespace
+
+v1::RunOutcome RunOutcomeToProto(const RunOutcome& o) {
+  v1::RunOutcome p;
+  p.set_run(o.run);
+  p.set_seed(o.seed);
+  p.set_bad_release(o.bad_release);
+  p.set_rolled_back(o.rolled_back);
+  p.set_detected(o.detected);
+  if (o.time_to_detect.has_value()) {
+    p.set_time_to_detect_s(absl::ToDoubleSeconds(*o.time_to_detect));
+  }
+  p.set_max_bad_targets(o.max_bad_targets);
+  p.set_max_bad_weight_share(o.max_bad_weight_share);
+  p.set_bad_requests(o.bad_requests);
+  if (o.time_to_full_rollout.has_value()) {
+    p.set_time_to_full_rollout_s(
+        absl::ToDoubleSeconds(*o.time_to_full_rollout));
+  }
+  p.set_false_rollback(o.false_rollback);
+  p.set_final_state(o.final_state);
+  return p;
+}
+
+v1::SimulationSummary SummaryToProto(const MonteCarloSummary& s) {
+  v1::SimulationSummary p;
+  p.set_runs(s.runs);
+  p.set_seed(s.seed);
+  *p.mutable_detection() = ToProto(s.detection);
+  *p.mutable_false_rollback() = ToProto(s.false_rollback);
+  *p.mutable_completion() = ToProto(s.completion);
+  *p.mutable_time_to_detect_s() = ToProto(s.time_to_detect_s);
+  *p.mutable_max_bad_targets() = ToProto(s.max_bad_targets);
+  *p.mutable_max_bad_weight_share() = ToProto(s.max_bad_weight_share);
+  *p.mutable_bad_requests() = ToProto(s.bad_requests);
+  *p.mutable_time_to_full_rollout_s() = ToProto(s.time_to_full_rollout_s);
+  return p;
+}
+
+v1::TimelineEvent TimelineEventToProto(const TimelineEvent& e) {
+  v1::TimelineEvent p;
+  p.set_time(
+      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", e.time, absl::UTCTimeZone()));
+  p.set_kind(TimelineEventKindName(e.kind));
+  p.set_wave(e.wave);
+  p.set_detail(e.detail);
+  return p;
+}
+
+}  // namespace sluice::sim

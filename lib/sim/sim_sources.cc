@@ -1,0 +1,173 @@
+// Copyright 2026 The Sluice Authors.
+
+#include "sluice/sim/sim_sources.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "lib/internal/sim_random.h"
+
+namespace sluice::sim {
+namespace {
+
+// Streams of the delivery draws.
+constexpr uint64_t kStreamQueryError = 101;
+constexpr uint64_t kStreamAlarmError = 102;
+constexpr uint64_t kStreamDrop = 103;
+
+// Resolves target ids to fleet indices (all targets when `ids` is empty).
+absl::Status ResolveTargets(const Fleet& fleet,
+                            absl::Span<const std::string> ids,
+                            std::vector<uint32_t>* out) {
+  out->clear();
+  if (ids.empty()) {
+    out->resize(fleet.size());
+    std::iota(out->begin(), out->end(), 0u);
+    return absl::OkStatus();
+  }
+  out->reserve(ids.size());
+  for (const std::string& id : ids) {
+    std::optional<Fleet::TargetIndex> index = fleet.IndexOf(id);
+    if (!index.has_value()) {
+      return absl::NotFoundError(
+          absl::StrCat("targets: unknown target \"", id, "\""));
+    }
+    out->push_back(*index);
+  }
+  return absl::OkStatus();
+}
+
+bool Dropped(const MetricModel& model, const CohortMinute& minute) {
+  const double p = model.scenario().delivery.drop_probability;
+  if (p <= 0) return false;
+  return internal::UnitFromBits(internal::HashWords(
+             {minute.key, static_cast<uint64_t>(minute.index), kStreamDrop})) <
+         p;
+}
+
+bool QueryFails(const MetricModel& model, uint64_t stream, int64_t count) {
+  const double p = model.scenario().delivery.error_probability;
+  if (p <= 0) return false;
+  return internal::UnitFromBits(internal::HashWords(
+             {model.run_seed(), stream, static_cast<uint64_t>(count)})) < p;
+}
+
+// The end (exclusive) of the minutes delivered by `now`: a minute [t, t+1m)
+// is visible when t + 1m + lag <= now.
+absl::Time DeliveredUntil(const MetricModel& model, absl::Time now) {
+  return now - model.scenario().delivery.lag - absl::Minutes(1) +
+         absl::Nanoseconds(1);
+}
+
+}  // namespace
+
+absl::StatusOr<MetricResult> SimMetricSource::Query(const MetricQuery& query) {
+  const int64_t count = queries_++;
+  if (QueryFails(model_, kStreamQueryError, count)) {
+    return absl::UnavailableError("simulated metric backend failure");
+  }
+  std::optional<MetricBinding> binding =
+      model_.scenario().BindingFor(query.metric);
+  if (!binding.has_value()) {
+    return absl::NotFoundError(absl::StrCat(
+        "metric \"", query.metric,
+        "\" is not simulated; bind it to a signal in the scenario's "
+        "metrics"));
+  }
+  absl::Span<const std::string> ids = query.targets;
+  if (query.cohort == Cohort::kFleet) ids = {};
+  if (absl::Status status = ResolveTargets(model_.fleet(), ids, &indices_);
+      !status.ok()) {
+    return status;
+  }
+  const absl::Time end =
+      std::min(query.end, DeliveredUntil(model_, clock_.Now()));
+  model_.CohortMinutes(indices_, versions_, query.start, end, &minutes_);
+  std::vector<Sample> samples;
+  samples.reserve(minutes_.size());
+  for (const CohortMinute& minute : minutes_) {
+    if (minute.time + absl::Minutes(1) > query.end) break;
+    if (Dropped(model_, minute)) continue;
+    const double value =
+        model_.Value(minute, binding->signal, binding->quantile);
+    if (std::isnan(value)) continue;
+    samples.push_back(Sample{minute.time, value});
+  }
+  if (samples.empty()) {
+    return MetricResult::NoData("no simulated data delivered in the window");
+  }
+  return MetricResult::FromSamples(std::move(samples));
+}
+
+absl::StatusOr<std::vector<AlarmStatus>> SimAlarmSource::QueryAlarms(
+    const AlarmQuery& query) {
+  const int64_t count = queries_++;
+  if (QueryFails(model_, kStreamAlarmError, count)) {
+    return absl::UnavailableError("simulated alarm backend failure");
+  }
+  std::vector<AlarmStatus> out;
+  out.reserve(query.alarms.size());
+  const absl::Time now = clock_.Now();
+  for (const std::string& name : query.alarms) {
+    const AlarmRule* rule = nullptr;
+    for (const AlarmRule& candidate : model_.scenario().alarms) {
+      if (candidate.name == name) rule = &candidate;
+    }
+    if (rule == nullptr) {
+      return absl::NotFoundError(absl::StrCat(
+          "alarm \"", name, "\" is not defined in the scenario's alarms"));
+    }
+    absl::Span<const std::string> ids;
+    if (rule->scope == AlarmRule::Scope::kWave) ids = query.targets;
+    if (absl::Status status = ResolveTargets(model_.fleet(), ids, &indices_);
+        !status.ok()) {
+      return status;
+    }
+    // The last evaluation_periods complete minutes delivered by now.
+    const int64_t last =
+        model_.MinuteIndex(now - model_.scenario().delivery.lag);  // exclusive
+    const absl::Time from = model_.MinuteStart(last - rule->evaluation_periods);
+    model_.CohortMinutes(indices_, versions_,
+                         std::max(from, model_.scenario().start),
+                         model_.MinuteStart(last), &minutes_);
+    int points = 0;
+    int breaching = 0;
+    for (const CohortMinute& minute : minutes_) {
+      if (Dropped(model_, minute)) continue;
+      const double value = model_.Value(minute, rule->signal, rule->quantile);
+      if (std::isnan(value)) continue;
+      ++points;
+      if (rule->below ? value < rule->threshold : value > rule->threshold) {
+        ++breaching;
+      }
+    }
+    AlarmStatus status;
+    status.name = name;
+    if (breaching >= rule->datapoints_to_alarm) {
+      status.state = AlarmState::kAlarm;
+      status.reason =
+          absl::StrCat(breaching, " of ", points, " points ",
+                       rule->below ? "below " : "above ", rule->threshold);
+    } else if (points < rule->datapoints_to_alarm) {
+      status.state = AlarmState::kInsufficientData;
+      status.reason = absl::StrCat(points, " data points, need ",
+                                   rule->datapoints_to_alarm);
+    } else {
+      status.state = AlarmState::kOk;
+      status.reason =
+          absl::StrCat(breaching, " of ", points, " points breaching");
+    }
+    out.push_back(std::move(status));
+  }
+  return out;
+}
+
+}  // namespace sluice::sim

@@ -1,0 +1,117 @@
+// Copyright 2026 The Sluice Authors.
+
+#include "sluice/sim/report.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace sluice::sim {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+ReportInput MakeInput() {
+  ReportInput input;
+  input.title = "checkout <api> & co";
+  input.facts = {{"spec", "examples/specs/regional_waves.textproto"}};
+  RunTrace trace;
+  trace.start = absl::FromUnixSeconds(1767600000);
+  trace.end = trace.start + absl::Hours(6);
+  trace.outcome.final_state = "rolled_back";
+  trace.waves = {
+      {0, "one-box", trace.start, trace.start + absl::Minutes(30), 1, "passed"},
+      {1, "zone", trace.start + absl::Minutes(30),
+       trace.start + absl::Minutes(70), 12, "failed"}};
+  TimelineEvent gate;
+  gate.time = trace.start + absl::Minutes(25);
+  gate.kind = TimelineEvent::Kind::kGate;
+  gate.wave = 0;
+  gate.detail = "error-rate: pass";
+  trace.events.push_back(gate);
+  gate.time = trace.start + absl::Minutes(65);
+  gate.wave = 1;
+  gate.passed = false;
+  gate.detail = "error-rate: fail (0.02 > 0.01)";
+  trace.events.push_back(gate);
+  TimelineEvent rollback;
+  rollback.time = trace.start + absl::Minutes(66);
+  rollback.kind = TimelineEvent::Kind::kRollbackStarted;
+  rollback.detail = "policy: roll back";
+  trace.events.push_back(rollback);
+  MetricCurve canary{"error_rate", "canary", {}};
+  MetricCurve baseline{"error_rate", "baseline", {}};
+  for (int m = 0; m < 70; ++m) {
+    canary.points.push_back(
+        {trace.start + absl::Minutes(m), m > 40 ? 0.02 : 0.001});
+    baseline.points.push_back({trace.start + absl::Minutes(m), 0.001});
+  }
+  trace.curves = {canary, baseline};
+  input.trace = trace;
+  for (int i = 0; i < 20; ++i) {
+    RunOutcome o;
+    o.run = i;
+    o.bad_release = true;
+    o.detected = i % 5 != 0;
+    if (o.detected) o.time_to_detect = absl::Minutes(10 + i);
+    o.max_bad_targets = i * 3;
+    o.bad_requests = 100.0 * i;
+    input.outcomes.push_back(o);
+  }
+  input.summary = Summarize(input.outcomes, 1);
+  return input;
+}
+
+TEST(ReportTest, HasEveryChart) {
+  const std::string html = RenderHtmlReport(MakeInput());
+  EXPECT_THAT(html, HasSubstr("<svg id=\"timeline\""));
+  EXPECT_THAT(html, HasSubstr("<svg id=\"metric-0\""));
+  EXPECT_THAT(html, HasSubstr("class=\"curve curve-canary\""));
+  EXPECT_THAT(html, HasSubstr("class=\"curve curve-baseline\""));
+  EXPECT_THAT(html, HasSubstr("class=\"verdict verdict-fail\""));
+  EXPECT_THAT(html, HasSubstr("class=\"rollback\""));
+  EXPECT_THAT(html, HasSubstr("class=\"wave wave-failed\""));
+  EXPECT_THAT(html, HasSubstr("<svg id=\"dist-time-to-detect\""));
+  EXPECT_THAT(html, HasSubstr("<svg id=\"dist-max-bad-targets\""));
+  EXPECT_THAT(html, HasSubstr("<svg id=\"dist-bad-requests\""));
+  EXPECT_THAT(html, HasSubstr("class=\"bar\""));
+  EXPECT_THAT(html, HasSubstr("detected (bad releases)"));
+  EXPECT_THAT(html, HasSubstr("80.0% (16/20"));
+}
+
+TEST(ReportTest, IsSelfContainedAndEscaped) {
+  const std::string html = RenderHtmlReport(MakeInput());
+  EXPECT_THAT(html, HasSubstr("<title>checkout &lt;api&gt; &amp; co</title>"));
+  EXPECT_THAT(html, Not(HasSubstr("<api>")));
+  EXPECT_THAT(html, Not(HasSubstr("src=")));
+  EXPECT_THAT(html, Not(HasSubstr("href=")));
+  EXPECT_THAT(html, Not(HasSubstr("@import")));
+  EXPECT_THAT(html, Not(HasSubstr("url(")));
+  // The only URL is the SVG namespace.
+  std::string rest = html;
+  size_t pos = 0;
+  while ((pos = rest.find("http", pos)) != std::string::npos) {
+    EXPECT_EQ(rest.compare(pos, 26, "http://www.w3.org/2000/svg"), 0);
+    pos += 4;
+  }
+}
+
+TEST(ReportTest, IsDeterministic) {
+  EXPECT_EQ(RenderHtmlReport(MakeInput()), RenderHtmlReport(MakeInput()));
+}
+
+TEST(ReportTest, SingleRunHasNoDistributions) {
+  ReportInput input = MakeInput();
+  input.outcomes.resize(1);
+  input.summary.reset();
+  const std::string html = RenderHtmlReport(input);
+  EXPECT_THAT(html, HasSubstr("id=\"timeline\""));
+  EXPECT_THAT(html, Not(HasSubstr("id=\"dist-")));
+}
+
+}  // namespace
+}  // namespace sluice::sim

@@ -1,0 +1,290 @@
+// Copyright 2026 The Sluice Authors.
+
+#include "sluice/sim/scenario.h"
+
+#include <sstream>
+#include <string>
+
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "lib/internal/proto_io.h"
+#include "sluice/testing/status_matchers.h"
+#include "sluice/v1/scenario.pb.h"
+#include "tests/sim/sim_test_util.h"
+
+namespace sluice::sim {
+namespace {
+
+using ::sluice::testing::IsOk;
+using ::sluice::testing::StatusIs;
+using ::testing::HasSubstr;
+
+absl::StatusOr<Scenario> FromText(const std::string& text,
+                                  absl::string_view base_dir = "") {
+  v1::Scenario proto;
+  absl::Status status = internal::ParseTextProto(text, &proto);
+  if (!status.ok()) return status;
+  return ScenarioFromProto(proto, base_dir);
+}
+
+TEST(ScenarioTest, DefaultsMatchTheDocumentation) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(Scenario s, FromText(""));
+  EXPECT_EQ(s, Scenario());
+  EXPECT_EQ(s.duration, absl::Hours(24));
+  EXPECT_EQ(
+      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", s.start, absl::UTCTimeZone()),
+      "2026-01-05T08:00:00Z");
+  EXPECT_EQ(s.seed, 1u);
+  EXPECT_FALSE(s.fault.bad);
+  EXPECT_THAT(ValidateScenario(s), IsOk());
+}
+
+TEST(ScenarioTest, ConvertsEveryField) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      Scenario s, FromText(R"pb(
+        name: "bad-zone"
+        hours: 6
+        start_time: "2026-11-30T08:00:00Z"
+        seed: 9
+        deploy {
+          median_duration { seconds: 90 }
+          duration_spread: 0.5
+          failure_probability: 0.01
+        }
+        traffic {
+          requests_per_second: 50
+          diurnal_amplitude: 0.4
+          peak_hour_utc: 18
+          minute_noise: 0.2
+          target_spread: 0
+        }
+        errors { error_rate: 0.002 }
+        latency {
+          median_ms: 30
+          sigma: 0.5
+          tail_probability: 0.05
+          tail_scale_ms: 100
+          tail_shape: 2
+          minute_noise: 0
+        }
+        fault {
+          bad: true
+          error_multiplier: 20
+          latency_shift_ms: 15
+          onset_delay { seconds: 300 }
+          scope { zone: "us-east-1/us-east-1-a" }
+        }
+        delivery {
+          lag { seconds: 120 }
+          drop_probability: 0.1
+          error_probability: 0.05
+        }
+        metrics { metric: "errs" signal: SIM_SIGNAL_ERROR_RATE }
+        metrics { metric: "p95" signal: SIM_SIGNAL_LATENCY_MS quantile: 0.95 }
+        alarms {
+          name: "5xx"
+          signal: SIM_SIGNAL_ERROR_RATE
+          threshold: 0.01
+          evaluation_periods: 5
+          datapoints_to_alarm: 3
+          scope: SCOPE_WAVE
+        }
+      )pb"));
+  EXPECT_EQ(s.name, "bad-zone");
+  EXPECT_EQ(s.duration, absl::Hours(6));
+  EXPECT_EQ(s.seed, 9u);
+  EXPECT_EQ(s.deploy.median_duration, absl::Seconds(90));
+  EXPECT_EQ(s.deploy.failure_probability, 0.01);
+  EXPECT_EQ(s.traffic.requests_per_second, 50);
+  EXPECT_EQ(s.traffic.target_spread, 0);
+  EXPECT_EQ(s.error_rate, 0.002);
+  EXPECT_EQ(s.latency.tail_shape, 2);
+  EXPECT_TRUE(s.fault.bad);
+  EXPECT_EQ(s.fault.scope.kind, FaultScope::Kind::kZone);
+  EXPECT_EQ(s.fault.scope.region, "us-east-1");
+  EXPECT_EQ(s.fault.scope.zone, "us-east-1-a");
+  EXPECT_EQ(s.fault.onset_delay, absl::Minutes(5));
+  EXPECT_EQ(s.delivery.lag, absl::Minutes(2));
+  ASSERT_EQ(s.metrics.size(), 2u);
+  EXPECT_EQ(s.metrics[1].quantile, 0.95);
+  ASSERT_EQ(s.alarms.size(), 1u);
+  EXPECT_EQ(s.alarms[0].scope, AlarmRule::Scope::kWave);
+  EXPECT_EQ(s.alarms[0].datapoints_to_alarm, 3);
+  std::ostringstream os;
+  os << s;
+  EXPECT_EQ(os.str(),
+            "Scenario(bad-zone: 6h, bad release (errors x20, +15ms, onset 5m, "
+            "zone us-east-1/us-east-1-a), 1 alarm)");
+}
+
+TEST(ScenarioTest, ParsesJson) {
+  v1::Scenario proto;
+  ASSERT_THAT(internal::ParseJsonProto(
+                  R"({"hours": 2, "fault": {"bad": true, "onsetDelay": "60s",
+                      "scope": {"share": 0.25}}})",
+                  &proto),
+              IsOk());
+  SLUICE_ASSERT_OK_AND_ASSIGN(Scenario s, ScenarioFromProto(proto));
+  EXPECT_EQ(s.fault.scope.kind, FaultScope::Kind::kShare);
+  EXPECT_EQ(s.fault.scope.share, 0.25);
+  EXPECT_EQ(s.fault.onset_delay, absl::Minutes(1));
+}
+
+struct BadCase {
+  const char* text;
+  const char* message;
+};
+
+class ScenarioBadInputTest : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(ScenarioBadInputTest, NamesTheField) {
+  EXPECT_THAT(FromText(GetParam().text),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr(GetParam().message)));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, ScenarioBadInputTest,
+    ::testing::Values(
+        BadCase{"hours: 0", "hours: must be > 0 (got 0)"},
+        BadCase{"hours: -3", "hours: must be > 0 (got -3)"},
+        BadCase{"hours: 9000", "hours: must be at most 8784"},
+        BadCase{"start_time: \"monday\"", "start_time: want RFC 3339"},
+        BadCase{"deploy { failure_probability: 1.5 }",
+                "deploy.failure_probability: must be in [0, 1] (got 1.5)"},
+        BadCase{"deploy { median_duration { seconds: -5 } }",
+                "deploy.median_duration: must be >= 0 (got -5s)"},
+        BadCase{"deploy { duration_spread: 4 }",
+                "deploy.duration_spread: must be in [0, 3] (got 4)"},
+        BadCase{"traffic { requests_per_second: 0 }",
+                "traffic.requests_per_second: must be finite and > 0"},
+        BadCase{"traffic { diurnal_amplitude: 1 }",
+                "traffic.diurnal_amplitude: must be in [0, 1) (got 1)"},
+        BadCase{"traffic { peak_hour_utc: 24 }", "traffic.peak_hour_utc"},
+        BadCase{"errors { error_rate: -0.1 }",
+                "errors.error_rate: must be in [0, 1] (got -0.1)"},
+        BadCase{"latency { sigma: 0 }", "latency.sigma: must be in (0, 3]"},
+        BadCase{"latency { tail_probability: 2 }",
+                "latency.tail_probability: must be in [0, 1] (got 2)"},
+        BadCase{"fault { error_multiplier: -1 }",
+                "fault.error_multiplier: must be finite and >= 0 (got -1)"},
+        BadCase{"fault { onset_delay { seconds: -60 } }",
+                "fault.onset_delay: must be >= 0 (got -1m)"},
+        BadCase{"fault { scope { share: 1.2 } }",
+                "fault.scope.share: must be in [0, 1] (got 1.2)"},
+        BadCase{"fault { scope { zone: \"\" } }",
+                "fault.scope.zone: must not be empty"},
+        BadCase{"delivery { drop_probability: 1.01 }",
+                "delivery.drop_probability: must be in [0, 1] (got 1.01)"},
+        BadCase{"delivery { error_probability: -0.5 }",
+                "delivery.error_probability: must be in [0, 1] (got -0.5)"},
+        BadCase{"delivery { lag { seconds: -1 } }",
+                "delivery.lag: must be >= 0 (got -1s)"},
+        BadCase{"metrics { metric: \"x\" }", "metrics[0].signal: must be set"},
+        BadCase{"metrics { metric: \"x\" signal: SIM_SIGNAL_ERROR_RATE } "
+                "metrics { metric: \"x\" signal: SIM_SIGNAL_ERROR_COUNT }",
+                "metrics[1].metric: duplicate \"x\""},
+        BadCase{"metrics { metric: \"l\" signal: SIM_SIGNAL_LATENCY_MS "
+                "quantile: 1 }",
+                "metrics[0].quantile: must be in (0, 1) (got 1)"},
+        BadCase{"alarms { name: \"a\" signal: SIM_SIGNAL_ERROR_RATE "
+                "evaluation_periods: 0 }",
+                "alarms[0].evaluation_periods: must be in [1, 1440] (got 0)"},
+        BadCase{"alarms { name: \"a\" signal: SIM_SIGNAL_ERROR_RATE "
+                "evaluation_periods: 2 datapoints_to_alarm: 3 }",
+                "alarms[0].datapoints_to_alarm: must be in [1, "
+                "evaluation_periods = 2] (got 3)"},
+        BadCase{"alarms { name: \"a\" signal: SIM_SIGNAL_ERROR_RATE } "
+                "alarms { name: \"a\" signal: SIM_SIGNAL_ERROR_RATE }",
+                "alarms[1].name: duplicate \"a\""},
+        BadCase{"background { signal: SIM_SIGNAL_REQUEST_RATE }",
+                "background.path: must not be empty"},
+        BadCase{"background { path: "
+                "\"examples/data/elb_request_count_8c0756.csv\" "
+                "signal: SIM_SIGNAL_ERROR_COUNT }",
+                "background.signal: must be request_rate, error_rate or "
+                "latency_ms (got error_count)"}));
+
+TEST(ScenarioTest, ChecksTheFaultScopeAgainstTheFleet) {
+  const Fleet fleet = testing::MakeFleet(2);
+  Scenario s;
+  s.fault.bad = true;
+  s.fault.scope.kind = FaultScope::Kind::kZone;
+  s.fault.scope.zone = "use1-az9";
+  EXPECT_THAT(ValidateScenarioAgainst(s, fleet),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("fault.scope.zone: the fleet has no zone "
+                                 "\"use1-az9\"")));
+  s.fault.scope.zone = "us-east-1-a";
+  EXPECT_THAT(ValidateScenarioAgainst(s, fleet), IsOk());
+  s.fault.scope.region = "eu-west-1";
+  EXPECT_THAT(ValidateScenarioAgainst(s, fleet),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("fault.scope.zone: the fleet has no zone "
+                                 "\"us-east-1-a\" in region \"eu-west-1\"")));
+  s.fault.scope.kind = FaultScope::Kind::kRegion;
+  s.fault.scope.region = "ap-south-9";
+  EXPECT_THAT(ValidateScenarioAgainst(s, fleet),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("fault.scope.region: the fleet has no region "
+                                 "\"ap-south-9\"")));
+  s.fault.scope.region = "us-west-2";
+  EXPECT_THAT(ValidateScenarioAgainst(s, fleet), IsOk());
+}
+
+TEST(ScenarioTest, LoadsABackgroundRelativeToTheFile) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      Scenario s, FromText("background { path: "
+                           "\"data/elb_request_count_8c0756.csv\" signal: "
+                           "SIM_SIGNAL_REQUEST_RATE strength: 0.5 }",
+                           "examples"));
+  ASSERT_TRUE(s.background.has_value());
+  EXPECT_EQ(s.background->path, "data/elb_request_count_8c0756.csv");
+  EXPECT_EQ(s.background->series.points().size(), 4032u);
+  EXPECT_EQ(s.background->strength, 0.5);
+  EXPECT_THAT(
+      FromText("background { path: \"none.csv\" "
+               "signal: SIM_SIGNAL_REQUEST_RATE }",
+               "tests/sim/testdata"),
+      StatusIs(absl::StatusCode::kNotFound,
+               HasSubstr("background.path: tests/sim/testdata/none.csv")));
+}
+
+TEST(ScenarioTest, LoadFilePrefixesThePath) {
+  EXPECT_THAT(
+      LoadScenarioFile("tests/sim/testdata/bad_probability.textproto"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("tests/sim/testdata/bad_probability.textproto: "
+                         "deploy.failure_probability: must be in "
+                         "[0, 1] (got 1.5)")));
+}
+
+TEST(ScenarioTest, InfersBindingsFromNames) {
+  struct Case {
+    const char* name;
+    Signal signal;
+    double quantile;
+  };
+  for (const Case& c : {Case{"error_rate", Signal::kErrorRate, 0.99},
+                        Case{"http_5xx_error_ratio", Signal::kErrorRate, 0.99},
+                        Case{"errors", Signal::kErrorCount, 0.99},
+                        Case{"p999_latency", Signal::kLatencyMs, 0.999},
+                        Case{"latency_p50_ms", Signal::kLatencyMs, 0.5},
+                        Case{"latency", Signal::kLatencyMs, 0.99},
+                        Case{"request_rate", Signal::kRequestRate, 0.99},
+                        Case{"qps", Signal::kRequestRate, 0.99},
+                        Case{"requests", Signal::kRequestCount, 0.99}}) {
+    std::optional<MetricBinding> b = InferBinding(c.name);
+    ASSERT_TRUE(b.has_value()) << c.name;
+    EXPECT_EQ(b->signal, c.signal) << c.name;
+    EXPECT_EQ(b->quantile, c.quantile) << c.name;
+  }
+  EXPECT_FALSE(InferBinding("cpu").has_value());
+  Scenario s;
+  s.metrics.push_back({"cpu", Signal::kRequestRate, 0.99});
+  EXPECT_EQ(s.BindingFor("cpu")->signal, Signal::kRequestRate);
+}
+
+}  // namespace
+}  // namespace sluice::sim

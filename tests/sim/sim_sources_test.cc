@@ -1,0 +1,163 @@
+// Copyright 2026 The Sluice Authors.
+
+#include "sluice/sim/sim_sources.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "sluice/testing/status_matchers.h"
+#include "tests/sim/sim_test_util.h"
+
+namespace sluice::sim {
+namespace {
+
+using ::sluice::testing::StatusIs;
+using ::testing::HasSubstr;
+
+class SimSourcesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    scenario_.traffic.diurnal_amplitude = 0;
+    Rebuild();
+  }
+  void Rebuild() {
+    model_ = std::make_unique<MetricModel>(
+        *MetricModel::Create(scenario_, fleet_, 21));
+    metrics_ = std::make_unique<SimMetricSource>(*model_, versions_, clock_);
+    alarms_ = std::make_unique<SimAlarmSource>(*model_, versions_, clock_);
+  }
+  MetricQuery Query(const std::string& metric, int from_min, int to_min) {
+    MetricQuery q;
+    q.metric = metric;
+    q.targets = ids_;
+    q.start = scenario_.start + absl::Minutes(from_min);
+    q.end = scenario_.start + absl::Minutes(to_min);
+    return q;
+  }
+
+  Fleet fleet_ = testing::MakeFleet(10);
+  Scenario scenario_;
+  VersionHistory versions_{fleet_.size()};
+  VirtualClock clock_{scenario_.start};
+  std::vector<std::string> ids_ = {"us-east-1a-0", "us-east-1a-1"};
+  std::unique_ptr<MetricModel> model_;
+  std::unique_ptr<SimMetricSource> metrics_;
+  std::unique_ptr<SimAlarmSource> alarms_;
+};
+
+TEST_F(SimSourcesTest, VirtualClockMovesOnlyWhenTold) {
+  VirtualClock clock(absl::UnixEpoch());
+  clock.Advance(absl::Minutes(3));
+  EXPECT_EQ(clock.Now(), absl::UnixEpoch() + absl::Minutes(3));
+  clock.Set(absl::UnixEpoch() + absl::Hours(1));
+  EXPECT_EQ(clock.Now(), absl::UnixEpoch() + absl::Hours(1));
+}
+
+TEST_F(SimSourcesTest, AnswersOneSamplePerDeliveredMinute) {
+  clock_.Set(scenario_.start + absl::Minutes(30));
+  SLUICE_ASSERT_OK_AND_ASSIGN(MetricResult r,
+                              metrics_->Query(Query("error_rate", 0, 10)));
+  ASSERT_EQ(r.kind, MetricResult::Kind::kSamples);
+  ASSERT_EQ(r.samples.size(), 10u);
+  EXPECT_EQ(r.samples[3].time, scenario_.start + absl::Minutes(3));
+  // Future minutes are not delivered yet.
+  SLUICE_ASSERT_OK_AND_ASSIGN(r, metrics_->Query(Query("p99_latency", 20, 40)));
+  EXPECT_EQ(r.samples.size(), 10u);
+  // Nothing delivered: no data.
+  SLUICE_ASSERT_OK_AND_ASSIGN(r, metrics_->Query(Query("requests", 30, 40)));
+  EXPECT_EQ(r.kind, MetricResult::Kind::kNoData);
+}
+
+TEST_F(SimSourcesTest, LagDelaysDelivery) {
+  scenario_.delivery.lag = absl::Minutes(5);
+  Rebuild();
+  clock_.Set(scenario_.start + absl::Minutes(30));
+  SLUICE_ASSERT_OK_AND_ASSIGN(MetricResult r,
+                              metrics_->Query(Query("error_rate", 0, 30)));
+  EXPECT_EQ(r.samples.size(), 25u);
+}
+
+TEST_F(SimSourcesTest, DropsAndFailuresFollowTheirProbabilities) {
+  scenario_.delivery.drop_probability = 0.3;
+  scenario_.delivery.error_probability = 0.2;
+  Rebuild();
+  clock_.Set(scenario_.start + absl::Hours(10));
+  int failures = 0;
+  size_t samples = 0;
+  for (int i = 0; i < 200; ++i) {
+    absl::StatusOr<MetricResult> r =
+        metrics_->Query(Query("error_rate", 0, 60));
+    if (!r.ok()) {
+      EXPECT_THAT(r, StatusIs(absl::StatusCode::kUnavailable));
+      ++failures;
+      continue;
+    }
+    samples = r->samples.size();
+  }
+  EXPECT_NEAR(failures / 200.0, 0.2, 0.07);
+  EXPECT_NEAR(samples / 60.0, 0.7, 0.15);
+  EXPECT_EQ(metrics_->query_count(), 200);
+}
+
+TEST_F(SimSourcesTest, UnknownMetricsAndTargetsAreNotFound) {
+  clock_.Set(scenario_.start + absl::Hours(1));
+  EXPECT_THAT(metrics_->Query(Query("cpu", 0, 10)),
+              StatusIs(absl::StatusCode::kNotFound,
+                       HasSubstr("metric \"cpu\" is not simulated")));
+  ids_ = {"nope"};
+  EXPECT_THAT(metrics_->Query(Query("error_rate", 0, 10)),
+              StatusIs(absl::StatusCode::kNotFound,
+                       HasSubstr("unknown target \"nope\"")));
+}
+
+TEST_F(SimSourcesTest, FleetCohortCoversEveryTarget) {
+  clock_.Set(scenario_.start + absl::Hours(1));
+  MetricQuery q = Query("requests", 0, 1);
+  q.cohort = Cohort::kFleet;
+  q.targets = {};
+  SLUICE_ASSERT_OK_AND_ASSIGN(MetricResult r, metrics_->Query(q));
+  ASSERT_EQ(r.samples.size(), 1u);
+  // 60 targets at about 10 rps for a minute.
+  EXPECT_NEAR(r.samples[0].value, 60 * 10 * 60.0, 60 * 10 * 60.0 * 0.1);
+}
+
+TEST_F(SimSourcesTest, AlarmsFireOnABadRelease) {
+  scenario_.fault.bad = true;
+  scenario_.fault.error_multiplier = 50;
+  AlarmRule rule;
+  rule.name = "errors";
+  rule.signal = Signal::kErrorRate;
+  rule.threshold = 0.01;
+  rule.evaluation_periods = 3;
+  rule.datapoints_to_alarm = 2;
+  rule.scope = AlarmRule::Scope::kWave;
+  scenario_.alarms.push_back(rule);
+  Rebuild();
+  AlarmQuery q;
+  q.alarms = {"errors"};
+  q.targets = ids_;
+  // Too early: no complete minute yet.
+  clock_.Set(scenario_.start + absl::Seconds(90));
+  SLUICE_ASSERT_OK_AND_ASSIGN(std::vector<AlarmStatus> s,
+                              alarms_->QueryAlarms(q));
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].state, AlarmState::kInsufficientData);
+  clock_.Set(scenario_.start + absl::Minutes(10));
+  SLUICE_ASSERT_OK_AND_ASSIGN(s, alarms_->QueryAlarms(q));
+  EXPECT_EQ(s[0].state, AlarmState::kOk) << s[0].reason;
+  versions_.SetNew(0, scenario_.start + absl::Minutes(10));
+  versions_.SetNew(1, scenario_.start + absl::Minutes(10));
+  clock_.Set(scenario_.start + absl::Minutes(14));
+  SLUICE_ASSERT_OK_AND_ASSIGN(s, alarms_->QueryAlarms(q));
+  EXPECT_EQ(s[0].state, AlarmState::kAlarm) << s[0].reason;
+  q.alarms = {"latency"};
+  EXPECT_THAT(alarms_->QueryAlarms(q),
+              StatusIs(absl::StatusCode::kNotFound,
+                       HasSubstr("alarm \"latency\" is not defined")));
+}
+
+}  // namespace
+}  // namespace sluice::sim
