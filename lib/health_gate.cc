@@ -18,14 +18,16 @@ bool operator==(const Measurement& a, const Measurement& b) {
                     (!a.value.has_value() || *a.value == *b.value ||
                      (std::isnan(*a.value) && std::isnan(*b.value)));
   return a.at == b.at && a.phase == b.phase && a.ignored == b.ignored &&
-         same_value && a.message == b.message;
+         same_value && a.message == b.message &&
+         a.observations == b.observations && a.sample_count == b.sample_count;
 }
 
 bool operator==(const MeasurementCounts& a, const MeasurementCounts& b) {
   return a.count == b.count && a.successful == b.successful &&
          a.failed == b.failed && a.inconclusive == b.inconclusive &&
          a.error == b.error && a.consecutive_error == b.consecutive_error &&
-         a.consecutive_success == b.consecutive_success;
+         a.consecutive_success == b.consecutive_success &&
+         a.samples == b.samples;
 }
 
 GateState& GateState::Child(size_t i) {

@@ -83,13 +83,30 @@ absl::StatusOr<Aggregation> ParseAggregation(absl::string_view text) {
     }
   } else if (absl::ConsumePrefix(&rest, "p") && !rest.empty() &&
              absl::ascii_isdigit(rest[0])) {
+    // Shift the decimal point two places in the text ("99.9" -> "0.999") so
+    // that p99.9 is exactly the double nearest 0.999.
+    absl::string_view whole = rest, fraction;
+    if (size_t dot = rest.find('.'); dot != absl::string_view::npos) {
+      whole = rest.substr(0, dot);
+      fraction = rest.substr(dot + 1);
+    }
+    bool digits = !whole.empty();
+    for (char c : whole) digits = digits && absl::ascii_isdigit(c);
+    for (char c : fraction) digits = digits && absl::ascii_isdigit(c);
     double percent = 0;
-    if (!absl::SimpleAtod(rest, &percent) || !std::isfinite(percent)) {
+    if (!digits || !absl::SimpleAtod(rest, &percent)) {
       return absl::InvalidArgumentError(
           absl::StrCat("unknown aggregation \"", text,
-                       "\" (pNN wants a percentile, e.g. p99)"));
+                       "\" (pNN wants a percentile, e.g. p99 or p99.9)"));
     }
-    q = percent / 100.0;
+    while (whole.size() > 1 && whole[0] == '0') whole.remove_prefix(1);
+    if (whole.size() > 2) return QuantileRangeError(percent / 100.0);
+    std::string shifted =
+        absl::StrCat("0.", whole.size() == 1 ? "0" : "", whole, fraction);
+    if (!absl::SimpleAtod(shifted, &q)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown aggregation \"", text, "\""));
+    }
   } else {
     return absl::InvalidArgumentError(absl::StrCat(
         "unknown aggregation \"", text,
@@ -116,14 +133,24 @@ std::string AggregationName(const Aggregation& aggregation) {
     case AggregationKind::kMax:
       return "max";
     case AggregationKind::kQuantile: {
-      // p50, p99, p99.9 when the percentile prints exactly; else quantile(q).
-      double percent = aggregation.quantile * 100.0;
-      std::string p = absl::StrFormat("%.6g", percent);
+      // p50, p99, p99.9 when the quantile has a short exact decimal form
+      // (shift its decimal point); else quantile(q).
+      const double q = aggregation.quantile;
+      std::string text = absl::StrFormat("%.15g", q);
       double back = 0;
-      if (absl::SimpleAtod(p, &back) && back / 100.0 == aggregation.quantile) {
-        return absl::StrCat("p", p);
+      if (q > 0 && q < 1 && absl::SimpleAtod(text, &back) && back == q &&
+          absl::StartsWith(text, "0.") && text.find('e') == std::string::npos) {
+        std::string digits = text.substr(2);
+        if (digits.size() < 2) digits.append(2 - digits.size(), '0');
+        std::string whole = digits.substr(0, 2);
+        std::string fraction = digits.substr(2);
+        if (whole[0] == '0') whole.erase(0, 1);
+        if (whole != "0") {
+          return fraction.empty() ? absl::StrCat("p", whole)
+                                  : absl::StrCat("p", whole, ".", fraction);
+        }
       }
-      return absl::StrFormat("quantile(%.17g)", aggregation.quantile);
+      return absl::StrFormat("quantile(%.17g)", q);
     }
   }
   return "unknown";

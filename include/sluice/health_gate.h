@@ -126,6 +126,10 @@ struct Measurement {
   // What happened, e.g. "p99_latency 412 ms > max 300 ms ..." or the
   // source's error message.
   std::string message;
+  // The numbers behind it (value, bounds, baseline, n).
+  std::vector<Observation> observations;
+  // How many data points it rests on, if known.
+  std::optional<int64_t> sample_count;
 
   friend bool operator==(const Measurement& a, const Measurement& b);
   friend bool operator!=(const Measurement& a, const Measurement& b) {
@@ -147,6 +151,9 @@ struct MeasurementCounts {
   int32_t consecutive_error = 0;
   // Successes in a row; reset by a failure, an inconclusive or an error.
   int32_t consecutive_success = 0;
+  // The data points behind all measurements (the sum of their known
+  // sample_count).
+  int64_t samples = 0;
 
   friend bool operator==(const MeasurementCounts& a,
                          const MeasurementCounts& b);
