@@ -99,7 +99,10 @@ void AssignFailureBudgets(int64_t n, int64_t min_healthy, int64_t surge,
     int64_t budget;
     if (w + 1 < waves.size()) {
       const int64_t next = static_cast<int64_t>(waves[w + 1].targets.size());
-      budget = n + surge - min_healthy - next - used;
+      // The surge room is gone once the rollout ends, so the total may
+      // never exceed n - min_healthy either.
+      budget = std::min(n + surge - min_healthy - next - used,
+                        n - min_healthy - used);
     } else {
       budget = std::min(n - min_healthy - used, n - 1 - used);
     }

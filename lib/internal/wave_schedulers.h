@@ -63,7 +63,8 @@ int64_t Resolve(const CountOrPercent& value, int64_t n, bool round_up);
 // used its whole budget, at least `min_healthy` of the `n` targets stay
 // healthy while the next wave deploys (with `surge` extra capacity), and at
 // least one target succeeds: the budget of wave w is
-//   min(size_w, n + surge - min_healthy - size_{w+1} - used)   (not last)
+//   min(size_w, n + surge - min_healthy - size_{w+1} - used,
+//       n - min_healthy - used)                                 (not last)
 //   min(size_w, n - min_healthy - used, n - 1 - used)           (last)
 // clamped at 0. This is CodeDeploy's minimum-healthy rule, and Kubernetes'
 // maxUnavailable with min_healthy = n - unavailable.
