@@ -1,6 +1,7 @@
 // Copyright 2026 The Sluice Authors.
 //
-// The WaveScheduler base class: the default PlanSubset().
+// The WaveScheduler base class (the default PlanSubset()) and the scheduler
+// of a spec.
 
 #include "sluice/wave_scheduler.h"
 
@@ -8,7 +9,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "lib/internal/spec_waves.h"
 #include "lib/internal/status_macros.h"
+#include "sluice/v1/rollout_spec.pb.h"
 
 namespace sluice {
 
@@ -42,6 +45,11 @@ absl::StatusOr<WavePlan> WaveScheduler::PlanSubset(
   }
   FillCumulativeFractions(fleet, plan);
   return plan;
+}
+
+absl::StatusOr<std::unique_ptr<WaveScheduler>> NewScheduler(
+    const RolloutSpec& spec) {
+  return internal::NewSchedulerFromSpec(spec.proto().waves());
 }
 
 }  // namespace sluice
