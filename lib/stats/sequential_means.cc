@@ -1,0 +1,151 @@
+// Copyright 2026 The Sluice Authors.
+
+#include "sluice/stats/sequential_means.h"
+
+#include <cmath>
+#include <limits>
+#include <ostream>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "lib/internal/stats_mixture.h"
+#include "lib/internal/status_macros.h"
+
+namespace sluice::internal {
+
+double OptimalMixtureRatio(double alpha) {
+  // Solve s - log(1 + s) = L for s = 1/r (increasing in s) by bisection.
+  const double target = -2 * std::log(alpha);
+  double lo = 0;
+  double hi = 1;
+  while (hi - std::log1p(hi) < target) hi *= 2;
+  for (int i = 0; i < 200; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    if (mid == lo || mid == hi) break;
+    if (mid - std::log1p(mid) < target) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  return 1 / hi;
+}
+
+}  // namespace sluice::internal
+
+namespace sluice::stats {
+
+absl::Status SequentialMeanOptions::Validate() const {
+  if (!(sigma_canary > 0) || !std::isfinite(sigma_canary)) {
+    return internal::InvalidArgumentAt(
+        "sigma_canary",
+        absl::StrCat("must be finite and > 0 (got ", sigma_canary, ")"));
+  }
+  if (!(sigma_baseline > 0) || !std::isfinite(sigma_baseline)) {
+    return internal::InvalidArgumentAt(
+        "sigma_baseline",
+        absl::StrCat("must be finite and > 0 (got ", sigma_baseline, ")"));
+  }
+  if (!(alpha > 0 && alpha < 1)) {
+    return internal::InvalidArgumentAt(
+        "alpha", absl::StrCat("must be in (0, 1) (got ", alpha, ")"));
+  }
+  if (!(tuning_observations >= 1) || !std::isfinite(tuning_observations)) {
+    return internal::InvalidArgumentAt(
+        "tuning_observations", absl::StrCat("must be finite and >= 1 (got ",
+                                            tuning_observations, ")"));
+  }
+  return absl::OkStatus();
+}
+
+std::ostream& operator<<(std::ostream& os, const SequentialMeanOptions& o) {
+  return os << "{sigma_canary: " << o.sigma_canary
+            << ", sigma_baseline: " << o.sigma_baseline
+            << ", alpha: " << o.alpha
+            << ", tuning_observations: " << o.tuning_observations << "}";
+}
+
+SequentialMeanTest::SequentialMeanTest(const SequentialMeanOptions& options)
+    : options_(options),
+      var_c_(options.sigma_canary * options.sigma_canary),
+      var_b_(options.sigma_baseline * options.sigma_baseline) {
+  // V after `tuning_observations` one-and-one blocks.
+  const double v_opt = options.tuning_observations / (var_c_ + var_b_);
+  rho_ = v_opt * internal::OptimalMixtureRatio(options.alpha);
+}
+
+absl::StatusOr<SequentialMeanTest> SequentialMeanTest::Create(
+    const SequentialMeanOptions& options) {
+  SLUICE_RETURN_IF_ERROR(options.Validate());
+  return SequentialMeanTest(options);
+}
+
+absl::Status SequentialMeanTest::AddCanary(double value) {
+  if (!std::isfinite(value)) {
+    return internal::InvalidArgumentAt(
+        "value", absl::StrCat("must be finite (got ", value, ")"));
+  }
+  ++block_c_;
+  ++n_c_;
+  block_sum_c_ += value;
+  MaybeCloseBlock();
+  return absl::OkStatus();
+}
+
+absl::Status SequentialMeanTest::AddBaseline(double value) {
+  if (!std::isfinite(value)) {
+    return internal::InvalidArgumentAt(
+        "value", absl::StrCat("must be finite (got ", value, ")"));
+  }
+  ++block_b_;
+  ++n_b_;
+  block_sum_b_ += value;
+  MaybeCloseBlock();
+  return absl::OkStatus();
+}
+
+void SequentialMeanTest::MaybeCloseBlock() {
+  if (block_c_ == 0 || block_b_ == 0) return;
+  const double a = static_cast<double>(block_c_);
+  const double b = static_cast<double>(block_b_);
+  const double d = block_sum_c_ / a - block_sum_b_ / b;
+  const double w = 1 / (var_c_ / a + var_b_ / b);
+  sum_wd_ += w * d;
+  sum_w_ += w;
+  block_c_ = block_b_ = 0;
+  block_sum_c_ = block_sum_b_ = 0;
+  const double log_e = log_e_value();
+  if (log_e > max_log_e_) max_log_e_ = log_e;
+}
+
+double SequentialMeanTest::log_e_value() const {
+  const double vr = sum_w_ + rho_;
+  return 0.5 * std::log(rho_ / vr) + sum_wd_ * sum_wd_ / (2 * vr);
+}
+
+SequentialResult SequentialMeanTest::result() const {
+  SequentialResult r;
+  r.n_canary = n_c_;
+  r.n_baseline = n_b_;
+  r.e_value = std::exp(log_e_value());
+  r.p_value = std::min(1.0, std::exp(-max_log_e_));
+  r.rejected = max_log_e_ >= -std::log(options_.alpha);
+  if (sum_w_ == 0) return r;
+  const double vr = sum_w_ + rho_;
+  const double u =
+      std::sqrt(vr * (std::log(vr / rho_) - 2 * std::log(options_.alpha)));
+  r.estimate = sum_wd_ / sum_w_;
+  r.lower = (sum_wd_ - u) / sum_w_;
+  r.upper = (sum_wd_ + u) / sum_w_;
+  return r;
+}
+
+bool operator==(const SequentialMeanTest& a, const SequentialMeanTest& b) {
+  return a.options_ == b.options_ && a.block_c_ == b.block_c_ &&
+         a.block_b_ == b.block_b_ && a.block_sum_c_ == b.block_sum_c_ &&
+         a.block_sum_b_ == b.block_sum_b_ && a.sum_wd_ == b.sum_wd_ &&
+         a.sum_w_ == b.sum_w_ && a.max_log_e_ == b.max_log_e_ &&
+         a.n_c_ == b.n_c_ && a.n_b_ == b.n_b_;
+}
+
+}  // namespace sluice::stats
