@@ -37,14 +37,14 @@ inline double UnitFromBits(uint64_t bits) {
 
 // The standard normal quantile function (Wichura's AS 241, about 1e-16
 // relative accuracy) for p in (0, 1).
-double NormalQuantile(double p);
+double SimNormalQuantile(double p);
 
 // The standard normal CDF.
-double NormalCdf(double x);
+double SimNormalCdf(double x);
 
 // A standard normal draw from 64 random bits (by inversion).
 inline double NormalFromBits(uint64_t bits) {
-  return NormalQuantile(UnitFromBits(bits));
+  return SimNormalQuantile(UnitFromBits(bits));
 }
 
 // A Poisson(lambda) draw from 64 random bits: by inversion for lambda < 40,

@@ -17,9 +17,9 @@
 namespace sluice::sim {
 
 using internal::HashWords;
-using internal::NormalCdf;
 using internal::NormalFromBits;
 using internal::PoissonFromBits;
+using internal::SimNormalCdf;
 using internal::UnitFromBits;
 
 // ---- VersionHistory
@@ -276,7 +276,7 @@ double BodyCdf(const LatencyModel& model, double x, double factor) {
   if (!(x > 0)) return 0;
   const double scaled = x / factor;
   const double body =
-      NormalCdf(std::log(scaled / model.median_ms) / model.sigma);
+      SimNormalCdf(std::log(scaled / model.median_ms) / model.sigma);
   double tail = 0;
   if (scaled > model.tail_scale_ms) {
     tail = 1.0 - std::pow(model.tail_scale_ms / scaled, model.tail_shape);

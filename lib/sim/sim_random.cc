@@ -7,7 +7,7 @@
 
 namespace sluice::internal {
 
-double NormalQuantile(double p) {
+double SimNormalQuantile(double p) {
   // Wichura, M. J. (1988). Algorithm AS 241: The percentage points of the
   // normal distribution. Applied Statistics 37, 477-484.
   if (!(p > 0.0)) return -INFINITY;
@@ -102,7 +102,7 @@ double NormalQuantile(double p) {
   return q < 0 ? -value : value;
 }
 
-double NormalCdf(double x) {
+double SimNormalCdf(double x) {
   return 0.5 * std::erfc(-x * 0.70710678118654752440);
 }
 
@@ -122,7 +122,7 @@ double PoissonFromBits(double lambda, uint64_t bits) {
     return k;
   }
   const double x =
-      std::floor(lambda + std::sqrt(lambda) * NormalQuantile(u) + 0.5);
+      std::floor(lambda + std::sqrt(lambda) * SimNormalQuantile(u) + 0.5);
   return x < 0 ? 0 : x;
 }
 

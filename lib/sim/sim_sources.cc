@@ -23,14 +23,20 @@ constexpr uint64_t kStreamQueryError = 101;
 constexpr uint64_t kStreamAlarmError = 102;
 constexpr uint64_t kStreamDrop = 103;
 
-// Resolves target ids to fleet indices (all targets when `ids` is empty).
-absl::Status ResolveTargets(const Fleet& fleet,
-                            absl::Span<const std::string> ids,
+// Resolves target ids to fleet indices. Without ids: the whole fleet for
+// kFleet; for kWave the targets serving the new version and for kBaseline
+// the others (traffic-routed plans name no targets).
+absl::Status ResolveTargets(const Fleet& fleet, const VersionHistory& versions,
+                            Cohort cohort, absl::Span<const std::string> ids,
                             std::vector<uint32_t>* out) {
   out->clear();
   if (ids.empty()) {
-    out->resize(fleet.size());
-    std::iota(out->begin(), out->end(), 0u);
+    for (uint32_t i = 0; i < fleet.size(); ++i) {
+      if (cohort == Cohort::kFleet ||
+          versions.IsNew(i) == (cohort == Cohort::kWave)) {
+        out->push_back(i);
+      }
+    }
     return absl::OkStatus();
   }
   out->reserve(ids.size());
@@ -84,7 +90,8 @@ absl::StatusOr<MetricResult> SimMetricSource::Query(const MetricQuery& query) {
   }
   absl::Span<const std::string> ids = query.targets;
   if (query.cohort == Cohort::kFleet) ids = {};
-  if (absl::Status status = ResolveTargets(model_.fleet(), ids, &indices_);
+  if (absl::Status status = ResolveTargets(model_.fleet(), versions_,
+                                           query.cohort, ids, &indices_);
       !status.ok()) {
     return status;
   }
@@ -127,7 +134,11 @@ absl::StatusOr<std::vector<AlarmStatus>> SimAlarmSource::QueryAlarms(
     }
     absl::Span<const std::string> ids;
     if (rule->scope == AlarmRule::Scope::kWave) ids = query.targets;
-    if (absl::Status status = ResolveTargets(model_.fleet(), ids, &indices_);
+    if (absl::Status status = ResolveTargets(
+            model_.fleet(), versions_,
+            rule->scope == AlarmRule::Scope::kWave ? Cohort::kWave
+                                                   : Cohort::kFleet,
+            ids, &indices_);
         !status.ok()) {
       return status;
     }
