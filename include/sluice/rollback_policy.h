@@ -213,7 +213,8 @@ absl::StatusOr<std::unique_ptr<RollbackPolicy>> NewRetryThenPolicy(
     double multiplier = 2.0);
 
 // One policy per trigger. Unset entries fall back to the default's choice
-// for that trigger (see NewDefaultRollbackPolicy()).
+// for that trigger (see NewDefaultRollbackPolicy()). Value type (move-only).
+// Thread-compatible.
 struct PerTriggerPolicies {
   // For kGateFail, kDeployFailures and kRejected. Default: unset.
   std::unique_ptr<RollbackPolicy> on_fail;
@@ -233,7 +234,7 @@ absl::StatusOr<std::unique_ptr<RollbackPolicy>> NewPerTriggerPolicy(
 
 // The default, "roll back quickly and automatically, and escalate early":
 // on Fail, Error, deploy failures, a rejection or a progress deadline, roll
-// back everything in reverse wave order at once (no retry) and escalate; on
+// back everything at once (kAllAtOnce, no retry, no gates) and escalate; on
 // Inconclusive, pause and escalate (a person decides, as Argo Rollouts
 // pauses on an inconclusive analysis). Named "default".
 std::unique_ptr<RollbackPolicy> NewDefaultRollbackPolicy();

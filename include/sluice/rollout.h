@@ -408,8 +408,9 @@ class Rollout {
   // outcomes; no new wave starts and no gate runs.
   virtual absl::Status Pause(absl::string_view who, absl::Time now) = 0;
   // Resume: kPaused → kRunning; a wave paused by an inconclusive verdict is
-  // verified again with fresh gate state. Not valid after a wave whose
-  // targets were rolled back (use Retry, Promote or Abort).
+  // verified again with fresh gate state (targets that failed to deploy are
+  // deployed again). Not valid after a wave whose targets were rolled back
+  // (use Retry or Abort).
   virtual absl::Status Resume(absl::string_view who, absl::Time now) = 0;
   // Abort: roll back everything deployed (RolloutOptions::abort_order) and
   // end kAborted. Valid in kPending, kRunning and kPaused.
