@@ -1,0 +1,136 @@
+// Copyright 2026 The Sluice Authors.
+//
+// `sluice plan`, run in-process.
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tools/cli.h"
+
+namespace sluice::cli {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::StartsWith;
+
+struct CliRun {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+CliRun Sluice(std::vector<std::string> args) {
+  std::ostringstream out, err;
+  int code = RunCli(args, out, err);
+  return {code, out.str(), err.str()};
+}
+
+constexpr char kFleet[] = "examples/fleets/three_regions.csv";
+
+TEST(PlanCommandTest, RegionalWavesTable) {
+  CliRun r = Sluice(
+      {"plan", "examples/specs/regional_waves.textproto", "--fleet", kFleet});
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.err, IsEmpty());
+  EXPECT_THAT(r.out, StartsWith("checkout-api 2026-11-28: 2.4.1 on 36 targets "
+                                "in 3 regions, 9 zones\n"
+                                "strategy: staged(max 2 regions per wave)\n"));
+  // The one-box in the lightest region's first zone, with its id.
+  EXPECT_THAT(r.out, HasSubstr("   1  ap-southeast-2 / apse2-az1 one-box  "
+                               "one-box           1 (apse2-az1-web-01)"));
+  EXPECT_THAT(r.out, HasSubstr("2.78%    1.39%   30m           0\n"));
+  // The wave completing the first region bakes 2h; the last, the final 1h.
+  EXPECT_THAT(r.out, HasSubstr("   5  ap-southeast-2 / apse2-az3          "
+                               "zone              4"));
+  EXPECT_THAT(r.out, HasSubstr("16.67%    2h"));
+  EXPECT_THAT(r.out, HasSubstr("100.00%  100.00%    1h           0\n"));
+  EXPECT_THAT(r.out, HasSubstr("\n13 waves; total bake 9h\n"));
+}
+
+TEST(PlanCommandTest, TrafficPlanTable) {
+  CliRun r = Sluice({"plan", "examples/specs/codedeploy_canary.textproto",
+                     "--fleet", kFleet});
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("wave  name        stage   traffic  bake\n"
+                               "   1  canary 10%  canary      10%    5m\n"
+                               "   2  rest 100%   rest       100%     0\n"));
+}
+
+TEST(PlanCommandTest, JsonIsTheWavePlanMessage) {
+  CliRun r = Sluice({"plan", "examples/specs/codedeploy_min_healthy.textproto",
+                     "--fleet", kFleet, "--format", "json"});
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, StartsWith("{\n \"strategy\": \"min-healthy(HOST_COUNT "
+                                "24)\",\n \"waves\": [\n"));
+  EXPECT_THAT(r.out, HasSubstr("\"targets\": [\n    \"use1-az1-web-01\","));
+  EXPECT_THAT(r.out, HasSubstr("\"bake\": \"120s\""));
+  EXPECT_THAT(r.out, HasSubstr("\"maxFailedTargets\": \"12\""));
+}
+
+TEST(PlanCommandTest, EveryExampleSpecPlansTheExampleFleet) {
+  for (const char* spec :
+       {"appconfig_exponential", "argo_steps", "codedeploy_canary",
+        "codedeploy_half_at_a_time", "codedeploy_linear",
+        "codedeploy_min_healthy", "composite_canary_cells",
+        "flagger_progressive", "kubernetes_rolling", "regional_waves"}) {
+    for (const char* format : {"table", "json"}) {
+      CliRun r =
+          Sluice({"plan", std::string("examples/specs/") + spec + ".textproto",
+                  "--fleet", kFleet, "--format", format});
+      EXPECT_EQ(r.code, kExitOk) << spec << ": " << r.err;
+      EXPECT_THAT(r.err, IsEmpty()) << spec;
+    }
+  }
+}
+
+TEST(PlanCommandTest, SpecErrorsNameTheField) {
+  CliRun r = Sluice({"plan", "tests/tools/testdata/plan_bad_region.textproto",
+                     "--fleet", kFleet});
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err, HasSubstr("error: tests/tools/testdata/"
+                               "plan_bad_region.textproto: waves.staged."
+                               "region_order[0]: region \"us-west-2\" is not "
+                               "in the fleet"));
+  EXPECT_THAT(r.out, IsEmpty());
+  r = Sluice({"plan", "tests/tools/testdata/plan_zero_regions.textproto",
+              "--fleet", kFleet});
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err, HasSubstr("waves.staged.max_regions_per_wave: must be "
+                               ">= 1 (got 0)"));
+  r = Sluice({"plan", "tests/tools/testdata/plan_no_waves.textproto", "--fleet",
+              kFleet});
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err, HasSubstr("waves: not set"));
+}
+
+TEST(PlanCommandTest, FleetErrors) {
+  CliRun r = Sluice({"plan", "examples/specs/regional_waves.textproto",
+                     "--fleet", "tests/core/testdata/duplicate_id.csv"});
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err, HasSubstr("duplicate id"));
+  r = Sluice({"plan", "examples/specs/regional_waves.textproto", "--fleet",
+              "tests/tools/testdata/missing.csv"});
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err, HasSubstr("missing.csv"));
+}
+
+TEST(PlanCommandTest, UsageErrors) {
+  CliRun r = Sluice({"plan", "examples/specs/regional_waves.textproto"});
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("--fleet is required"));
+  EXPECT_THAT(r.err, HasSubstr("usage: sluice plan SPEC --fleet FLEET "
+                               "[--format table|json]"));
+  r = Sluice({"plan", "examples/specs/regional_waves.textproto", "--fleet",
+              kFleet, "--format", "yaml"});
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("--format: must be table or json (got "
+                               "\"yaml\")"));
+  EXPECT_EQ(Sluice({"plan", "--fleet", kFleet}).code, kExitUsage);
+}
+
+}  // namespace
+}  // namespace sluice::cli
