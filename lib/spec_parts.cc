@@ -5,6 +5,7 @@
 
 #include "lib/internal/spec_validation.h"
 
+#include "lib/internal/spec_gates.h"
 #include "lib/internal/spec_rollback.h"
 #include "lib/internal/spec_waves.h"
 #include "lib/internal/status_macros.h"
@@ -13,6 +14,7 @@ namespace sluice::internal {
 
 absl::Status ValidateSpecParts(const v1::RolloutSpec& spec) {
   SLUICE_RETURN_IF_ERROR(ValidateWaveStrategy(spec.waves()));
+  SLUICE_RETURN_IF_ERROR(ValidateGatesSpec(spec));
   SLUICE_RETURN_IF_ERROR(ValidateRollbackSpec(spec));
   return absl::OkStatus();
 }
@@ -27,6 +29,9 @@ std::vector<std::string> SummarizeSpecParts(const v1::RolloutSpec& spec) {
   std::vector<std::string> parts;
   if (std::string waves = SummarizeWaveStrategy(spec.waves()); !waves.empty()) {
     parts.push_back(std::move(waves));
+  }
+  if (std::string gates = SummarizeGates(spec); !gates.empty()) {
+    parts.push_back(std::move(gates));
   }
   if (std::string rollback = SummarizeRollbackSpec(spec); !rollback.empty()) {
     parts.push_back(std::move(rollback));
