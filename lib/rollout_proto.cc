@@ -254,7 +254,7 @@ absl::StatusOr<RolloutEvent> EventFromProto(const v1::Event& p) {
   e.sequence = p.sequence();
   e.time = internal::DecodeTime(p.time());
   absl::StatusOr<EventKind> kind = internal::ParseEventKind(p.kind());
-  if (!kind.ok()) return internal::NestStatus(kind.status(), "kind");
+  if (!kind.ok()) return internal::PrefixStatus(kind.status(), "kind");
   e.kind = *kind;
   e.rollout = p.rollout();
   e.wave = p.wave();
@@ -264,17 +264,17 @@ absl::StatusOr<RolloutEvent> EventFromProto(const v1::Event& p) {
   e.message = p.message();
   if (p.has_verdict()) {
     absl::StatusOr<Verdict> v = internal::VerdictFromRecord(p.verdict(), false);
-    if (!v.ok()) return internal::NestStatus(v.status(), "verdict");
+    if (!v.ok()) return internal::PrefixStatus(v.status(), "verdict");
     e.verdict = *std::move(v);
   }
   if (!p.trigger().empty()) {
     absl::StatusOr<FailureTrigger> t = internal::ParseTrigger(p.trigger());
-    if (!t.ok()) return internal::NestStatus(t.status(), "trigger");
+    if (!t.ok()) return internal::PrefixStatus(t.status(), "trigger");
     e.trigger = *t;
   }
   if (p.has_decision()) {
     absl::StatusOr<Decision> d = internal::DecisionFromRecord(p.decision());
-    if (!d.ok()) return internal::NestStatus(d.status(), "decision");
+    if (!d.ok()) return internal::PrefixStatus(d.status(), "decision");
     e.decision = *std::move(d);
   }
   e.succeeded_targets = p.succeeded_targets();

@@ -1,0 +1,117 @@
+// Copyright 2026 The Sluice Authors.
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "sluice/rollout_proto.h"
+#include "sluice/testing/status_matchers.h"
+#include "tests/rollout/rollout_harness.h"
+#include "tools/cli.h"
+
+namespace sluice::cli {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+struct CliRun {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+CliRun Sluice(std::vector<std::string> args) {
+  std::ostringstream out, err;
+  int code = RunCli(args, out, err);
+  return {code, out.str(), err.str()};
+}
+
+std::string WriteFile(const std::string& name, const std::string& text) {
+  const std::string path = ::testing::TempDir() + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+// The events of a bad release caught at wave 2, as JSON lines.
+std::string BadReleaseEvents() {
+  rollout_test::Scenario s;
+  for (rollout_test::Scenario& x : rollout_test::ScriptedScenarios()) {
+    if (x.name == "bad-release-at-wave-2") s = x;
+  }
+  s.commands.push_back(
+      {rollout_test::kT0 + absl::Minutes(1), [](Rollout& r, absl::Time now) {
+         return r.Pause("alice@example.com", now);
+       }});
+  s.commands.push_back(
+      {rollout_test::kT0 + absl::Minutes(3), [](Rollout& r, absl::Time now) {
+         return r.Resume("alice@example.com", now);
+       }});
+  rollout_test::RunResult r = rollout_test::RunScenario(s, false);
+  EXPECT_TRUE(r.status.ok()) << r.status;
+  std::string text = "# events of bad-release-at-wave-2\n";
+  for (const RolloutEvent& e : r.events) {
+    text += EventToJsonLine(e) + "\n";
+  }
+  return text;
+}
+
+TEST(TimelineCommandTest, PrintsATimelineWithNumbersAndASummary) {
+  const std::string path = WriteFile("events.jsonl", BadReleaseEvents());
+  CliRun r = Sluice({"timeline", path});
+  EXPECT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.err, IsEmpty());
+  EXPECT_THAT(r.out, HasSubstr("Timeline of bad-release-at-wave-2: "));
+  EXPECT_THAT(r.out, HasSubstr("rollout-started"));
+  EXPECT_THAT(r.out, HasSubstr("** "));
+  EXPECT_THAT(r.out, HasSubstr("pause by alice@example.com"));
+  EXPECT_THAT(r.out, HasSubstr("wave 2  gate FAIL"));
+  EXPECT_THAT(r.out, HasSubstr("[error_rate=7.5%, n=500]"));
+  EXPECT_THAT(r.out, HasSubstr("!! "));
+  EXPECT_THAT(r.out, HasSubstr("FAILED (gate-fail)"));
+  EXPECT_THAT(r.out, HasSubstr("policy: roll-back-all"));
+  EXPECT_THAT(r.out, HasSubstr("finished: rolled-back"));
+  EXPECT_THAT(r.out, HasSubstr("Outcome: rolled-back; 1 wave failure(s); 1 "
+                               "escalation(s); operator commands: pause by "
+                               "alice@example.com at +1m, resume by "
+                               "alice@example.com at +3m"));
+}
+
+TEST(TimelineCommandTest, ReportsMissingEvents) {
+  std::string text = BadReleaseEvents();
+  // Drop the third event line (after the comment).
+  std::vector<std::string> lines = absl::StrSplit(text, '\n');
+  lines.erase(lines.begin() + 3);
+  const std::string path = WriteFile("gap.jsonl", absl::StrJoin(lines, "\n"));
+  CliRun r = Sluice({"timeline", path});
+  EXPECT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("(events 3 to 3 missing)"));
+}
+
+TEST(TimelineCommandTest, BadLineNamesTheLine) {
+  const std::string path =
+      WriteFile("bad.jsonl", "\n{\"sequence\": 1, \"kind\": \"wave-begun\"}\n");
+  CliRun r = Sluice({"timeline", path});
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err, HasSubstr("bad.jsonl: line 2: kind: unknown event kind "
+                               "\"wave-begun\""));
+  const std::string garbage = WriteFile("garbage.jsonl", "not json\n");
+  r = Sluice({"timeline", garbage});
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err, HasSubstr("garbage.jsonl: line 1: event: "));
+}
+
+TEST(TimelineCommandTest, UsageErrors) {
+  EXPECT_EQ(Sluice({"timeline"}).code, kExitUsage);
+  CliRun r = Sluice({"timeline", "/nonexistent/events.jsonl"});
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err, HasSubstr("cannot open"));
+}
+
+}  // namespace
+}  // namespace sluice::cli
