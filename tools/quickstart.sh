@@ -20,3 +20,13 @@ spec=examples/specs/regional_waves.textproto
 fleet=examples/fleets/three_regions.csv
 echo "\$ sluice validate $spec --fleet $fleet"
 "$build/tools/sluice" validate "$spec" --fleet "$fleet"
+echo
+echo "\$ sluice plan $spec --fleet $fleet"
+"$build/tools/sluice" plan "$spec" --fleet "$fleet"
+# The same regional waves with health gates, tried on a virtual fleet where
+# the release is bad in one zone: the plan, the timeline and the verdict.
+gated=examples/specs/regional_waves_gated.textproto
+scenario=examples/scenarios/bad_release_one_zone.textproto
+echo
+echo "\$ sluice simulate $gated --fleet $fleet --scenario $scenario"
+"$build/tools/sluice" simulate "$gated" --fleet "$fleet" --scenario "$scenario"

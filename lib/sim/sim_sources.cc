@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "lib/internal/sim_random.h"
+#include "lib/internal/status_macros.h"
 
 namespace sluice::sim {
 namespace {
@@ -95,13 +96,25 @@ absl::StatusOr<MetricResult> SimMetricSource::Query(const MetricQuery& query) {
       !status.ok()) {
     return status;
   }
+  // No baseline left (the last wave): compare with the old version's
+  // behaviour on the whole fleet, as a host comparing with history would.
+  const VersionHistory* versions = &versions_;
+  if (indices_.empty() && query.cohort == Cohort::kBaseline) {
+    if (!old_version_.has_value()) old_version_.emplace(model_.fleet().size());
+    versions = &*old_version_;
+    SLUICE_RETURN_IF_ERROR(ResolveTargets(model_.fleet(), *versions,
+                                          Cohort::kFleet, {}, &indices_));
+  }
+  if (indices_.empty()) {
+    return MetricResult::NoData(
+        absl::StrCat("the ", CohortName(query.cohort), " cohort is empty"));
+  }
   const absl::Time end =
       std::min(query.end, DeliveredUntil(model_, clock_.Now()));
-  model_.CohortMinutes(indices_, versions_, query.start, end, &minutes_);
+  model_.CohortMinutes(indices_, *versions, query.start, end, &minutes_);
   std::vector<Sample> samples;
   samples.reserve(minutes_.size());
   for (const CohortMinute& minute : minutes_) {
-    if (minute.time + absl::Minutes(1) > query.end) break;
     if (Dropped(model_, minute)) continue;
     const double value =
         model_.Value(minute, binding->signal, binding->quantile);
@@ -149,6 +162,7 @@ absl::StatusOr<std::vector<AlarmStatus>> SimAlarmSource::QueryAlarms(
     model_.CohortMinutes(indices_, versions_,
                          std::max(from, model_.scenario().start),
                          model_.MinuteStart(last), &minutes_);
+    if (indices_.empty()) minutes_.clear();  // nothing to watch
     int points = 0;
     int breaching = 0;
     for (const CohortMinute& minute : minutes_) {

@@ -29,6 +29,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -66,6 +67,12 @@ class VirtualClock : public Clock {
 // answer is one sample per visible minute of the window (minute start as
 // time), or MetricResult::NoData() when none is visible.
 //
+// Cohorts: the query's target ids; without ids, kFleet is every target,
+// kWave the targets on the new version and kBaseline the others
+// (traffic-routed plans name no targets). A baseline with no target left
+// (after the last wave) is answered with the whole fleet as it would behave
+// on the old version, as a host comparing with history would.
+//
 // Borrows the model, the history and the clock, which must outlive it.
 // Not thread-safe (it counts queries to decide which fail): one per run.
 class SimMetricSource : public MetricSource {
@@ -89,6 +96,8 @@ class SimMetricSource : public MetricSource {
   int64_t queries_ = 0;
   std::vector<uint32_t> indices_;
   std::vector<CohortMinute> minutes_;
+  // Everyone on the old version: the baseline when none is left.
+  std::optional<VersionHistory> old_version_;
 };
 
 // An AlarmSource over a MetricModel, evaluating the scenario's alarm rules

@@ -1,0 +1,138 @@
+// Copyright 2026 The Sluice Authors.
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "lib/internal/proto_io.h"
+#include "sluice/testing/status_matchers.h"
+#include "sluice/v1/scenario.pb.h"
+#include "tools/cli.h"
+
+namespace sluice::cli {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+struct Result {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+Result Simulate(std::vector<std::string> args, bool terminal = false) {
+  std::ostringstream out, err;
+  args.insert(args.begin(), "simulate");
+  const int code = RunCli(args, out, err, terminal);
+  return {code, out.str(), err.str()};
+}
+
+const std::vector<std::string> kBase = {
+    "examples/specs/regional_waves_gated.textproto", "--fleet",
+    "examples/fleets/three_regions.csv", "--scenario",
+    "examples/scenarios/bad_release_one_zone.textproto"};
+
+std::vector<std::string> With(std::vector<std::string> extra) {
+  std::vector<std::string> args = kBase;
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+TEST(SimulateCommandTest, PrintsPlanTimelineAndVerdict) {
+  const Result r = Simulate(kBase);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Plan: staged"));
+  EXPECT_THAT(r.out, HasSubstr("one-box"));
+  EXPECT_THAT(r.out, HasSubstr("Timeline of run 0"));
+  EXPECT_THAT(r.out, HasSubstr("wave_started"));
+  EXPECT_THAT(r.out, HasSubstr("Verdict: bad release"));
+  EXPECT_THAT(r.out, Not(HasSubstr("Monte Carlo")));
+  EXPECT_EQ(r.err, "");
+}
+
+TEST(SimulateCommandTest, SummarizesMonteCarloRuns) {
+  const Result r = Simulate(With({"--runs", "20", "--seed", "3"}));
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Monte Carlo: 20 runs, seed 3"));
+  EXPECT_THAT(r.out, HasSubstr("time to detect"));
+  EXPECT_THAT(r.out, HasSubstr("95% CI"));
+  // No progress bar when standard error is not a terminal.
+  EXPECT_EQ(r.err, "");
+}
+
+TEST(SimulateCommandTest, ShowsProgressOnATerminal) {
+  const Result r = Simulate(With({"--runs", "5"}), /*terminal=*/true);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("\rsimulating ["));
+  EXPECT_THAT(r.err, HasSubstr("5/5"));
+}
+
+TEST(SimulateCommandTest, JsonIsTheSameForAnyThreadCount) {
+  const Result one =
+      Simulate(With({"--runs", "16", "--threads", "1", "--format", "json"}));
+  const Result two =
+      Simulate(With({"--runs", "16", "--threads", "2", "--format", "json"}));
+  ASSERT_EQ(one.code, kExitOk) << one.err;
+  ASSERT_EQ(two.code, kExitOk) << two.err;
+  EXPECT_EQ(one.out, two.out);
+  v1::SimulationResult result;
+  ASSERT_THAT(internal::ParseJsonProto(one.out, &result),
+              ::sluice::testing::IsOk());
+  EXPECT_EQ(result.outcomes_size(), 16);
+  EXPECT_EQ(result.summary().runs(), 16);
+  EXPECT_EQ(result.fleet_size(), 36);
+  EXPECT_GT(result.timeline_size(), 3);
+  EXPECT_EQ(result.outcomes(5).run(), 5);
+}
+
+TEST(SimulateCommandTest, WritesAnHtmlReport) {
+  const std::string path = ::testing::TempDir() + "/sim_report.html";
+  std::remove(path.c_str());
+  const Result r = Simulate(With({"--runs", "8", "--report", path}));
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  std::ifstream in(path);
+  std::stringstream html;
+  html << in.rdbuf();
+  EXPECT_THAT(html.str(), HasSubstr("<svg id=\"timeline\""));
+  EXPECT_THAT(html.str(), HasSubstr("<svg id=\"metric-0\""));
+  EXPECT_THAT(html.str(), HasSubstr("<svg id=\"dist-time-to-detect\""));
+}
+
+TEST(SimulateCommandTest, BadInputNamesTheField) {
+  Result r = Simulate(With({"--runs", "0"}));
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("--runs: must be >= 1 (got 0)"));
+  r = Simulate(With({"--runs", "many"}));
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("--runs: must be an integer (got \"many\")"));
+  r = Simulate(With({"--threads", "-2"}));
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("--threads: must be >= 0 (got -2)"));
+  r = Simulate(With({"--format", "xml"}));
+  EXPECT_EQ(r.code, kExitUsage);
+  r = Simulate({"examples/specs/regional_waves_gated.textproto", "--fleet",
+                "examples/fleets/three_regions.csv"});
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("--scenario is required"));
+  r = Simulate({"examples/specs/regional_waves_gated.textproto", "--fleet",
+                "examples/fleets/three_regions.csv", "--scenario",
+                "tests/tools/testdata/simulate_missing_zone.textproto"});
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err,
+              HasSubstr("simulate_missing_zone.textproto: fault.scope.zone: "
+                        "the fleet has no zone \"use1-az9\""));
+  r = Simulate({"examples/specs/regional_waves_gated.textproto", "--fleet",
+                "examples/fleets/three_regions.csv", "--scenario",
+                "tests/tools/testdata/simulate_bad_probability.textproto"});
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err, HasSubstr("delivery.drop_probability: must be in [0, 1] "
+                               "(got 1.5)"));
+}
+
+}  // namespace
+}  // namespace sluice::cli

@@ -1,0 +1,310 @@
+// Copyright 2026 The Sluice Authors.
+//
+// `sluice simulate SPEC --fleet FLEET --scenario SCENARIO [--runs N]
+// [--seed S] [--threads T] [--format table|json] [--report FILE.html]`:
+// tries a rollout policy on a virtual fleet (sluice/sim/simulator.h). Prints
+// the plan, the first run's timeline and verdict, and for several runs the
+// Monte Carlo summary; or the sluice.v1.SimulationResult message as JSON.
+// A progress bar goes to standard error when it is a terminal.
+
+#include <cstdint>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/time.h"
+#include "lib/internal/proto_io.h"
+#include "sluice/fleet.h"
+#include "sluice/fleet_io.h"
+#include "sluice/sim/monte_carlo.h"
+#include "sluice/sim/report.h"
+#include "sluice/sim/result_proto.h"
+#include "sluice/sim/scenario.h"
+#include "sluice/sim/simulator.h"
+#include "sluice/spec.h"
+#include "tools/cli.h"
+
+namespace sluice::cli {
+namespace {
+
+constexpr char kCommand[] = "simulate";
+
+int Fail(CommandContext& context, absl::string_view where,
+         const absl::Status& status) {
+  context.err << "error: ";
+  if (!where.empty()) context.err << where << ": ";
+  context.err << status.message() << "\n";
+  return kExitFailure;
+}
+
+std::string Clock(absl::Time time) {
+  return absl::FormatTime("%Y-%m-%d %H:%M:%S", time, absl::UTCTimeZone());
+}
+
+std::string Minutes(double seconds) {
+  return absl::StrFormat("%.1f min", seconds / 60);
+}
+
+std::string ProportionText(const sim::Proportion& p) {
+  if (p.trials == 0) return "n/a (0 runs)";
+  return absl::StrFormat("%5.1f%%  (%d of %d; 95%% CI %.1f%% to %.1f%%)",
+                         100 * p.rate, p.successes, p.trials, 100 * p.low,
+                         100 * p.high);
+}
+
+std::string DistributionRow(absl::string_view name, const sim::Distribution& d,
+                            bool seconds) {
+  auto v = [&](double x) {
+    return seconds ? Minutes(x) : absl::StrFormat("%.4g", x);
+  };
+  if (d.count == 0) return absl::StrFormat("  %-22s n/a (0 runs)\n", name);
+  return absl::StrFormat("  %-22s %12s %12s %12s %12s  (%d runs)\n", name,
+                         v(d.p50), v(d.p90), v(d.p99), v(d.max), d.count);
+}
+
+void PrintPlan(std::ostream& out, const WavePlan& plan, const Fleet& fleet) {
+  out << "Plan: " << plan.strategy << ", " << plan.waves.size()
+      << " waves over " << fleet.size() << " targets\n";
+  out << absl::StrFormat("  %4s  %-20s %8s %8s %8s\n", "wave", "stage",
+                         "targets", "weight%", "bake");
+  for (size_t i = 0; i < plan.waves.size(); ++i) {
+    const Wave& w = plan.waves[i];
+    const std::string targets =
+        w.traffic_percent.has_value()
+            ? absl::StrFormat("%.4g%%", *w.traffic_percent)
+            : absl::StrCat(w.targets.size());
+    out << absl::StrFormat("  %4d  %-20s %8s %7.1f%% %8s\n", i,
+                           w.stage.empty() ? w.name : w.stage, targets,
+                           100 * w.cumulative_weight_fraction,
+                           absl::FormatDuration(w.bake));
+  }
+}
+
+void PrintTimeline(std::ostream& out, const sim::RunTrace& trace) {
+  out << "\nTimeline of run " << trace.outcome.run << " (seed "
+      << trace.outcome.seed << "), virtual time UTC:\n";
+  for (const sim::TimelineEvent& e : trace.events) {
+    out << "  " << Clock(e.time) << "  "
+        << absl::StrFormat("%-16s", sim::TimelineEventKindName(e.kind));
+    if (e.wave >= 0) out << " wave " << e.wave;
+    if (!e.detail.empty()) {
+      // One line per event: long gate reasons are cut (the JSON and the
+      // report have them whole).
+      constexpr size_t kMax = 150;
+      out << "  "
+          << (e.detail.size() > kMax ? e.detail.substr(0, kMax - 3) + "..."
+                                     : e.detail);
+    }
+    out << "\n";
+  }
+}
+
+void PrintVerdict(std::ostream& out, const sim::RunOutcome& o) {
+  out << "\nVerdict: ";
+  if (o.bad_release) {
+    if (o.detected) {
+      out << "bad release caught after "
+          << absl::FormatDuration(*o.time_to_detect) << "; ";
+    } else {
+      out << "bad release NOT caught; ";
+    }
+    out << "at most " << o.max_bad_targets << " targets ("
+        << absl::StrFormat("%.1f%%", 100 * o.max_bad_weight_share)
+        << " of weight) on it, " << absl::StrFormat("%.4g", o.bad_requests)
+        << " bad requests";
+  } else if (o.false_rollback) {
+    out << "good release wrongly stopped by the gates";
+  } else {
+    out << "good release";
+  }
+  out << "; rollout " << o.final_state;
+  if (o.time_to_full_rollout.has_value()) {
+    out << " after " << absl::FormatDuration(*o.time_to_full_rollout);
+  }
+  out << "\n";
+}
+
+void PrintSummary(std::ostream& out, const sim::MonteCarloSummary& s) {
+  out << "\nMonte Carlo: " << s.runs << " runs, seed " << s.seed << "\n";
+  out << "  detected (bad releases)   " << ProportionText(s.detection) << "\n";
+  out << "  false rollbacks (good)    " << ProportionText(s.false_rollback)
+      << "\n";
+  out << "  completed                 " << ProportionText(s.completion) << "\n";
+  out << absl::StrFormat("  %-22s %12s %12s %12s %12s\n", "measure", "p50",
+                         "p90", "p99", "max");
+  out << DistributionRow("time to detect", s.time_to_detect_s, true);
+  out << DistributionRow("max bad targets", s.max_bad_targets, false);
+  out << DistributionRow("max bad weight share", s.max_bad_weight_share, false);
+  out << DistributionRow("bad requests", s.bad_requests, false);
+  out << DistributionRow("time to full rollout", s.time_to_full_rollout_s,
+                         true);
+}
+
+// Parses a flag's integer value; nullopt (and a usage error printed) when
+// it is not an integer in [min, max].
+std::optional<int64_t> IntFlag(CommandContext& context, const ParsedArgs& args,
+                               absl::string_view flag, int64_t fallback,
+                               int64_t min, int* exit_code) {
+  std::optional<std::string> text = args.Flag(flag);
+  if (!text.has_value()) return fallback;
+  int64_t value = 0;
+  if (!absl::SimpleAtoi(*text, &value)) {
+    *exit_code = UsageError(
+        context, kCommand,
+        absl::StrCat(flag, ": must be an integer (got \"", *text, "\")"));
+    return std::nullopt;
+  }
+  if (value < min) {
+    *exit_code = UsageError(
+        context, kCommand,
+        absl::StrCat(flag, ": must be >= ", min, " (got ", value, ")"));
+    return std::nullopt;
+  }
+  return value;
+}
+
+int RunSimulate(CommandContext& context) {
+  absl::StatusOr<ParsedArgs> args =
+      ParseArgs(context.args,
+                {"--fleet", "--scenario", "--runs", "--seed", "--threads",
+                 "--format", "--report"},
+                {});
+  if (!args.ok()) return UsageError(context, kCommand, args.status().message());
+  if (args->positional.size() != 1) {
+    return UsageError(context, kCommand, "expects exactly one SPEC");
+  }
+  const std::optional<std::string> fleet_path = args->Flag("--fleet");
+  const std::optional<std::string> scenario_path = args->Flag("--scenario");
+  if (!fleet_path.has_value()) {
+    return UsageError(context, kCommand, "--fleet is required");
+  }
+  if (!scenario_path.has_value()) {
+    return UsageError(context, kCommand, "--scenario is required");
+  }
+  const std::string format = args->Flag("--format").value_or("table");
+  if (format != "table" && format != "json") {
+    return UsageError(
+        context, kCommand,
+        absl::StrCat("--format: must be table or json (got \"", format, "\")"));
+  }
+  int exit_code = kExitUsage;
+  const std::optional<int64_t> runs =
+      IntFlag(context, *args, "--runs", 1, 1, &exit_code);
+  if (!runs.has_value()) return exit_code;
+  const std::optional<int64_t> threads =
+      IntFlag(context, *args, "--threads", 0, 0, &exit_code);
+  if (!threads.has_value()) return exit_code;
+  std::optional<uint64_t> seed;
+  if (std::optional<std::string> text = args->Flag("--seed")) {
+    uint64_t value = 0;
+    if (!absl::SimpleAtoi(*text, &value)) {
+      return UsageError(
+          context, kCommand,
+          absl::StrCat("--seed: must be an unsigned integer (got \"", *text,
+                       "\")"));
+    }
+    seed = value;
+  }
+
+  const std::string& spec_path = args->positional[0];
+  absl::StatusOr<RolloutSpec> spec = RolloutSpec::LoadFile(spec_path);
+  if (!spec.ok()) return Fail(context, "", spec.status());
+  absl::StatusOr<Fleet> fleet = LoadFleetFile(*fleet_path);
+  if (!fleet.ok()) return Fail(context, "", fleet.status());
+  absl::StatusOr<sim::Scenario> scenario =
+      sim::LoadScenarioFile(*scenario_path);
+  if (!scenario.ok()) return Fail(context, "", scenario.status());
+  if (absl::Status status = sim::ValidateScenarioAgainst(*scenario, *fleet);
+      !status.ok()) {
+    return Fail(context, *scenario_path, status);
+  }
+  absl::StatusOr<sim::Simulator> simulator =
+      sim::Simulator::Create(*spec, *fleet, *scenario);
+  if (!simulator.ok()) return Fail(context, spec_path, simulator.status());
+
+  sim::MonteCarloOptions options;
+  options.runs = *runs;
+  options.seed = seed.value_or(scenario->seed);
+  options.threads = static_cast<int>(*threads);
+  const bool progress = context.err_is_terminal && *runs > 1;
+  if (progress) {
+    std::ostream& err = context.err;
+    options.progress = [&err](int64_t done, int64_t total) {
+      constexpr int kWidth = 40;
+      const int filled = static_cast<int>(kWidth * done / total);
+      err << "\rsimulating [" << std::string(filled, '#')
+          << std::string(kWidth - filled, ' ') << "] " << done << "/" << total
+          << std::flush;
+    };
+  }
+  absl::StatusOr<std::vector<sim::RunOutcome>> outcomes =
+      simulator->RunMany(options);
+  if (progress) context.err << "\n";
+  if (!outcomes.ok()) return Fail(context, "", outcomes.status());
+  sim::RunTrace trace;
+  absl::StatusOr<sim::RunOutcome> first =
+      simulator->Run(0, sim::RunSeed(options.seed, 0), &trace);
+  if (!first.ok()) return Fail(context, "", first.status());
+  const sim::MonteCarloSummary summary =
+      sim::Summarize(*outcomes, options.seed);
+
+  if (std::optional<std::string> report_path = args->Flag("--report")) {
+    sim::ReportInput input;
+    input.title = absl::StrCat("Sluice simulation: ", spec->name());
+    input.facts = {
+        {"spec", spec_path},
+        {"fleet", absl::StrCat(*fleet_path, " (", fleet->size(), " targets)")},
+        {"scenario", absl::StrFormat("%s: %s", *scenario_path,
+                                     absl::FormatStreamed(*scenario))},
+        {"plan", absl::StrCat(simulator->plan().strategy, ", ",
+                              simulator->plan().waves.size(), " waves")},
+        {"runs", absl::StrCat(*runs, " (seed ", options.seed, ")")}};
+    input.trace = trace;
+    input.outcomes = *outcomes;
+    if (*runs > 1) input.summary = summary;
+    if (absl::Status status = internal::WriteStringToFile(
+            *report_path, sim::RenderHtmlReport(input));
+        !status.ok()) {
+      return Fail(context, "", status);
+    }
+  }
+
+  if (format == "json") {
+    v1::SimulationResult result;
+    result.set_spec(spec_path);
+    result.set_scenario(*scenario_path);
+    result.set_fleet_size(static_cast<int64_t>(fleet->size()));
+    *result.mutable_summary() = sim::SummaryToProto(summary);
+    for (const sim::RunOutcome& o : *outcomes) {
+      *result.add_outcomes() = sim::RunOutcomeToProto(o);
+    }
+    for (const sim::TimelineEvent& e : trace.events) {
+      *result.add_timeline() = sim::TimelineEventToProto(e);
+    }
+    context.out << internal::ToJson(result) << "\n";
+    return kExitOk;
+  }
+  context.out << "Spec: " << spec->Summary() << "\n";
+  context.out << "Scenario: " << *scenario << "\n";
+  PrintPlan(context.out, simulator->plan(), *fleet);
+  PrintTimeline(context.out, trace);
+  PrintVerdict(context.out, *first);
+  if (*runs > 1) PrintSummary(context.out, summary);
+  return kExitOk;
+}
+
+}  // namespace
+
+SLUICE_CLI_COMMAND(
+    simulate, "simulate",
+    "SPEC --fleet FLEET --scenario SCENARIO [--runs N] [--seed S] "
+    "[--threads T] [--format table|json] [--report FILE.html]",
+    "Try a rollout policy on a virtual fleet (Monte Carlo with --runs).",
+    RunSimulate);
+
+}  // namespace sluice::cli
