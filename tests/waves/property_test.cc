@@ -18,8 +18,8 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "sluice/testing/fleets.h"
 #include "sluice/wave_scheduler.h"
-#include "tests/waves/test_fleets.h"
 
 namespace sluice {
 namespace {

@@ -8,9 +8,9 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "sluice/testing/fleets.h"
 #include "sluice/testing/status_matchers.h"
 #include "sluice/wave_scheduler.h"
-#include "tests/waves/test_fleets.h"
 
 namespace sluice {
 namespace {

@@ -11,9 +11,9 @@
 #include "gtest/gtest.h"
 #include "sluice/fleet_io.h"
 #include "sluice/spec.h"
+#include "sluice/testing/fleets.h"
 #include "sluice/testing/status_matchers.h"
 #include "sluice/wave_scheduler.h"
-#include "tests/waves/test_fleets.h"
 
 namespace sluice {
 namespace {

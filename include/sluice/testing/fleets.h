@@ -1,10 +1,26 @@
 // Copyright 2026 The Sluice Authors.
 //
-// Fleets for the wave scheduler tests (header-only; included by several test
-// binaries).
+// Fleets and plan inspectors for tests: small regular fleets (flat, grid),
+// seeded random fleets for property tests, and one-line views of a plan's
+// wave sizes, budgets, traffic percents and bakes. Used by Sluice's own
+// scheduler tests and by hosts testing their own WaveScheduler.
+//
+// Example:
+//
+//   #include "sluice/testing/fleets.h"
+//
+//   const sluice::Fleet fleet = sluice::testing::GridFleet(3, 2, 4);
+//   absl::StatusOr<sluice::WavePlan> plan = scheduler->Plan(fleet);
+//   EXPECT_THAT(sluice::testing::WaveSizes(*plan), ElementsAre(1, 3, 4, 16));
+//
+//   std::mt19937_64 rng(42);  // fixed seed: the same fleets every run
+//   sluice::Fleet random = sluice::testing::RandomFleet(rng, 4, 3, 5);
+//
+// Thread-safety: the functions are pure (RandomFleet advances only the
+// generator it is given).
 
-#ifndef SLUICE_TESTS_WAVES_TEST_FLEETS_H_
-#define SLUICE_TESTS_WAVES_TEST_FLEETS_H_
+#ifndef SLUICE_TESTING_FLEETS_H_
+#define SLUICE_TESTING_FLEETS_H_
 
 #include <cstdint>
 #include <random>
@@ -13,12 +29,13 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "sluice/fleet.h"
 #include "sluice/wave_plan.h"
 
 namespace sluice::testing {
 
-// n targets "h0".."h<n-1>" in region "r", zone "z".
+// n >= 1 targets "h0".."h<n-1>" of weight 1 in region "r", zone "z".
 inline Fleet FlatFleet(int n) {
   std::vector<Target> targets(n);
   for (int i = 0; i < n; ++i) {
@@ -48,13 +65,15 @@ Fleet GridFleet(int regions, int zones, int hosts, WeightFn region_weight) {
   return *Fleet::Create(std::move(targets));
 }
 
+// As above, every target of weight 1.
 inline Fleet GridFleet(int regions, int zones, int hosts) {
   return GridFleet(regions, zones, hosts, [](int) { return 1.0; });
 }
 
 // A random fleet: 1..max_regions regions, 1..max_zones zones each,
-// 1..max_hosts hosts per zone, weights in {0, 0.5, 1, 2, 5}, labels
-// tier=canary|main, targets shuffled.
+// 1..max_hosts hosts per zone (each >= 1), cells "cell-0"/"cell-1", weights
+// in {0, 0.5, 1, 2, 5} (the total is positive), labels tier=canary|main,
+// targets shuffled. The same generator state gives the same fleet.
 inline Fleet RandomFleet(std::mt19937_64& rng, int max_regions, int max_zones,
                          int max_hosts) {
   auto uniform = [&rng](int lo, int hi) {  // inclusive, Sluice's own
@@ -116,4 +135,4 @@ inline std::vector<absl::Duration> Bakes(const WavePlan& plan) {
 
 }  // namespace sluice::testing
 
-#endif  // SLUICE_TESTS_WAVES_TEST_FLEETS_H_
+#endif  // SLUICE_TESTING_FLEETS_H_
