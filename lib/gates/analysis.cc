@@ -378,8 +378,10 @@ class AnalysisGate : public HealthGate {
                                      OutcomeName(details[i].outcome)));
         }
       }
-      v.reason =
-          absl::StrCat("all ", metrics_.size() - dry.size(), " metrics passed");
+      const size_t counted = metrics_.size() - dry.size();
+      v.reason = counted == 1
+                     ? "1 metric passed"
+                     : absl::StrCat("all ", counted, " metrics passed");
       if (!dry.empty()) {
         absl::StrAppend(&v.reason, " (dry run: ", absl::StrJoin(dry, ", "),
                         ")");

@@ -4,8 +4,9 @@
 //
 // State: started_at is the bake's start (the end of the wave's deploy, or
 // the first evaluation); counts.count the checks passed so far;
-// counts.samples their samples; children[0] the state of the check in
-// progress (a check may hold, e.g. while retrying an errored query);
+// counts.samples their samples; measurements the latest passed checks (the
+// last one's time sets the next check); children[0] the state of the check
+// in progress (a check may hold, e.g. while retrying an errored query);
 // completed once decided.
 
 #include <algorithm>

@@ -3,10 +3,14 @@
 // Metrics and gates in a RolloutSpec: validation with field paths, the
 // summary, and the GatePolicy built from it.
 
+#include <fstream>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sluice/gate_policy.h"
@@ -522,6 +526,151 @@ TEST(SpecGatesTest, NoGatesNoSummary) {
   GateState state;
   EXPECT_EQ(policy.ForStage("zone").Evaluate(h.Context(T0()), state).outcome,
             Outcome::kPass);
+}
+
+}  // namespace
+}  // namespace sluice
+
+namespace sluice {
+namespace {
+
+absl::Time NewYork(int y, int mo, int d, int h, int mi = 0) {
+  absl::TimeZone tz;
+  EXPECT_TRUE(absl::LoadTimeZone("America/New_York", &tz));
+  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0), tz);
+}
+
+// The worked example of docs/gates.md.
+class WorkedExampleTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    SLUICE_ASSERT_OK_AND_ASSIGN(
+        RolloutSpec spec,
+        RolloutSpec::LoadFile("tests/gates/testdata/worked_example.textproto"));
+    SLUICE_ASSERT_OK_AND_ASSIGN(policy_, GatePolicy::FromSpec(spec));
+    h_.wave_index = 4;
+    h_.stage = "zone";
+  }
+
+  void Healthy(absl::Time from) {
+    h_.metrics.SetAggregate("p99_latency", Cohort::kWave, from, 180, 1240);
+    h_.metrics.SetAggregate("error_rate", Cohort::kWave, from, 0.001, 1240);
+    h_.metrics.SetAggregate("error_rate", Cohort::kBaseline, from, 0.001, 9000);
+  }
+
+  std::optional<GatePolicy> policy_;
+  Harness h_;
+};
+
+TEST_F(WorkedExampleTest, HealthyZoneWavePassesAfterTheBake) {
+  const absl::Time deployed = NewYork(2026, 12, 1, 10);  // a Tuesday
+  h_.deployed_at = deployed;
+  Healthy(deployed - absl::Hours(1));
+  GateState state;
+  gates_test::Run run = Drive(policy_->ForStage("zone"), h_, state, deployed);
+  EXPECT_EQ(run.verdict.outcome, Outcome::kPass) << run.verdict;
+  EXPECT_EQ(run.evaluations[1], deployed + absl::Minutes(5));
+  EXPECT_EQ(run.evaluations.back(), deployed + absl::Minutes(30));
+  EXPECT_EQ(run.verdict.details[1].reason,
+            "healthy for the whole 30m bake (6 checks passed, 68880 samples)");
+}
+
+TEST_F(WorkedExampleTest, SlowP99FailsTheBakeAtOnce) {
+  const absl::Time deployed = NewYork(2026, 12, 1, 10);
+  h_.deployed_at = deployed;
+  Healthy(deployed - absl::Hours(1));
+  h_.metrics.SetAggregate("p99_latency", Cohort::kWave,
+                          deployed + absl::Minutes(15), 412, 1240);
+  GateState state;
+  gates_test::Run run = Drive(policy_->ForStage("zone"), h_, state, deployed);
+  EXPECT_EQ(run.verdict.outcome, Outcome::kFail);
+  EXPECT_EQ(run.evaluations.back(), deployed + absl::Minutes(15));
+  EXPECT_EQ(
+      run.verdict.reason,
+      "1 of 2 passed (need all 2); healthy bake FAIL: check 3 at 15m into "
+      "the 30m bake: FAIL: 2 of 3 passed (need all 3); threshold "
+      "p99_latency FAIL: p99_latency 412 ms > max 300 ms over 5m on wave "
+      "4 (n=1240)");
+}
+
+TEST_F(WorkedExampleTest, LateThursdayWaitsForMonday) {
+  const absl::Time deployed = NewYork(2026, 12, 3, 15, 50);  // Thursday
+  h_.deployed_at = deployed;
+  Healthy(deployed - absl::Hours(1));
+  GateState state;
+  gates_test::Run run = Drive(policy_->ForStage("zone"), h_, state, deployed);
+  EXPECT_EQ(run.verdict.outcome, Outcome::kPass);
+  // The bake ends at 16:20, outside the window: the gate waits for Monday.
+  EXPECT_EQ(run.evaluations.back(), NewYork(2026, 12, 7, 9));
+  // In Thanksgiving week, the freeze pushes it to Monday 2026-11-30.
+  Harness h;
+  h.wave_index = 4;
+  const absl::Time tuesday = NewYork(2026, 11, 24, 15, 50);
+  h.deployed_at = tuesday;
+  h.metrics.SetAggregate("p99_latency", Cohort::kWave, tuesday, 180, 1240);
+  h.metrics.SetAggregate("error_rate", Cohort::kWave, tuesday, 0.001, 1240);
+  h.metrics.SetAggregate("error_rate", Cohort::kBaseline, tuesday, 0.001, 9000);
+  GateState s2;
+  gates_test::Run frozen = Drive(policy_->ForStage("zone"), h, s2, tuesday);
+  EXPECT_EQ(frozen.evaluations.back(), NewYork(2026, 11, 30, 9));
+}
+
+TEST_F(WorkedExampleTest, OneBoxMeasuresRecordsAndWaitsForApproval) {
+  const absl::Time deployed = NewYork(2026, 12, 1, 10);
+  h_.deployed_at = deployed;
+  h_.stage = "one-box";
+  Healthy(deployed - absl::Hours(1));
+  GateState state;
+  // Ten measurements a minute apart, then the approval wait.
+  gates_test::Run run = Drive(policy_->ForStage("one-box"), h_, state, deployed,
+                              /*max_steps=*/10);
+  EXPECT_EQ(run.evaluations.back(), deployed + absl::Minutes(9));
+  EXPECT_EQ(run.verdict.outcome, Outcome::kHold) << run.verdict;
+  EXPECT_EQ(run.verdict.hold_until, deployed + absl::Hours(4));
+  ASSERT_EQ(run.verdict.details.size(), 2u);
+  EXPECT_EQ(run.verdict.details[0].outcome, Outcome::kPass);
+  h_.signals = {OperatorSignal{OperatorSignal::Kind::kApprove, "", "alice",
+                               deployed + absl::Minutes(20), "CHG-1234"}};
+  Verdict v = policy_->ForStage("one-box").Evaluate(
+      h_.Context(deployed + absl::Minutes(21)), state);
+  EXPECT_EQ(v.outcome, Outcome::kPass) << v;
+}
+
+}  // namespace
+}  // namespace sluice
+
+namespace sluice {
+namespace {
+
+// Every complete textproto example in docs/gates.md is a valid spec.
+TEST(DocsTest, GatesDocExamplesValidate) {
+  std::ifstream in("docs/gates.md");
+  ASSERT_TRUE(in.good()) << "run from the source root";
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string doc = buffer.str();
+  int checked = 0;
+  size_t pos = 0;
+  while ((pos = doc.find("```textproto\n", pos)) != std::string::npos) {
+    const size_t start = pos + 13;
+    const size_t end = doc.find("```", start);
+    ASSERT_NE(end, std::string::npos);
+    const std::string block = doc.substr(start, end - start);
+    pos = end + 3;
+    if (block.find("...") != std::string::npos) continue;  // a skeleton
+    std::string text = "name: \"doc\" version: \"1\"\n";
+    if (block.find("metrics {") != 0 &&
+        block.find("\nmetrics {") == std::string::npos) {
+      // Snippets that only show gates use these metrics.
+      absl::StrAppend(&text, "metrics { name: \"request_success_rate\" }\n",
+                      "metrics { name: \"request_duration_p99\" }\n");
+    }
+    absl::StrAppend(&text, block);
+    EXPECT_THAT(RolloutSpec::Parse(text, SpecFormat::kTextProto), IsOk())
+        << block;
+    ++checked;
+  }
+  EXPECT_GE(checked, 5);
 }
 
 }  // namespace
