@@ -1108,7 +1108,11 @@ std::vector<Action> RolloutEngine::PendingActions() const {
 }
 
 size_t RolloutEngine::PerTargetStateBytes() const {
-  return tstate_.capacity() * sizeof(uint8_t) +
+  size_t ledger = 0;  // targets of actions (dropped once they close)
+  for (const ActionRecord& r : actions_) {
+    ledger += r.action.targets.capacity() * sizeof(Fleet::TargetIndex);
+  }
+  return ledger + tstate_.capacity() * sizeof(uint8_t) +
          tattempts_.capacity() * sizeof(uint8_t) +
          taction_.capacity() * sizeof(uint32_t) +
          wave_of_.capacity() * sizeof(int32_t) +

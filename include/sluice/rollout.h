@@ -471,7 +471,10 @@ class Rollout {
   // The whole state as the bytes of a sluice.v1.RolloutState message.
   virtual std::string Snapshot() const = 0;
 
-  // The memory the per-target state takes, in bytes (for benchmarks).
+  // The memory the per-target state takes, in bytes: the engine's arrays
+  // (state, attempts, open action, wave index), the plan's target indices
+  // and the targets of open actions. Not the Fleet (the host's). For
+  // benchmarks; linear in the number of actions.
   virtual size_t PerTargetStateBytes() const = 0;
 };
 
