@@ -10,15 +10,17 @@
 #include "gtest/gtest.h"
 #include "sluice/gates.h"
 #include "sluice/testing/fake_metric_source.h"
+#include "sluice/testing/gate_harness.h"
 #include "sluice/testing/status_matchers.h"
-#include "tests/gates/gate_test_util.h"
 
 namespace sluice {
 namespace {
 
-using ::sluice::gates_test::Drive;
-using ::sluice::gates_test::Harness;
-using ::sluice::gates_test::T0;
+// 2023-11-14T22:13:20Z, a Tuesday.
+absl::Time T0() { return absl::FromUnixSeconds(1700000000); }
+
+using ::sluice::testing::DriveGate;
+using Harness = ::sluice::testing::GateHarness;
 using ::sluice::testing::MockAlarmSource;
 using ::sluice::testing::StatusIs;
 using ::testing::_;
@@ -113,7 +115,7 @@ TEST(AlarmGateTest, OutageIsRetriedEveryTenSeconds) {
   h.alarms.SetError(T0() + absl::Seconds(15), absl::OkStatus());
   SLUICE_ASSERT_OK_AND_ASSIGN(auto gate, NewAlarmGate("alarms", Alarms()));
   GateState state;
-  gates_test::Run run = Drive(*gate, h, state, T0());
+  testing::GateRun run = DriveGate(*gate, h, state, T0());
   EXPECT_EQ(run.verdict.outcome, Outcome::kPass);
   EXPECT_THAT(run.evaluations, ElementsAre(T0(), T0() + absl::Seconds(10),
                                            T0() + absl::Seconds(20)));

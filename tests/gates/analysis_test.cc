@@ -13,16 +13,18 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sluice/gates.h"
+#include "sluice/testing/gate_harness.h"
 #include "sluice/testing/status_matchers.h"
-#include "tests/gates/gate_test_util.h"
 
 namespace sluice {
 namespace {
 
-using ::sluice::gates_test::Drive;
-using ::sluice::gates_test::Harness;
-using ::sluice::gates_test::QueryTimes;
-using ::sluice::gates_test::T0;
+// 2023-11-14T22:13:20Z, a Tuesday.
+absl::Time T0() { return absl::FromUnixSeconds(1700000000); }
+
+using ::sluice::testing::DriveGate;
+using Harness = ::sluice::testing::GateHarness;
+using ::sluice::testing::QueryTimes;
 using ::sluice::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -96,7 +98,7 @@ TEST_P(AnalysisSequenceTest, PhaseFollowsArgo) {
   m.consecutive_success_limit = c.consecutive_success_limit;
   SLUICE_ASSERT_OK_AND_ASSIGN(auto gate, NewAnalysisGate("a", {m}));
   GateState state;
-  gates_test::Run run = Drive(*gate, h, state, T0());
+  testing::GateRun run = DriveGate(*gate, h, state, T0());
   EXPECT_EQ(run.verdict.outcome, c.want) << run.verdict;
   EXPECT_EQ(static_cast<int>(h.metrics.query_count()), c.want_measurements);
   EXPECT_THAT(run.verdict.reason, HasSubstr(c.want_reason));
@@ -165,7 +167,7 @@ TEST(AnalysisTest, MeasuresEveryIntervalAtExactDueTimes) {
   m.interval = absl::Minutes(1);
   SLUICE_ASSERT_OK_AND_ASSIGN(auto gate, NewAnalysisGate("a", {m}));
   GateState state;
-  gates_test::Run run = Drive(*gate, h, state, T0());
+  testing::GateRun run = DriveGate(*gate, h, state, T0());
   EXPECT_EQ(run.verdict.outcome, Outcome::kPass);
   // Sluice measures at last + interval inclusive (virtual time).
   EXPECT_THAT(QueryTimes(h.metrics), ElementsAre(T0(), T0() + absl::Minutes(1),
@@ -200,7 +202,7 @@ TEST(AnalysisTest, ErrorIsRetriedAfterTenSecondsNotTheInterval) {
   m.interval = absl::Minutes(1);
   SLUICE_ASSERT_OK_AND_ASSIGN(auto gate, NewAnalysisGate("a", {m}));
   GateState state;
-  gates_test::Run run = Drive(*gate, h, state, T0());
+  testing::GateRun run = DriveGate(*gate, h, state, T0());
   EXPECT_EQ(run.verdict.outcome, Outcome::kPass);
   EXPECT_THAT(QueryTimes(h.metrics),
               ElementsAre(T0(), T0() + absl::Minutes(1),
@@ -214,7 +216,7 @@ TEST(AnalysisTest, ErrorRetryIntervalIsConfigurable) {
   m.error_retry_interval = absl::Seconds(30);
   SLUICE_ASSERT_OK_AND_ASSIGN(auto gate, NewAnalysisGate("a", {m}));
   GateState state;
-  Drive(*gate, h, state, T0());
+  DriveGate(*gate, h, state, T0());
   EXPECT_THAT(QueryTimes(h.metrics),
               ElementsAre(T0(), T0() + absl::Seconds(30)));
 }
@@ -231,7 +233,7 @@ TEST(AnalysisTest, InitialDelayPostponesTheFirstMeasurement) {
   EXPECT_EQ(v.hold_until, T0() + absl::Minutes(3));
   EXPECT_THAT(v.reason, HasSubstr("initial_delay 3m"));
   EXPECT_EQ(h.metrics.query_count(), 0u);
-  gates_test::Run run = Drive(*gate, h, state, T0() + absl::Minutes(1));
+  testing::GateRun run = DriveGate(*gate, h, state, T0() + absl::Minutes(1));
   EXPECT_EQ(run.verdict.outcome, Outcome::kPass);
   EXPECT_THAT(QueryTimes(h.metrics), ElementsAre(T0() + absl::Minutes(3)));
 }
@@ -255,7 +257,7 @@ TEST(AnalysisTest, OverallVerdictIsTheWorstMetric) {
     a.consecutive_error_limit = 0;  // "E" errors the metric at once
     SLUICE_ASSERT_OK_AND_ASSIGN(auto gate, NewAnalysisGate("g", {a, b}));
     GateState state;
-    gates_test::Run run = Drive(*gate, h, state, T0());
+    testing::GateRun run = DriveGate(*gate, h, state, T0());
     EXPECT_EQ(run.verdict.outcome, row.want)
         << row.a << " / " << row.b << ": " << run.verdict;
     ASSERT_EQ(run.verdict.details.size(), 2u);
@@ -270,7 +272,7 @@ TEST(AnalysisTest, DryRunMetricsNeverChangeTheOutcome) {
   a.dry_run = true;
   SLUICE_ASSERT_OK_AND_ASSIGN(auto gate, NewAnalysisGate("g", {a, b}));
   GateState state;
-  gates_test::Run run = Drive(*gate, h, state, T0());
+  testing::GateRun run = DriveGate(*gate, h, state, T0());
   EXPECT_EQ(run.verdict.outcome, Outcome::kPass);
   EXPECT_THAT(run.verdict.reason, HasSubstr("dry run: a FAIL"));
   ASSERT_EQ(run.verdict.details.size(), 2u);
@@ -285,7 +287,7 @@ TEST(AnalysisTest, OnlyDryRunMetricsPass) {
   a.dry_run = true;
   SLUICE_ASSERT_OK_AND_ASSIGN(auto gate, NewAnalysisGate("g", {a}));
   GateState state;
-  gates_test::Run run = Drive(*gate, h, state, T0());
+  testing::GateRun run = DriveGate(*gate, h, state, T0());
   EXPECT_EQ(run.verdict.outcome, Outcome::kPass);
   EXPECT_THAT(run.verdict.reason, HasSubstr("dry run (FAIL)"));
 }
@@ -300,7 +302,7 @@ TEST(AnalysisTest, DryRunFailureDoesNotTerminateTheRun) {
   b.interval = absl::Minutes(1);
   SLUICE_ASSERT_OK_AND_ASSIGN(auto gate, NewAnalysisGate("g", {a, b}));
   GateState state;
-  gates_test::Run run = Drive(*gate, h, state, T0());
+  testing::GateRun run = DriveGate(*gate, h, state, T0());
   EXPECT_EQ(run.verdict.outcome, Outcome::kPass);
   EXPECT_EQ(h.metrics.query_count(), 4u);  // b measured all three times
 }
@@ -316,7 +318,7 @@ TEST(AnalysisTest, FailedMetricTerminatesTheOthersInTheSameEvaluation) {
   b.interval = absl::Minutes(1);
   SLUICE_ASSERT_OK_AND_ASSIGN(auto gate, NewAnalysisGate("g", {a, b}));
   GateState state;
-  gates_test::Run run = Drive(*gate, h, state, T0());
+  testing::GateRun run = DriveGate(*gate, h, state, T0());
   EXPECT_EQ(run.verdict.outcome, Outcome::kFail);
   EXPECT_EQ(run.evaluations.back(), T0() + absl::Minutes(1));
   // b measured at 0 and 1m (both due), then was terminated as successful.
@@ -387,7 +389,7 @@ TEST(AnalysisTest, IgnoredMissingDataUsesUpCountWithoutSuccessOrFailure) {
   m.interval = absl::Minutes(1);
   SLUICE_ASSERT_OK_AND_ASSIGN(auto gate, NewAnalysisGate("g", {m}));
   GateState state;
-  gates_test::Run run = Drive(*gate, h, state, T0());
+  testing::GateRun run = DriveGate(*gate, h, state, T0());
   EXPECT_EQ(run.verdict.outcome, Outcome::kPass);
   const MeasurementCounts& c = state.children[0].counts;
   EXPECT_EQ(c.count, 3);
@@ -406,7 +408,7 @@ TEST(AnalysisTest, KeepsTheLastTenMeasurementsAndAllCounts) {
   m.interval = absl::Seconds(30);
   SLUICE_ASSERT_OK_AND_ASSIGN(auto gate, NewAnalysisGate("g", {m}));
   GateState state;
-  gates_test::Run run = Drive(*gate, h, state, T0());
+  testing::GateRun run = DriveGate(*gate, h, state, T0());
   EXPECT_EQ(run.verdict.outcome, Outcome::kPass);
   EXPECT_EQ(state.children[0].counts.successful, 15);
   EXPECT_EQ(state.children[0].measurements.size(), 10u);
@@ -423,7 +425,7 @@ TEST(AnalysisTest, VerdictCarriesCountsAndLastNumbers) {
   m.interval = absl::Minutes(1);
   SLUICE_ASSERT_OK_AND_ASSIGN(auto gate, NewAnalysisGate("g", {m}));
   GateState state;
-  gates_test::Run run = Drive(*gate, h, state, T0());
+  testing::GateRun run = DriveGate(*gate, h, state, T0());
   ASSERT_EQ(run.verdict.outcome, Outcome::kFail);
   EXPECT_EQ(run.verdict.gate, "g");
   EXPECT_EQ(run.verdict.reason,
@@ -446,7 +448,7 @@ TEST(AnalysisTest, SameInputsSameVerdictAndState) {
     a.interval = b.interval = absl::Minutes(2);
     b.inconclusive_limit = 1;
     auto gate = NewAnalysisGate("g", {a, b});
-    return Drive(**gate, h, state, T0()).verdict;
+    return DriveGate(**gate, h, state, T0()).verdict;
   };
   GateState s1, s2;
   Verdict v1 = run_once(s1);
@@ -468,7 +470,8 @@ TEST(AnalysisTest, ResumesFromACopiedState) {
   GateState snapshot = state;  // the engine's snapshot
   // A second gate object (a restarted process) carries on from the copy.
   SLUICE_ASSERT_OK_AND_ASSIGN(auto again, NewAnalysisGate("g", {m}));
-  gates_test::Run run = Drive(*again, h, snapshot, T0() + absl::Minutes(1));
+  testing::GateRun run =
+      DriveGate(*again, h, snapshot, T0() + absl::Minutes(1));
   EXPECT_EQ(run.verdict.outcome, Outcome::kFail);
   EXPECT_EQ(h.metrics.query_count(), 3u);
 }

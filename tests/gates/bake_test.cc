@@ -10,16 +10,18 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sluice/gates.h"
+#include "sluice/testing/gate_harness.h"
 #include "sluice/testing/status_matchers.h"
-#include "tests/gates/gate_test_util.h"
 
 namespace sluice {
 namespace {
 
-using ::sluice::gates_test::Drive;
-using ::sluice::gates_test::Harness;
-using ::sluice::gates_test::QueryTimes;
-using ::sluice::gates_test::T0;
+// 2023-11-14T22:13:20Z, a Tuesday.
+absl::Time T0() { return absl::FromUnixSeconds(1700000000); }
+
+using ::sluice::testing::DriveGate;
+using Harness = ::sluice::testing::GateHarness;
+using ::sluice::testing::QueryTimes;
 using ::sluice::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -48,7 +50,7 @@ TEST(BakeGateTest, PassesAfterHealthyChecksAtEveryInterval) {
   SLUICE_ASSERT_OK_AND_ASSIGN(
       auto bake, NewBakeGate("bake", HourEveryTenMinutes(), ErrorRateCheck()));
   GateState state;
-  gates_test::Run run = Drive(*bake, h, state, T0());
+  testing::GateRun run = DriveGate(*bake, h, state, T0());
   EXPECT_EQ(run.verdict.outcome, Outcome::kPass) << run.verdict;
   std::vector<absl::Time> want;
   for (int i = 1; i <= 6; ++i) want.push_back(T0() + absl::Minutes(10 * i));
@@ -81,7 +83,7 @@ TEST(BakeGateTest, AnyFailureDuringTheBakeFailsAtOnce) {
   SLUICE_ASSERT_OK_AND_ASSIGN(
       auto bake, NewBakeGate("bake", HourEveryTenMinutes(), ErrorRateCheck()));
   GateState state;
-  gates_test::Run run = Drive(*bake, h, state, T0());
+  testing::GateRun run = DriveGate(*bake, h, state, T0());
   EXPECT_EQ(run.verdict.outcome, Outcome::kFail);
   EXPECT_EQ(run.evaluations.back(), T0() + absl::Minutes(30));
   EXPECT_THAT(run.verdict.reason,
@@ -105,7 +107,7 @@ TEST(BakeGateTest, TooFewSamplesIsInconclusiveOrFail) {
     SLUICE_ASSERT_OK_AND_ASSIGN(auto bake,
                                 NewBakeGate("bake", o, ErrorRateCheck()));
     GateState state;
-    gates_test::Run run = Drive(*bake, h, state, T0());
+    testing::GateRun run = DriveGate(*bake, h, state, T0());
     EXPECT_EQ(run.verdict.outcome, too_few);
     EXPECT_THAT(run.verdict.reason,
                 HasSubstr("saw 18 samples < min_samples 100"));
@@ -122,7 +124,7 @@ TEST(BakeGateTest, IdleHourWithIgnoredMissingDataProvesNothing) {
       auto bake,
       NewBakeGate("bake", o, ErrorRateCheck(MissingDataPolicy::kIgnore)));
   GateState state;
-  gates_test::Run run = Drive(*bake, h, state, T0());
+  testing::GateRun run = DriveGate(*bake, h, state, T0());
   EXPECT_EQ(run.verdict.outcome, Outcome::kInconclusive);
   EXPECT_EQ(run.verdict.sample_count, 0);
 }
@@ -140,7 +142,7 @@ TEST(BakeGateTest, RetriesInsideACheckWithoutRestartingIt) {
   SLUICE_ASSERT_OK_AND_ASSIGN(
       auto bake, NewBakeGate("bake", HourEveryTenMinutes(), ErrorRateCheck()));
   GateState state;
-  gates_test::Run run = Drive(*bake, h, state, T0());
+  testing::GateRun run = DriveGate(*bake, h, state, T0());
   EXPECT_EQ(run.verdict.outcome, Outcome::kPass);
   std::vector<absl::Time> times = QueryTimes(h.metrics);
   ASSERT_EQ(times.size(), 7u);
@@ -192,7 +194,7 @@ TEST(BakeGateTest, IntervalNotDividingDurationEndsAtTheEnd) {
   SLUICE_ASSERT_OK_AND_ASSIGN(auto bake,
                               NewBakeGate("bake", o, ErrorRateCheck()));
   GateState state;
-  gates_test::Run run = Drive(*bake, h, state, T0());
+  testing::GateRun run = DriveGate(*bake, h, state, T0());
   EXPECT_EQ(run.verdict.outcome, Outcome::kPass);
   EXPECT_THAT(QueryTimes(h.metrics),
               ElementsAre(T0() + absl::Minutes(10), T0() + absl::Minutes(20),

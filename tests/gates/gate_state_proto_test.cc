@@ -11,15 +11,17 @@
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "sluice/gates.h"
+#include "sluice/testing/gate_harness.h"
 #include "sluice/testing/status_matchers.h"
-#include "tests/gates/gate_test_util.h"
 
 namespace sluice {
 namespace {
 
-using ::sluice::gates_test::Drive;
-using ::sluice::gates_test::Harness;
-using ::sluice::gates_test::T0;
+// 2023-11-14T22:13:20Z, a Tuesday.
+absl::Time T0() { return absl::FromUnixSeconds(1700000000); }
+
+using ::sluice::testing::DriveGate;
+using Harness = ::sluice::testing::GateHarness;
 using ::sluice::testing::IsOkAndHolds;
 using ::sluice::testing::StatusIs;
 using ::testing::HasSubstr;
@@ -74,8 +76,8 @@ TEST(GateStateProtoTest, RoundTripsMidRunAndResumes) {
   Harness h3;
   h3.metrics.SetAggregate("a", Cohort::kWave, T0(), 1, 10);
   const absl::Time resume = t + absl::Minutes(2) + absl::Seconds(10);
-  gates_test::Run a = Drive(*gate, h2, state, resume);
-  gates_test::Run b = Drive(*Analysis(), h3, restored, resume);
+  testing::GateRun a = DriveGate(*gate, h2, state, resume);
+  testing::GateRun b = DriveGate(*Analysis(), h3, restored, resume);
   EXPECT_EQ(a.verdict, b.verdict);
   EXPECT_EQ(a.verdict.outcome, Outcome::kPass);
   EXPECT_EQ(state, restored);

@@ -10,14 +10,16 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sluice/gates.h"
+#include "sluice/testing/gate_harness.h"
 #include "sluice/testing/status_matchers.h"
-#include "tests/gates/gate_test_util.h"
 
 namespace sluice {
 namespace {
 
-using ::sluice::gates_test::Harness;
-using ::sluice::gates_test::T0;
+// 2023-11-14T22:13:20Z, a Tuesday.
+absl::Time T0() { return absl::FromUnixSeconds(1700000000); }
+
+using Harness = ::sluice::testing::GateHarness;
 using ::sluice::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;

@@ -14,15 +14,17 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sluice/gates.h"
+#include "sluice/testing/gate_harness.h"
 #include "sluice/testing/status_matchers.h"
-#include "tests/gates/gate_test_util.h"
 
 namespace sluice {
 namespace {
 
-using ::sluice::gates_test::Drive;
-using ::sluice::gates_test::Harness;
-using ::sluice::gates_test::T0;
+// 2023-11-14T22:13:20Z, a Tuesday.
+absl::Time T0() { return absl::FromUnixSeconds(1700000000); }
+
+using ::sluice::testing::DriveGate;
+using Harness = ::sluice::testing::GateHarness;
 using ::sluice::testing::IsOkAndHolds;
 using ::sluice::testing::StatusIs;
 using ::testing::ElementsAre;
@@ -251,7 +253,7 @@ TEST(ThresholdGateTest, RetryableErrorIsRetriedThenErrors) {
   ASSERT_EQ(v.outcome, Outcome::kHold);
   EXPECT_EQ(v.hold_until, T0() + absl::Seconds(10));
   EXPECT_THAT(v.reason, HasSubstr("retrying after an error"));
-  gates_test::Run run = Drive(*gate, h, state, v.hold_until);
+  testing::GateRun run = DriveGate(*gate, h, state, v.hold_until);
   EXPECT_EQ(run.verdict.outcome, Outcome::kError);
   EXPECT_EQ(h.metrics.query_count(), 5u);
   EXPECT_THAT(run.verdict.reason,
@@ -269,7 +271,7 @@ TEST(ThresholdGateTest, RecoversWhenTheSourceComesBack) {
   check.max = 5;
   SLUICE_ASSERT_OK_AND_ASSIGN(auto gate, NewThresholdGate("g", check));
   GateState state;
-  gates_test::Run run = Drive(*gate, h, state, T0());
+  testing::GateRun run = DriveGate(*gate, h, state, T0());
   EXPECT_EQ(run.verdict.outcome, Outcome::kPass);
   EXPECT_EQ(run.evaluations.back(), T0() + absl::Seconds(30));
 }

@@ -12,13 +12,13 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sluice/gates.h"
+#include "sluice/testing/gate_harness.h"
 #include "sluice/testing/status_matchers.h"
-#include "tests/gates/gate_test_util.h"
 
 namespace sluice {
 namespace {
 
-using ::sluice::gates_test::Harness;
+using Harness = ::sluice::testing::GateHarness;
 using ::sluice::testing::StatusIs;
 using ::testing::HasSubstr;
 
