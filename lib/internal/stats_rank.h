@@ -15,12 +15,6 @@
 
 namespace sluice::internal {
 
-// Sorts `values` ascending. Requires no NaN. -0.0 becomes +0.0 (so the two
-// compare equal and sort together, as SciPy and R rank them). Large inputs use
-// an LSD radix sort on the IEEE-754 bit patterns (11-bit digits, passes whose
-// digit is the same for every value skipped); small ones std::sort.
-void SortForRanking(std::vector<double>* values);
-
 // The rank summary of two samples.
 struct RankSummary {
   // U of x: #{x_i > y_j} + #{x_i == y_j} / 2 (exact: 2U fits in 64 bits).
@@ -31,6 +25,20 @@ struct RankSummary {
   // Whether any group has t > 1.
   bool has_ties = false;
 };
+
+// Writes to `keys` the order-preserving unsigned keys of `values` (the
+// IEEE-754 bit pattern, sign-folded), sorted ascending. Requires no NaN.
+// -0.0 and +0.0 get the same key (they compare equal, and SciPy and R rank
+// them as ties). Large inputs use an LSD radix sort (8-bit digits, passes
+// whose digit is the same for every key skipped); small ones std::sort.
+void SortKeys(absl::Span<const double> values, std::vector<uint64_t>* keys);
+
+// Sorts `values` ascending through SortKeys; -0.0 becomes +0.0.
+void SortForRanking(std::vector<double>* values);
+
+// MergeRank of two SortKeys outputs (no shift): the Mann-Whitney fast path.
+RankSummary MergeRankKeys(absl::Span<const uint64_t> sorted_x,
+                          absl::Span<const uint64_t> sorted_y);
 
 // Merges the ascending samples x (each value minus `shift`) and y, assigning
 // average ranks to ties, in one O(n + m) pass. `shift` = 0 gives the plain

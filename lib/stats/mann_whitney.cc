@@ -104,11 +104,11 @@ absl::StatusOr<MannWhitneyResult> MannWhitneyU(
   SLUICE_RETURN_IF_ERROR(ValidateSample(x, "x"));
   SLUICE_RETURN_IF_ERROR(ValidateSample(y, "y"));
 
-  std::vector<double> sx(x.begin(), x.end());
-  std::vector<double> sy(y.begin(), y.end());
-  internal::SortForRanking(&sx);
-  internal::SortForRanking(&sy);
-  const internal::RankSummary ranks = internal::MergeRank(sx, sy);
+  std::vector<uint64_t> kx;
+  std::vector<uint64_t> ky;
+  internal::SortKeys(x, &kx);
+  internal::SortKeys(y, &ky);
+  const internal::RankSummary ranks = internal::MergeRankKeys(kx, ky);
 
   MannWhitneyResult result;
   result.n_x = static_cast<int64_t>(x.size());

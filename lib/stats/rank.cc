@@ -12,9 +12,9 @@ namespace sluice::internal {
 namespace {
 
 // Below this size std::sort beats the radix sort's fixed costs.
-constexpr size_t kRadixThreshold = 2048;
-constexpr int kDigitBits = 11;
-constexpr int kPasses = 6;  // 6 * 11 >= 64
+constexpr size_t kRadixThreshold = 4096;
+constexpr int kDigitBits = 8;
+constexpr int kPasses = 64 / kDigitBits;
 constexpr size_t kBuckets = size_t{1} << kDigitBits;
 constexpr uint64_t kSignBit = uint64_t{1} << 63;
 
@@ -34,25 +34,25 @@ inline double FromKey(uint64_t k) {
 
 }  // namespace
 
-void SortForRanking(std::vector<double>* values) {
-  std::vector<double>& v = *values;
-  const size_t n = v.size();
+void SortKeys(absl::Span<const double> values, std::vector<uint64_t>* keys) {
+  const size_t n = values.size();
+  keys->resize(n);
+  uint64_t* k = keys->data();
   if (n < kRadixThreshold) {
-    for (double& d : v) d += 0.0;  // -0.0 + 0.0 == +0.0
-    std::sort(v.begin(), v.end());
+    for (size_t i = 0; i < n; ++i) k[i] = ToKey(values[i] + 0.0);
+    std::sort(k, k + n);
     return;
   }
-  std::vector<uint64_t> keys(n);
   std::vector<uint64_t> scratch(n);
   std::vector<uint32_t> histogram(kPasses * kBuckets, 0);
   for (size_t i = 0; i < n; ++i) {
-    const uint64_t k = ToKey(v[i] + 0.0);
-    keys[i] = k;
+    const uint64_t key = ToKey(values[i] + 0.0);  // -0.0 + 0.0 == +0.0
+    k[i] = key;
     for (int p = 0; p < kPasses; ++p) {
-      ++histogram[p * kBuckets + ((k >> (p * kDigitBits)) & (kBuckets - 1))];
+      ++histogram[p * kBuckets + ((key >> (p * kDigitBits)) & (kBuckets - 1))];
     }
   }
-  uint64_t* src = keys.data();
+  uint64_t* src = k;
   uint64_t* dst = scratch.data();
   for (int p = 0; p < kPasses; ++p) {
     uint32_t* h = &histogram[p * kBuckets];
@@ -67,12 +67,51 @@ void SortForRanking(std::vector<double>* values) {
     }
     const int shift = p * kDigitBits;
     for (size_t i = 0; i < n; ++i) {
-      const uint64_t k = src[i];
-      dst[h[(k >> shift) & (kBuckets - 1)]++] = k;
+      const uint64_t key = src[i];
+      dst[h[(key >> shift) & (kBuckets - 1)]++] = key;
     }
     std::swap(src, dst);
   }
-  for (size_t i = 0; i < n; ++i) v[i] = FromKey(src[i]);
+  if (src != k) std::copy(src, src + n, k);
+}
+
+void SortForRanking(std::vector<double>* values) {
+  std::vector<uint64_t> keys;
+  SortKeys(*values, &keys);
+  for (size_t i = 0; i < keys.size(); ++i) (*values)[i] = FromKey(keys[i]);
+}
+
+RankSummary MergeRankKeys(absl::Span<const uint64_t> x,
+                          absl::Span<const uint64_t> y) {
+  const size_t nx = x.size();
+  const size_t ny = y.size();
+  size_t i = 0;
+  size_t j = 0;
+  uint64_t twice_u = 0;
+  double tie_term = 0;
+  bool has_ties = false;
+  while (i < nx || j < ny) {
+    const uint64_t v = j == ny ? x[i] : i == nx ? y[j] : std::min(x[i], y[j]);
+    const size_t x_start = i;
+    while (i < nx && x[i] == v) ++i;
+    const size_t y_below = j;
+    while (j < ny && y[j] == v) ++j;
+    const uint64_t cx = i - x_start;
+    const uint64_t cy = j - y_below;
+    // Each x in the group beats y_below values and ties cy of them.
+    twice_u += cx * (2 * static_cast<uint64_t>(y_below) + cy);
+    const uint64_t t = cx + cy;
+    if (t > 1) {
+      has_ties = true;
+      const double td = static_cast<double>(t);
+      tie_term += td * td * td - td;
+    }
+  }
+  RankSummary summary;
+  summary.u_x = static_cast<double>(twice_u) / 2;
+  summary.tie_term = tie_term;
+  summary.has_ties = has_ties;
+  return summary;
 }
 
 RankSummary MergeRank(absl::Span<const double> sorted_x,
