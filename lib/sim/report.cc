@@ -144,7 +144,7 @@ std::string TimelineChart(const RunTrace& trace) {
     if (row >= 10) {
       absl::StrAppend(&out, "<text class=\"wave-label\" x=\"", F(kLeft - 6),
                       "\" y=\"", F(y + row * 0.7), "\" text-anchor=\"end\">",
-                      Escape(w.label.substr(0, 10)), "</text>");
+                      Escape(w.label.substr(0, 12)), "</text>");
     }
   }
   for (const TimelineEvent& e : trace.events) {

@@ -29,8 +29,22 @@ constexpr uint64_t kStreamDrop = 103;
 // the others (traffic-routed plans name no targets).
 absl::Status ResolveTargets(const Fleet& fleet, const VersionHistory& versions,
                             Cohort cohort, absl::Span<const std::string> ids,
-                            std::vector<uint32_t>* out) {
+                            std::vector<uint32_t>* out,
+                            CohortCache* cache = nullptr) {
   out->clear();
+  if (cache != nullptr && !ids.empty()) {
+    for (const CohortCache::Entry& entry : cache->entries) {
+      if (entry.data != ids.data() || entry.size != ids.size()) continue;
+      bool same = true;
+      for (size_t i = 0; i < ids.size() && same; ++i) {
+        same = ids[i] == fleet.target(entry.indices[i]).id;
+      }
+      if (same) {
+        *out = entry.indices;
+        return absl::OkStatus();
+      }
+    }
+  }
   if (ids.empty()) {
     for (uint32_t i = 0; i < fleet.size(); ++i) {
       if (cohort == Cohort::kFleet ||
@@ -48,6 +62,15 @@ absl::Status ResolveTargets(const Fleet& fleet, const VersionHistory& versions,
           absl::StrCat("targets: unknown target \"", id, "\""));
     }
     out->push_back(*index);
+  }
+  if (cache != nullptr) {
+    CohortCache::Entry entry{ids.data(), ids.size(), *out};
+    if (cache->entries.size() < CohortCache::kSize) {
+      cache->entries.push_back(std::move(entry));
+    } else {
+      cache->entries[cache->next] = std::move(entry);
+      cache->next = (cache->next + 1) % CohortCache::kSize;
+    }
   }
   return absl::OkStatus();
 }
@@ -91,8 +114,8 @@ absl::StatusOr<MetricResult> SimMetricSource::Query(const MetricQuery& query) {
   }
   absl::Span<const std::string> ids = query.targets;
   if (query.cohort == Cohort::kFleet) ids = {};
-  if (absl::Status status = ResolveTargets(model_.fleet(), versions_,
-                                           query.cohort, ids, &indices_);
+  if (absl::Status status = ResolveTargets(
+          model_.fleet(), versions_, query.cohort, ids, &indices_, &cache_);
       !status.ok()) {
     return status;
   }
@@ -151,7 +174,7 @@ absl::StatusOr<std::vector<AlarmStatus>> SimAlarmSource::QueryAlarms(
             model_.fleet(), versions_,
             rule->scope == AlarmRule::Scope::kWave ? Cohort::kWave
                                                    : Cohort::kFleet,
-            ids, &indices_);
+            ids, &indices_, &cache_);
         !status.ok()) {
       return status;
     }

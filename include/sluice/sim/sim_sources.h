@@ -30,6 +30,7 @@
 #include <atomic>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -60,6 +61,22 @@ class VirtualClock : public Clock {
  private:
   static int64_t ToNanos(absl::Time t) { return absl::ToUnixNanos(t); }
   std::atomic<int64_t> nanos_;
+};
+
+// Resolved cohorts, remembered by the address and size of the caller's id
+// list (the engine passes the same lists again and again) and checked id by
+// id on every use. Thread-compatible.
+struct CohortCache {
+  // One remembered cohort.
+  struct Entry {
+    const std::string* data = nullptr;
+    size_t size = 0;
+    std::vector<uint32_t> indices;
+  };
+  // At most kSize entries, replaced round-robin.
+  static constexpr size_t kSize = 4;
+  std::vector<Entry> entries;
+  size_t next = 0;
 };
 
 // A MetricSource over a MetricModel. Metrics are resolved through
@@ -96,6 +113,7 @@ class SimMetricSource : public MetricSource {
   int64_t queries_ = 0;
   std::vector<uint32_t> indices_;
   std::vector<CohortMinute> minutes_;
+  CohortCache cache_;
   // Everyone on the old version: the baseline when none is left.
   std::optional<VersionHistory> old_version_;
 };
@@ -126,6 +144,7 @@ class SimAlarmSource : public AlarmSource {
   int64_t queries_ = 0;
   std::vector<uint32_t> indices_;
   std::vector<CohortMinute> minutes_;
+  CohortCache cache_;
 };
 
 }  // namespace sluice::sim
