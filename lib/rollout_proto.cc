@@ -16,6 +16,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "lib/internal/rollout_codec.h"
 #include "lib/internal/status_macros.h"
+#include "sluice/gate_state_proto.h"
 
 namespace sluice {
 namespace internal {
@@ -164,61 +165,11 @@ absl::StatusOr<Decision> DecisionFromRecord(const v1::DecisionRecord& r) {
 }
 
 void RolloutGateStateToProto(const GateState& s, v1::GateState* out) {
-  EncodeTime(s.started_at, out->mutable_started_at());
-  out->set_count(s.counts.count);
-  out->set_successful(s.counts.successful);
-  out->set_failed(s.counts.failed);
-  out->set_inconclusive(s.counts.inconclusive);
-  out->set_error(s.counts.error);
-  out->set_consecutive_error(s.counts.consecutive_error);
-  out->set_consecutive_success(s.counts.consecutive_success);
-  for (const Measurement& m : s.measurements) {
-    v1::MeasurementState* p = out->add_measurements();
-    EncodeTime(m.at, p->mutable_at());
-    p->set_phase(std::string(OutcomeName(m.phase)));
-    p->set_ignored(m.ignored);
-    if (m.value.has_value()) p->set_value(*m.value);
-    p->set_message(m.message);
-  }
-  if (s.completed.has_value()) {
-    out->set_completed(std::string(OutcomeName(*s.completed)));
-  }
-  out->set_message(s.message);
-  for (const GateState& c : s.children) {
-    RolloutGateStateToProto(c, out->add_children());
-  }
+  *out = GateStateToProto(s);
 }
 
 absl::StatusOr<GateState> RolloutGateStateFromProto(const v1::GateState& p) {
-  GateState s;
-  s.started_at =
-      p.has_started_at() ? DecodeTime(p.started_at()) : absl::InfinitePast();
-  s.counts.count = p.count();
-  s.counts.successful = p.successful();
-  s.counts.failed = p.failed();
-  s.counts.inconclusive = p.inconclusive();
-  s.counts.error = p.error();
-  s.counts.consecutive_error = p.consecutive_error();
-  s.counts.consecutive_success = p.consecutive_success();
-  for (const v1::MeasurementState& m : p.measurements()) {
-    Measurement x;
-    x.at = DecodeTime(m.at());
-    SLUICE_ASSIGN_OR_RETURN(x.phase, ParseOutcome(m.phase()));
-    x.ignored = m.ignored();
-    if (m.has_value()) x.value = m.value();
-    x.message = m.message();
-    s.measurements.push_back(std::move(x));
-  }
-  if (!p.completed().empty()) {
-    SLUICE_ASSIGN_OR_RETURN(Outcome o, ParseOutcome(p.completed()));
-    s.completed = o;
-  }
-  s.message = p.message();
-  for (const v1::GateState& c : p.children()) {
-    SLUICE_ASSIGN_OR_RETURN(GateState child, RolloutGateStateFromProto(c));
-    s.children.push_back(std::move(child));
-  }
-  return s;
+  return GateStateFromProto(p);
 }
 
 }  // namespace internal

@@ -49,6 +49,7 @@ absl::StatusOr<Verdict> VerdictFromRecord(const v1::VerdictRecord& r,
 void DecisionToRecord(const Decision& d, v1::DecisionRecord* out);
 absl::StatusOr<Decision> DecisionFromRecord(const v1::DecisionRecord& r);
 
+// The gates' own conversions (sluice/gate_state_proto.h).
 void RolloutGateStateToProto(const GateState& s, v1::GateState* out);
 absl::StatusOr<GateState> RolloutGateStateFromProto(const v1::GateState& p);
 
