@@ -25,16 +25,17 @@
 //
 // Example:
 //
-//   SLUICE_ASSIGN_OR_RETURN(sluice::sim::MetricModel model,
-//       sluice::sim::MetricModel::Create(scenario, fleet, /*run_seed=*/42));
+//   absl::StatusOr<sluice::sim::MetricModel> model =
+//       sluice::sim::MetricModel::Create(scenario, fleet, /*run_seed=*/42);
+//   if (!model.ok()) return model.status();
 //   sluice::sim::VersionHistory versions(fleet.size());
 //   versions.SetNew(0, scenario.start + absl::Minutes(5));
 //   std::vector<sluice::sim::CohortMinute> minutes;
 //   std::vector<uint32_t> canary = {0};
-//   model.CohortMinutes(canary, versions, scenario.start,
-//                       scenario.start + absl::Minutes(30), &minutes);
-//   double p99 = model.Value(minutes.back(), sluice::sim::Signal::kLatencyMs,
-//                            0.99);
+//   model->CohortMinutes(canary, versions, scenario.start,
+//                        scenario.start + absl::Minutes(30), &minutes);
+//   double p99 = model->Value(minutes.back(),
+//                             sluice::sim::Signal::kLatencyMs, 0.99);
 
 #ifndef SLUICE_SIM_METRIC_MODEL_H_
 #define SLUICE_SIM_METRIC_MODEL_H_

@@ -119,9 +119,9 @@ struct MonteCarloSummary {
   uint64_t seed = 0;
   // Detected among bad-release runs.
   Proportion detection;
-  // Rolled back among good-release runs.
+  // Stopped by their gates among good-release runs.
   Proportion false_rollback;
-  // Completed (whole fleet on the new version) among all runs.
+  // Succeeded among all runs.
   Proportion completion;
   // Seconds, over detected runs.
   Distribution time_to_detect_s;

@@ -3,24 +3,25 @@
 // The measures of one simulated rollout (RunOutcome) and what the simulator
 // records along the way (the timeline, metric curves, gate verdicts).
 //
-//   - detected: a bad release was caught: a gate failed and the rollout
-//     stopped (rolled back or paused) before completing;
-//   - time to detect: from the first deployment of the bad version to that
-//     decision;
+//   - detected: a bad release was stopped by its gates: a wave failed on a
+//     gate verdict (fail, inconclusive or error) before the rollout
+//     completed;
+//   - time to detect: from the first target serving the bad version to
+//     that failure;
 //   - blast radius: the most targets and the largest share of fleet weight
 //     serving the bad version at once, and the requests served by targets
 //     the fault hurt while it showed ("bad requests");
-//   - time to full rollout: from the start to the moment every target
-//     serves the new version;
-//   - false rollback: a good release rolled back.
+//   - time to full rollout: from the start to the rollout's success (its
+//     final bake included);
+//   - false rollback: a good release stopped by its gates (rolled back, or
+//     paused for a person).
 //
-// Exposure() computes the blast radius from a VersionHistory.
+// ComputeExposure() computes the blast radius from a VersionHistory.
 //
 // Example:
 //
-//   sluice::sim::Exposure exposure =
-//       sluice::sim::ComputeExposure(model, versions, scenario.start +
-//                                                       scenario.duration);
+//   sluice::sim::Exposure exposure = sluice::sim::ComputeExposure(
+//       model, versions, scenario.start + scenario.duration);
 //   outcome.max_bad_targets = exposure.max_targets;
 
 #ifndef SLUICE_SIM_OUTCOME_H_
@@ -69,7 +70,7 @@ struct RunOutcome {
   bool bad_release = false;
   // The rollout ended rolled back.
   bool rolled_back = false;
-  // A bad release was caught (see the header comment).
+  // A bad release was stopped by its gates (see the header comment).
   bool detected = false;
   // From the first bad deployment to detection; nullopt if not detected.
   std::optional<absl::Duration> time_to_detect;
@@ -79,12 +80,12 @@ struct RunOutcome {
   double max_bad_weight_share = 0;
   // Requests served by hurt targets while the fault showed.
   double bad_requests = 0;
-  // From the start to the whole fleet on the new version; nullopt when the
-  // rollout did not complete within the scenario.
+  // From the start to the rollout's success; nullopt when it did not
+  // succeed within the scenario.
   std::optional<absl::Duration> time_to_full_rollout;
-  // A good release was rolled back.
+  // A good release was stopped by its gates.
   bool false_rollback = false;
-  // The rollout's final state, e.g. "succeeded", "rolled_back", "running".
+  // The rollout's final status, e.g. "succeeded", "rolled-back", "running".
   std::string final_state;
 
   friend bool operator==(const RunOutcome& a, const RunOutcome& b);

@@ -17,15 +17,19 @@
 //
 // Example:
 //
-//   SLUICE_ASSIGN_OR_RETURN(sluice::sim::Simulator simulator,
-//       sluice::sim::Simulator::Create(spec, fleet, scenario));
+//   absl::StatusOr<sluice::sim::Simulator> simulator =
+//       sluice::sim::Simulator::Create(spec, fleet, scenario);
+//   if (!simulator.ok()) return simulator.status();
 //   sluice::sim::RunTrace trace;
-//   SLUICE_ASSIGN_OR_RETURN(sluice::sim::RunOutcome first,
-//       simulator.Run(/*run=*/0, /*seed=*/scenario.seed, &trace));
+//   absl::StatusOr<sluice::sim::RunOutcome> first =
+//       simulator->Run(/*run=*/0, /*seed=*/scenario.seed, &trace);
 //   sluice::sim::MonteCarloOptions options;
 //   options.runs = 1000;
-//   SLUICE_ASSIGN_OR_RETURN(std::vector<sluice::sim::RunOutcome> outcomes,
-//       simulator.RunMany(options));
+//   absl::StatusOr<std::vector<sluice::sim::RunOutcome>> outcomes =
+//       simulator->RunMany(options);
+//   if (!outcomes.ok()) return outcomes.status();
+//   sluice::sim::MonteCarloSummary summary =
+//       sluice::sim::Summarize(*outcomes, options.seed);
 
 #ifndef SLUICE_SIM_SIMULATOR_H_
 #define SLUICE_SIM_SIMULATOR_H_
