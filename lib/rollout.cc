@@ -1375,7 +1375,13 @@ std::vector<Blocker> RolloutEngine::Blockers(absl::Time now) const {
   if (status_ == RolloutStatus::kPaused) {
     Blocker b;
     b.kind = Blocker::Kind::kPaused;
-    b.name = "paused";
+    b.name = failure_trigger_.has_value()
+                 ? absl::StrCat("paused after wave ", current_wave_, " ",
+                                FailureTriggerName(*failure_trigger_),
+                                wave_rolled_back_
+                                    ? "; Retry or Abort"
+                                    : "; Resume, Retry, Promote or Abort")
+                 : "paused";
     b.reason = pause_reason_;
     b.since = paused_since_;
     b.until = absl::InfiniteFuture();

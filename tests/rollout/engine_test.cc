@@ -184,6 +184,30 @@ TEST(RolloutScenarioTest, InconclusivePausesThenPromote) {
   EXPECT_EQ(CountKind(r.events, EventKind::kEscalated), 1);
 }
 
+TEST(RolloutTest, InconclusivePauseIsABlockerWithTheReason) {
+  Scenario s = Named("inconclusive-then-promote");
+  s.commands.clear();
+  const Fleet fleet = MakeFleet(s.fleet_size);
+  RolloutOptions options = OptionsFor(s);
+  SLUICE_ASSERT_OK_AND_ASSIGN(std::unique_ptr<Rollout> r,
+                              Rollout::Create(fleet, s.plan, options));
+  FakeTransport transport(fleet.size(), "1.0");
+  testing::FakeClock clock(kT0);
+  testing::RolloutDriver driver(*r, transport, clock);
+  SLUICE_ASSERT_OK(driver.RunUntilSettled());
+  ASSERT_EQ(r->status(), RolloutStatus::kPaused);
+  const std::vector<Blocker> b = r->Blockers(clock.Now());
+  ASSERT_THAT(b, SizeIs(1));
+  EXPECT_EQ(b[0].kind, Blocker::Kind::kPaused);
+  EXPECT_THAT(b[0].name, HasSubstr("paused after wave 1 gate-inconclusive"));
+  EXPECT_THAT(b[0].reason, HasSubstr("error_rate"));
+  // Resume verifies the wave again with fresh gate state.
+  SLUICE_ASSERT_OK(r->Resume("kim", clock.Now()));
+  SLUICE_ASSERT_OK(driver.RunUntilSettled());
+  EXPECT_EQ(r->status(), RolloutStatus::kPaused);
+  EXPECT_EQ(r->current_wave(), 1);
+}
+
 TEST(RolloutTest, RollbackThatKeepsFailingEscalatesAndFails) {
   Scenario s = Named("bad-release-at-wave-2");
   s.setup = [](FakeTransport& t) { t.FailRollback(4, "host unreachable"); };

@@ -93,7 +93,7 @@ Scenario RandomScenario(uint64_t seed) {
   return s;
 }
 
-constexpr int kSeeds = 150;
+constexpr int kSeeds = 400;
 
 TEST(RolloutPropertyTest, InvariantsHoldOnRandomRollouts) {
   int rolled_back = 0, succeeded = 0, paused = 0;
