@@ -15,10 +15,12 @@
 #include "absl/strings/str_join.h"
 #include "lib/internal/rollout_codec.h"
 #include "lib/internal/status_macros.h"
+#include "sluice/gate_policy.h"
 #include "sluice/rollback_policy.h"
 #include "sluice/rollout.h"
 #include "sluice/rollout_proto.h"
 #include "sluice/spec.h"
+#include "sluice/wave_scheduler.h"
 
 namespace sluice {
 namespace {
@@ -174,6 +176,17 @@ absl::StatusOr<std::unique_ptr<Rollout>> Rollout::FromSpec(
         ApplyRollbackPolicySpec(spec.proto().rollback(), options));
   }
   return Create(fleet, std::move(plan), std::move(options));
+}
+
+absl::StatusOr<std::unique_ptr<Rollout>> Rollout::FromSpec(
+    const RolloutSpec& spec, const Fleet& fleet, RolloutOptions options) {
+  SLUICE_RETURN_IF_ERROR(spec.ValidateAgainst(fleet));
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<WaveScheduler> scheduler,
+                          NewScheduler(spec));
+  SLUICE_ASSIGN_OR_RETURN(WavePlan plan, scheduler->Plan(fleet));
+  SLUICE_ASSIGN_OR_RETURN(GatePolicy gates, GatePolicy::FromSpec(spec));
+  GatesFromPolicy(gates, plan, options);
+  return FromSpec(spec, fleet, std::move(plan), std::move(options));
 }
 
 namespace internal {

@@ -366,6 +366,16 @@ class Rollout {
       const RolloutSpec& spec, const Fleet& fleet, WavePlan plan,
       RolloutOptions options);
 
+  // Makes a rollout entirely from a validated spec and a fleet: the checks
+  // that need the fleet (RolloutSpec::ValidateAgainst), the plan from the
+  // spec's `waves` (NewScheduler(spec)->Plan(fleet), sluice/wave_scheduler.h),
+  // the gates from its `metrics` and `gates` (GatePolicy::FromSpec,
+  // sluice/gate_policy.h), and the rest as the FromSpec() above. `options`
+  // supplies the sources, the sink, approvals and previous_version when the
+  // spec has none. Errors as the parts report them, e.g. "waves: not set".
+  static absl::StatusOr<std::unique_ptr<Rollout>> FromSpec(
+      const RolloutSpec& spec, const Fleet& fleet, RolloutOptions options);
+
   // Continues a rollout from Snapshot() bytes. `fleet` and `options` supply
   // what a snapshot does not hold (the fleet, gates, policy, sources, sink);
   // the plan, versions and all progress come from the snapshot. Errors:

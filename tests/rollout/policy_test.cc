@@ -12,6 +12,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
+#include "sluice/fleet_io.h"
 #include "sluice/rollback_policy.h"
 #include "sluice/rollout.h"
 #include "sluice/rollout_proto.h"
@@ -287,6 +288,30 @@ TEST(RollbackPolicySpecTest, RolloutFromSpec) {
                         RolloutOptions()),
       StatusIs(absl::StatusCode::kInvalidArgument,
                HasSubstr("previous_version: must be set")));
+}
+
+TEST(RollbackPolicySpecTest, RolloutEntirelyFromASpecFile) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      RolloutSpec spec,
+      RolloutSpec::LoadFile("examples/specs/regional_waves.textproto"));
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      Fleet fleet, LoadFleetFile("examples/fleets/three_regions.csv"));
+  SLUICE_ASSERT_OK_AND_ASSIGN(std::unique_ptr<Rollout> rollout,
+                              Rollout::FromSpec(spec, fleet, RolloutOptions()));
+  EXPECT_GT(rollout->plan().waves.size(), 3u);
+  SLUICE_ASSERT_OK_AND_ASSIGN(std::vector<Action> actions,
+                              rollout->Advance(rollout_test::kT0));
+  ASSERT_FALSE(actions.empty());
+  EXPECT_EQ(actions[0].kind, ActionKind::kDeploy);
+  EXPECT_EQ(actions[0].version, "2.4.1");
+  EXPECT_EQ(actions[0].targets.size(), 1u);  // the one-box
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      RolloutSpec no_waves,
+      RolloutSpec::Parse("name: \"x\" version: \"2\" previous_version: \"1\"",
+                         SpecFormat::kTextProto));
+  EXPECT_THAT(Rollout::FromSpec(no_waves, fleet, RolloutOptions()),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("waves: not set")));
 }
 
 TEST(EventProtoTest, RoundTripsThroughJsonLines) {
