@@ -79,6 +79,17 @@ std::ostream& operator<<(std::ostream& os, const WavePlan& plan) {
   return os;
 }
 
+std::vector<absl::Duration> WaveStartTimes(const WavePlan& plan) {
+  std::vector<absl::Duration> out;
+  out.reserve(plan.waves.size());
+  absl::Duration t = absl::ZeroDuration();
+  for (const Wave& wave : plan.waves) {
+    out.push_back(t);
+    t += wave.bake;
+  }
+  return out;
+}
+
 void FillCumulativeFractions(const Fleet& fleet, WavePlan& plan) {
   const double n = static_cast<double>(fleet.size());
   const double total = fleet.total_weight();
@@ -110,8 +121,9 @@ std::string WavePlanToTable(const WavePlan& plan, const Fleet& fleet,
                             size_t max_ids) {
   const bool traffic = plan.traffic_routed();
   std::vector<std::vector<std::string>> rows;
+  const std::vector<absl::Duration> starts = WaveStartTimes(plan);
   if (traffic) {
-    rows.push_back({"wave", "name", "stage", "traffic", "bake"});
+    rows.push_back({"wave", "name", "stage", "at", "traffic", "bake"});
   } else {
     rows.push_back({"wave", "name", "stage", "targets", "count%", "weight%",
                     "bake", "max failed"});
@@ -121,6 +133,7 @@ std::string WavePlanToTable(const WavePlan& plan, const Fleet& fleet,
     std::string bake = absl::FormatDuration(w.bake);
     if (traffic) {
       rows.push_back({absl::StrCat(i + 1), w.name, w.stage,
+                      absl::FormatDuration(starts[i]),
                       absl::StrFormat("%g%%", *w.traffic_percent), bake});
       continue;
     }
@@ -139,7 +152,7 @@ std::string WavePlanToTable(const WavePlan& plan, const Fleet& fleet,
   }
   // Numeric columns are right-aligned, text columns left-aligned.
   const std::vector<bool> right =
-      traffic ? std::vector<bool>{true, false, false, true, true}
+      traffic ? std::vector<bool>{true, false, false, true, true, true}
               : std::vector<bool>{true, false, false, false,
                                   true, true,  true,  true};
   std::vector<size_t> width(rows[0].size(), 0);

@@ -117,13 +117,20 @@ struct WavePlan {
 std::ostream& operator<<(std::ostream& os, const WavePlan& plan);
 
 // Renders the plan as a fixed-width table for people, one row per wave:
-// wave number, name, stage, number of targets (or the traffic percent), the
-// cumulative percent of the fleet by count and by weight, the bake time, and
-// the failure budget. Target ids are listed after the name when a wave has at
-// most `max_ids` targets (default 3; 0 lists none). Requires that the plan was
-// made for `fleet` (indices out of range are shown as "?").
+// wave number, name, stage, number of targets, the cumulative percent of the
+// fleet by count and by weight, the bake time, and the failure budget; for
+// traffic plans: wave number, name, stage, start time (WaveStartTimes()),
+// traffic percent and bake. Target ids are listed after the name when a wave
+// has at most `max_ids` targets (default 3; 0 lists none). Requires that the
+// plan was made for `fleet` (indices out of range are shown as "?").
 std::string WavePlanToTable(const WavePlan& plan, const Fleet& fleet,
                             size_t max_ids = 3);
+
+// When each wave starts if deploying took no time: the first at zero, each
+// next one when the wave before it has baked. For traffic plans this is the
+// traffic timeline (CodeDeploy's Linear10PercentEvery1Minute: 10% at 0, 20%
+// at 1m, ..., 100% at 9m). The sum of all bakes is the plan's minimum length.
+std::vector<absl::Duration> WaveStartTimes(const WavePlan& plan);
 
 // Recomputes every target wave's cumulative count and weight fractions for
 // `fleet` (traffic waves get traffic_percent / 100). Schedulers and Replan()

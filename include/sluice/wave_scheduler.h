@@ -128,6 +128,7 @@ struct CountOrPercent {
 // (minimum healthy hosts: 0), the wave tolerates all but one failure: it
 // succeeds when at least one target deploys. Set `max_failed_targets` to be
 // stricter.
+// Value type; thread-compatible.
 struct AllAtOnceOptions {
   // Bake time after the wave (the final bake). Default: zero.
   absl::Duration bake = absl::ZeroDuration();
@@ -135,6 +136,8 @@ struct AllAtOnceOptions {
   // target, as CodeDeploy.
   std::optional<int64_t> max_failed_targets;
 };
+// Makes the all-at-once scheduler; errors name the option, e.g.
+// "all_at_once.max_failed_targets: must be >= 0 (got -1)".
 absl::StatusOr<std::unique_ptr<WaveScheduler>> NewAllAtOnceScheduler(
     const AllAtOnceOptions& options = {});
 
@@ -142,10 +145,13 @@ absl::StatusOr<std::unique_ptr<WaveScheduler>> NewAllAtOnceScheduler(
 // CodeDeployDefault.OneAtATime: every wave but the last tolerates no failure;
 // the last tolerates one ("if deployment to the last instance fails, the
 // overall deployment still succeeds").
+// Value type; thread-compatible.
 struct OneAtATimeOptions {
   // Bake time after each wave. Default: zero.
   absl::Duration bake = absl::ZeroDuration();
 };
+// Makes the one-at-a-time scheduler; errors name the option
+// ("one_at_a_time.bake: ...").
 absl::StatusOr<std::unique_ptr<WaveScheduler>> NewOneAtATimeScheduler(
     const OneAtATimeOptions& options = {});
 
@@ -154,15 +160,19 @@ absl::StatusOr<std::unique_ptr<WaveScheduler>> NewOneAtATimeScheduler(
 // 50: the minimum rounds up, so 9 targets deploy 4, 4, 1. A one-target fleet
 // deploys its target in one wave tolerating no failure, where CodeDeploy would
 // fail the deployment (see docs/waves.md).
+// Value type; thread-compatible.
 struct HalfAtATimeOptions {
   // Bake time after each wave. Default: zero.
   absl::Duration bake = absl::ZeroDuration();
 };
+// Makes the half-at-a-time scheduler; errors name the option
+// ("half_at_a_time.bake: ...").
 absl::StatusOr<std::unique_ptr<WaveScheduler>> NewHalfAtATimeScheduler(
     const HalfAtATimeOptions& options = {});
 
 // Fixed batches of `size` targets, in fleet order; the last may be smaller.
 // A percent is of the fleet and rounds up to at least one target.
+// Value type; thread-compatible.
 struct BatchOptions {
   // Targets per batch: a count >= 1 or a percent in (0, 100]. Default: 1.
   CountOrPercent size = CountOrPercent::Count(1);
@@ -172,6 +182,8 @@ struct BatchOptions {
   // the batch, rounding down. Default: 0.
   CountOrPercent max_failed_per_batch = CountOrPercent::Count(0);
 };
+// Makes the fixed-batch scheduler; errors name the option, e.g.
+// "batches.size.count: must be a whole number >= 1 (got 0)".
 absl::StatusOr<std::unique_ptr<WaveScheduler>> NewBatchScheduler(
     const BatchOptions& options);
 
@@ -182,6 +194,7 @@ absl::StatusOr<std::unique_ptr<WaveScheduler>> NewBatchScheduler(
 // CodeDeploy fails such a deployment at once. The failure budgets keep at
 // least M targets healthy at every wave, and at least one target must
 // succeed (CodeDeploy's rule).
+// Value type; thread-compatible.
 struct MinHealthyOptions {
   // The minimum: a count >= 0 (HOST_COUNT) or a percent in [0, 100)
   // (FLEET_PERCENT). Default: a count of 0 (all targets in one wave).
@@ -189,6 +202,9 @@ struct MinHealthyOptions {
   // Bake time after each batch. Default: zero.
   absl::Duration bake = absl::ZeroDuration();
 };
+// Makes the minimum-healthy scheduler; errors name the option, e.g.
+// "min_healthy.fleet_percent: must be in [0, 100] (got 120)". A minimum
+// the fleet cannot satisfy is reported by Plan().
 absl::StatusOr<std::unique_ptr<WaveScheduler>> NewMinHealthyScheduler(
     const MinHealthyOptions& options);
 
@@ -200,6 +216,7 @@ absl::StatusOr<std::unique_ptr<WaveScheduler>> NewMinHealthyScheduler(
 // unavailable targets: the host brings up `surge` extra capacity so that at
 // most `unavailable` targets' worth is missing. The failure budgets keep
 // N - unavailable targets available.
+// Value type; thread-compatible.
 struct RollingOptions {
   // Extra targets allowed above the fleet size: a count >= 0 or a percent in
   // [0, 100]. Default: 25%, as Kubernetes.
@@ -211,6 +228,8 @@ struct RollingOptions {
   // Default: zero.
   absl::Duration bake = absl::ZeroDuration();
 };
+// Makes the rolling-update scheduler; errors name the option, e.g.
+// "rolling.max_unavailable: may not be 0 when max_surge is 0".
 absl::StatusOr<std::unique_ptr<WaveScheduler>> NewRollingScheduler(
     const RollingOptions& options = {});
 
@@ -220,6 +239,7 @@ absl::StatusOr<std::unique_ptr<WaveScheduler>> NewRollingScheduler(
 // Linear configurations (e.g. Linear10PercentEvery1Minute: 10%, 20%, ...,
 // 100%, a minute apart) and AppConfig's LINEAR growth type (interval =
 // deployment_duration / number of steps).
+// Value type; thread-compatible.
 struct LinearOptions {
   // The percent added at each step, in (0, 100]. Default: 10.
   double step_percent = 10;
@@ -236,11 +256,14 @@ struct LinearOptions {
   // Plan traffic waves (true) or target waves (false). Default: false.
   bool traffic_routed = false;
 };
+// Makes the linear scheduler; errors name the option, e.g.
+// "linear.step_percent: must be in (0, 100] (got 0)".
 absl::StatusOr<std::unique_ptr<WaveScheduler>> NewLinearScheduler(
     const LinearOptions& options);
 
 // Canary: `percent`, then after `interval` the rest, as CodeDeploy's Canary
 // configurations (e.g. Canary10Percent5Minutes).
+// Value type; thread-compatible.
 struct CanaryOptions {
   // The first step's percent, in (0, 100). Default: 10.
   double percent = 10;
@@ -251,6 +274,8 @@ struct CanaryOptions {
   // Plan traffic waves (true) or target waves (false). Default: false.
   bool traffic_routed = false;
 };
+// Makes the canary scheduler; errors name the option, e.g.
+// "canary.percent: must be in (0, 100] (got 150)".
 absl::StatusOr<std::unique_ptr<WaveScheduler>> NewCanaryScheduler(
     const CanaryOptions& options);
 
@@ -259,6 +284,7 @@ absl::StatusOr<std::unique_ptr<WaveScheduler>> NewCanaryScheduler(
 // over deployment_duration (AppConfig's multiplier is 2: G=10 gives 10%, 20%,
 // 40%, 80%, 100%). As AppConfig, every step bakes deployment_duration / the
 // number of steps, and the last step then also bakes final_bake.
+// Value type; thread-compatible.
 struct ExponentialOptions {
   // G, the first step's percent, in (0, 100]. AppConfig calls it the growth
   // factor. Default: 10.
@@ -274,10 +300,13 @@ struct ExponentialOptions {
   // Plan traffic waves (true) or target waves (false). Default: false.
   bool traffic_routed = false;
 };
+// Makes the exponential scheduler; errors name the option, e.g.
+// "exponential.multiplier: must be finite and > 1 (got 1)".
 absl::StatusOr<std::unique_ptr<WaveScheduler>> NewExponentialScheduler(
     const ExponentialOptions& options);
 
 // One explicit step: the cumulative percent and the bake after it.
+// Value type; thread-compatible.
 struct WeightStep {
   // Cumulative percent after the step, in (0, 100]. Default: 0 (invalid).
   double percent = 0;
@@ -294,6 +323,7 @@ struct WeightStep {
 // final 100% step ("promotion") follows, baking final_bake (Argo and Flagger
 // promote to 100% after the last step); if the last is 100, it bakes its own
 // bake plus final_bake.
+// Value type; thread-compatible.
 struct StepsOptions {
   // The steps, at least one. Default: empty (invalid).
   std::vector<WeightStep> steps;
@@ -302,6 +332,8 @@ struct StepsOptions {
   // Plan traffic waves (true) or target waves (false). Default: false.
   bool traffic_routed = false;
 };
+// Makes the explicit-steps scheduler; errors name the step, e.g.
+// "steps.steps[1].percent: must be greater than the step before".
 absl::StatusOr<std::unique_ptr<WaveScheduler>> NewStepsScheduler(
     const StepsOptions& options);
 
@@ -310,6 +342,7 @@ absl::StatusOr<std::unique_ptr<WaveScheduler>> NewStepsScheduler(
 // step may pass maxWeight: step 20, max 50 gives 20, 40, 60), then promotion
 // routes 100% to the new version. When a step reaches 100 it is the
 // promotion.
+// Value type; thread-compatible.
 struct FlaggerOptions {
   // stepWeight, in (0, 100]. Default: 10.
   double step_weight = 10;
@@ -324,6 +357,8 @@ struct FlaggerOptions {
   // Default: true.
   bool traffic_routed = true;
 };
+// Makes the Flagger scheduler; errors name the option, e.g.
+// "flagger.max_weight: must be in [step_weight, 100] ...".
 absl::StatusOr<std::unique_ptr<WaveScheduler>> NewFlaggerScheduler(
     const FlaggerOptions& options);
 
@@ -341,6 +376,7 @@ enum class RegionOrder {
 // Bake times of the staged plan's stages. Each applies to the waves of its
 // stage; `first_zone` and `first_region` replace the bake of the wave that
 // completes the first zone / the first region.
+// Value type; thread-compatible.
 struct StagedBakes {
   // After the one-box wave. Default: 30 minutes.
   absl::Duration one_box = absl::Minutes(30);
@@ -377,6 +413,7 @@ struct StagedBakes {
 //      max_zones_per_wave zones of each region (region-one-box waves first
 //      when one_box_every_region).
 // Zones deploy in name order within a region; targets keep fleet order.
+// Value type; thread-compatible.
 struct StagedOptions {
   // Regions to deploy first, in order; must be in the fleet. Other regions
   // follow in `region_order_default` order. Default: empty.
@@ -413,6 +450,9 @@ struct StagedOptions {
   // the wave, rounding down. Default: 0.
   CountOrPercent max_failed_per_wave = CountOrPercent::Count(0);
 };
+// Makes the staged scheduler; errors name the option, e.g.
+// "staged.max_regions_per_wave: must be >= 1 (got 0)". Regions the fleet
+// lacks are reported by Plan().
 absl::StatusOr<std::unique_ptr<WaveScheduler>> NewStagedScheduler(
     const StagedOptions& options);
 
@@ -420,6 +460,7 @@ absl::StatusOr<std::unique_ptr<WaveScheduler>> NewStagedScheduler(
 
 // One stage of a composite plan: a scheduler applied to the targets its
 // selector picks that no earlier stage took.
+// Move-only (it owns its scheduler); thread-compatible.
 struct CompositeStage {
   // The stage's name; non-empty and unique in the composite. It becomes the
   // Wave::stage of the stage's waves and prefixes their names. Default: empty.
@@ -428,16 +469,21 @@ struct CompositeStage {
   // taken. Default: empty.
   Selector selector;
   // Plans the stage's targets; required. Must not be traffic-routed.
+  // Default: null (invalid).
   std::unique_ptr<WaveScheduler> scheduler;
 };
 
 // Stages run in order; every target must be taken by some stage (end with an
 // empty selector to take the rest), and every stage must take at least one
-// target, else Plan() fails naming the stage.
+// target, else Plan() fails naming the stage. Move-only (it owns the stages'
+// schedulers); thread-compatible.
 struct CompositeOptions {
   // The stages, at least one. Default: empty (invalid).
   std::vector<CompositeStage> stages;
 };
+// Makes the composite scheduler, taking ownership of the stages'
+// schedulers; errors name the stage, e.g. "composite.stages[1].name: must
+// not be empty". Selectors that match nothing are reported by Plan().
 absl::StatusOr<std::unique_ptr<WaveScheduler>> NewCompositeScheduler(
     CompositeOptions options);
 

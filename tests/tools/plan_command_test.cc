@@ -55,9 +55,10 @@ TEST(PlanCommandTest, TrafficPlanTable) {
   CliRun r = Sluice({"plan", "examples/specs/codedeploy_canary.textproto",
                      "--fleet", kFleet});
   ASSERT_EQ(r.code, kExitOk) << r.err;
-  EXPECT_THAT(r.out, HasSubstr("wave  name        stage   traffic  bake\n"
-                               "   1  canary 10%  canary      10%    5m\n"
-                               "   2  rest 100%   rest       100%     0\n"));
+  EXPECT_THAT(r.out,
+              HasSubstr("wave  name        stage   at  traffic  bake\n"
+                        "   1  canary 10%  canary   0      10%    5m\n"
+                        "   2  rest 100%   rest    5m     100%     0\n"));
 }
 
 TEST(PlanCommandTest, JsonIsTheWavePlanMessage) {

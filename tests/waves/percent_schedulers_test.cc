@@ -48,6 +48,9 @@ TEST(LinearTest, CodeDeployLinear10PercentEvery1Minute) {
   // 10% at 0, 20% at 1m, ..., 100% at 9m, then done.
   EXPECT_THAT(Bakes(plan), ElementsAre(kMin, kMin, kMin, kMin, kMin, kMin, kMin,
                                        kMin, kMin, absl::ZeroDuration()));
+  EXPECT_THAT(WaveStartTimes(plan),
+              ElementsAre(0 * kMin, kMin, 2 * kMin, 3 * kMin, 4 * kMin,
+                          5 * kMin, 6 * kMin, 7 * kMin, 8 * kMin, 9 * kMin));
   EXPECT_TRUE(plan.traffic_routed());
   EXPECT_EQ(plan.waves[0].name, "step 1/10: 10%");
   EXPECT_THAT(plan.waves[0].targets, ::testing::IsEmpty());
@@ -152,6 +155,9 @@ TEST(ExponentialTest, AppConfigCanary10Percent20Minutes) {
   const absl::Duration four = absl::Minutes(4);
   EXPECT_THAT(Bakes(plan),
               ElementsAre(four, four, four, four, four + absl::Minutes(10)));
+  // 10% at 0, 20% at 4m, 40% at 8m, 80% at 12m, 100% at 16m; done, with
+  // the final bake, at 30m.
+  EXPECT_EQ(WaveStartTimes(plan).back(), absl::Minutes(16));
 }
 
 TEST(ExponentialTest, AppConfigDocumentedGrowthFactor2) {

@@ -140,9 +140,16 @@ TEST(WavePlanTest, TableOfTrafficPlanShowsPercents) {
   plan.waves = {a, b};
   EXPECT_EQ(WavePlanToTable(plan, FlatFleet(1)),
             "strategy: canary\n"
-            "wave  name        stage   traffic  bake\n"
-            "   1  canary 10%  canary      10%    5m\n"
-            "   2  rest 100%   rest       100%     0\n");
+            "wave  name        stage   at  traffic  bake\n"
+            "   1  canary 10%  canary   0      10%    5m\n"
+            "   2  rest 100%   rest    5m     100%     0\n");
+}
+
+TEST(WavePlanTest, StartTimesAddUpBakes) {
+  WavePlan plan = TwoWaves();
+  EXPECT_THAT(WaveStartTimes(plan),
+              ElementsAre(absl::ZeroDuration(), absl::Minutes(30)));
+  EXPECT_THAT(WaveStartTimes(WavePlan()), ::testing::IsEmpty());
 }
 
 TEST(WavePlanProtoTest, RoundTripsThroughIds) {
