@@ -82,13 +82,14 @@ void BM_SequentialQuantileAdd(benchmark::State& state) {
   sluice::stats::SequentialQuantileOptions options;
   options.quantile = 0.99;
   std::vector<double> u = Values(n + 4096, 3);
+  auto base = sluice::stats::SequentialQuantileTest::Create(options).value();
+  for (int64_t i = 0; i < n; ++i) {
+    (void)base.AddCanary(u[i]);
+    (void)base.AddBaseline(u[i] * 1.01);
+  }
   for (auto _ : state) {
     state.PauseTiming();
-    auto test = sluice::stats::SequentialQuantileTest::Create(options).value();
-    for (int64_t i = 0; i < n; ++i) {
-      (void)test.AddCanary(u[i]);
-      (void)test.AddBaseline(u[i] * 1.01);
-    }
+    sluice::stats::SequentialQuantileTest test = base;
     state.ResumeTiming();
     for (int64_t i = 0; i < 4096; ++i) {
       benchmark::DoNotOptimize(test.AddCanary(u[n + i]));
