@@ -283,11 +283,23 @@ class Host {
   absl::Time first_new_ = absl::InfiniteFuture();
 };
 
+// The gate that decided: for a failure, the innermost verdict with the
+// same outcome (a combinator's failing child, a bake's failing check).
+const Verdict& Decisive(const Verdict& verdict) {
+  if (verdict.outcome == Outcome::kPass) return verdict;
+  for (const Verdict& child : verdict.details) {
+    if (child.outcome == verdict.outcome) return Decisive(child);
+  }
+  return verdict;
+}
+
 std::string VerdictText(const Verdict& verdict) {
+  const Verdict& decisive = Decisive(verdict);
   std::string text =
-      absl::StrCat(verdict.gate, ": ", OutcomeName(verdict.outcome));
-  if (!verdict.reason.empty())
-    absl::StrAppend(&text, " (", verdict.reason, ")");
+      absl::StrCat(decisive.gate, ": ", OutcomeName(decisive.outcome));
+  if (!decisive.reason.empty()) {
+    absl::StrAppend(&text, " (", decisive.reason, ")");
+  }
   return text;
 }
 
@@ -351,7 +363,10 @@ void BuildTrace(const Simulator& simulator, const MetricModel& model,
         wave(e.wave, e.time).end = e.time;
         wave(e.wave, e.time).status = "failed";
         t.kind = TimelineEvent::Kind::kNote;
-        t.detail = absl::StrCat("wave failed: ", e.message);
+        t.detail = e.trigger.has_value()
+                       ? absl::StrCat("wave failed (",
+                                      FailureTriggerName(*e.trigger), ")")
+                       : "wave failed";
         break;
       case EventKind::kRollbackStarted:
         t.kind = TimelineEvent::Kind::kRollbackStarted;
@@ -364,8 +379,15 @@ void BuildTrace(const Simulator& simulator, const MetricModel& model,
         t.detail = absl::StrCat("rollout ", e.status);
         break;
       case EventKind::kPolicyDecision:
+        t.kind = TimelineEvent::Kind::kNote;
+        if (e.decision.has_value()) {
+          t.detail = absl::StrCat("rollback policy: ",
+                                  DecisionKindName(e.decision->kind));
+        }
+        break;
       case EventKind::kEscalated:
         t.kind = TimelineEvent::Kind::kNote;
+        t.detail = "escalated to a person";
         break;
       default:
         continue;
