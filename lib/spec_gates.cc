@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -19,8 +20,10 @@
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "lib/internal/gate_checks.h"
+#include "lib/internal/judge_spec.h"
 #include "lib/internal/status_macros.h"
 #include "sluice/gates.h"
+#include "sluice/judge_gates.h"
 
 namespace sluice::internal {
 namespace {
@@ -339,6 +342,128 @@ absl::StatusOr<DeployWindowOptions> WindowFromProto(const v1::WindowGateSpec& p,
   return o;
 }
 
+// The judge's metrics must be declared; errors name
+// "<path>.metrics[i].name". The judge's own errors are nested under `path`.
+absl::StatusOr<KayentaJudgeGateOptions> KayentaJudgeFromProto(
+    const v1::KayentaJudgeSpec& p, const Metrics& metrics,
+    const std::string& path) {
+  KayentaJudgeGateOptions o;
+  absl::StatusOr<stats::KayentaJudgeConfig> judge = JudgeConfigFromProto(p);
+  if (!judge.ok()) return NestStatus(judge.status(), path);
+  o.judge = *std::move(judge);
+  for (int i = 0; i < p.metrics_size(); ++i) {
+    const std::string mp = absl::StrCat(path, ".metrics[", i, "]");
+    absl::StatusOr<MetricDefinition> def =
+        FindMetric(metrics, p.metrics(i).name(), mp);
+    if (!def.ok()) {
+      // FindMetric names "<mp>.metric"; the judge's field is "name".
+      std::string message(def.status().message());
+      const std::string wrong = absl::StrCat(mp, ".metric");
+      if (absl::StartsWith(message, wrong)) {
+        message = absl::StrCat(mp, ".name", message.substr(wrong.size()));
+      }
+      return absl::InvalidArgumentError(message);
+    }
+    o.metrics.push_back(*std::move(def));
+  }
+  if (p.has_window()) {
+    SLUICE_ASSIGN_OR_RETURN(
+        o.window, DurationFromProto(p.window(), absl::StrCat(path, ".window")));
+  }
+  switch (p.marginal()) {
+    case v1::KayentaJudgeSpec::MARGINAL_UNSPECIFIED:
+    case v1::KayentaJudgeSpec::MARGINAL_INCONCLUSIVE:
+      o.marginal = Outcome::kInconclusive;
+      break;
+    case v1::KayentaJudgeSpec::MARGINAL_PASS:
+      o.marginal = Outcome::kPass;
+      break;
+    case v1::KayentaJudgeSpec::MARGINAL_FAIL:
+      o.marginal = Outcome::kFail;
+      break;
+    default:
+      return InvalidArgumentAt(absl::StrCat(path, ".marginal"),
+                               absl::StrCat("unknown value ", p.marginal()));
+  }
+  return o;
+}
+
+// The interval (default 1m) and duration (required) of a sequential gate.
+absl::Status ScheduleFromProto(bool has_interval,
+                               const google::protobuf::Duration& interval,
+                               bool has_duration,
+                               const google::protobuf::Duration& duration,
+                               const std::string& path,
+                               absl::Duration* interval_out,
+                               absl::Duration* duration_out) {
+  if (has_interval) {
+    SLUICE_ASSIGN_OR_RETURN(
+        *interval_out,
+        DurationFromProto(interval, absl::StrCat(path, ".interval")));
+  }
+  if (!has_duration) {
+    return InvalidArgumentAt(absl::StrCat(path, ".duration"),
+                             "is required (how long the test runs)");
+  }
+  SLUICE_ASSIGN_OR_RETURN(
+      *duration_out,
+      DurationFromProto(duration, absl::StrCat(path, ".duration")));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<SequentialCountGateOptions> SequentialCountFromProto(
+    const v1::SequentialCountGateSpec& p, const Metrics& metrics,
+    const std::string& path) {
+  SequentialCountGateOptions o;
+  SLUICE_ASSIGN_OR_RETURN(o.metric, FindMetric(metrics, p.metric(), path));
+  o.test.canary_share = p.canary_share();
+  if (p.has_alpha()) o.test.alpha = p.alpha();
+  if (p.has_prior_concentration()) {
+    o.test.prior_concentration = p.prior_concentration();
+  }
+  // The test's fields are the spec's own (no "test." level).
+  if (absl::Status s = o.test.Validate(); !s.ok()) return NestStatus(s, path);
+  SLUICE_RETURN_IF_ERROR(ScheduleFromProto(p.has_interval(), p.interval(),
+                                           p.has_duration(), p.duration(), path,
+                                           &o.interval, &o.duration));
+  absl::StatusOr<stats::MetricDirection> d =
+      DirectionFromProto(p.direction(), stats::MetricDirection::kIncrease);
+  if (!d.ok()) {
+    return InvalidArgumentAt(absl::StrCat(path, ".direction"),
+                             d.status().message());
+  }
+  o.direction = *d;
+  return o;
+}
+
+absl::StatusOr<SequentialMeansGateOptions> SequentialMeansFromProto(
+    const v1::SequentialMeansGateSpec& p, const Metrics& metrics,
+    const std::string& path) {
+  SequentialMeansGateOptions o;
+  SLUICE_ASSIGN_OR_RETURN(o.metric, FindMetric(metrics, p.metric(), path));
+  o.test.sigma_canary = p.sigma_canary();
+  o.test.sigma_baseline = p.sigma_baseline();
+  if (p.has_alpha()) o.test.alpha = p.alpha();
+  if (p.has_tuning_observations()) {
+    o.test.tuning_observations = p.tuning_observations();
+  }
+  // The test's fields are the spec's own (no "test." level).
+  if (absl::Status s = o.test.Validate(); !s.ok()) return NestStatus(s, path);
+  if (p.has_min_value()) o.min_value = p.min_value();
+  if (p.has_max_value()) o.max_value = p.max_value();
+  SLUICE_RETURN_IF_ERROR(ScheduleFromProto(p.has_interval(), p.interval(),
+                                           p.has_duration(), p.duration(), path,
+                                           &o.interval, &o.duration));
+  absl::StatusOr<stats::MetricDirection> d =
+      DirectionFromProto(p.direction(), stats::MetricDirection::kIncrease);
+  if (!d.ok()) {
+    return InvalidArgumentAt(absl::StrCat(path, ".direction"),
+                             d.status().message());
+  }
+  o.direction = *d;
+  return o;
+}
+
 std::string DefaultName(const v1::GateSpec& g) {
   switch (g.kind_case()) {
     case v1::GateSpec::kThreshold:
@@ -367,6 +492,12 @@ std::string DefaultName(const v1::GateSpec& g) {
       return "weighted score";
     case v1::GateSpec::kShadow:
       return absl::StrCat("shadow ", DefaultName(g.shadow()));
+    case v1::GateSpec::kKayentaJudge:
+      return "kayenta judge";
+    case v1::GateSpec::kSequentialCount:
+      return absl::StrCat("sequential count ", g.sequential_count().metric());
+    case v1::GateSpec::kSequentialMeans:
+      return absl::StrCat("sequential means ", g.sequential_means().metric());
     case v1::GateSpec::KIND_NOT_SET:
       return "gate";
   }
@@ -570,13 +701,35 @@ absl::StatusOr<std::unique_ptr<HealthGate>> BuildGate(const v1::GateSpec& g,
                               BuildGate(g.shadow(), metrics, p));
       return Nested(NewShadowGate(name, std::move(child)), path);
     }
+    case v1::GateSpec::kKayentaJudge: {
+      const std::string p = absl::StrCat(path, ".kayenta_judge");
+      SLUICE_ASSIGN_OR_RETURN(
+          KayentaJudgeGateOptions o,
+          KayentaJudgeFromProto(g.kayenta_judge(), metrics, p));
+      return Nested(NewKayentaJudgeGate(name, std::move(o)), p);
+    }
+    case v1::GateSpec::kSequentialCount: {
+      const std::string p = absl::StrCat(path, ".sequential_count");
+      SLUICE_ASSIGN_OR_RETURN(
+          SequentialCountGateOptions o,
+          SequentialCountFromProto(g.sequential_count(), metrics, p));
+      return Nested(NewSequentialCountGate(name, std::move(o)), p);
+    }
+    case v1::GateSpec::kSequentialMeans: {
+      const std::string p = absl::StrCat(path, ".sequential_means");
+      SLUICE_ASSIGN_OR_RETURN(
+          SequentialMeansGateOptions o,
+          SequentialMeansFromProto(g.sequential_means(), metrics, p));
+      return Nested(NewSequentialMeansGate(name, std::move(o)), p);
+    }
     case v1::GateSpec::KIND_NOT_SET:
       break;
   }
   return InvalidArgumentAt(
       path,
       "needs a kind: one of threshold, relative, alarm, analysis, bake, "
-      "window, manual_approval, all_of, any_of, at_least, weighted, shadow");
+      "window, manual_approval, all_of, any_of, at_least, weighted, shadow, "
+      "kayenta_judge, sequential_count, sequential_means");
 }
 
 absl::StatusOr<Metrics> BuildMetrics(const v1::RolloutSpec& spec) {

@@ -10,11 +10,13 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "lib/internal/stats_rank.h"
 #include "lib/internal/stats_shift.h"
 #include "lib/internal/status_macros.h"
+#include "sluice/stats/mann_whitney.h"
 
 namespace sluice::stats {
 
@@ -180,8 +182,8 @@ bool operator==(const MetricClassification& a, const MetricClassification& b) {
          a.critical == b.critical && SameDouble(a.deviation, b.deviation) &&
          SameDouble(a.effect_size, b.effect_size) &&
          SameDouble(a.estimate, b.estimate) && SameDouble(a.lower, b.lower) &&
-         SameDouble(a.upper, b.upper) && a.control == b.control &&
-         a.experiment == b.experiment;
+         SameDouble(a.upper, b.upper) && SameDouble(a.p_value, b.p_value) &&
+         a.control == b.control && a.experiment == b.experiment;
 }
 
 std::ostream& operator<<(std::ostream& os, const MetricClassification& c) {
@@ -189,8 +191,9 @@ std::ostream& operator<<(std::ostream& os, const MetricClassification& c) {
             << "\", critical: " << (c.critical ? "true" : "false")
             << absl::StrFormat(
                    ", deviation: %.17g, effect_size: %.17g, estimate: %.17g, "
-                   "lower: %.17g, upper: %.17g",
-                   c.deviation, c.effect_size, c.estimate, c.lower, c.upper)
+                   "lower: %.17g, upper: %.17g, p_value: %.17g",
+                   c.deviation, c.effect_size, c.estimate, c.lower, c.upper,
+                   c.p_value)
             << ", control: " << c.control << ", experiment: " << c.experiment
             << "}";
 }
@@ -319,6 +322,7 @@ absl::StatusOr<MetricClassification> ClassifyMetric(
   std::vector<double> se = experiment;
   internal::SortForRanking(&sc);
   internal::SortForRanking(&se);
+  out.p_value = 1;
   // Identical samples, or one distinct value in both together.
   if (sc == se) {
     out.label = MetricLabel::kPass;
@@ -348,6 +352,10 @@ absl::StatusOr<MetricClassification> ClassifyMetric(
     out.estimate = shift.estimate;
     out.lower = shift.lower;
     out.upper = shift.upper;
+  }
+  if (absl::StatusOr<MannWhitneyResult> test = MannWhitneyU(se, sc);
+      test.ok()) {
+    out.p_value = test->p_value;
   }
   out.deviation = MeanRatio(control, experiment);
   if (config.effect_size_measure == EffectSizeMeasure::kCles) {

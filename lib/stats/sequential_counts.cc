@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 #include <ostream>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -137,6 +138,40 @@ SequentialResult SequentialCountTest::result() const {
   r.lower = ratio(lower_theta);
   r.upper = ratio(upper_theta);
   return r;
+}
+
+namespace {
+
+// A count stored as a double: a whole number in [0, 2^53].
+bool ValidCount(double v) {
+  return v >= 0 && v <= 9007199254740992.0 && std::floor(v) == v;
+}
+
+}  // namespace
+
+std::vector<double> SequentialCountTest::SaveState() const {
+  return {static_cast<double>(n_canary_), static_cast<double>(n_baseline_),
+          log_bf_, max_log_bf_};
+}
+
+absl::StatusOr<SequentialCountTest> SequentialCountTest::Restore(
+    const SequentialCountOptions& options, absl::Span<const double> state) {
+  SLUICE_ASSIGN_OR_RETURN(SequentialCountTest test, Create(options));
+  if (state.size() != 4) {
+    return internal::InvalidArgumentAt(
+        "state", absl::StrCat("must hold 4 numbers (got ", state.size(), ")"));
+  }
+  if (!ValidCount(state[0]) || !ValidCount(state[1]) || std::isnan(state[2]) ||
+      std::isnan(state[3])) {
+    return internal::InvalidArgumentAt("state",
+                                       "counts must be whole numbers in "
+                                       "[0, 2^53] and Bayes factors not NaN");
+  }
+  test.n_canary_ = static_cast<uint64_t>(state[0]);
+  test.n_baseline_ = static_cast<uint64_t>(state[1]);
+  test.log_bf_ = state[2];
+  test.max_log_bf_ = state[3];
+  return test;
 }
 
 bool operator==(const SequentialCountTest& a, const SequentialCountTest& b) {

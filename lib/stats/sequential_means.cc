@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <ostream>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -138,6 +139,49 @@ SequentialResult SequentialMeanTest::result() const {
   r.lower = (sum_wd_ - u) / sum_w_;
   r.upper = (sum_wd_ + u) / sum_w_;
   return r;
+}
+
+std::vector<double> SequentialMeanTest::SaveState() const {
+  return {static_cast<double>(block_c_),
+          static_cast<double>(block_b_),
+          block_sum_c_,
+          block_sum_b_,
+          sum_wd_,
+          sum_w_,
+          max_log_e_,
+          static_cast<double>(n_c_),
+          static_cast<double>(n_b_)};
+}
+
+absl::StatusOr<SequentialMeanTest> SequentialMeanTest::Restore(
+    const SequentialMeanOptions& options, absl::Span<const double> state) {
+  SLUICE_ASSIGN_OR_RETURN(SequentialMeanTest test, Create(options));
+  if (state.size() != 9) {
+    return internal::InvalidArgumentAt(
+        "state", absl::StrCat("must hold 9 numbers (got ", state.size(), ")"));
+  }
+  for (size_t i : {size_t{0}, size_t{1}, size_t{7}, size_t{8}}) {
+    if (!(state[i] >= 0 && state[i] <= 9007199254740992.0 &&
+          std::floor(state[i]) == state[i])) {
+      return internal::InvalidArgumentAt(
+          "state", "counts must be whole numbers in [0, 2^53]");
+    }
+  }
+  for (size_t i = 2; i < 7; ++i) {
+    if (!std::isfinite(state[i])) {
+      return internal::InvalidArgumentAt("state", "sums must be finite");
+    }
+  }
+  test.block_c_ = static_cast<int64_t>(state[0]);
+  test.block_b_ = static_cast<int64_t>(state[1]);
+  test.block_sum_c_ = state[2];
+  test.block_sum_b_ = state[3];
+  test.sum_wd_ = state[4];
+  test.sum_w_ = state[5];
+  test.max_log_e_ = state[6];
+  test.n_c_ = static_cast<int64_t>(state[7]);
+  test.n_b_ = static_cast<int64_t>(state[8]);
+  return test;
 }
 
 bool operator==(const SequentialMeanTest& a, const SequentialMeanTest& b) {

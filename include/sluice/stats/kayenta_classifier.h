@@ -200,6 +200,10 @@ struct MetricClassification {
   double estimate = std::numeric_limits<double>::quiet_NaN();
   double lower = std::numeric_limits<double>::quiet_NaN();
   double upper = std::numeric_limits<double>::quiet_NaN();
+  // The two-sided Mann-Whitney p-value of canary vs baseline (after NaN and
+  // outlier handling); 1 when the samples pass without a comparison, NaN
+  // when a sample is empty.
+  double p_value = std::numeric_limits<double>::quiet_NaN();
   SampleSummary control;
   SampleSummary experiment;
 

@@ -42,9 +42,11 @@
 
 #include <cstdint>
 #include <ostream>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "sluice/stats/sequential_result.h"
 
 namespace sluice::stats {
@@ -100,6 +102,18 @@ class SequentialCountTest {
   double log_e_value() const { return log_bf_; }
 
   const SequentialCountOptions& options() const { return options_; }
+
+  // The test's evolving state as numbers (the counts, exact below 2^53, and
+  // the log Bayes factors), for hosts and gates that persist it
+  // (sluice/judge_gates.h keeps it in a GateState). Restore() with the same
+  // options gives a test equal (operator==) to this one.
+  std::vector<double> SaveState() const;
+
+  // A test with `options` resumed from SaveState()'s numbers.
+  // kInvalidArgument for bad options or a state of the wrong size or with
+  // counts that are negative, fractional or above 2^53 ("state: ...").
+  static absl::StatusOr<SequentialCountTest> Restore(
+      const SequentialCountOptions& options, absl::Span<const double> state);
 
   friend bool operator==(const SequentialCountTest& a,
                          const SequentialCountTest& b);

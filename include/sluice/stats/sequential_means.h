@@ -44,9 +44,11 @@
 
 #include <cstdint>
 #include <ostream>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "sluice/stats/sequential_result.h"
 
 namespace sluice::stats {
@@ -104,6 +106,18 @@ class SequentialMeanTest {
   double rho() const { return rho_; }
 
   const SequentialMeanOptions& options() const { return options_; }
+
+  // The test's evolving state as numbers (the open block, the sums over
+  // closed blocks, the counts), for hosts and gates that persist it
+  // (sluice/judge_gates.h keeps it in a GateState). Restore() with the same
+  // options gives a test equal (operator==) to this one.
+  std::vector<double> SaveState() const;
+
+  // A test with `options` resumed from SaveState()'s numbers.
+  // kInvalidArgument for bad options or a state of the wrong size or with
+  // bad counts ("state: ...").
+  static absl::StatusOr<SequentialMeanTest> Restore(
+      const SequentialMeanOptions& options, absl::Span<const double> state);
 
   friend bool operator==(const SequentialMeanTest& a,
                          const SequentialMeanTest& b);

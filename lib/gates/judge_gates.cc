@@ -1,0 +1,759 @@
+// Copyright 2026 The Sluice Authors.
+//
+// The statistical gates of sluice/judge_gates.h.
+//
+// State of the Kayenta judge gate: started_at is the window's start;
+// counts.error / consecutive_error count query errors; completed, message
+// and measurements[0] (the observations) once decided.
+//
+// State of the sequential gates: started_at is the test's start;
+// measurements[0] is the test's checkpoint: `at` is the end of the data
+// consumed so far, its observations are named "state" and hold the test's
+// SaveState() numbers in order (doubles, stored losslessly by the proto
+// conversion); counts.count the checks made, counts.samples the samples
+// streamed in; completed, message and measurements[1] (the deciding
+// observations) once decided.
+
+#include "sluice/judge_gates.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "lib/internal/gate_checks.h"
+#include "lib/internal/status_macros.h"
+
+namespace sluice {
+namespace {
+
+using internal::DurationText;
+using internal::FormatTimeUtc;
+using internal::InvalidArgumentAt;
+
+absl::Span<const std::string> TargetsOf(Cohort cohort,
+                                        const GateContext& context) {
+  if (cohort == Cohort::kWave) return context.wave_targets;
+  if (cohort == Cohort::kBaseline) return context.baseline_targets;
+  return {};
+}
+
+std::string WavePhrase(const GateContext& context) {
+  return context.wave_index >= 0 ? absl::StrCat("wave ", context.wave_index)
+                                 : "the wave";
+}
+
+// "0.003", "1.2e-07".
+std::string Num(double v) {
+  if (std::isnan(v)) return "nan";
+  return absl::StrFormat("%.3g", v);
+}
+
+// "+41", "-3.5".
+std::string Signed(double v) {
+  if (std::isnan(v)) return "nan";
+  return absl::StrFormat("%+.3g", v);
+}
+
+std::string WithUnit(const std::string& text, const std::string& unit) {
+  return unit.empty() ? text : absl::StrCat(text, " ", unit);
+}
+
+// One cohort's answer to a query over a window.
+struct CohortData {
+  std::optional<absl::Status> error;
+  std::vector<Sample> samples;  // an aggregate answer is one sample
+};
+
+CohortData QueryCohort(const MetricDefinition& metric, Cohort cohort,
+                       absl::Time start, absl::Time end,
+                       std::optional<Aggregation> aggregation,
+                       const GateContext& context) {
+  CohortData out;
+  if (context.metric_source == nullptr) {
+    out.error = absl::FailedPreconditionError(
+        "GateContext.metric_source is null (the host provided no "
+        "MetricSource)");
+    return out;
+  }
+  MetricQuery query;
+  query.metric = metric.name;
+  query.query = metric.query;
+  query.params = metric.params;
+  query.cohort = cohort;
+  query.targets = TargetsOf(cohort, context);
+  query.wave_index = context.wave_index;
+  query.stage = context.stage;
+  query.start = start;
+  query.end = end;
+  query.aggregation = aggregation;
+  absl::StatusOr<MetricResult> result = context.metric_source->Query(query);
+  if (!result.ok()) {
+    out.error = result.status();
+    return out;
+  }
+  switch (result->kind) {
+    case MetricResult::Kind::kNoData:
+      break;
+    case MetricResult::Kind::kSamples:
+      out.samples = std::move(result->samples);
+      std::stable_sort(
+          out.samples.begin(), out.samples.end(),
+          [](const Sample& a, const Sample& b) { return a.time < b.time; });
+      break;
+    case MetricResult::Kind::kAggregate:
+      if (!(result->sample_count.has_value() && *result->sample_count == 0)) {
+        out.samples.push_back({start, result->value});
+      }
+      break;
+  }
+  return out;
+}
+
+absl::Time StartOf(const GateContext& context, GateState& state) {
+  if (state.started_at == absl::InfinitePast()) {
+    state.started_at = context.wave_deployed_at != absl::InfinitePast()
+                           ? context.wave_deployed_at
+                           : context.now;
+  }
+  return state.started_at;
+}
+
+// A query error: a retry (kHold) or the end (kError). `what` says which
+// query, e.g. "querying latency on wave 2".
+Verdict QueryError(const std::string& gate, const absl::Status& status,
+                   const std::string& what, absl::Duration retry_interval,
+                   int32_t consecutive_error_limit, const GateContext& context,
+                   GateState& state) {
+  ++state.counts.error;
+  ++state.counts.consecutive_error;
+  const std::string message = absl::StrCat(what, ": ", status.ToString());
+  if (IsRetryable(status) &&
+      state.counts.consecutive_error <= consecutive_error_limit) {
+    return Verdict::Hold(
+        gate, context.now + retry_interval,
+        absl::StrCat(message, " (error ", state.counts.consecutive_error,
+                     " in a row; retrying in ", DurationText(retry_interval),
+                     ")"));
+  }
+  state.completed = Outcome::kError;
+  state.message = IsRetryable(status)
+                      ? absl::StrCat(message, " (consecutive errors (",
+                                     state.counts.consecutive_error,
+                                     ") > consecutive_error_limit (",
+                                     consecutive_error_limit, "))")
+                      : absl::StrCat(message, " (not retryable)");
+  return Verdict::Error(gate, state.message);
+}
+
+// The verdict of a decided gate, from its state; `observations_at` is the
+// measurement holding the observations.
+Verdict Decided(const std::string& gate, const GateState& state,
+                size_t observations_at) {
+  Verdict v;
+  v.outcome = *state.completed;
+  v.gate = gate;
+  v.reason = state.message;
+  if (state.measurements.size() > observations_at) {
+    const Measurement& m = state.measurements[observations_at];
+    v.observations = m.observations;
+    v.sample_count = m.sample_count;
+  }
+  return v;
+}
+
+absl::Status ValidateRetry(absl::Duration retry, int32_t limit) {
+  if (retry <= absl::ZeroDuration()) {
+    return InvalidArgumentAt(
+        "error_retry_interval",
+        absl::StrCat("must be > 0 (got ", DurationText(retry), ")"));
+  }
+  if (limit < 0) {
+    return InvalidArgumentAt("consecutive_error_limit",
+                             absl::StrCat("must be >= 0 (got ", limit, ")"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateSchedule(absl::Duration interval,
+                              absl::Duration duration) {
+  if (duration <= absl::ZeroDuration() ||
+      duration == absl::InfiniteDuration()) {
+    return InvalidArgumentAt("duration",
+                             absl::StrCat("must be > 0 and finite (got ",
+                                          DurationText(duration), ")"));
+  }
+  if (interval <= absl::ZeroDuration()) {
+    return InvalidArgumentAt(
+        "interval",
+        absl::StrCat("must be > 0 (got ", DurationText(interval), ")"));
+  }
+  if (interval > duration) {
+    return InvalidArgumentAt(
+        "interval",
+        absl::StrCat("must be <= duration (got ", DurationText(interval), " > ",
+                     DurationText(duration), ")"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateMetricName(const MetricDefinition& metric) {
+  if (metric.name.empty()) {
+    return InvalidArgumentAt("metric.name", "must not be empty");
+  }
+  return absl::OkStatus();
+}
+
+// ---------------------------------------------------------------------------
+// Kayenta judge.
+
+class KayentaJudgeGate : public HealthGate {
+ public:
+  KayentaJudgeGate(std::string name, KayentaJudgeGateOptions options)
+      : name_(std::move(name)), options_(std::move(options)) {
+    for (const MetricDefinition& m : options_.metrics) {
+      definitions_.emplace(m.name, m);
+    }
+  }
+
+  std::string name() const override { return name_; }
+
+  Verdict Evaluate(const GateContext& context,
+                   GateState& state) const override {
+    const absl::Time start = StartOf(context, state);
+    if (state.completed.has_value()) return Decided(name_, state, 0);
+    const absl::Time end = start + options_.window;
+    if (context.now < end) {
+      return Verdict::Hold(
+          name_, end,
+          absl::StrCat("judging at ", FormatTimeUtc(end), " (after ",
+                       DurationText(options_.window), " from ",
+                       FormatTimeUtc(start), ")"));
+    }
+    std::vector<stats::MetricSamples> samples;
+    for (const stats::JudgedMetricConfig& m : options_.judge.metrics) {
+      const MetricDefinition def = Definition(m.name);
+      stats::MetricSamples s;
+      s.name = m.name;
+      for (Cohort cohort : {Cohort::kWave, Cohort::kBaseline}) {
+        CohortData data =
+            QueryCohort(def, cohort, start, end, std::nullopt, context);
+        if (data.error.has_value()) {
+          return QueryError(
+              name_, *data.error,
+              absl::StrCat("querying ", m.name, " on ",
+                           cohort == Cohort::kWave ? WavePhrase(context)
+                                                   : "the baseline"),
+              options_.error_retry_interval, options_.consecutive_error_limit,
+              context, state);
+        }
+        std::vector<double>& values =
+            cohort == Cohort::kWave ? s.experiment : s.control;
+        for (const Sample& sample : data.samples) {
+          values.push_back(sample.value);
+        }
+      }
+      samples.push_back(std::move(s));
+    }
+    state.counts.consecutive_error = 0;
+    absl::StatusOr<stats::JudgeResult> result =
+        stats::JudgeCanary(options_.judge, samples);
+    if (!result.ok()) {
+      // The config was validated; this is a bug.
+      state.completed = Outcome::kError;
+      state.message = absl::StrCat("judge: ", result.status().ToString());
+      return Verdict::Error(name_, state.message);
+    }
+    Record(*result, end, state);
+    return Decided(name_, state, 0);
+  }
+
+ private:
+  MetricDefinition Definition(const std::string& name) const {
+    auto it = definitions_.find(name);
+    if (it != definitions_.end()) return it->second;
+    MetricDefinition def;
+    def.name = name;
+    return def;
+  }
+
+  void Record(const stats::JudgeResult& r, absl::Time end,
+              GateState& state) const {
+    const stats::ScoreThresholds& t = options_.judge.thresholds;
+    std::string head;
+    Outcome outcome;
+    switch (r.label) {
+      case stats::ScoreLabel::kPass:
+        outcome = Outcome::kPass;
+        head = absl::StrCat("judge score ", r.score, " >= pass ", t.pass);
+        break;
+      case stats::ScoreLabel::kMarginal:
+        outcome = options_.marginal;
+        head = absl::StrCat("judge score ", r.score, " < pass ", t.pass,
+                            " (>= marginal ", t.marginal, ")");
+        break;
+      case stats::ScoreLabel::kFail:
+      default:
+        outcome = Outcome::kFail;
+        head = absl::StrCat("judge score ", r.score, " < pass ", t.pass,
+                            " (marginal ", t.marginal, ")");
+        break;
+    }
+    Measurement m;
+    m.at = end;
+    m.phase = outcome;
+    m.observations.push_back({"score", r.score, ""});
+    std::vector<std::string> notes;
+    int64_t n = 0;
+    for (const stats::JudgedMetric& jm : r.metrics) {
+      const stats::MetricClassification& c = jm.classification;
+      const std::string unit = Definition(jm.name).unit;
+      m.observations.push_back({jm.name + ".p_value", c.p_value, ""});
+      m.observations.push_back({jm.name + ".estimate", c.estimate, unit});
+      m.observations.push_back({jm.name + ".lower", c.lower, unit});
+      m.observations.push_back({jm.name + ".upper", c.upper, unit});
+      m.observations.push_back({jm.name + ".ratio", c.deviation, ""});
+      m.observations.push_back(
+          {jm.name + ".n_control", static_cast<double>(c.control.count), ""});
+      m.observations.push_back({jm.name + ".n_experiment",
+                                static_cast<double>(c.experiment.count), ""});
+      n += c.control.count + c.experiment.count;
+      if (c.label == stats::MetricLabel::kPass) continue;
+      std::string note =
+          absl::StrCat(jm.name, " ", stats::MetricLabelName(c.label));
+      if (!std::isnan(c.estimate)) {
+        absl::StrAppend(&note, " (p=", Num(c.p_value), ", shift ",
+                        WithUnit(Signed(c.estimate), unit), " [", Num(c.lower),
+                        ", ", Num(c.upper), "]", c.critical ? ", critical" : "",
+                        ")");
+      } else if (c.critical) {
+        absl::StrAppend(&note, " (critical)");
+      }
+      if (jm.muted) absl::StrAppend(&note, " (muted)");
+      notes.push_back(std::move(note));
+    }
+    m.sample_count = n;
+    std::string message = head;
+    if (!r.reason.empty()) absl::StrAppend(&message, ": ", r.reason);
+    if (!notes.empty()) {
+      absl::StrAppend(&message, r.reason.empty() ? ": " : "; ",
+                      absl::StrJoin(notes, ", "));
+    }
+    if (r.label == stats::ScoreLabel::kMarginal) {
+      absl::StrAppend(&message, " (marginal is ", OutcomeName(outcome), ")");
+    }
+    m.message = message;
+    state.completed = outcome;
+    state.message = std::move(message);
+    state.measurements.assign(1, std::move(m));
+  }
+
+  std::string name_;
+  KayentaJudgeGateOptions options_;
+  std::map<std::string, MetricDefinition> definitions_;
+};
+
+// ---------------------------------------------------------------------------
+// Sequential gates: the shared schedule and checkpoint handling; the test
+// itself is the subclass's.
+
+struct SequentialSchedule {
+  absl::Duration interval;
+  absl::Duration duration;
+  stats::MetricDirection direction;
+  absl::Duration error_retry_interval;
+  int32_t consecutive_error_limit;
+};
+
+class SequentialGate : public HealthGate {
+ public:
+  SequentialGate(std::string name, MetricDefinition metric,
+                 SequentialSchedule schedule)
+      : name_(std::move(name)),
+        metric_(std::move(metric)),
+        schedule_(schedule) {}
+
+  std::string name() const override { return name_; }
+
+  Verdict Evaluate(const GateContext& context,
+                   GateState& state) const override {
+    const absl::Time start = StartOf(context, state);
+    if (state.completed.has_value()) return Decided(name_, state, 1);
+    const absl::Time end = start + schedule_.duration;
+    if (state.measurements.empty() ||
+        state.measurements[0].observations.size() != InitialState().size()) {
+      // Fresh, or a state this gate did not write: start the test over.
+      state.measurements.clear();
+      Measurement checkpoint;
+      checkpoint.at = start;
+      checkpoint.message = "sequential test state";
+      for (double v : InitialState()) {
+        checkpoint.observations.push_back({"state", v, ""});
+      }
+      state.measurements.push_back(std::move(checkpoint));
+    }
+    Measurement& checkpoint = state.measurements[0];
+    const absl::Time consumed = checkpoint.at;
+    const absl::Time next = std::min(consumed + schedule_.interval, end);
+    std::vector<double> saved;
+    for (const Observation& o : checkpoint.observations) {
+      saved.push_back(o.value);
+    }
+    if (context.now < next) {
+      Verdict v = Verdict::Hold(
+          name_, next,
+          absl::StrCat("testing until ", FormatTimeUtc(end), "; next check ",
+                       FormatTimeUtc(next), ": ", Summary(saved)));
+      v.observations = Observations(saved);
+      return v;
+    }
+    const absl::Time upto = std::min(context.now, end);
+    CohortData wave = QueryCohort(metric_, Cohort::kWave, consumed, upto,
+                                  aggregation(), context);
+    if (wave.error.has_value()) {
+      return QueryError(
+          name_, *wave.error,
+          absl::StrCat("querying ", metric_.name, " on ", WavePhrase(context)),
+          schedule_.error_retry_interval, schedule_.consecutive_error_limit,
+          context, state);
+    }
+    CohortData base = QueryCohort(metric_, Cohort::kBaseline, consumed, upto,
+                                  aggregation(), context);
+    if (base.error.has_value()) {
+      return QueryError(
+          name_, *base.error,
+          absl::StrCat("querying ", metric_.name, " on the baseline"),
+          schedule_.error_retry_interval, schedule_.consecutive_error_limit,
+          context, state);
+    }
+    state.counts.consecutive_error = 0;
+    absl::StatusOr<std::vector<double>> updated =
+        Push(saved, wave.samples, base.samples);
+    if (!updated.ok()) {
+      state.completed = Outcome::kError;
+      state.message =
+          absl::StrCat("updating the test: ", updated.status().ToString());
+      return Verdict::Error(name_, state.message);
+    }
+    checkpoint.at = upto;
+    for (size_t i = 0; i < updated->size(); ++i) {
+      checkpoint.observations[i].value = (*updated)[i];
+    }
+    ++state.counts.count;
+    state.counts.samples +=
+        static_cast<int64_t>(wave.samples.size() + base.samples.size());
+
+    const stats::SequentialResult r = Result(*updated);
+    const double null = NullEffect();
+    const bool harm_up =
+        schedule_.direction != stats::MetricDirection::kDecrease &&
+        r.lower > null;
+    const bool harm_down =
+        schedule_.direction != stats::MetricDirection::kIncrease &&
+        r.upper < null;
+    const std::string elapsed = DurationText(upto - start);
+    if (harm_up || harm_down) {
+      return Decide(Outcome::kFail,
+                    absl::StrCat(harm_up ? "higher" : "lower", " on ",
+                                 WavePhrase(context), " after ", elapsed, ": ",
+                                 Summary(*updated)),
+                    *updated, state);
+    }
+    if (upto >= end) {
+      return Decide(
+          Outcome::kPass,
+          absl::StrCat("no harmful difference on ", WavePhrase(context),
+                       " over ", elapsed, ": ", Summary(*updated)),
+          *updated, state);
+    }
+    const absl::Time following = std::min(upto + schedule_.interval, end);
+    Verdict v = Verdict::Hold(
+        name_, following,
+        absl::StrCat("testing until ", FormatTimeUtc(end), "; next check ",
+                     FormatTimeUtc(following), ": ", Summary(*updated)));
+    v.observations = Observations(*updated);
+    return v;
+  }
+
+ protected:
+  // The test's state before any data.
+  virtual std::vector<double> InitialState() const = 0;
+  // The state after pushing the new samples (each cohort in time order).
+  virtual absl::StatusOr<std::vector<double>> Push(
+      const std::vector<double>& state, const std::vector<Sample>& wave,
+      const std::vector<Sample>& baseline) const = 0;
+  // The test's result at `state` (a state Push returned or InitialState).
+  virtual stats::SequentialResult Result(
+      const std::vector<double>& state) const = 0;
+  // The effect of "no difference": 1 for a ratio, 0 for a difference.
+  virtual double NullEffect() const = 0;
+  // The name of the effect's observation, e.g. "rate_ratio".
+  virtual std::string EffectName() const = 0;
+  // The aggregation the queries ask for.
+  virtual std::optional<Aggregation> aggregation() const = 0;
+
+  const MetricDefinition& metric() const { return metric_; }
+
+ private:
+  std::vector<Observation> Observations(
+      const std::vector<double>& state) const {
+    const stats::SequentialResult r = Result(state);
+    const std::string unit = NullEffect() == 0 ? metric_.unit : "";
+    return {{EffectName(), r.estimate, unit},
+            {"lower", r.lower, unit},
+            {"upper", r.upper, unit},
+            {"p_value", r.p_value, ""},
+            {"e_value", r.e_value, ""},
+            {"n_canary", static_cast<double>(r.n_canary), ""},
+            {"n_baseline", static_cast<double>(r.n_baseline), ""}};
+  }
+
+  std::string Summary(const std::vector<double>& state) const {
+    const stats::SequentialResult r = Result(state);
+    const std::string unit = NullEffect() == 0 ? metric_.unit : "";
+    return absl::StrCat(
+        metric_.name, " ", EffectName(), " ", WithUnit(Num(r.estimate), unit),
+        " [", Num(r.lower), ", ", Num(r.upper),
+        "] (always-valid p=", Num(r.p_value), ", n=", r.n_canary, " wave vs ",
+        r.n_baseline, " baseline)");
+  }
+
+  Verdict Decide(Outcome outcome, std::string message,
+                 const std::vector<double>& state,
+                 GateState& gate_state) const {
+    const stats::SequentialResult r = Result(state);
+    Measurement m;
+    m.at = gate_state.measurements[0].at;
+    m.phase = outcome;
+    m.message = message;
+    m.observations = Observations(state);
+    m.sample_count = r.n_canary + r.n_baseline;
+    gate_state.measurements.resize(1);
+    gate_state.measurements.push_back(std::move(m));
+    gate_state.completed = outcome;
+    gate_state.message = std::move(message);
+    return Decided(name_, gate_state, 1);
+  }
+
+  std::string name_;
+  MetricDefinition metric_;
+  SequentialSchedule schedule_;
+};
+
+class SequentialCountGate : public SequentialGate {
+ public:
+  SequentialCountGate(std::string name, SequentialCountGateOptions options,
+                      stats::SequentialCountTest fresh)
+      : SequentialGate(
+            std::move(name), options.metric,
+            {options.interval, options.duration, options.direction,
+             options.error_retry_interval, options.consecutive_error_limit}),
+        options_(std::move(options)),
+        fresh_(std::move(fresh)) {}
+
+ protected:
+  std::vector<double> InitialState() const override {
+    return fresh_.SaveState();
+  }
+
+  absl::StatusOr<std::vector<double>> Push(
+      const std::vector<double>& state, const std::vector<Sample>& wave,
+      const std::vector<Sample>& baseline) const override {
+    SLUICE_ASSIGN_OR_RETURN(
+        stats::SequentialCountTest test,
+        stats::SequentialCountTest::Restore(options_.test, state));
+    SLUICE_RETURN_IF_ERROR(test.Update(Events(wave), Events(baseline)));
+    return test.SaveState();
+  }
+
+  stats::SequentialResult Result(
+      const std::vector<double>& state) const override {
+    absl::StatusOr<stats::SequentialCountTest> test =
+        stats::SequentialCountTest::Restore(options_.test, state);
+    return test.ok() ? test->result() : fresh_.result();
+  }
+
+  double NullEffect() const override { return 1; }
+  std::string EffectName() const override { return "rate_ratio"; }
+  std::optional<Aggregation> aggregation() const override {
+    Aggregation sum;
+    sum.kind = AggregationKind::kSum;
+    return sum;
+  }
+
+ private:
+  // The events in `samples`: the sum of the finite, positive values, rounded.
+  static uint64_t Events(const std::vector<Sample>& samples) {
+    double sum = 0;
+    for (const Sample& s : samples) {
+      if (std::isfinite(s.value) && s.value > 0) sum += s.value;
+    }
+    return static_cast<uint64_t>(std::llround(std::min(sum, 9.0e15)));
+  }
+
+  SequentialCountGateOptions options_;
+  stats::SequentialCountTest fresh_;
+};
+
+class SequentialMeansGate : public SequentialGate {
+ public:
+  SequentialMeansGate(std::string name, SequentialMeansGateOptions options,
+                      stats::SequentialMeanTest fresh)
+      : SequentialGate(
+            std::move(name), options.metric,
+            {options.interval, options.duration, options.direction,
+             options.error_retry_interval, options.consecutive_error_limit}),
+        options_(std::move(options)),
+        fresh_(std::move(fresh)) {}
+
+ protected:
+  std::vector<double> InitialState() const override {
+    return fresh_.SaveState();
+  }
+
+  absl::StatusOr<std::vector<double>> Push(
+      const std::vector<double>& state, const std::vector<Sample>& wave,
+      const std::vector<Sample>& baseline) const override {
+    SLUICE_ASSIGN_OR_RETURN(
+        stats::SequentialMeanTest test,
+        stats::SequentialMeanTest::Restore(options_.test, state));
+    // Merge by time, wave first on ties, so blocks pair nearby values.
+    size_t i = 0;
+    size_t j = 0;
+    while (i < wave.size() || j < baseline.size()) {
+      const bool take_wave =
+          j == baseline.size() ||
+          (i < wave.size() && wave[i].time <= baseline[j].time);
+      const Sample& s = take_wave ? wave[i++] : baseline[j++];
+      if (!std::isfinite(s.value)) continue;
+      const double v = Clip(s.value);
+      SLUICE_RETURN_IF_ERROR(take_wave ? test.AddCanary(v)
+                                       : test.AddBaseline(v));
+    }
+    return test.SaveState();
+  }
+
+  stats::SequentialResult Result(
+      const std::vector<double>& state) const override {
+    absl::StatusOr<stats::SequentialMeanTest> test =
+        stats::SequentialMeanTest::Restore(options_.test, state);
+    return test.ok() ? test->result() : fresh_.result();
+  }
+
+  double NullEffect() const override { return 0; }
+  std::string EffectName() const override { return "difference"; }
+  std::optional<Aggregation> aggregation() const override {
+    return std::nullopt;
+  }
+
+ private:
+  double Clip(double v) const {
+    if (options_.min_value.has_value()) v = std::max(v, *options_.min_value);
+    if (options_.max_value.has_value()) v = std::min(v, *options_.max_value);
+    return v;
+  }
+
+  SequentialMeansGateOptions options_;
+  stats::SequentialMeanTest fresh_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<HealthGate>> NewKayentaJudgeGate(
+    std::string name, KayentaJudgeGateOptions options) {
+  SLUICE_RETURN_IF_ERROR(internal::ValidateGateName(name));
+  if (absl::Status s = options.judge.Validate(); !s.ok()) {
+    return internal::NestStatus(s, "judge");
+  }
+  if (options.window <= absl::ZeroDuration() ||
+      options.window == absl::InfiniteDuration()) {
+    return InvalidArgumentAt("window",
+                             absl::StrCat("must be > 0 and finite (got ",
+                                          DurationText(options.window), ")"));
+  }
+  if (options.marginal != Outcome::kInconclusive &&
+      options.marginal != Outcome::kPass &&
+      options.marginal != Outcome::kFail) {
+    return InvalidArgumentAt(
+        "marginal", absl::StrCat("must be kInconclusive, kPass or kFail (got ",
+                                 OutcomeName(options.marginal), ")"));
+  }
+  SLUICE_RETURN_IF_ERROR(ValidateRetry(options.error_retry_interval,
+                                       options.consecutive_error_limit));
+  std::map<std::string, size_t> seen;
+  for (size_t i = 0; i < options.metrics.size(); ++i) {
+    const std::string& n = options.metrics[i].name;
+    const std::string path = absl::StrCat("metrics[", i, "].name");
+    bool judged = false;
+    for (const stats::JudgedMetricConfig& m : options.judge.metrics) {
+      judged = judged || m.name == n;
+    }
+    if (!judged) {
+      return InvalidArgumentAt(
+          path, absl::StrCat("\"", n, "\" is not a metric of the judge"));
+    }
+    if (!seen.emplace(n, i).second) {
+      return InvalidArgumentAt(path,
+                               absl::StrCat("duplicate metric \"", n, "\""));
+    }
+  }
+  return std::unique_ptr<HealthGate>(
+      new KayentaJudgeGate(std::move(name), std::move(options)));
+}
+
+absl::StatusOr<std::unique_ptr<HealthGate>> NewSequentialCountGate(
+    std::string name, SequentialCountGateOptions options) {
+  SLUICE_RETURN_IF_ERROR(internal::ValidateGateName(name));
+  SLUICE_RETURN_IF_ERROR(ValidateMetricName(options.metric));
+  absl::StatusOr<stats::SequentialCountTest> test =
+      stats::SequentialCountTest::Create(options.test);
+  if (!test.ok()) return internal::NestStatus(test.status(), "test");
+  SLUICE_RETURN_IF_ERROR(ValidateSchedule(options.interval, options.duration));
+  SLUICE_RETURN_IF_ERROR(ValidateRetry(options.error_retry_interval,
+                                       options.consecutive_error_limit));
+  return std::unique_ptr<HealthGate>(new SequentialCountGate(
+      std::move(name), std::move(options), *std::move(test)));
+}
+
+absl::StatusOr<std::unique_ptr<HealthGate>> NewSequentialMeansGate(
+    std::string name, SequentialMeansGateOptions options) {
+  SLUICE_RETURN_IF_ERROR(internal::ValidateGateName(name));
+  SLUICE_RETURN_IF_ERROR(ValidateMetricName(options.metric));
+  absl::StatusOr<stats::SequentialMeanTest> test =
+      stats::SequentialMeanTest::Create(options.test);
+  if (!test.ok()) return internal::NestStatus(test.status(), "test");
+  for (const auto& [field, v] : {std::pair<const char*, std::optional<double>>{
+                                     "min_value", options.min_value},
+                                 {"max_value", options.max_value}}) {
+    if (v.has_value() && !std::isfinite(*v)) {
+      return InvalidArgumentAt(field,
+                               absl::StrCat("must be finite (got ", *v, ")"));
+    }
+  }
+  if (options.min_value.has_value() && options.max_value.has_value() &&
+      !(*options.max_value > *options.min_value)) {
+    return InvalidArgumentAt(
+        "max_value",
+        absl::StrCat("must be > min_value (got ", *options.max_value,
+                     " <= ", *options.min_value, ")"));
+  }
+  SLUICE_RETURN_IF_ERROR(ValidateSchedule(options.interval, options.duration));
+  SLUICE_RETURN_IF_ERROR(ValidateRetry(options.error_retry_interval,
+                                       options.consecutive_error_limit));
+  return std::unique_ptr<HealthGate>(new SequentialMeansGate(
+      std::move(name), std::move(options), *std::move(test)));
+}
+
+}  // namespace sluice

@@ -1,0 +1,646 @@
+// Copyright 2026 The Sluice Authors.
+//
+// The statistical gates: the Kayenta judge gate and the sequential count and
+// means gates, over virtual time with the fake metric source; their spec
+// form and its validation.
+
+#include "sluice/judge_gates.h"
+
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "sluice/gate_policy.h"
+#include "sluice/gate_state_proto.h"
+#include "sluice/spec.h"
+#include "sluice/testing/gate_harness.h"
+#include "sluice/testing/status_matchers.h"
+
+namespace sluice {
+namespace {
+
+absl::Time T0() { return absl::FromUnixSeconds(1700000000); }
+
+using Harness = ::sluice::testing::GateHarness;
+using ::sluice::testing::DriveGate;
+using ::sluice::testing::IsOk;
+using ::sluice::testing::StatusIs;
+using ::testing::DoubleNear;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+// `n` samples, one every 10 s from `from`, value f(i).
+template <typename F>
+std::vector<Sample> Series(absl::Time from, int n, F f) {
+  std::vector<Sample> out;
+  for (int i = 0; i < n; ++i) {
+    out.push_back({from + absl::Seconds(10 * i), f(i)});
+  }
+  return out;
+}
+
+void AddSeries(Harness& h, const std::string& metric, double wave_base,
+               double baseline_base) {
+  h.metrics.AddSamples(metric, Cohort::kWave, Series(T0(), 60, [&](int i) {
+                         return wave_base + i % 7;
+                       }));
+  h.metrics.AddSamples(metric, Cohort::kBaseline, Series(T0(), 60, [&](int i) {
+                         return baseline_base + (i * 3) % 7;
+                       }));
+}
+
+// latency (group "latency") and errors (group "errors").
+KayentaJudgeGateOptions JudgeOptions(double latency_weight) {
+  KayentaJudgeGateOptions o;
+  o.judge.groups = {{"latency", latency_weight},
+                    {"errors", 100 - latency_weight}};
+  stats::JudgedMetricConfig latency;
+  latency.name = "latency";
+  latency.groups = {"latency"};
+  latency.classifier.direction = stats::MetricDirection::kIncrease;
+  stats::JudgedMetricConfig errors;
+  errors.name = "errors";
+  errors.groups = {"errors"};
+  o.judge.metrics = {latency, errors};
+  o.judge.thresholds = {95, 75};
+  MetricDefinition def;
+  def.name = "latency";
+  def.unit = "ms";
+  o.metrics = {def};
+  o.window = absl::Minutes(10);
+  return o;
+}
+
+std::unique_ptr<HealthGate> Judge(KayentaJudgeGateOptions o) {
+  absl::StatusOr<std::unique_ptr<HealthGate>> gate =
+      NewKayentaJudgeGate("judge", std::move(o));
+  EXPECT_THAT(gate.status(), IsOk());
+  return gate.ok() ? *std::move(gate) : nullptr;
+}
+
+double Obs(const Verdict& v, const std::string& name) {
+  const Observation* o = v.FindObservation(name);
+  return o == nullptr ? std::nan("") : o->value;
+}
+
+TEST(KayentaJudgeGateTest, HoldsForTheWindowThenPasses) {
+  Harness h;
+  h.deployed_at = T0();
+  AddSeries(h, "latency", 100, 100);
+  AddSeries(h, "errors", 5, 5);
+  std::unique_ptr<HealthGate> gate = Judge(JudgeOptions(50));
+  GateState state;
+  Verdict first = gate->Evaluate(h.Context(T0() + absl::Minutes(1)), state);
+  EXPECT_EQ(first.outcome, Outcome::kHold);
+  EXPECT_EQ(first.hold_until, T0() + absl::Minutes(10));
+  EXPECT_EQ(h.metrics.query_count(), 0u);
+
+  testing::GateRun run = DriveGate(*gate, h, state, T0() + absl::Minutes(1));
+  EXPECT_EQ(run.verdict.outcome, Outcome::kPass) << run.verdict;
+  EXPECT_THAT(run.verdict.reason, StartsWith("judge score 100 >= pass 95"));
+  EXPECT_EQ(Obs(run.verdict, "score"), 100);
+  EXPECT_EQ(Obs(run.verdict, "latency.n_experiment"), 60);
+  // Queries cover the window on both cohorts.
+  ASSERT_EQ(h.metrics.query_count(), 4u);
+  EXPECT_EQ(h.metrics.queries()[0].start, T0());
+  EXPECT_EQ(h.metrics.queries()[0].end, T0() + absl::Minutes(10));
+  // Decided: asking again gives the same verdict without querying.
+  Verdict again = gate->Evaluate(h.Context(T0() + absl::Hours(1)), state);
+  EXPECT_EQ(again, run.verdict);
+  EXPECT_EQ(h.metrics.query_count(), 4u);
+}
+
+TEST(KayentaJudgeGateTest, FailsWithTheMetricsNumbersInTheReason) {
+  Harness h;
+  h.deployed_at = T0();
+  AddSeries(h, "latency", 140, 100);
+  AddSeries(h, "errors", 5, 5);
+  std::unique_ptr<HealthGate> gate = Judge(JudgeOptions(50));
+  GateState state;
+  testing::GateRun run = DriveGate(*gate, h, state, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kFail) << run.verdict;
+  EXPECT_THAT(run.verdict.reason,
+              StartsWith("judge score 50 < pass 95 (marginal 75): latency "
+                         "High (p="));
+  EXPECT_THAT(run.verdict.reason, HasSubstr("shift +40 ms [39, 41])"));
+  EXPECT_THAT(Obs(run.verdict, "latency.estimate"), DoubleNear(40, 1));
+  EXPECT_LT(Obs(run.verdict, "latency.p_value"), 1e-6);
+  EXPECT_GT(Obs(run.verdict, "latency.lower"), 35);
+  EXPECT_EQ(run.verdict.FindObservation("latency.estimate")->unit, "ms");
+  EXPECT_EQ(run.verdict.sample_count, 240);
+}
+
+TEST(KayentaJudgeGateTest, MarginalIsConfigurable) {
+  for (Outcome marginal :
+       {Outcome::kInconclusive, Outcome::kPass, Outcome::kFail}) {
+    Harness h;
+    h.deployed_at = T0();
+    AddSeries(h, "latency", 140, 100);
+    AddSeries(h, "errors", 5, 5);
+    KayentaJudgeGateOptions o = JudgeOptions(20);  // score 80: marginal
+    o.marginal = marginal;
+    std::unique_ptr<HealthGate> gate = Judge(o);
+    GateState state;
+    testing::GateRun run = DriveGate(*gate, h, state, T0());
+    EXPECT_EQ(run.verdict.outcome, marginal) << run.verdict;
+    EXPECT_THAT(run.verdict.reason,
+                StartsWith("judge score 80 < pass 95 (>= marginal 75): "));
+  }
+}
+
+TEST(KayentaJudgeGateTest, NoDataFollowsKayenta) {
+  // Nodata of an ordinary metric does not count...
+  {
+    Harness h;
+    h.deployed_at = T0();
+    AddSeries(h, "errors", 5, 5);
+    KayentaJudgeGateOptions o = JudgeOptions(50);
+    stats::JudgedMetricConfig cpu;
+    cpu.name = "cpu";
+    cpu.groups = {"errors"};
+    o.judge.metrics.push_back(cpu);
+    AddSeries(h, "cpu", 5, 5);
+    testing::GateRun run = DriveGate(*Judge(o), h, *new GateState, T0());
+    // latency: no data (1 of 3 metrics): its group has no data.
+    EXPECT_EQ(run.verdict.outcome, Outcome::kPass) << run.verdict;
+    EXPECT_EQ(Obs(run.verdict, "latency.n_experiment"), 0);
+  }
+  // ... but fails a metric that must have data.
+  {
+    Harness h;
+    h.deployed_at = T0();
+    AddSeries(h, "errors", 5, 5);
+    h.metrics.AddSamples("latency", Cohort::kBaseline,
+                         Series(T0(), 60, [](int) { return 100.0; }));
+    KayentaJudgeGateOptions o = JudgeOptions(50);
+    o.judge.metrics[0].classifier.must_have_data = true;
+    GateState state;
+    testing::GateRun run = DriveGate(*Judge(o), h, state, T0());
+    EXPECT_EQ(run.verdict.outcome, Outcome::kFail) << run.verdict;
+    EXPECT_THAT(run.verdict.reason, HasSubstr("latency NodataFailMetric"));
+  }
+}
+
+TEST(KayentaJudgeGateTest, RetryableErrorsHoldThenError) {
+  Harness h;
+  h.deployed_at = T0();
+  AddSeries(h, "errors", 5, 5);
+  h.metrics.SetError("latency", Cohort::kBaseline, T0(),
+                     absl::UnavailableError("prometheus down"));
+  std::unique_ptr<HealthGate> gate = Judge(JudgeOptions(50));
+  GateState state;
+  Verdict v = gate->Evaluate(h.Context(T0() + absl::Minutes(10)), state);
+  EXPECT_EQ(v.outcome, Outcome::kHold);
+  EXPECT_EQ(v.hold_until, T0() + absl::Minutes(10) + absl::Seconds(10));
+  EXPECT_THAT(v.reason, HasSubstr("querying latency on the baseline"));
+  testing::GateRun run = DriveGate(*gate, h, state, v.hold_until);
+  EXPECT_EQ(run.verdict.outcome, Outcome::kError);
+  EXPECT_THAT(
+      run.verdict.reason,
+      HasSubstr("consecutive errors (5) > consecutive_error_limit (4)"));
+  EXPECT_EQ(run.evaluations.size(), 4u);
+}
+
+TEST(KayentaJudgeGateTest, PermanentErrorEndsAtOnce) {
+  Harness h;
+  h.deployed_at = T0();
+  h.metrics.SetError("latency", Cohort::kWave, T0(),
+                     absl::NotFoundError("no metric latency"));
+  GateState state;
+  testing::GateRun run = DriveGate(*Judge(JudgeOptions(50)), h, state, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kError);
+  EXPECT_THAT(run.verdict.reason, HasSubstr("querying latency on wave 2"));
+  EXPECT_THAT(run.verdict.reason, HasSubstr("(not retryable)"));
+}
+
+TEST(KayentaJudgeGateTest, DecisionSurvivesTheStateProto) {
+  Harness h;
+  h.deployed_at = T0();
+  AddSeries(h, "latency", 140, 100);
+  AddSeries(h, "errors", 5, 5);
+  std::unique_ptr<HealthGate> gate = Judge(JudgeOptions(50));
+  GateState state;
+  testing::GateRun run = DriveGate(*gate, h, state, T0());
+  SLUICE_ASSERT_OK_AND_ASSIGN(GateState restored,
+                              GateStateFromProto(GateStateToProto(state)));
+  EXPECT_EQ(restored, state);
+  Verdict again = Judge(JudgeOptions(50))
+                      ->Evaluate(h.Context(T0() + absl::Hours(2)), restored);
+  EXPECT_EQ(again, run.verdict);
+}
+
+TEST(KayentaJudgeGateTest, FactoryErrorsNameTheField) {
+  KayentaJudgeGateOptions o = JudgeOptions(50);
+  o.judge.groups[0].weight = 40;
+  EXPECT_THAT(NewKayentaJudgeGate("j", o).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("judge.groups: weights must sum to 100")));
+  o = JudgeOptions(50);
+  o.judge.metrics[0].classifier.confidence = 1.5;
+  EXPECT_THAT(NewKayentaJudgeGate("j", o).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("judge.metrics[0].confidence")));
+  o = JudgeOptions(50);
+  o.window = absl::ZeroDuration();
+  EXPECT_THAT(NewKayentaJudgeGate("j", o).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("window: must be > 0")));
+  o = JudgeOptions(50);
+  o.marginal = Outcome::kHold;
+  EXPECT_THAT(
+      NewKayentaJudgeGate("j", o).status(),
+      StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("marginal: ")));
+  o = JudgeOptions(50);
+  o.metrics[0].name = "latncy";
+  EXPECT_THAT(NewKayentaJudgeGate("j", o).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("metrics[0].name: \"latncy\" is not a "
+                                  "metric of the judge")));
+}
+
+// --- Sequential count gate ---
+
+SequentialCountGateOptions CountOptions() {
+  SequentialCountGateOptions o;
+  o.metric.name = "errors";
+  o.test.canary_share = 0.1;
+  o.duration = absl::Minutes(30);
+  return o;
+}
+
+// Per-minute error counts on each cohort for `minutes` minutes from T0.
+void AddCounts(Harness& h, int minutes, double wave, double baseline) {
+  std::vector<Sample> w, b;
+  for (int i = 0; i < minutes; ++i) {
+    w.push_back({T0() + absl::Minutes(i) + absl::Seconds(30), wave});
+    b.push_back({T0() + absl::Minutes(i) + absl::Seconds(30), baseline});
+  }
+  h.metrics.AddSamples("errors", Cohort::kWave, w);
+  h.metrics.AddSamples("errors", Cohort::kBaseline, b);
+}
+
+std::unique_ptr<HealthGate> CountGate(SequentialCountGateOptions o) {
+  absl::StatusOr<std::unique_ptr<HealthGate>> gate =
+      NewSequentialCountGate("errors sequential", std::move(o));
+  EXPECT_THAT(gate.status(), IsOk());
+  return gate.ok() ? *std::move(gate) : nullptr;
+}
+
+TEST(SequentialCountGateTest, HealthyCanaryPassesAtTheEnd) {
+  Harness h;
+  h.deployed_at = T0();
+  AddCounts(h, 40, 1, 9);
+  std::unique_ptr<HealthGate> gate = CountGate(CountOptions());
+  GateState state;
+  Verdict first = gate->Evaluate(h.Context(T0()), state);
+  EXPECT_EQ(first.outcome, Outcome::kHold);
+  EXPECT_EQ(first.hold_until, T0() + absl::Minutes(1));
+  testing::GateRun run = DriveGate(*gate, h, state, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kPass) << run.verdict;
+  EXPECT_EQ(run.evaluations.size(), 31u);
+  EXPECT_EQ(run.evaluations.back(), T0() + absl::Minutes(30));
+  EXPECT_THAT(run.verdict.reason,
+              StartsWith("no harmful difference on wave 2 over 30m: errors "
+                         "rate_ratio 1 ["));
+  EXPECT_EQ(Obs(run.verdict, "n_canary"), 30);
+  EXPECT_EQ(Obs(run.verdict, "n_baseline"), 270);
+  EXPECT_EQ(state.counts.count, 30);
+}
+
+TEST(SequentialCountGateTest, MoreErrorsFailEarly) {
+  Harness h;
+  h.deployed_at = T0();
+  AddCounts(h, 40, 6, 9);  // rate ratio 6
+  GateState state;
+  testing::GateRun run = DriveGate(*CountGate(CountOptions()), h, state, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kFail) << run.verdict;
+  EXPECT_LT(run.evaluations.back(), T0() + absl::Minutes(10));
+  EXPECT_THAT(run.verdict.reason, StartsWith("higher on wave 2 after "));
+  EXPECT_GT(Obs(run.verdict, "lower"), 1);
+  EXPECT_LE(Obs(run.verdict, "p_value"), 0.05);
+}
+
+TEST(SequentialCountGateTest, FewerErrorsAreNotHarmUnlessAskedFor) {
+  Harness h;
+  h.deployed_at = T0();
+  AddCounts(h, 40, 0, 20);
+  GateState state;
+  testing::GateRun run = DriveGate(*CountGate(CountOptions()), h, state, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kPass) << run.verdict;
+  EXPECT_LT(Obs(run.verdict, "upper"), 1);
+
+  SequentialCountGateOptions either = CountOptions();
+  either.direction = stats::MetricDirection::kEither;
+  GateState state2;
+  run = DriveGate(*CountGate(either), h, state2, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kFail) << run.verdict;
+  EXPECT_THAT(run.verdict.reason, StartsWith("lower on wave 2"));
+}
+
+TEST(SequentialCountGateTest, ResumesExactlyFromTheStateProto) {
+  Harness h;
+  h.deployed_at = T0();
+  AddCounts(h, 40, 2, 9);
+  SequentialCountGateOptions o = CountOptions();
+  o.test.prior_concentration = 37.5;
+  // Uninterrupted.
+  GateState straight;
+  testing::GateRun whole = DriveGate(*CountGate(o), h, straight, T0());
+  // Interrupted after every evaluation: the state goes through its proto and
+  // a new gate object picks it up.
+  GateState state;
+  absl::Time now = T0();
+  Verdict v;
+  for (int i = 0; i < 100; ++i) {
+    v = CountGate(o)->Evaluate(h.Context(now), state);
+    SLUICE_ASSERT_OK_AND_ASSIGN(state,
+                                GateStateFromProto(GateStateToProto(state)));
+    if (v.outcome != Outcome::kHold) break;
+    now = v.hold_until;
+  }
+  EXPECT_EQ(v, whole.verdict);
+  EXPECT_EQ(state, straight);
+}
+
+TEST(SequentialCountGateTest, RetriesRetryableErrors) {
+  Harness h;
+  h.deployed_at = T0();
+  AddCounts(h, 40, 1, 9);
+  h.metrics.SetError("errors", Cohort::kWave, T0() + absl::Minutes(5),
+                     absl::DeadlineExceededError("slow"));
+  h.metrics.UseSamples("errors", Cohort::kWave,
+                       T0() + absl::Minutes(5) + absl::Seconds(15));
+  GateState state;
+  testing::GateRun run = DriveGate(*CountGate(CountOptions()), h, state, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kPass) << run.verdict;
+  EXPECT_EQ(state.counts.error, 2);
+  // Nothing was lost: every minute's errors were counted.
+  EXPECT_EQ(Obs(run.verdict, "n_canary"), 30);
+}
+
+TEST(SequentialCountGateTest, FactoryErrorsNameTheField) {
+  SequentialCountGateOptions o = CountOptions();
+  o.test.canary_share = 0;
+  EXPECT_THAT(NewSequentialCountGate("s", o).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("test.canary_share: must be in (0, 1)")));
+  o = CountOptions();
+  o.duration = absl::ZeroDuration();
+  EXPECT_THAT(NewSequentialCountGate("s", o).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("duration: must be > 0")));
+  o = CountOptions();
+  o.interval = absl::Hours(1);
+  EXPECT_THAT(NewSequentialCountGate("s", o).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("interval: must be <= duration")));
+  o = CountOptions();
+  o.metric.name = "";
+  EXPECT_THAT(NewSequentialCountGate("s", o).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("metric.name: must not be empty")));
+}
+
+// --- Sequential means gate ---
+
+SequentialMeansGateOptions MeansOptions() {
+  SequentialMeansGateOptions o;
+  o.metric.name = "latency";
+  o.metric.unit = "ms";
+  // Values in [35, 75]: sigma (75 - 35) / 2 holds.
+  o.test.sigma_canary = o.test.sigma_baseline = 20;
+  o.test.tuning_observations = 60;
+  o.min_value = 35;
+  o.max_value = 75;
+  o.duration = absl::Minutes(10);
+  return o;
+}
+
+std::unique_ptr<HealthGate> MeansGate(SequentialMeansGateOptions o) {
+  absl::StatusOr<std::unique_ptr<HealthGate>> gate =
+      NewSequentialMeansGate("latency sequential", std::move(o));
+  EXPECT_THAT(gate.status(), IsOk());
+  return gate.ok() ? *std::move(gate) : nullptr;
+}
+
+TEST(SequentialMeansGateTest, SlowerCanaryFailsSameSpeedPasses) {
+  {
+    Harness h;
+    h.deployed_at = T0();
+    AddSeries(h, "latency", 60, 40);  // +20 ms
+    GateState state;
+    testing::GateRun run =
+        DriveGate(*MeansGate(MeansOptions()), h, state, T0());
+    EXPECT_EQ(run.verdict.outcome, Outcome::kFail) << run.verdict;
+    EXPECT_THAT(run.verdict.reason, HasSubstr("latency difference "));
+    EXPECT_THAT(Obs(run.verdict, "difference"), DoubleNear(20, 2));
+    EXPECT_EQ(run.verdict.FindObservation("difference")->unit, "ms");
+  }
+  {
+    Harness h;
+    h.deployed_at = T0();
+    AddSeries(h, "latency", 40, 40);
+    GateState state;
+    testing::GateRun run =
+        DriveGate(*MeansGate(MeansOptions()), h, state, T0());
+    EXPECT_EQ(run.verdict.outcome, Outcome::kPass) << run.verdict;
+    EXPECT_EQ(Obs(run.verdict, "n_canary"), 60);
+    EXPECT_EQ(Obs(run.verdict, "n_baseline"), 60);
+    SLUICE_ASSERT_OK_AND_ASSIGN(GateState restored,
+                                GateStateFromProto(GateStateToProto(state)));
+    EXPECT_EQ(restored, state);
+  }
+}
+
+TEST(SequentialMeansGateTest, FactoryErrorsNameTheField) {
+  SequentialMeansGateOptions o = MeansOptions();
+  o.test.sigma_canary = 0;
+  EXPECT_THAT(NewSequentialMeansGate("s", o).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("test.sigma_canary: ")));
+  o = MeansOptions();
+  o.max_value = -1;
+  EXPECT_THAT(NewSequentialMeansGate("s", o).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("max_value: must be > min_value")));
+}
+
+// --- Spec form ---
+
+constexpr char kHeader[] = R"pb(
+  name: "checkout"
+  version: "2.4.1"
+  metrics { name: "latency" unit: "ms" }
+  metrics { name: "errors" }
+)pb";
+
+absl::StatusOr<RolloutSpec> Spec(const std::string& gates) {
+  return RolloutSpec::Parse(absl::StrCat(kHeader, gates),
+                            SpecFormat::kTextProto);
+}
+
+constexpr char kJudgeGates[] = R"pb(
+  gates {
+    default {
+      kayenta_judge {
+        groups { name: "latency" weight: 50 }
+        groups { name: "errors" weight: 50 }
+        metrics {
+          name: "latency"
+          groups: "latency"
+          direction: DIRECTION_INCREASE
+        }
+        metrics { name: "errors" groups: "errors" }
+        window { seconds: 600 }
+      }
+    }
+    default {
+      sequential_count {
+        metric: "errors"
+        canary_share: 0.1
+        duration { seconds: 1800 }
+      }
+    }
+    default {
+      sequential_means {
+        metric: "latency"
+        sigma_canary: 50
+        sigma_baseline: 50
+        min_value: 0
+        max_value: 100
+        duration { seconds: 600 }
+      }
+    }
+  }
+)pb";
+
+TEST(JudgeGatesSpecTest, BuildsAndJudges) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(RolloutSpec all, Spec(kJudgeGates));
+  EXPECT_THAT(GatePolicy::FromSpec(all).status(), IsOk());
+  // Only the judge, to see its verdict through the policy.
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      RolloutSpec spec, Spec(R"pb(
+        gates {
+          default {
+            kayenta_judge {
+              groups { name: "latency" weight: 50 }
+              groups { name: "errors" weight: 50 }
+              metrics { name: "latency" groups: "latency" }
+              metrics { name: "errors" groups: "errors" }
+              window { seconds: 600 }
+            }
+          }
+        }
+      )pb"));
+  SLUICE_ASSERT_OK_AND_ASSIGN(GatePolicy policy, GatePolicy::FromSpec(spec));
+  Harness h;
+  h.deployed_at = T0();
+  AddSeries(h, "latency", 140, 100);
+  AddSeries(h, "errors", 5, 5);
+  const HealthGate& gate = policy.ForStage("zone");
+  GateState state;
+  testing::GateRun run = DriveGate(gate, h, state, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kFail) << run.verdict;
+  EXPECT_THAT(run.verdict.ToString(), HasSubstr("kayenta judge"));
+  EXPECT_THAT(run.verdict.ToString(), HasSubstr("latency High"));
+}
+
+TEST(JudgeGatesSpecTest, ErrorsNameTheField) {
+  struct Case {
+    std::string gates;
+    std::string want;
+  };
+  const std::vector<Case> cases = {
+      {R"pb(gates {
+              default {
+                kayenta_judge {
+                  groups { name: "g" weight: 90 }
+                  metrics { name: "latency" groups: "g" }
+                }
+              }
+            })pb",
+       "gates.default[0].kayenta_judge.groups: weights must sum to 100"},
+      {R"pb(gates {
+              default {
+                kayenta_judge {
+                  groups { name: "g" }
+                  metrics { name: "latency" groups: "g" confidence: 1.5 }
+                }
+              }
+            })pb",
+       "gates.default[0].kayenta_judge.metrics[0].confidence: must be in (0, "
+       "1)"},
+      {R"pb(gates {
+              default {
+                kayenta_judge {
+                  groups { name: "g" }
+                  metrics { name: "latency" groups: "g" }
+                  thresholds { pass: 80 marginal: 90 }
+                }
+              }
+            })pb",
+       "gates.default[0].kayenta_judge.thresholds.marginal: must be <= "
+       "thresholds.pass"},
+      {R"pb(gates {
+              default {
+                kayenta_judge {
+                  groups { name: "g" }
+                  metrics { name: "latncy" groups: "g" }
+                }
+              }
+            })pb",
+       "gates.default[0].kayenta_judge.metrics[0].name: names undeclared "
+       "metric \"latncy\""},
+      {R"pb(gates {
+              default {
+                sequential_count {
+                  metric: "errors"
+                  canary_share: 1.5
+                  duration { seconds: 60 }
+                }
+              }
+            })pb",
+       "gates.default[0].sequential_count.canary_share: must be in (0, 1)"},
+      {R"pb(gates {
+              default {
+                sequential_count { metric: "errors" canary_share: 0.5 }
+              }
+            })pb",
+       "gates.default[0].sequential_count.duration: is required"},
+      {R"pb(gates {
+              default {
+                sequential_means {
+                  metric: "latency"
+                  sigma_canary: 1
+                  sigma_baseline: 1
+                  duration { seconds: 60 }
+                  interval { seconds: 120 }
+                }
+              }
+            })pb",
+       "gates.default[0].sequential_means.interval: must be <= duration"},
+      {R"pb(gates {
+              default {
+                sequential_means {
+                  metric: "latency"
+                  sigma_canary: 1
+                  duration { seconds: 60 }
+                }
+              }
+            })pb",
+       "gates.default[0].sequential_means.sigma_baseline: "},
+  };
+  for (const Case& c : cases) {
+    EXPECT_THAT(Spec(c.gates).status(),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(c.want)))
+        << c.gates;
+  }
+}
+
+}  // namespace
+}  // namespace sluice
