@@ -70,7 +70,10 @@ absl::StatusOr<std::vector<RunOutcome>> RunMonteCarlo(
 struct Distribution {
   // The runs the measure was defined in; the rest are 0 when count is 0.
   int64_t count = 0;
+  // The arithmetic mean.
   double mean = 0;
+  // The smallest and largest values, and the 50th, 90th and 99th
+  // percentiles (R type 7).
   double min = 0;
   double p50 = 0;
   double p90 = 0;
@@ -93,6 +96,7 @@ double Percentile(absl::Span<const double> sorted, double q);
 // A proportion with its Wilson score interval. Value type;
 // thread-compatible.
 struct Proportion {
+  // The count of successes among trials.
   int64_t successes = 0;
   int64_t trials = 0;
   // successes / trials (0 when trials is 0).

@@ -102,13 +102,21 @@ std::ostream& operator<<(std::ostream& os, const RunOutcome& outcome);
 struct TimelineEvent {
   // The kinds of events.
   enum class Kind {
+    // A wave started deploying.
     kWaveStarted,
+    // Every target of a wave has a deploy outcome.
     kWaveDeployed,
+    // A gate's final verdict on a wave (see `passed`).
     kGate,
+    // The first rollback action was issued.
     kRollbackStarted,
+    // Every touched target runs the old version again.
     kRollbackDone,
+    // The rollout paused for a person.
     kPaused,
+    // The rollout reached a terminal state.
     kCompleted,
+    // Anything else: a wave's failure, a policy decision, an escalation.
     kNote,
   };
   // Virtual time.

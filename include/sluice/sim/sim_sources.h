@@ -69,13 +69,17 @@ class VirtualClock : public Clock {
 struct CohortCache {
   // One remembered cohort.
   struct Entry {
+    // The caller's id list: its address and length.
     const std::string* data = nullptr;
     size_t size = 0;
+    // The fleet indices of the ids, in the same order.
     std::vector<uint32_t> indices;
   };
+  // The remembered cohorts.
   // At most kSize entries, replaced round-robin.
   static constexpr size_t kSize = 4;
   std::vector<Entry> entries;
+  // The entry replaced next once all kSize are used.
   size_t next = 0;
 };
 
