@@ -550,6 +550,36 @@ TEST(JudgeGatesSpecTest, BuildsAndJudges) {
   EXPECT_THAT(run.verdict.ToString(), HasSubstr("latency High"));
 }
 
+TEST(JudgeGatesSpecTest, ExampleSpecBuilds) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      RolloutSpec spec,
+      RolloutSpec::LoadFile(
+          "examples/specs/codedeploy_canary_statistical.textproto"));
+  SLUICE_ASSERT_OK_AND_ASSIGN(GatePolicy policy, GatePolicy::FromSpec(spec));
+  // A healthy canary: errors at its traffic share, the same latency.
+  Harness h;
+  h.deployed_at = T0();
+  std::vector<Sample> wave_errors, baseline_errors, wave_latency,
+      baseline_latency;
+  for (int i = 0; i < 90; ++i) {
+    const absl::Time t = T0() + absl::Seconds(10 * i);
+    wave_errors.push_back({t, i % 9 == 0 ? 1.0 : 0.0});
+    baseline_errors.push_back({t, 1.0});
+    wave_latency.push_back({t, 1.5 + 0.1 * (i % 5)});
+    baseline_latency.push_back({t, 1.5 + 0.1 * ((i + 2) % 5)});
+  }
+  h.metrics.AddSamples("errors", Cohort::kWave, wave_errors);
+  h.metrics.AddSamples("errors", Cohort::kBaseline, baseline_errors);
+  h.metrics.AddSamples("log_latency", Cohort::kWave, wave_latency);
+  h.metrics.AddSamples("log_latency", Cohort::kBaseline, baseline_latency);
+  AddSeries(h, "p99_latency_ms", 100, 100);
+  AddSeries(h, "error_rate", 5, 5);
+  GateState state;
+  testing::GateRun run = DriveGate(policy.ForStage("canary"), h, state, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kPass) << run.verdict;
+  EXPECT_EQ(run.evaluations.back(), T0() + absl::Minutes(15));
+}
+
 TEST(JudgeGatesSpecTest, ErrorsNameTheField) {
   struct Case {
     std::string gates;
