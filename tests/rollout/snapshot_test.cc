@@ -85,6 +85,23 @@ TEST_F(SnapshotErrorTest, RoundTripKeepsPendingActions) {
   EXPECT_EQ(state.state_version(), rollout_->state_version());
 }
 
+TEST_F(SnapshotErrorTest, ReplayFromAnOlderSnapshotIssuesTheSameIds) {
+  // The host crashed after Advance() but before it stored the new state: a
+  // controller restoring the older snapshot issues the very same actions.
+  SLUICE_ASSERT_OK(rollout_->ReportActionOutcome(actions_[0].id, true, "",
+                                                 kT0 + absl::Minutes(1)));
+  const std::string before = rollout_->Snapshot();
+  SLUICE_ASSERT_OK_AND_ASSIGN(std::vector<Action> first,
+                              rollout_->Advance(kT0 + absl::Minutes(30)));
+  ASSERT_FALSE(first.empty());
+  SLUICE_ASSERT_OK_AND_ASSIGN(std::unique_ptr<Rollout> again,
+                              Rollout::Restore(fleet_, options_, before));
+  SLUICE_ASSERT_OK_AND_ASSIGN(std::vector<Action> second,
+                              again->Advance(kT0 + absl::Minutes(30)));
+  EXPECT_EQ(second, first);
+  EXPECT_EQ(again->Snapshot(), rollout_->Snapshot());
+}
+
 TEST_F(SnapshotErrorTest, TruncatedSnapshotsAreRefused) {
   for (size_t cut :
        {size_t{0}, size_t{1}, snapshot_.size() / 2, snapshot_.size() - 1}) {
