@@ -132,9 +132,13 @@ absl::StatusOr<MetricResult> SimMetricSource::Query(const MetricQuery& query) {
     return MetricResult::NoData(
         absl::StrCat("the ", CohortName(query.cohort), " cohort is empty"));
   }
-  const absl::Time end =
-      std::min(query.end, DeliveredUntil(model_, clock_.Now()));
-  model_.CohortMinutes(indices_, *versions, query.start, end, &minutes_);
+  // A minute's point is stamped with the minute's end (as a rate over the
+  // minute is), so a window [start, end) holds the minutes ending in it,
+  // and consecutive windows never lose a minute between them.
+  const absl::Time end = std::min(query.end - absl::Minutes(1),
+                                  DeliveredUntil(model_, clock_.Now()));
+  model_.CohortMinutes(indices_, *versions, query.start - absl::Minutes(1), end,
+                       &minutes_);
   std::vector<Sample> samples;
   samples.reserve(minutes_.size());
   for (const CohortMinute& minute : minutes_) {
@@ -142,7 +146,7 @@ absl::StatusOr<MetricResult> SimMetricSource::Query(const MetricQuery& query) {
     const double value =
         model_.Value(minute, binding->signal, binding->quantile);
     if (std::isnan(value)) continue;
-    samples.push_back(Sample{minute.time, value});
+    samples.push_back(Sample{minute.time + absl::Minutes(1), value});
   }
   if (samples.empty()) {
     return MetricResult::NoData("no simulated data delivered in the window");

@@ -61,14 +61,24 @@ TEST_F(SimSourcesTest, AnswersOneSamplePerDeliveredMinute) {
   SLUICE_ASSERT_OK_AND_ASSIGN(MetricResult r,
                               metrics_->Query(Query("error_rate", 0, 10)));
   ASSERT_EQ(r.kind, MetricResult::Kind::kSamples);
+  // The minutes ending at 0, 1, ..., 9 minutes.
   ASSERT_EQ(r.samples.size(), 10u);
   EXPECT_EQ(r.samples[3].time, scenario_.start + absl::Minutes(3));
-  // Future minutes are not delivered yet.
+  // Future minutes are not delivered yet: those ending at 20..30.
   SLUICE_ASSERT_OK_AND_ASSIGN(r, metrics_->Query(Query("p99_latency", 20, 40)));
-  EXPECT_EQ(r.samples.size(), 10u);
+  EXPECT_EQ(r.samples.size(), 11u);
   // Nothing delivered: no data.
-  SLUICE_ASSERT_OK_AND_ASSIGN(r, metrics_->Query(Query("requests", 30, 40)));
+  SLUICE_ASSERT_OK_AND_ASSIGN(r, metrics_->Query(Query("requests", 31, 40)));
   EXPECT_EQ(r.kind, MetricResult::Kind::kNoData);
+  // Consecutive one-minute windows at any phase see one point each.
+  for (int second : {0, 17, 59}) {
+    MetricQuery q = Query("errors", 0, 0);
+    q.start = scenario_.start + absl::Minutes(28) + absl::Seconds(second);
+    q.end = q.start + absl::Minutes(1);
+    clock_.Set(q.end);
+    SLUICE_ASSERT_OK_AND_ASSIGN(r, metrics_->Query(q));
+    EXPECT_EQ(r.samples.size(), 1u) << second;
+  }
 }
 
 TEST_F(SimSourcesTest, LagDelaysDelivery) {
@@ -77,7 +87,8 @@ TEST_F(SimSourcesTest, LagDelaysDelivery) {
   clock_.Set(scenario_.start + absl::Minutes(30));
   SLUICE_ASSERT_OK_AND_ASSIGN(MetricResult r,
                               metrics_->Query(Query("error_rate", 0, 30)));
-  EXPECT_EQ(r.samples.size(), 25u);
+  // The minutes ending at 0..25 minutes.
+  EXPECT_EQ(r.samples.size(), 26u);
 }
 
 TEST_F(SimSourcesTest, DropsAndFailuresFollowTheirProbabilities) {

@@ -128,9 +128,9 @@ TEST(SimulatorTest, InvariantsHoldOverSeedsAndScenarios) {
   for (const char* scenario :
        {"good_release", "bad_release_everywhere", "bad_release_one_zone",
         "small_latency_regression", "flaky_metrics"}) {
-    for (const char* spec :
-         {"regional_waves_gated", "codedeploy_linear_gated",
-          "appconfig_exponential_gated", "argo_steps_analysis"}) {
+    for (const char* spec : {"regional_waves_gated", "codedeploy_linear_gated",
+                             "appconfig_exponential_gated",
+                             "argo_steps_analysis", "sequential_gate"}) {
       const Simulator sim = Make(spec, scenario);
       for (uint64_t seed = 1; seed <= 4; ++seed) {
         SCOPED_TRACE(absl::StrCat(spec, " on ", scenario, " seed ", seed));
@@ -154,6 +154,17 @@ TEST(SimulatorTest, InvariantsHoldOverSeedsAndScenarios) {
         }
       }
     }
+  }
+}
+
+TEST(SimulatorTest, SequentialGateCatchesErrorsWithinMinutes) {
+  const Simulator sim = Make("sequential_gate", "bad_release_everywhere");
+  for (uint64_t seed = 1; seed <= 5; ++seed) {
+    SLUICE_ASSERT_OK_AND_ASSIGN(RunOutcome o, sim.Run(0, seed));
+    EXPECT_TRUE(o.detected) << o;
+    ASSERT_TRUE(o.time_to_detect.has_value());
+    EXPECT_LE(*o.time_to_detect, absl::Minutes(10)) << o;
+    EXPECT_LE(o.max_bad_targets, 4) << o;
   }
 }
 

@@ -85,8 +85,9 @@ struct CohortCache {
 
 // A MetricSource over a MetricModel. Metrics are resolved through
 // Scenario::BindingFor() (kNotFound for a metric it cannot bind); each
-// answer is one sample per visible minute of the window (minute start as
-// time), or MetricResult::NoData() when none is visible.
+// answer is one sample per visible minute ending in the window, stamped with
+// the minute's end (as a rate over the minute is), or
+// MetricResult::NoData() when none is visible.
 //
 // Cohorts: the query's target ids; without ids, kFleet is every target,
 // kWave the targets on the new version and kBaseline the others
