@@ -11,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "lib/internal/proto_io.h"
 #include "sluice/v1/judge.pb.h"
+#include "tests/tools/cli_test_util.h"
 #include "tools/cli.h"
 
 namespace sluice::cli {
@@ -19,18 +20,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::StartsWith;
-
-struct CliRun {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-CliRun Sluice(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  int code = RunCli(args, out, err);
-  return {code, out.str(), err.str()};
-}
 
 constexpr char kData[] = "tests/tools/testdata/";
 

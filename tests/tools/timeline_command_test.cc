@@ -12,6 +12,7 @@
 #include "sluice/rollout_proto.h"
 #include "sluice/testing/status_matchers.h"
 #include "tests/rollout/rollout_harness.h"
+#include "tests/tools/cli_test_util.h"
 #include "tools/cli.h"
 
 namespace sluice::cli {
@@ -19,18 +20,6 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-
-struct CliRun {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-CliRun Sluice(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  int code = RunCli(args, out, err);
-  return {code, out.str(), err.str()};
-}
 
 std::string WriteFile(const std::string& name, const std::string& text) {
   const std::string path = ::testing::TempDir() + name;

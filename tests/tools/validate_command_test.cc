@@ -7,6 +7,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sluice/version.h"
+#include "tests/tools/cli_test_util.h"
 #include "tools/cli.h"
 
 namespace sluice::cli {
@@ -15,18 +16,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::StartsWith;
-
-struct CliRun {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-CliRun Sluice(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  int code = RunCli(args, out, err);
-  return {code, out.str(), err.str()};
-}
 
 TEST(ValidateCommandTest, PrintsOneLineSummary) {
   CliRun r = Sluice({"validate", "examples/specs/regional_waves.textproto",
