@@ -1,0 +1,93 @@
+// Copyright 2026 The Sluice Authors.
+//
+// Every spec, fleet and scenario under examples/ stays valid: each spec
+// validates against the example fleet, plans, and makes a rollout; each
+// scenario validates against the fleet. Users copy these files, so a change
+// to the schema or a validator that breaks one fails here.
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "sluice/fleet_io.h"
+#include "sluice/rollout.h"
+#include "sluice/sim/scenario.h"
+#include "sluice/spec.h"
+#include "sluice/testing/fake_metric_source.h"
+#include "sluice/testing/status_matchers.h"
+#include "sluice/wave_scheduler.h"
+
+namespace sluice {
+namespace {
+
+constexpr char kFleet[] = "examples/fleets/three_regions.csv";
+
+// The files in `dir` whose names end in `suffix`, sorted.
+std::vector<std::string> FilesIn(const std::string& dir,
+                                 const std::string& suffix) {
+  std::vector<std::string> files;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
+    const std::string path = entry.path().string();
+    if (path.size() >= suffix.size() &&
+        path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      files.push_back(path);
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+TEST(ExampleFilesTest, EverySpecValidatesPlansAndMakesARollout) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet fleet, LoadFleetFile(kFleet));
+  const std::vector<std::string> specs =
+      FilesIn("examples/specs", ".textproto");
+  // One per peer shape and per gated variant: a missing directory must not
+  // pass vacuously.
+  ASSERT_GE(specs.size(), 15u);
+  testing::FakeMetricSource metrics;
+  testing::FakeAlarmSource alarms;
+  for (const std::string& path : specs) {
+    SCOPED_TRACE(path);
+    SLUICE_ASSERT_OK_AND_ASSIGN(RolloutSpec spec, RolloutSpec::LoadFile(path));
+    EXPECT_THAT(spec.ValidateAgainst(fleet), testing::IsOk());
+    SLUICE_ASSERT_OK_AND_ASSIGN(std::unique_ptr<WaveScheduler> scheduler,
+                                NewScheduler(spec));
+    SLUICE_ASSERT_OK_AND_ASSIGN(WavePlan plan, scheduler->Plan(fleet));
+    EXPECT_FALSE(plan.waves.empty());
+    RolloutOptions options;
+    options.metric_source = &metrics;
+    options.alarm_source = &alarms;
+    if (spec.previous_version().empty()) options.previous_version = "0";
+    EXPECT_THAT(Rollout::FromSpec(spec, fleet, options), testing::IsOk());
+  }
+}
+
+TEST(ExampleFilesTest, EveryScenarioValidatesAgainstTheFleet) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet fleet, LoadFleetFile(kFleet));
+  const std::vector<std::string> scenarios =
+      FilesIn("examples/scenarios", ".textproto");
+  ASSERT_GE(scenarios.size(), 5u);
+  for (const std::string& path : scenarios) {
+    SCOPED_TRACE(path);
+    SLUICE_ASSERT_OK_AND_ASSIGN(sim::Scenario scenario,
+                                sim::LoadScenarioFile(path));
+    EXPECT_THAT(sim::ValidateScenarioAgainst(scenario, fleet), testing::IsOk());
+  }
+}
+
+TEST(ExampleFilesTest, EveryFleetLoads) {
+  const std::vector<std::string> fleets = FilesIn("examples/fleets", ".csv");
+  ASSERT_GE(fleets.size(), 1u);
+  for (const std::string& path : fleets) {
+    SCOPED_TRACE(path);
+    EXPECT_THAT(LoadFleetFile(path), testing::IsOk());
+  }
+}
+
+}  // namespace
+}  // namespace sluice
