@@ -3,10 +3,9 @@
 // Dispatch to the validators of each part of a RolloutSpec. Each part
 // (strategy, metrics and gates, rollback policy) adds its call here.
 
-#include "lib/internal/spec_validation.h"
-
 #include "lib/internal/spec_gates.h"
 #include "lib/internal/spec_rollback.h"
+#include "lib/internal/spec_validation.h"
 #include "lib/internal/spec_waves.h"
 #include "lib/internal/status_macros.h"
 
