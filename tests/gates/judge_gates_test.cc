@@ -165,7 +165,8 @@ TEST(KayentaJudgeGateTest, NoDataFollowsKayenta) {
     cpu.groups = {"errors"};
     o.judge.metrics.push_back(cpu);
     AddSeries(h, "cpu", 5, 5);
-    testing::GateRun run = DriveGate(*Judge(o), h, *new GateState, T0());
+    GateState state;
+    testing::GateRun run = DriveGate(*Judge(o), h, state, T0());
     // latency: no data (1 of 3 metrics): its group has no data.
     EXPECT_EQ(run.verdict.outcome, Outcome::kPass) << run.verdict;
     EXPECT_EQ(Obs(run.verdict, "latency.n_experiment"), 0);
