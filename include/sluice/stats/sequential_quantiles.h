@@ -61,7 +61,7 @@ class OrderStatistics;
 
 namespace sluice::stats {
 
-// Options of SequentialQuantileTest. A value type.
+// Options of SequentialQuantileTest. A value type; thread-compatible.
 struct SequentialQuantileOptions {
   // The quantile p, in (0, 1). Default: 0.5 (the median).
   double quantile = 0.5;
@@ -87,7 +87,8 @@ struct SequentialQuantileOptions {
 };
 std::ostream& operator<<(std::ostream& os, const SequentialQuantileOptions& o);
 
-// One arm's confidence sequence for its p-quantile.
+// One arm's confidence sequence for its p-quantile. A value type;
+// thread-compatible.
 struct QuantileSequence {
   double estimate = 0;  // the sample quantile X_(ceil(t p)); NaN before data
   double lower = 0;
@@ -97,8 +98,8 @@ struct QuantileSequence {
 
 // The sequential comparison of the canary's and the baseline's p-quantile;
 // see the file comment. The estimate is the difference of sample quantiles.
-// Copyable (it copies the stored observations); memory O(n). Thread-
-// compatible.
+// Copyable (it copies the stored observations); memory O(n).
+// Thread-compatible.
 class SequentialQuantileTest {
  public:
   // Validates `options` (kInvalidArgument naming the field).

@@ -29,7 +29,7 @@
 namespace sluice::stats {
 
 // A sequential test's state of evidence. A value type; every field is as of
-// the last observation.
+// the last observation. Thread-compatible.
 struct SequentialResult {
   // The e-value (Bayes factor / mixture likelihood ratio) against the null at
   // the current time: a nonnegative supermartingale under the null, so
