@@ -635,8 +635,14 @@ bool RolloutEngine::Verify(absl::Time now, std::vector<Action>& out) {
       for (Fleet::TargetIndex t : wave.targets) {
         wave_ids_.push_back(fleet_.target(t).id);
       }
-      if (w + 1 < static_cast<int>(plan_.waves.size())) {
-        for (Fleet::TargetIndex t : plan_.waves[w + 1].targets) {
+      const int last_baseline_wave =
+          options_.baseline == BaselineCohort::kAllRemaining
+              ? static_cast<int>(plan_.waves.size()) - 1
+              : w + 1;
+      for (int b = w + 1;
+           b <= last_baseline_wave && b < static_cast<int>(plan_.waves.size());
+           ++b) {
+        for (Fleet::TargetIndex t : plan_.waves[b].targets) {
           baseline_ids_.push_back(fleet_.target(t).id);
         }
       }

@@ -273,6 +273,18 @@ std::ostream& operator<<(std::ostream& os, const Blocker& blocker);
 // left", "approval for wave 3: awaited since 14:02 UTC (38m)".
 std::string DescribeBlocker(const Blocker& blocker, absl::Time now);
 
+// Which targets the gates see as the baseline cohort: targets still on the
+// previous version, compared with the wave's.
+enum class BaselineCohort {
+  // The next wave's targets: a baseline of the same order of size as the
+  // canary, as Kayenta advises (a far larger baseline weighs long-running
+  // hosts against fresh ones). The last wave has no baseline.
+  kNextWave,
+  // Every target of the waves after the current one: the whole stable part
+  // of the fleet. The last wave has no baseline.
+  kAllRemaining,
+};
+
 // How a rollout is made: behaviour and limits. Copyable (the behaviour
 // objects are shared and immutable). Thread-compatible.
 struct RolloutOptions {
@@ -321,6 +333,9 @@ struct RolloutOptions {
   // How Abort() rolls back. Default: kAllAtOnce (Argo Rollouts' abort sends
   // all traffic back to the stable version at once).
   RollbackOrder abort_order = RollbackOrder::kAllAtOnce;
+  // Which targets gates get as GateContext::baseline_targets.
+  // Default: kNextWave.
+  BaselineCohort baseline = BaselineCohort::kNextWave;
 };
 
 // Fills `options.stage_gates` with the gate of every stage the plan uses,

@@ -1,0 +1,87 @@
+// Copyright 2026 The Sluice Authors.
+//
+// Which targets the gates see as the baseline (RolloutOptions::baseline).
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "sluice/health_gate.h"
+#include "sluice/rollout.h"
+#include "sluice/testing/fake_clock.h"
+#include "sluice/testing/rollout_testing.h"
+#include "sluice/testing/status_matchers.h"
+#include "tests/rollout/rollout_harness.h"
+
+namespace sluice::rollout_test {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+// Passes at once and records, per wave, the cohorts it was shown.
+class CohortRecordingGate : public HealthGate {
+ public:
+  explicit CohortRecordingGate(
+      std::map<int, std::vector<std::string>>* baselines)
+      : baselines_(baselines) {}
+  std::string name() const override { return "record"; }
+  Verdict Evaluate(const GateContext& context, GateState&) const override {
+    (*baselines_)[context.wave_index].assign(context.baseline_targets.begin(),
+                                             context.baseline_targets.end());
+    return Verdict::Pass("record", "recorded");
+  }
+
+ private:
+  std::map<int, std::vector<std::string>>* baselines_;
+};
+
+std::map<int, std::vector<std::string>> BaselinesSeen(BaselineCohort cohort) {
+  std::map<int, std::vector<std::string>> baselines;
+  const Fleet fleet = MakeFleet(6);
+  RolloutOptions options;
+  options.version = "2.0";
+  options.previous_version = "1.0";
+  options.baseline = cohort;
+  options.gate = std::make_shared<CohortRecordingGate>(&baselines);
+  absl::StatusOr<std::unique_ptr<Rollout>> rollout = Rollout::Create(
+      fleet, MakePlan({1, 2, 3}, absl::ZeroDuration()), options);
+  EXPECT_THAT(rollout, testing::IsOk());
+  if (!rollout.ok()) return baselines;
+  testing::FakeTransport transport(fleet.size(), "1.0");
+  testing::FakeClock clock(kT0);
+  testing::RolloutDriver driver(**rollout, transport, clock);
+  for (int step = 0; step < 100 && !IsTerminal((*rollout)->status()); ++step) {
+    absl::StatusOr<std::vector<Action>> actions = driver.Step();
+    EXPECT_THAT(actions, testing::IsOk());
+    if (!actions.ok()) break;
+  }
+  EXPECT_EQ((*rollout)->status(), RolloutStatus::kSucceeded);
+  return baselines;
+}
+
+TEST(BaselineCohortTest, NextWaveByDefault) {
+  EXPECT_EQ(RolloutOptions().baseline, BaselineCohort::kNextWave);
+  std::map<int, std::vector<std::string>> seen =
+      BaselinesSeen(BaselineCohort::kNextWave);
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_THAT(seen[0], ElementsAre("web-1", "web-2"));
+  EXPECT_THAT(seen[1], ElementsAre("web-3", "web-4", "web-5"));
+  EXPECT_THAT(seen[2], IsEmpty());
+}
+
+TEST(BaselineCohortTest, AllRemainingIsEveryLaterWave) {
+  std::map<int, std::vector<std::string>> seen =
+      BaselinesSeen(BaselineCohort::kAllRemaining);
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_THAT(seen[0],
+              ElementsAre("web-1", "web-2", "web-3", "web-4", "web-5"));
+  EXPECT_THAT(seen[1], ElementsAre("web-3", "web-4", "web-5"));
+  EXPECT_THAT(seen[2], IsEmpty());
+}
+
+}  // namespace
+}  // namespace sluice::rollout_test
