@@ -52,9 +52,13 @@ std::string Capture(const std::string& command) {
 std::string Chromium() {
   std::string path = FindChromium();
   if (path.empty() && geteuid() == 0) {
+    // On a machine whose package lists were never fetched, the first
+    // install finds nothing: fetch them and try once more.
     std::system(
+        "(DEBIAN_FRONTEND=noninteractive apt-get install -y "
+        "--no-install-recommends chromium || (apt-get update -qq && "
         "DEBIAN_FRONTEND=noninteractive apt-get install -y "
-        "--no-install-recommends chromium >/dev/null 2>&1");
+        "--no-install-recommends chromium)) >/dev/null 2>&1");
     path = FindChromium();
   }
   return path;
