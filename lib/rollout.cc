@@ -1261,6 +1261,28 @@ absl::Status RolloutEngine::Retry(absl::string_view who, absl::Time now) {
   return absl::OkStatus();
 }
 
+bool RolloutEngine::GateAwaitsSignal() const {
+  return phase_ == WavePhase::kVerifying && last_verdict_.has_value() &&
+         last_verdict_->outcome == Outcome::kHold &&
+         last_verdict_->hold_until == absl::InfiniteFuture();
+}
+
+void RolloutEngine::SignalGate(OperatorSignal::Kind kind,
+                               absl::string_view command,
+                               absl::string_view past_tense,
+                               absl::string_view who, absl::Time now) {
+  OperatorSignal s;
+  s.kind = kind;
+  s.who = std::string(who);
+  s.at = now;
+  signals_.push_back(s);
+  gate_wake_ = now;
+  Command(command, who, now,
+          absl::StrCat("gate ", last_verdict_->gate, " of wave ", current_wave_,
+                       " ", past_tense, " by ", who));
+  Touch(now);
+}
+
 absl::Status RolloutEngine::Approve(absl::string_view who, absl::Time now) {
   SLUICE_RETURN_IF_ERROR(CheckTime("Approve", now));
   const bool running =
@@ -1272,19 +1294,8 @@ absl::Status RolloutEngine::Approve(absl::string_view who, absl::Time now) {
     Touch(now);
     return absl::OkStatus();
   }
-  if (running && phase_ == WavePhase::kVerifying && last_verdict_.has_value() &&
-      last_verdict_->outcome == Outcome::kHold &&
-      last_verdict_->hold_until == absl::InfiniteFuture()) {
-    OperatorSignal s;
-    s.kind = OperatorSignal::Kind::kApprove;
-    s.who = std::string(who);
-    s.at = now;
-    signals_.push_back(s);
-    gate_wake_ = now;
-    Command("approve", who, now,
-            absl::StrCat("gate ", last_verdict_->gate, " of wave ",
-                         current_wave_, " approved by ", who));
-    Touch(now);
+  if (running && GateAwaitsSignal()) {
+    SignalGate(OperatorSignal::Kind::kApprove, "approve", "approved", who, now);
     return absl::OkStatus();
   }
   return absl::FailedPreconditionError(absl::StrCat(
@@ -1304,19 +1315,8 @@ absl::Status RolloutEngine::Reject(absl::string_view who, absl::Time now) {
     Touch(now);
     return absl::OkStatus();
   }
-  if (running && phase_ == WavePhase::kVerifying && last_verdict_.has_value() &&
-      last_verdict_->outcome == Outcome::kHold &&
-      last_verdict_->hold_until == absl::InfiniteFuture()) {
-    OperatorSignal s;
-    s.kind = OperatorSignal::Kind::kReject;
-    s.who = std::string(who);
-    s.at = now;
-    signals_.push_back(s);
-    gate_wake_ = now;
-    Command("reject", who, now,
-            absl::StrCat("gate ", last_verdict_->gate, " of wave ",
-                         current_wave_, " rejected by ", who));
-    Touch(now);
+  if (running && GateAwaitsSignal()) {
+    SignalGate(OperatorSignal::Kind::kReject, "reject", "rejected", who, now);
     return absl::OkStatus();
   }
   return absl::FailedPreconditionError(absl::StrCat(

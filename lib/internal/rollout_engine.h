@@ -154,6 +154,14 @@ class RolloutEngine : public Rollout {
   void Command(absl::string_view command, absl::string_view who, absl::Time now,
                std::string message);
   void Touch(absl::Time now);
+  // Whether the current wave's gate holds indefinitely for an operator's
+  // approval or rejection (a manual-approval gate).
+  bool GateAwaitsSignal() const;
+  // Hands the gate an operator signal, records the command ("approve",
+  // "reject") and wakes the gate now.
+  void SignalGate(OperatorSignal::Kind kind, absl::string_view command,
+                  absl::string_view past_tense, absl::string_view who,
+                  absl::Time now);
 
   // --- configuration
   Fleet fleet_;
