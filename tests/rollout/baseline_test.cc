@@ -47,19 +47,14 @@ std::map<int, std::vector<std::string>> BaselinesSeen(BaselineCohort cohort) {
   options.previous_version = "1.0";
   options.baseline = cohort;
   options.gate = std::make_shared<CohortRecordingGate>(&baselines);
-  absl::StatusOr<std::unique_ptr<Rollout>> rollout = Rollout::Create(
-      fleet, MakePlan({1, 2, 3}, absl::ZeroDuration()), options);
-  EXPECT_THAT(rollout, testing::IsOk());
-  if (!rollout.ok()) return baselines;
   testing::FakeTransport transport(fleet.size(), "1.0");
-  testing::FakeClock clock(kT0);
-  testing::RolloutDriver driver(**rollout, transport, clock);
-  for (int step = 0; step < 100 && !IsTerminal((*rollout)->status()); ++step) {
-    absl::StatusOr<std::vector<Action>> actions = driver.Step();
-    EXPECT_THAT(actions, testing::IsOk());
-    if (!actions.ok()) break;
-  }
-  EXPECT_EQ((*rollout)->status(), RolloutStatus::kSucceeded);
+  std::vector<Action> actions;
+  std::unique_ptr<Rollout> rollout =
+      DriveToEnd(fleet, MakePlan({1, 2, 3}, absl::ZeroDuration()), options,
+                 transport, /*crash_every_step=*/false, &actions);
+  EXPECT_NE(rollout, nullptr);
+  if (rollout == nullptr) return baselines;
+  EXPECT_EQ(rollout->status(), RolloutStatus::kSucceeded);
   return baselines;
 }
 

@@ -69,26 +69,12 @@ GateRun BadReleaseWithBake(bool crash_every_step) {
   options.gate = ErrorRateBake();
   options.metric_source = &metrics;
   options.event_sink = &sink;
-  auto created = Rollout::Create(
-      fleet, MakePlan({1, 3, 5}, absl::ZeroDuration()), options);
-  EXPECT_TRUE(created.ok()) << created.status();
-  std::unique_ptr<Rollout> rollout = *std::move(created);
   testing::FakeTransport transport(fleet.size(), "1.0");
-  testing::FakeClock clock(kT0);
-  testing::RolloutDriver driver(*rollout, transport, clock);
-  for (int step = 0; step < 500 && !IsTerminal(rollout->status()); ++step) {
-    absl::StatusOr<std::vector<Action>> actions = driver.Step();
-    EXPECT_TRUE(actions.ok()) << actions.status();
-    if (!actions.ok()) break;
-    if (crash_every_step) {
-      auto restored = Rollout::Restore(fleet, options, rollout->Snapshot());
-      EXPECT_TRUE(restored.ok()) << restored.status();
-      if (!restored.ok()) break;
-      rollout = *std::move(restored);
-      driver.Reset(*rollout);
-    }
-  }
-  run.actions = driver.actions();
+  std::unique_ptr<Rollout> rollout =
+      DriveToEnd(fleet, MakePlan({1, 3, 5}, absl::ZeroDuration()), options,
+                 transport, crash_every_step, &run.actions);
+  EXPECT_NE(rollout, nullptr);
+  if (rollout == nullptr) return run;
   run.events = sink.events();
   run.status = rollout->status();
   for (size_t i = 0; i < fleet.size(); ++i) {

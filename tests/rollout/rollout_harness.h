@@ -225,6 +225,40 @@ inline RunResult RunScenario(const Scenario& s, bool crash_every_step,
   return result;
 }
 
+// Creates a rollout of `plan` on `fleet` and drives it to its end (at most
+// 500 steps) against `transport` with a FakeClock from kT0. With
+// `crash_every_step`, the rollout is restored from its snapshot after every
+// step, as a new process would. Appends the actions issued to `actions`.
+// Returns the rollout as it ended, or null (with a test failure) when it
+// could not be made or stepped.
+inline std::unique_ptr<Rollout> DriveToEnd(const Fleet& fleet, WavePlan plan,
+                                           const RolloutOptions& options,
+                                           testing::FakeTransport& transport,
+                                           bool crash_every_step,
+                                           std::vector<Action>* actions) {
+  auto created = Rollout::Create(fleet, std::move(plan), options);
+  EXPECT_TRUE(created.ok()) << created.status();
+  if (!created.ok()) return nullptr;
+  std::unique_ptr<Rollout> rollout = *std::move(created);
+  testing::FakeClock clock(kT0);
+  testing::RolloutDriver driver(*rollout, transport, clock);
+  for (int step = 0; step < 500 && !IsTerminal(rollout->status()); ++step) {
+    absl::StatusOr<std::vector<Action>> stepped = driver.Step();
+    EXPECT_TRUE(stepped.ok()) << stepped.status();
+    if (!stepped.ok()) return nullptr;
+    if (crash_every_step) {
+      auto restored = Rollout::Restore(fleet, options, rollout->Snapshot());
+      EXPECT_TRUE(restored.ok()) << restored.status();
+      if (!restored.ok()) return nullptr;
+      rollout = *std::move(restored);
+      driver.Reset(*rollout);
+    }
+  }
+  const std::vector<Action>& issued = driver.actions();
+  actions->insert(actions->end(), issued.begin(), issued.end());
+  return rollout;
+}
+
 inline std::vector<std::string> ActionIds(const std::vector<Action>& actions,
                                           ActionKind kind) {
   std::vector<std::string> ids;
