@@ -552,10 +552,12 @@ class SequentialGate : public HealthGate {
   SequentialSchedule schedule_;
 };
 
-class SequentialCountGate : public SequentialGate {
+// A sequential gate around a streaming test of type `Test` (restored from
+// and saved to the gate's state on every push) with options `Options`.
+template <typename Test, typename Options>
+class StreamingTestGate : public SequentialGate {
  public:
-  SequentialCountGate(std::string name, SequentialCountGateOptions options,
-                      stats::SequentialCountTest fresh)
+  StreamingTestGate(std::string name, Options options, Test fresh)
       : SequentialGate(
             std::move(name), options.metric,
             {options.interval, options.duration, options.direction,
@@ -568,21 +570,34 @@ class SequentialCountGate : public SequentialGate {
     return fresh_.SaveState();
   }
 
+  stats::SequentialResult Result(
+      const std::vector<double>& state) const override {
+    absl::StatusOr<Test> test = Load(state);
+    return test.ok() ? test->result() : fresh_.result();
+  }
+
+  // The test as of `state`.
+  absl::StatusOr<Test> Load(const std::vector<double>& state) const {
+    return Test::Restore(options_.test, state);
+  }
+
+  const Options options_;
+  const Test fresh_;
+};
+
+class SequentialCountGate
+    : public StreamingTestGate<stats::SequentialCountTest,
+                               SequentialCountGateOptions> {
+ public:
+  using StreamingTestGate::StreamingTestGate;
+
+ protected:
   absl::StatusOr<std::vector<double>> Push(
       const std::vector<double>& state, const std::vector<Sample>& wave,
       const std::vector<Sample>& baseline) const override {
-    SLUICE_ASSIGN_OR_RETURN(
-        stats::SequentialCountTest test,
-        stats::SequentialCountTest::Restore(options_.test, state));
+    SLUICE_ASSIGN_OR_RETURN(stats::SequentialCountTest test, Load(state));
     SLUICE_RETURN_IF_ERROR(test.Update(Events(wave), Events(baseline)));
     return test.SaveState();
-  }
-
-  stats::SequentialResult Result(
-      const std::vector<double>& state) const override {
-    absl::StatusOr<stats::SequentialCountTest> test =
-        stats::SequentialCountTest::Restore(options_.test, state);
-    return test.ok() ? test->result() : fresh_.result();
   }
 
   double NullEffect() const override { return 1; }
@@ -602,33 +617,19 @@ class SequentialCountGate : public SequentialGate {
     }
     return static_cast<uint64_t>(std::llround(std::min(sum, 9.0e15)));
   }
-
-  SequentialCountGateOptions options_;
-  stats::SequentialCountTest fresh_;
 };
 
-class SequentialMeansGate : public SequentialGate {
+class SequentialMeansGate
+    : public StreamingTestGate<stats::SequentialMeanTest,
+                               SequentialMeansGateOptions> {
  public:
-  SequentialMeansGate(std::string name, SequentialMeansGateOptions options,
-                      stats::SequentialMeanTest fresh)
-      : SequentialGate(
-            std::move(name), options.metric,
-            {options.interval, options.duration, options.direction,
-             options.error_retry_interval, options.consecutive_error_limit}),
-        options_(std::move(options)),
-        fresh_(std::move(fresh)) {}
+  using StreamingTestGate::StreamingTestGate;
 
  protected:
-  std::vector<double> InitialState() const override {
-    return fresh_.SaveState();
-  }
-
   absl::StatusOr<std::vector<double>> Push(
       const std::vector<double>& state, const std::vector<Sample>& wave,
       const std::vector<Sample>& baseline) const override {
-    SLUICE_ASSIGN_OR_RETURN(
-        stats::SequentialMeanTest test,
-        stats::SequentialMeanTest::Restore(options_.test, state));
+    SLUICE_ASSIGN_OR_RETURN(stats::SequentialMeanTest test, Load(state));
     // Merge by time, wave first on ties, so blocks pair nearby values.
     size_t i = 0;
     size_t j = 0;
@@ -645,13 +646,6 @@ class SequentialMeansGate : public SequentialGate {
     return test.SaveState();
   }
 
-  stats::SequentialResult Result(
-      const std::vector<double>& state) const override {
-    absl::StatusOr<stats::SequentialMeanTest> test =
-        stats::SequentialMeanTest::Restore(options_.test, state);
-    return test.ok() ? test->result() : fresh_.result();
-  }
-
   double NullEffect() const override { return 0; }
   std::string EffectName() const override { return "difference"; }
   std::optional<Aggregation> aggregation() const override {
@@ -664,9 +658,6 @@ class SequentialMeansGate : public SequentialGate {
     if (options_.max_value.has_value()) v = std::min(v, *options_.max_value);
     return v;
   }
-
-  SequentialMeansGateOptions options_;
-  stats::SequentialMeanTest fresh_;
 };
 
 }  // namespace
