@@ -170,22 +170,35 @@ double RecordedSeries::ValueAt(absl::Duration offset) const {
   absl::Duration wrapped = offset % period;
   if (wrapped < absl::ZeroDuration()) wrapped += period;
   const absl::Time t = points.front().time + wrapped;
-  // The first point after t.
-  auto it = std::upper_bound(
-      points.begin(), points.end(), t,
-      [](absl::Time time, const Sample& s) { return time < s.time; });
-  const Sample* before;
-  Sample after;
-  if (it == points.end()) {
-    before = &points.back();
-    after = Sample{points.front().time + period, points.front().value};
-  } else {
-    before = &*(it - 1);
-    after = *it;
+  // The last point at or before t: guessed from the median step (exact for
+  // an even series), corrected by a few steps, else a binary search.
+  const size_t n = points.size();
+  absl::Duration remainder;
+  size_t i = static_cast<size_t>(std::min<int64_t>(
+      static_cast<int64_t>(n) - 1,
+      absl::IDivDuration(wrapped, data_->step, &remainder)));
+  for (int walk = 0; walk < 8; ++walk) {
+    if (points[i].time > t) {
+      --i;
+    } else if (i + 1 < n && points[i + 1].time <= t) {
+      ++i;
+    } else {
+      break;
+    }
   }
-  const double span = absl::ToDoubleSeconds(after.time - before->time);
-  const double fraction = absl::ToDoubleSeconds(t - before->time) / span;
-  return before->value + fraction * (after.value - before->value);
+  if (points[i].time > t || (i + 1 < n && points[i + 1].time <= t)) {
+    auto it = std::upper_bound(
+        points.begin(), points.end(), t,
+        [](absl::Time time, const Sample& s) { return time < s.time; });
+    i = static_cast<size_t>(it - points.begin()) - 1;
+  }
+  const Sample& before = points[i];
+  const Sample after = i + 1 < n ? points[i + 1]
+                                 : Sample{points.front().time + period,
+                                          points.front().value};
+  const double span = absl::ToDoubleSeconds(after.time - before.time);
+  const double fraction = absl::ToDoubleSeconds(t - before.time) / span;
+  return before.value + fraction * (after.value - before.value);
 }
 
 bool operator==(const RecordedSeries& a, const RecordedSeries& b) {
