@@ -21,6 +21,7 @@
 #include "lib/internal/proto_io.h"
 #include "sluice/fleet.h"
 #include "sluice/fleet_io.h"
+#include "sluice/rollback_policy.h"
 #include "sluice/sim/monte_carlo.h"
 #include "sluice/sim/report.h"
 #include "sluice/sim/result_proto.h"
@@ -104,12 +105,45 @@ void PrintTimeline(std::ostream& out, const sim::RunTrace& trace) {
   }
 }
 
+// "wave 3 (zone), 2 zones and 1 region reached".
+std::string Where(const sim::RunOutcome& o) {
+  std::string where = absl::StrCat("wave ", o.stop_wave);
+  if (!o.stop_stage.empty()) absl::StrAppend(&where, " (", o.stop_stage, ")");
+  absl::StrAppend(&where, ", ", o.zones_reached,
+                  o.zones_reached == 1 ? " zone and " : " zones and ",
+                  o.regions_reached,
+                  o.regions_reached == 1 ? " region" : " regions", " reached");
+  return where;
+}
+
+std::string TriggerText(const sim::RunOutcome& o) {
+  return o.stop_trigger.has_value()
+             ? std::string(FailureTriggerName(*o.stop_trigger))
+             : "unknown";
+}
+
 void PrintVerdict(std::ostream& out, const sim::RunOutcome& o) {
   out << "\nVerdict: ";
   if (o.bad_release) {
     if (o.detected) {
       out << "bad release caught after "
-          << absl::FormatDuration(*o.time_to_detect) << "; ";
+          << absl::FormatDuration(*o.time_to_detect);
+      if (o.time_to_detect_from_harm.has_value()) {
+        out << " (" << absl::FormatDuration(*o.time_to_detect_from_harm)
+            << " after the first harmed request)";
+      }
+      out << " in " << Where(o);
+      if (!o.decisive_gate.empty()) {
+        out << ", by gate \"" << o.decisive_gate << "\"";
+      } else if (o.stopped_by_fault) {
+        out << ", by its own deploy failures";
+      }
+      out << "; ";
+    } else if (o.stopped) {
+      out << "bad release stopped by " << TriggerText(o)
+          << " but NOT caught by its symptoms; ";
+    } else if (o.escaped) {
+      out << "bad release NOT caught: it ESCAPED to the whole fleet; ";
     } else {
       out << "bad release NOT caught; ";
     }
@@ -118,7 +152,11 @@ void PrintVerdict(std::ostream& out, const sim::RunOutcome& o) {
         << " of weight) on it, " << absl::StrFormat("%.4g", o.bad_requests)
         << " bad requests";
   } else if (o.false_rollback) {
-    out << "good release wrongly stopped by the gates";
+    out << "good release wrongly stopped (" << TriggerText(o) << ") in "
+        << Where(o);
+    if (!o.decisive_gate.empty()) {
+      out << ", by gate \"" << o.decisive_gate << "\"";
+    }
   } else {
     out << "good release";
   }
@@ -129,18 +167,44 @@ void PrintVerdict(std::ostream& out, const sim::RunOutcome& o) {
   out << "\n";
 }
 
+std::string TriggersText(const std::vector<sim::TriggerCount>& triggers) {
+  std::string text;
+  for (const sim::TriggerCount& t : triggers) {
+    absl::StrAppend(&text, text.empty() ? "" : ", ", t.trigger, " ", t.count);
+  }
+  return text;
+}
+
 void PrintSummary(std::ostream& out, const sim::MonteCarloSummary& s) {
   out << "\nMonte Carlo: " << s.runs << " runs, seed " << s.seed << "\n";
   out << "  detected (bad releases)   " << ProportionText(s.detection) << "\n";
+  if (s.detection.trials > 0) {
+    out << "    in the first zone       "
+        << ProportionText(s.caught_in_first_zone) << "\n";
+    out << "    before a region is done "
+        << ProportionText(s.caught_before_region_complete) << "\n";
+    out << "    escaped (completed)     " << ProportionText(s.escaped) << "\n";
+    if (!s.bad_release_stop_triggers.empty()) {
+      out << "    stops by trigger        "
+          << TriggersText(s.bad_release_stop_triggers) << "\n";
+    }
+  }
   out << "  false rollbacks (good)    " << ProportionText(s.false_rollback)
       << "\n";
+  if (!s.false_rollback_triggers.empty()) {
+    out << "    by trigger              "
+        << TriggersText(s.false_rollback_triggers) << "\n";
+  }
   out << "  completed                 " << ProportionText(s.completion) << "\n";
   out << absl::StrFormat("  %-22s %12s %12s %12s %12s\n", "measure", "p50",
                          "p90", "p99", "max");
   out << DistributionRow("time to detect", s.time_to_detect_s, true);
+  out << DistributionRow("  from first harm", s.time_to_detect_from_harm_s,
+                         true);
   out << DistributionRow("max bad targets", s.max_bad_targets, false);
   out << DistributionRow("max bad weight share", s.max_bad_weight_share, false);
   out << DistributionRow("bad requests", s.bad_requests, false);
+  out << DistributionRow("excess errors", s.excess_errors, false);
   out << DistributionRow("time to full rollout", s.time_to_full_rollout_s,
                          true);
 }

@@ -174,9 +174,9 @@ double RecordedSeries::ValueAt(absl::Duration offset) const {
   // an even series), corrected by a few steps, else a binary search.
   const size_t n = points.size();
   absl::Duration remainder;
-  size_t i = static_cast<size_t>(std::min<int64_t>(
-      static_cast<int64_t>(n) - 1,
-      absl::IDivDuration(wrapped, data_->step, &remainder)));
+  size_t i = static_cast<size_t>(
+      std::min<int64_t>(static_cast<int64_t>(n) - 1,
+                        absl::IDivDuration(wrapped, data_->step, &remainder)));
   for (int walk = 0; walk < 8; ++walk) {
     if (points[i].time > t) {
       --i;
@@ -193,9 +193,9 @@ double RecordedSeries::ValueAt(absl::Duration offset) const {
     i = static_cast<size_t>(it - points.begin()) - 1;
   }
   const Sample& before = points[i];
-  const Sample after = i + 1 < n ? points[i + 1]
-                                 : Sample{points.front().time + period,
-                                          points.front().value};
+  const Sample after =
+      i + 1 < n ? points[i + 1]
+                : Sample{points.front().time + period, points.front().value};
   const double span = absl::ToDoubleSeconds(after.time - before.time);
   const double fraction = absl::ToDoubleSeconds(t - before.time) / span;
   return before.value + fraction * (after.value - before.value);

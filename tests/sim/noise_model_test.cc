@@ -517,8 +517,7 @@ TEST(NoiseModelTest, LatencyDiffersPerTargetAndWidensACohort) {
   EXPECT_NEAR(one[0].latency_factor, model.LatencyFactor(7), 1e-12);
   EXPECT_NEAR(one[0].latency_sigma, s.latency.sigma, 1e-12);
   EXPECT_NEAR(model.MixtureQuantile(one[0], 0.5),
-              model.MixtureQuantile(0.5, 0, 1) * model.LatencyFactor(7),
-              1e-6);
+              model.MixtureQuantile(0.5, 0, 1) * model.LatencyFactor(7), 1e-6);
   // The whole fleet: the log-latency's variance grows by the factors'.
   EXPECT_NEAR(all[0].latency_sigma * all[0].latency_sigma,
               s.latency.sigma * s.latency.sigma + l.variance,
