@@ -109,6 +109,8 @@ struct ZoneBackground {
   const RecordedSeries* series = nullptr;
   absl::Duration offset;
   double strength = 1;
+  // For traffic: multiplies the daily cycle instead of replacing it.
+  bool keep_daily_cycle = false;
 };
 
 double ReplayFactor(const ZoneBackground& bg, absl::Duration since) {
@@ -295,8 +297,8 @@ absl::StatusOr<MetricModel> MetricModel::Create(const Scenario& scenario,
     }
     for (size_t k = 0; k < covered.size(); ++k) {
       const absl::Duration offset = base + shift * static_cast<int64_t>(k);
-      data->zone_backgrounds[covered[k]][slot].push_back(
-          ZoneBackground{&bg.series, offset, bg.strength});
+      data->zone_backgrounds[covered[k]][slot].push_back(ZoneBackground{
+          &bg.series, offset, bg.EffectiveStrength(), bg.keep_daily_cycle});
       data->background_offsets.push_back({b, covered[k], offset});
     }
   }
@@ -420,10 +422,15 @@ double MetricModel::ZoneRate(uint32_t zone, absl::Time time) const {
   double rate = traffic.requests_per_second;
   const std::vector<ZoneBackground>& replays =
       d.zone_backgrounds[zone][kTrafficSlot];
+  bool cycle = true;
   if (!replays.empty()) {
     const absl::Duration since = time - d.scenario.start;
-    for (const ZoneBackground& bg : replays) rate *= ReplayFactor(bg, since);
-  } else if (traffic.diurnal_amplitude != 0) {
+    for (const ZoneBackground& bg : replays) {
+      rate *= ReplayFactor(bg, since);
+      cycle = cycle && bg.keep_daily_cycle;
+    }
+  }
+  if (cycle && traffic.diurnal_amplitude != 0) {
     const double hour = traffic.peak_hour_local.has_value()
                             ? WrapHour(utc_hour + offset)
                             : utc_hour;

@@ -27,6 +27,7 @@ struct RecordedSeries::Data {
   absl::Duration step;
   absl::Duration period;
   double mean = 0;
+  double cv = 0;
   int64_t repeated = 0;
   int64_t gaps = 0;
   absl::Duration longest_step;
@@ -84,6 +85,14 @@ absl::StatusOr<RecordedSeries> RecordedSeries::FromPoints(
   }
   data->period = merged.back().time - merged.front().time + data->step;
   data->mean = sum / static_cast<double>(merged.size());
+  double squares = 0;
+  for (const Sample& p : merged) {
+    squares += (p.value - data->mean) * (p.value - data->mean);
+  }
+  if (data->mean != 0) {
+    data->cv = std::sqrt(squares / static_cast<double>(merged.size())) /
+               std::fabs(data->mean);
+  }
   data->points = std::move(merged);
   return RecordedSeries(std::move(data));
 }
@@ -163,6 +172,7 @@ absl::Duration RecordedSeries::span() const {
   return data_->points.back().time - data_->points.front().time;
 }
 double RecordedSeries::mean() const { return data_->mean; }
+double RecordedSeries::cv() const { return data_->cv; }
 
 double RecordedSeries::ValueAt(absl::Duration offset) const {
   const std::vector<Sample>& points = data_->points;

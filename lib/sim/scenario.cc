@@ -96,6 +96,12 @@ RecordedBackground::ZoneReplay RecordedBackground::EffectiveZoneReplay() const {
                                         : ZoneReplay::kShifted;
 }
 
+double RecordedBackground::EffectiveStrength() const {
+  if (!cv.has_value()) return strength;
+  const double own = series.cv();
+  return own > 0 ? std::min(10.0, *cv / own) : 0.0;
+}
+
 std::vector<const RecordedBackground*> Scenario::AllBackgrounds() const {
   std::vector<const RecordedBackground*> all;
   if (background.has_value()) all.push_back(&*background);
@@ -212,6 +218,9 @@ absl::Status ValidateBackground(const std::string& at,
   }
   SLUICE_RETURN_IF_ERROR(
       CheckRange(absl::StrCat(at, ".strength"), bg.strength, 0, 10));
+  if (bg.cv.has_value()) {
+    SLUICE_RETURN_IF_ERROR(CheckRange(absl::StrCat(at, ".cv"), *bg.cv, 0, 10));
+  }
   if (!(bg.series.mean() > 0)) {
     return InvalidArgumentAt(absl::StrCat(at, ".path"),
                              absl::StrCat("the series' mean must be > 0 (got ",
@@ -655,6 +664,14 @@ absl::StatusOr<RecordedBackground> BackgroundFromProto(
     background.offset = offset;
   }
   if (b.has_strength()) background.strength = b.strength();
+  if (b.has_cv()) {
+    if (b.has_strength()) {
+      return InvalidArgumentAt(absl::StrCat(at, ".cv"),
+                               "set either strength or cv, not both");
+    }
+    background.cv = b.cv();
+  }
+  background.keep_daily_cycle = b.keep_daily_cycle();
   const size_t slash = b.zone().find('/');
   if (slash == std::string::npos) {
     background.zone = b.zone();

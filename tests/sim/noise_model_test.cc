@@ -419,6 +419,49 @@ TEST(NoiseModelTest, SeveralSeriesReplayTogetherAndPerZone) {
   EXPECT_EQ(model.background_offsets().size(), 6u + 6u + 1u);
 }
 
+// `cv` replays a series of any spread with the stated variability: the
+// factor's coefficient of variation over the series is `cv`.
+TEST(NoiseModelTest, ABackgroundsCvSetsItsVariability) {
+  const Fleet fleet = MakeFleet(1);
+  const RecordedSeries series = FourDays();
+  Scenario s = Quiet();
+  RecordedBackground errors{"four_days.csv", series, Signal::kErrorRate};
+  errors.cv = 0.2;
+  errors.offset = absl::ZeroDuration();
+  EXPECT_NEAR(errors.EffectiveStrength(), 0.2 / series.cv(), 1e-12);
+  s.backgrounds = {errors};
+  SLUICE_ASSERT_OK_AND_ASSIGN(MetricModel model,
+                              MetricModel::Create(s, fleet, 1));
+  // Over the series' points (one an hour for 96 hours).
+  std::vector<double> factors;
+  for (int h = 0; h < 96; ++h) {
+    factors.push_back(model.BackgroundFactor(Signal::kErrorRate, 0,
+                                             s.start + absl::Hours(h)));
+  }
+  const Moments f = MomentsOf(factors);
+  EXPECT_NEAR(f.mean, 1.0, 1e-9);
+  EXPECT_NEAR(std::sqrt(f.variance * (f.n - 1) / f.n) / f.mean, 0.2, 1e-9);
+}
+
+TEST(NoiseModelTest, ATrafficSeriesCanKeepTheDailyCycle) {
+  const Fleet fleet = MakeFleet(1);
+  Scenario s = Quiet();
+  s.traffic.diurnal_amplitude = 0.5;
+  s.start = absl::FromCivil(absl::CivilDay(2026, 1, 5), absl::UTCTimeZone());
+  RecordedBackground traffic{"t.csv", FourDays(), Signal::kRequestRate};
+  traffic.offset = absl::ZeroDuration();
+  s.backgrounds = {traffic};
+  const absl::Time peak = s.start + absl::Hours(15);
+  SLUICE_ASSERT_OK_AND_ASSIGN(MetricModel replaced,
+                              MetricModel::Create(s, fleet, 1));
+  const double shape = replaced.BackgroundFactor(Signal::kRequestRate, 0, peak);
+  EXPECT_NEAR(replaced.ZoneRate(0, peak), 10 * shape, 1e-9);
+  s.backgrounds[0].keep_daily_cycle = true;
+  SLUICE_ASSERT_OK_AND_ASSIGN(MetricModel kept,
+                              MetricModel::Create(s, fleet, 1));
+  EXPECT_NEAR(kept.ZoneRate(0, peak), 10 * 1.5 * shape, 1e-9);
+}
+
 // Histogram buckets are multinomial over the minute's mixture: the count
 // of each bucket summed over minutes matches its expected count.
 TEST(NoiseModelTest, LatencyHistogramFollowsTheMixture) {

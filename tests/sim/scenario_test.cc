@@ -325,6 +325,14 @@ INSTANTIATE_TEST_SUITE_P(
                 "\"examples/data/elb_request_count_8c0756.csv\" "
                 "signal: SIM_SIGNAL_LATENCY_MS strength: 11 }",
                 "backgrounds[1].strength: must be in [0, 10] (got 11)"},
+        BadCase{"backgrounds { path: "
+                "\"examples/data/elb_request_count_8c0756.csv\" "
+                "signal: SIM_SIGNAL_ERROR_RATE strength: 1 cv: 0.2 }",
+                "backgrounds[0].cv: set either strength or cv, not both"},
+        BadCase{"backgrounds { path: "
+                "\"examples/data/elb_request_count_8c0756.csv\" "
+                "signal: SIM_SIGNAL_ERROR_RATE cv: 12 }",
+                "backgrounds[0].cv: must be in [0, 10] (got 12)"},
         BadCase{"traffic { peak_hour_local: 24 }",
                 "traffic.peak_hour_local: must be in [0, 24) (got 24)"},
         BadCase{"traffic { low_traffic { start_hour: 1 } }",

@@ -86,6 +86,9 @@ class RecordedSeries {
   absl::Duration step() const;
   // The mean of the values.
   double mean() const;
+  // Their coefficient of variation: the population standard deviation over
+  // the mean (0 when the mean is 0).
+  double cv() const;
 
   // The value `offset` after start(), interpolated linearly between points;
   // offsets past the end wrap around (period()); negative offsets wrap too.

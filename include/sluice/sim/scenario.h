@@ -458,16 +458,25 @@ struct RecordedBackground {
   std::string region = {};
   // Default: kDefault.
   ZoneReplay zone_replay = ZoneReplay::kDefault;
+  // When set, replaces `strength`: the factor's coefficient of variation,
+  // in [0, 10] (strength = cv / series.cv(), at most 10). Default: unset.
+  std::optional<double> cv = std::nullopt;
+  // For kRequestRate: multiply the daily cycle instead of replacing it.
+  // Default: false.
+  bool keep_daily_cycle = false;
 
   // zone_replay with kDefault resolved by the signal.
   ZoneReplay EffectiveZoneReplay() const;
+  // The strength applied: from `cv` when set, else `strength`.
+  double EffectiveStrength() const;
 
   friend bool operator==(const RecordedBackground& a,
                          const RecordedBackground& b) {
     return a.path == b.path && a.series == b.series && a.signal == b.signal &&
            a.offset == b.offset && a.strength == b.strength &&
            a.zone == b.zone && a.region == b.region &&
-           a.zone_replay == b.zone_replay;
+           a.zone_replay == b.zone_replay && a.cv == b.cv &&
+           a.keep_daily_cycle == b.keep_daily_cycle;
   }
 };
 
