@@ -35,14 +35,6 @@ namespace {
 
 constexpr char kCommand[] = "simulate";
 
-int Fail(CommandContext& context, absl::string_view where,
-         const absl::Status& status) {
-  context.err << "error: ";
-  if (!where.empty()) context.err << where << ": ";
-  context.err << status.message() << "\n";
-  return kExitFailure;
-}
-
 std::string Clock(absl::Time time) {
   return absl::FormatTime("%Y-%m-%d %H:%M:%S", time, absl::UTCTimeZone());
 }
@@ -209,29 +201,6 @@ void PrintSummary(std::ostream& out, const sim::MonteCarloSummary& s) {
                          true);
 }
 
-// Parses a flag's integer value; nullopt (and a usage error printed) when
-// it is not an integer in [min, max].
-std::optional<int64_t> IntFlag(CommandContext& context, const ParsedArgs& args,
-                               absl::string_view flag, int64_t fallback,
-                               int64_t min, int* exit_code) {
-  std::optional<std::string> text = args.Flag(flag);
-  if (!text.has_value()) return fallback;
-  int64_t value = 0;
-  if (!absl::SimpleAtoi(*text, &value)) {
-    *exit_code = UsageError(
-        context, kCommand,
-        absl::StrCat(flag, ": must be an integer (got \"", *text, "\")"));
-    return std::nullopt;
-  }
-  if (value < min) {
-    *exit_code = UsageError(
-        context, kCommand,
-        absl::StrCat(flag, ": must be >= ", min, " (got ", value, ")"));
-    return std::nullopt;
-  }
-  return value;
-}
-
 int RunSimulate(CommandContext& context) {
   absl::StatusOr<ParsedArgs> args =
       ParseArgs(context.args,
@@ -258,21 +227,15 @@ int RunSimulate(CommandContext& context) {
   }
   int exit_code = kExitUsage;
   const std::optional<int64_t> runs =
-      IntFlag(context, *args, "--runs", 1, 1, &exit_code);
+      IntFlag(context, kCommand, *args, "--runs", 1, 1, &exit_code);
   if (!runs.has_value()) return exit_code;
   const std::optional<int64_t> threads =
-      IntFlag(context, *args, "--threads", 0, 0, &exit_code);
+      IntFlag(context, kCommand, *args, "--threads", 0, 0, &exit_code);
   if (!threads.has_value()) return exit_code;
   std::optional<uint64_t> seed;
-  if (std::optional<std::string> text = args->Flag("--seed")) {
-    uint64_t value = 0;
-    if (!absl::SimpleAtoi(*text, &value)) {
-      return UsageError(
-          context, kCommand,
-          absl::StrCat("--seed: must be an unsigned integer (got \"", *text,
-                       "\")"));
-    }
-    seed = value;
+  if (args->Flag("--seed").has_value()) {
+    seed = UintFlag(context, kCommand, *args, "--seed", 0, &exit_code);
+    if (!seed.has_value()) return exit_code;
   }
 
   const std::string& spec_path = args->positional[0];

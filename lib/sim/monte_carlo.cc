@@ -141,6 +141,8 @@ bool operator==(const MonteCarloSummary& a, const MonteCarloSummary& b) {
          a.caught_before_region_complete == b.caught_before_region_complete &&
          a.false_rollback_triggers == b.false_rollback_triggers &&
          a.bad_release_stop_triggers == b.bad_release_stop_triggers &&
+         a.false_rollback_gates == b.false_rollback_gates &&
+         a.bad_release_stop_gates == b.bad_release_stop_gates &&
          a.time_to_detect_s == b.time_to_detect_s &&
          a.time_to_detect_from_harm_s == b.time_to_detect_from_harm_s &&
          a.excess_errors == b.excess_errors &&
@@ -177,7 +179,7 @@ MonteCarloSummary Summarize(absl::Span<const RunOutcome> outcomes,
   s.seed = seed;
   int64_t bad = 0, detected = 0, good = 0, false_rollbacks = 0, completed = 0;
   int64_t escaped = 0, first_zone = 0, before_region = 0;
-  std::map<std::string, int64_t> good_stops, bad_stops;
+  std::map<std::string, int64_t> good_stops, bad_stops, good_gates, bad_gates;
   std::vector<double> ttd, ttd_harm, targets, share, requests, excess, full;
   for (const RunOutcome& o : outcomes) {
     if (o.bad_release) {
@@ -187,6 +189,7 @@ MonteCarloSummary Summarize(absl::Span<const RunOutcome> outcomes,
       requests.push_back(o.bad_requests);
       excess.push_back(o.excess_errors);
       if (o.stopped) ++bad_stops[TriggerOf(o)];
+      if (o.stopped && !o.decisive_gate.empty()) ++bad_gates[o.decisive_gate];
       if (o.escaped) ++escaped;
       if (o.detected) {
         ++detected;
@@ -205,6 +208,7 @@ MonteCarloSummary Summarize(absl::Span<const RunOutcome> outcomes,
       if (o.false_rollback) {
         ++false_rollbacks;
         ++good_stops[TriggerOf(o)];
+        if (!o.decisive_gate.empty()) ++good_gates[o.decisive_gate];
       }
     }
     if (o.time_to_full_rollout.has_value()) {
@@ -220,6 +224,8 @@ MonteCarloSummary Summarize(absl::Span<const RunOutcome> outcomes,
   s.caught_before_region_complete = WilsonInterval(before_region, bad);
   s.false_rollback_triggers = Counted(good_stops);
   s.bad_release_stop_triggers = Counted(bad_stops);
+  s.false_rollback_gates = Counted(good_gates);
+  s.bad_release_stop_gates = Counted(bad_gates);
   s.time_to_detect_s = Summarize(std::move(ttd));
   s.time_to_detect_from_harm_s = Summarize(std::move(ttd_harm));
   s.max_bad_targets = Summarize(std::move(targets));

@@ -103,6 +103,16 @@ v1::SimulationSummary SummaryToProto(const MonteCarloSummary& s) {
     out->set_trigger(t.trigger);
     out->set_count(t.count);
   }
+  for (const TriggerCount& t : s.false_rollback_gates) {
+    v1::TriggerCount* out = p.add_false_rollback_gates();
+    out->set_trigger(t.trigger);
+    out->set_count(t.count);
+  }
+  for (const TriggerCount& t : s.bad_release_stop_gates) {
+    v1::TriggerCount* out = p.add_bad_release_stop_gates();
+    out->set_trigger(t.trigger);
+    out->set_count(t.count);
+  }
   *p.mutable_time_to_detect_from_harm_s() =
       ToProto(s.time_to_detect_from_harm_s);
   *p.mutable_excess_errors() = ToProto(s.excess_errors);
@@ -116,6 +126,34 @@ v1::TimelineEvent TimelineEventToProto(const TimelineEvent& e) {
   p.set_kind(TimelineEventKindName(e.kind));
   p.set_wave(e.wave);
   p.set_detail(e.detail);
+  return p;
+}
+
+v1::EfficacySpec SpecEfficacyToProto(const SpecEfficacy& e,
+                                     const std::string& path) {
+  v1::EfficacySpec p;
+  p.set_path(path);
+  p.set_name(e.spec);
+  const EfficacyHeadline& h = e.headline;
+  v1::EfficacyHeadline* out = p.mutable_headline();
+  *out->mutable_x2_caught_in_first_zone() = ToProto(h.x2_caught_in_first_zone);
+  *out->mutable_x5_caught_in_first_zone() = ToProto(h.x5_caught_in_first_zone);
+  *out->mutable_x2_caught_before_region_complete() =
+      ToProto(h.x2_caught_before_region_complete);
+  *out->mutable_p99_20_detected() = ToProto(h.p99_20_detected);
+  *out->mutable_p99_20_caught_in_first_zone() =
+      ToProto(h.p99_20_caught_in_first_zone);
+  *out->mutable_false_rollback() = ToProto(h.false_rollback);
+  *out->mutable_x2_time_to_detect_s() = ToProto(h.x2_time_to_detect_s);
+  *out->mutable_x2_max_bad_weight_share() = ToProto(h.x2_max_bad_weight_share);
+  *out->mutable_time_to_full_rollout_s() = ToProto(h.time_to_full_rollout_s);
+  for (const FamilyEfficacy& f : e.families) {
+    v1::EfficacyFamily* family = p.add_families();
+    family->set_name(f.family);
+    family->set_bad(f.bad);
+    *family->mutable_summary() = SummaryToProto(f.summary);
+  }
+  *p.mutable_good() = SummaryToProto(e.good);
   return p;
 }
 

@@ -150,6 +150,10 @@ struct MonteCarloSummary {
   // false rollbacks) and of bad releases.
   std::vector<TriggerCount> false_rollback_triggers;
   std::vector<TriggerCount> bad_release_stop_triggers;
+  // Gate-triggered stops by decisive gate (the gate's name in `trigger`):
+  // of good releases and of bad releases.
+  std::vector<TriggerCount> false_rollback_gates;
+  std::vector<TriggerCount> bad_release_stop_gates;
   // Seconds, over detected runs: from the first bad target and from the
   // first harmed request.
   Distribution time_to_detect_s;
