@@ -258,6 +258,10 @@ void Walk(const Message& m, Message* mutable_m, const std::string& path,
       Message* created =
           mutable_m->GetReflection()->MutableMessage(mutable_m, f);
       Walk(*created, created, at, visit);
+      // Nothing moved: the message stays unset.
+      if (created->ByteSizeLong() == 0) {
+        mutable_m->GetReflection()->ClearField(mutable_m, f);
+      }
     }
   }
 }
@@ -293,6 +297,11 @@ std::vector<SpecField> ApplyTuning(v1::RolloutSpec& spec, double looseness,
            const Row& row, const std::string& path, bool set) {
          const double value = ValueOf(m, f, row, set);
          double moved = Move(row.field, value, looseness, duration_scale);
+         if (!set && moved == value) {
+           // An unset field keeps its default: leave it unset.
+           out.push_back({path, &row.field, value, value});
+           return;
+         }
          if (IsDuration(f)) {
            // A bake or test cannot be shorter than its interval.
            const FieldDescriptor* interval =
