@@ -744,6 +744,9 @@ absl::StatusOr<BacktestResult> BacktestGate(const HealthGate& gate,
                      std::min(verdict.hold_until, at + options.max_hold));
     }
     ++result.evaluations;
+    const Verdict& decisive = Decisive(verdict);
+    result.verdicts.push_back(
+        {at, now, verdict.outcome, decisive.gate, decisive.reason});
     switch (verdict.outcome) {
       case Outcome::kFail:
         ++result.failed;

@@ -325,6 +325,14 @@ TEST(BacktestTest, CountsFalseAlarmsOnAHealthyWeek) {
   EXPECT_EQ(result.false_alarm_rate.trials, 84);
   EXPECT_LE(result.failed + result.inconclusive + result.errors, 84);
   EXPECT_LT(result.false_alarm_rate.rate, 0.5);
+  // Every evaluation's verdict, two hours apart.
+  ASSERT_EQ(result.verdicts.size(), 84u);
+  EXPECT_EQ(result.verdicts[1].at - result.verdicts[0].at, absl::Hours(2));
+  int64_t failed = 0;
+  for (const BacktestVerdict& v : result.verdicts) {
+    failed += v.outcome == Outcome::kFail;
+  }
+  EXPECT_EQ(failed, result.failed);
   options.canary_targets = 0;
   EXPECT_THAT(
       BacktestGate(policy.ForStage("one-box"), scenario, fleet, 1, options),
