@@ -586,7 +586,50 @@ double Seconds(absl::Time t, absl::Time start) {
 
 }  // namespace
 
+CohortProfile MetricModel::Profile(absl::Span<const uint32_t> targets) const {
+  const Data& d = *data_;
+  CohortProfile profile;
+  profile.size_ = targets.size();
+  profile.key_ = CohortKey(targets);
+  const bool error_spread = !d.error_factor.empty();
+  const bool latency_spread = !d.latency_log_factor.empty();
+  // Zones of the cohort, in order of first appearance.
+  std::vector<int32_t> slot_of(d.zone_region.size(), -1);
+  for (uint32_t t : targets) {
+    const uint32_t zone = d.fleet.zone_of(t);
+    if (slot_of[zone] < 0) {
+      slot_of[zone] = static_cast<int32_t>(profile.zones_.size());
+      CohortProfile::Zone z;
+      z.zone = zone;
+      z.region = d.zone_region[zone];
+      profile.zones_.push_back(z);
+    }
+    const uint32_t index = static_cast<uint32_t>(slot_of[zone]);
+    CohortProfile::Zone& z = profile.zones_[index];
+    const double w = d.effective_weight[t];
+    const double e = error_spread ? d.error_factor[t] : 1.0;
+    const double l = latency_spread ? d.latency_log_factor[t] : 0.0;
+    z.w += w;
+    z.we += w * e;
+    z.wl += w * l;
+    z.wl2 += w * l * l;
+    profile.weight_ += w;
+    profile.w2_ += w * w;
+    profile.we_ += w * e;
+    profile.we2_ += w * e * w * e;
+    if (d.hurt[t]) profile.hurt_.push_back({t, index});
+  }
+  return profile;
+}
+
 void MetricModel::CohortMinutes(absl::Span<const uint32_t> targets,
+                                const VersionHistory& versions, absl::Time from,
+                                absl::Time to, std::vector<CohortMinute>* out,
+                                bool draw) const {
+  CohortMinutes(Profile(targets), versions, from, to, out, draw);
+}
+
+void MetricModel::CohortMinutes(const CohortProfile& profile,
                                 const VersionHistory& versions, absl::Time from,
                                 absl::Time to, std::vector<CohortMinute>* out,
                                 bool draw) const {
@@ -600,38 +643,28 @@ void MetricModel::CohortMinutes(absl::Span<const uint32_t> targets,
   if (MinuteStart(last) < to) ++last;
   if (last <= first) return;
 
-  const uint64_t key = CohortKey(targets);
+  const uint64_t key = profile.key_;
   const bool error_spread = !d.error_factor.empty();
   const bool latency_spread = !d.latency_log_factor.empty();
-  // Zones of the cohort, in order of first appearance (a small map).
-  std::vector<int32_t> slot_of(d.zone_region.size(), -1);
-  std::vector<ZoneSlot> slots;
+  std::vector<ZoneSlot> slots(profile.zones_.size());
+  for (size_t i = 0; i < slots.size(); ++i) {
+    const CohortProfile::Zone& z = profile.zones_[i];
+    slots[i].zone = z.zone;
+    slots[i].region = z.region;
+    slots[i].w = z.w;
+    slots[i].we = z.we;
+    slots[i].wl = z.wl;
+    slots[i].wl2 = z.wl2;
+  }
+  const double weight = profile.weight_, w2 = profile.w2_;
+  const double we_total = profile.we_, we2 = profile.we2_;
   std::vector<SlotEvent> events;
-  double weight = 0, w2 = 0, we_total = 0, we2 = 0;
   const double ramp = absl::ToDoubleSeconds(fault.ramp);
-  for (uint32_t t : targets) {
-    const uint32_t zone = d.fleet.zone_of(t);
-    if (slot_of[zone] < 0) {
-      slot_of[zone] = static_cast<int32_t>(slots.size());
-      ZoneSlot slot;
-      slot.zone = zone;
-      slot.region = d.zone_region[zone];
-      slots.push_back(std::move(slot));
-    }
-    const uint32_t index = static_cast<uint32_t>(slot_of[zone]);
-    ZoneSlot& slot = slots[index];
+  for (const CohortProfile::Hurt& hurt_target : profile.hurt_) {
+    const uint32_t t = hurt_target.target;
+    const uint32_t index = hurt_target.zone_slot;
     const double w = d.effective_weight[t];
     const double e = error_spread ? d.error_factor[t] : 1.0;
-    const double l = latency_spread ? d.latency_log_factor[t] : 0.0;
-    slot.w += w;
-    slot.we += w * e;
-    slot.wl += w * l;
-    slot.wl2 += w * l * l;
-    weight += w;
-    w2 += w * w;
-    we_total += w * e;
-    we2 += w * e * w * e;
-    if (!d.hurt[t]) continue;
     const double we = w * e;
     for (const TimeInterval& interval : versions.intervals(t)) {
       const double on = Seconds(interval.from + fault.onset_delay, s.start);
@@ -701,7 +734,7 @@ void MetricModel::CohortMinutes(absl::Span<const uint32_t> targets,
       slot.complete = RegionComplete(d.fleet, versions, slot.region);
     }
   }
-  const double n = static_cast<double>(targets.size());
+  const double n = static_cast<double>(profile.size_);
   const double traffic_sigma =
       n > 0 ? s.traffic.minute_noise / std::sqrt(n) : 0.0;
   // Overdispersion of the cohort's sums: the gamma's shape is the sum's
@@ -735,7 +768,7 @@ void MetricModel::CohortMinutes(absl::Span<const uint32_t> targets,
     CohortMinute minute;
     minute.time = MinuteStart(m);
     minute.index = m;
-    minute.targets = static_cast<int64_t>(targets.size());
+    minute.targets = static_cast<int64_t>(profile.size_);
     minute.key = key;
     minute.latency_sigma = sigma;
     const absl::Time mid = minute.time + absl::Seconds(30);

@@ -31,10 +31,12 @@ constexpr uint64_t kStreamDrop = 103;
 absl::Status ResolveTargets(const Fleet& fleet, const VersionHistory& versions,
                             Cohort cohort, absl::Span<const std::string> ids,
                             std::vector<uint32_t>* out,
-                            CohortCache* cache = nullptr) {
+                            CohortCache* cache = nullptr,
+                            CohortCache::Entry** used = nullptr) {
   out->clear();
+  if (used != nullptr) *used = nullptr;
   if (cache != nullptr && !ids.empty()) {
-    for (const CohortCache::Entry& entry : cache->entries) {
+    for (CohortCache::Entry& entry : cache->entries) {
       if (entry.data != ids.data() || entry.size != ids.size()) continue;
       bool same = true;
       for (size_t i = 0; i < ids.size() && same; ++i) {
@@ -42,6 +44,7 @@ absl::Status ResolveTargets(const Fleet& fleet, const VersionHistory& versions,
       }
       if (same) {
         *out = entry.indices;
+        if (used != nullptr) *used = &entry;
         return absl::OkStatus();
       }
     }
@@ -66,12 +69,17 @@ absl::Status ResolveTargets(const Fleet& fleet, const VersionHistory& versions,
   }
   if (cache != nullptr) {
     CohortCache::Entry entry{ids.data(), ids.size(), *out};
+    CohortCache::Entry* slot;
     if (cache->entries.size() < CohortCache::kSize) {
+      cache->entries.reserve(CohortCache::kSize);
       cache->entries.push_back(std::move(entry));
+      slot = &cache->entries.back();
     } else {
-      cache->entries[cache->next] = std::move(entry);
+      slot = &cache->entries[cache->next];
+      *slot = std::move(entry);
       cache->next = (cache->next + 1) % CohortCache::kSize;
     }
+    if (used != nullptr) *used = slot;
   }
   return absl::OkStatus();
 }
@@ -127,6 +135,7 @@ absl::StatusOr<MetricBinding> SimMetricSource::Prepare(
     versions = &*old_version_;
     SLUICE_RETURN_IF_ERROR(ResolveTargets(model_.fleet(), *versions,
                                           Cohort::kFleet, {}, &indices_));
+    entry_ = nullptr;
   }
   if (indices_.empty()) return *binding;
   // A minute's point is stamped with the minute's end (as a rate over the
@@ -134,8 +143,16 @@ absl::StatusOr<MetricBinding> SimMetricSource::Prepare(
   // and consecutive windows never lose a minute between them.
   const absl::Time end = std::min(query.end - absl::Minutes(1),
                                   DeliveredUntil(model_, clock_.Now()));
-  model_.CohortMinutes(indices_, *versions, query.start - absl::Minutes(1), end,
-                       &minutes_);
+  if (entry_ != nullptr) {
+    // The engine asks about the same lists again and again: profile once.
+    if (!entry_->profile.has_value())
+      entry_->profile = model_.Profile(indices_);
+    model_.CohortMinutes(*entry_->profile, *versions,
+                         query.start - absl::Minutes(1), end, &minutes_);
+  } else {
+    model_.CohortMinutes(indices_, *versions, query.start - absl::Minutes(1),
+                         end, &minutes_);
+  }
   minutes_.erase(std::remove_if(minutes_.begin(), minutes_.end(),
                                 [&](const CohortMinute& minute) {
                                   return Dropped(model_, minute);

@@ -74,6 +74,8 @@ struct CohortCache {
     size_t size = 0;
     // The fleet indices of the ids, in the same order.
     std::vector<uint32_t> indices;
+    // Their profile (MetricModel::Profile), once a query needed it.
+    std::optional<CohortProfile> profile = std::nullopt;
   };
   // The remembered cohorts.
   // At most kSize entries, replaced round-robin.
@@ -139,6 +141,8 @@ class SimMetricSource : public MetricSource {
   std::vector<uint32_t> indices_;
   std::vector<CohortMinute> minutes_;
   CohortCache cache_;
+  // The cache entry of the last resolved cohort, if it came from the cache.
+  CohortCache::Entry* entry_ = nullptr;
   // Everyone on the old version: the baseline when none is left.
   std::optional<VersionHistory> old_version_;
 };
