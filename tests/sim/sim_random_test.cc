@@ -113,7 +113,8 @@ struct BinomialCase {
 class BinomialTest : public ::testing::TestWithParam<BinomialCase> {};
 
 TEST_P(BinomialTest, MeanAndVariance) {
-  const auto [trials, p] = GetParam();
+  const double trials = GetParam().n;
+  const double p = GetParam().p;
   const int n = 100000;
   Moments m = Sample(
       n, [&](uint64_t bits) { return BinomialFromBits(trials, p, bits); });

@@ -84,10 +84,11 @@ FaultScope PlaceFault(FaultPlace place, const WavePlan& plan,
 // A family of releases: a fault (or none) and where it lives. Value type;
 // thread-compatible.
 struct ReleaseFamily {
-  // A short name, e.g. "errors x2 first zone", "good (elb_request_count)".
+  // A short name, e.g. "errors x2 first zone", "good (rotation 0)".
+  // Default: empty.
   std::string name;
   // The fault; fault.bad false for good releases. Its scope is replaced by
-  // `place`.
+  // `place`. Default: a good release.
   Fault fault;
   // Default: kEverywhere.
   FaultPlace place = FaultPlace::kEverywhere;
@@ -134,7 +135,8 @@ std::vector<ReleaseFamily> StandardFamilies(const Scenario& base,
 
 // One family's result. Value type; thread-compatible.
 struct FamilyEfficacy {
-  // The family's name and whether its release was bad.
+  // The family's name and whether its release was bad. Default: empty,
+  // false.
   std::string family;
   bool bad = false;
   // The family's runs summarized.

@@ -36,9 +36,9 @@ namespace sluice::sim {
 // One recorded series of a history. Value type; thread-compatible.
 struct HistorySeries {
   // The file's name without directory and extension, e.g.
-  // "elb_request_count_8c0756".
+  // "elb_request_count_8c0756". Default: empty.
   std::string name;
-  // The path it was loaded from.
+  // The path it was loaded from. Default: empty.
   std::string path;
   // The series.
   RecordedSeries series;

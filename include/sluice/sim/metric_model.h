@@ -232,28 +232,30 @@ class MetricModel {
   // Incidents of `zone` active at `time`: their product error multiplier
   // and latency multiplier (1 and 1 without).
   std::pair<double, double> IncidentAt(uint32_t zone, absl::Time time) const;
-  // The incidents drawn for this run, per zone of the fleet: intervals with
-  // their error and latency multipliers, in time order.
+  // One incident drawn for this run: an interval with its error and latency
+  // multipliers. Value type; thread-compatible.
   struct Incident {
     absl::Time from;
     absl::Time to;
     double error_multiplier = 1;
     double latency_multiplier = 1;
   };
+  // The incidents of the fleet's zone `zone`, in time order.
   absl::Span<const Incident> incidents(uint32_t zone) const;
   // Whether the fault's intermittence, load level and whole-region rule let
   // it show in `zone` at `time` (true for a fault with none of them; the
   // whole-region rule needs `versions`).
   bool FaultShows(uint32_t zone, absl::Time time,
                   const VersionHistory& versions) const;
-  // Each recorded background's offset into its series in each zone it
-  // covers, for this run: (background index in Scenario::AllBackgrounds(),
-  // zone, offset), in that order.
+  // A recorded background's offset into its series in one zone it covers,
+  // for this run. Value type; thread-compatible.
   struct BackgroundOffset {
     size_t background = 0;
     uint32_t zone = 0;
     absl::Duration offset;
   };
+  // Every (background index in Scenario::AllBackgrounds(), zone, offset),
+  // in that order.
   std::vector<BackgroundOffset> background_offsets() const;
 
   // The index of the minute containing `time` (floor; negative before the
