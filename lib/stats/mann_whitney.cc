@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <ostream>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "lib/internal/stats_rank.h"
 #include "lib/internal/stats_wilcoxon.h"
 #include "lib/internal/status_macros.h"
+#include "lib/stats/bucket_rank.h"
 
 namespace sluice::stats {
 
@@ -104,11 +106,17 @@ absl::StatusOr<MannWhitneyResult> MannWhitneyU(
   SLUICE_RETURN_IF_ERROR(ValidateSample(x, "x"));
   SLUICE_RETURN_IF_ERROR(ValidateSample(y, "y"));
 
-  std::vector<uint64_t> kx;
-  std::vector<uint64_t> ky;
-  internal::SortKeys(x, &kx);
-  internal::SortKeys(y, &ky);
-  const internal::RankSummary ranks = internal::MergeRankKeys(kx, ky);
+  std::optional<internal::RankSummary> bucketed = internal::BucketRank(x, y);
+  if (!bucketed.has_value()) {
+    // No finite positive range (one distinct finite value, or a range that
+    // overflows): sort.
+    std::vector<uint64_t> kx;
+    std::vector<uint64_t> ky;
+    internal::SortKeys(x, &kx);
+    internal::SortKeys(y, &ky);
+    bucketed = internal::MergeRankKeys(kx, ky);
+  }
+  const internal::RankSummary& ranks = *bucketed;
 
   MannWhitneyResult result;
   result.n_x = static_cast<int64_t>(x.size());
