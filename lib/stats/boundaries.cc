@@ -273,6 +273,9 @@ double GammaPoissonMixture::LogValue(double s, double v) const {
   const double c2 = c_ * c_;
   const double v_rho = (v + rho_) / c2;
   const double a = s / c_ + v_rho;
+  // The mixture's closed form needs a > 0; below (a large negative s) the
+  // value is negligible and -inf is a lower bound that keeps the ordering.
+  if (!(a > 0)) return -std::numeric_limits<double>::infinity();
   return leading_constant_ + LogGammaFn(a) + LogGammaQ(a, v_rho) -
          a * std::log(v_rho) + v / c2;
 }
