@@ -314,8 +314,19 @@ double SequentialQuantileTest::LowerBound() const {
           j == 0 ? 0 : static_cast<double>(CountLeq(up, xs[j]));
       return up_mixture.LogValue(p * nu - below, p * (1 - p) * nu);
     };
+    // Seed the bound with the candidates at each arm's sample quantile,
+    // where the minimum usually is, so the search prunes early.
+    double best = kInf;
+    for (const Arm* arm : {&up, &down}) {
+      const double q = OrderStatistic(
+          *arm,
+          static_cast<int64_t>(std::ceil(p * static_cast<double>(arm->n))));
+      const int64_t j =
+          std::lower_bound(xs.begin() + 1, xs.end(), q) - xs.begin();
+      best = std::min(best, down_term(j) + up_term(j));
+    }
     return MinOfMonotoneSum(0, static_cast<int64_t>(xs.size()) - 1, down_term,
-                            up_term, kInf);
+                            up_term, best);
   }
 
   // Two-sided, as confseq's QuantileABTest::log_superMG_lower_bound.
@@ -441,6 +452,10 @@ QuantileSequence SequentialQuantileTest::canary() const {
 
 QuantileSequence SequentialQuantileTest::baseline() const {
   return Sequence(baseline_, false);
+}
+
+bool SequentialQuantileTest::rejected() const {
+  return max_log_e_ >= std::log(1 / options_.alpha);
 }
 
 bool SequentialQuantileTest::ExcludesZero() const {

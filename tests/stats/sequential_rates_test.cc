@@ -18,6 +18,7 @@
 namespace sluice::stats {
 namespace {
 
+using ::sluice::stats::testing::BinomialUpperLimit;
 using ::sluice::stats::testing::TestRandom;
 using ::sluice::testing::StatusIs;
 using ::testing::HasSubstr;
@@ -32,19 +33,6 @@ uint64_t Poisson(TestRandom& random, double mean) {
     product *= random.Uniform();
   }
   return k;
-}
-
-// The smallest c with P(Binomial(n, p) >= c) <= 0.001: a false-alarm count
-// at or above it would be a failure of the test's guarantee, not chance.
-int BinomialLimit(int n, double p) {
-  double tail = 1;  // P(X >= c)
-  double pmf = std::pow(1 - p, n);
-  for (int c = 0; c <= n; ++c) {
-    if (tail <= 0.001) return c;
-    tail -= pmf;
-    pmf *= (n - c) / (c + 1.0) * p / (1 - p);
-  }
-  return n + 1;
 }
 
 TEST(SequentialRateTest, IsTheGammaPoissonMixtureOfTheWindows) {
@@ -101,7 +89,7 @@ TEST(SequentialRateTest, MeasuredShareKeepsFalseAlarmsAtAlpha) {
   std::cout << "good release, share 1/6: rate test " << rate_alarms << "/"
             << kRuns << " false alarms; count test with share 0.1 "
             << configured_alarms << "/" << kRuns << "\n";
-  EXPECT_LT(rate_alarms, BinomialLimit(kRuns, 0.05));
+  EXPECT_LT(rate_alarms, BinomialUpperLimit(kRuns, 0.05));
   EXPECT_GT(configured_alarms, kRuns / 2);
 }
 
@@ -129,8 +117,9 @@ TEST(SequentialRateTest, AaWithAMovingShare) {
       alarms += test.result().rejected;
     }
     std::cout << "A/A, moving share, " << alternative << ": " << alarms << "/"
-              << kRuns << " (limit " << BinomialLimit(kRuns, 0.05) << ")\n";
-    EXPECT_LT(alarms, BinomialLimit(kRuns, 0.05));
+              << kRuns << " (limit " << BinomialUpperLimit(kRuns, 0.05)
+              << ")\n";
+    EXPECT_LT(alarms, BinomialUpperLimit(kRuns, 0.05));
   }
 }
 
@@ -163,7 +152,7 @@ TEST(SequentialRateTest, CatchesADoubledErrorRate) {
             << caught << "/" << kRuns << " within 60 windows, mean "
             << windows_to_catch / std::max(caught, 1) << " windows\n";
   EXPECT_GE(caught, 90);
-  EXPECT_LT(missed_truth, BinomialLimit(kRuns, 0.05));
+  EXPECT_LT(missed_truth, BinomialUpperLimit(kRuns, 0.05));
 }
 
 TEST(SequentialRateTest, StateRoundTripsAndBadInputIsRejected) {

@@ -169,6 +169,10 @@ class SequentialQuantileTest {
   // the confidence sequence computed now (a few bisections).
   SequentialResult result() const;
 
+  // Whether some look so far reached alpha (result().rejected without
+  // computing the confidence sequences). O(1).
+  bool rejected() const;
+
   // Whether the test rejects at this moment (the current p-value, not the
   // smallest so far, is <= alpha).
   bool ExcludesZero() const;
