@@ -296,37 +296,37 @@ double SequentialQuantileTest::LowerBound() const {
                                                    /*one_sided=*/true);
     const internal::BetaBinomialMixture down_mixture(v_opt, alpha, p, 1 - p,
                                                      /*one_sided=*/true);
-    std::vector<double> xs;
-    xs.reserve(up.values.size() + down.values.size() + 1);
-    xs.push_back(-kInf);
-    std::merge(up.values.begin(), up.values.end(), down.values.begin(),
-               down.values.end(), std::back_inserter(xs));
-    xs.erase(std::unique(xs.begin() + 1, xs.end()), xs.end());
     const double nu = static_cast<double>(up.n);
     const double nd = static_cast<double>(down.n);
-    auto down_term = [&](int64_t j) {  // non-decreasing in j
-      const double below =
-          j == 0 ? 0 : static_cast<double>(CountLess(down, xs[j]));
+    // At x: the down arm's term (non-decreasing in x) and the up arm's
+    // (non-increasing). x = -inf (below every value) has both counts 0.
+    auto down_term = [&](double x) {
+      const double below = static_cast<double>(CountLess(down, x));
       return down_mixture.LogValue(below - p * nd, p * (1 - p) * nd);
     };
-    auto up_term = [&](int64_t j) {  // non-increasing in j
-      const double below =
-          j == 0 ? 0 : static_cast<double>(CountLeq(up, xs[j]));
+    auto up_term = [&](double x) {
+      const double below = static_cast<double>(CountLeq(up, x));
       return up_mixture.LogValue(p * nu - below, p * (1 - p) * nu);
     };
-    // Seed the bound with the candidates at each arm's sample quantile,
-    // where the minimum usually is, so the search prunes early.
-    double best = kInf;
+    // The sum changes only at the arms' values, so its infimum is its
+    // minimum over x = -inf and every value of either arm; each arm's values
+    // are searched on their own (the terms are monotone over any sorted
+    // set of x), seeded with the arms' sample quantiles.
+    double best = down_term(-kInf) + up_term(-kInf);
     for (const Arm* arm : {&up, &down}) {
       const double q = OrderStatistic(
           *arm,
           static_cast<int64_t>(std::ceil(p * static_cast<double>(arm->n))));
-      const int64_t j =
-          std::lower_bound(xs.begin() + 1, xs.end(), q) - xs.begin();
-      best = std::min(best, down_term(j) + up_term(j));
+      best = std::min(best, down_term(q) + up_term(q));
     }
-    return MinOfMonotoneSum(0, static_cast<int64_t>(xs.size()) - 1, down_term,
-                            up_term, best);
+    for (const Arm* arm : {&up, &down}) {
+      const std::vector<double>& xs = arm->values;
+      best = MinOfMonotoneSum(
+          0, static_cast<int64_t>(xs.size()) - 1,
+          [&](int64_t j) { return down_term(xs[j]); },
+          [&](int64_t j) { return up_term(xs[j]); }, best);
+    }
+    return best;
   }
 
   // Two-sided, as confseq's QuantileABTest::log_superMG_lower_bound.

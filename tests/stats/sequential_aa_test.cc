@@ -98,14 +98,14 @@ TEST(SequentialAaTest, MeanTestKeepsFalseAlarmsAtAlpha) {
 }
 
 TEST(SequentialAaTest, QuantileTestKeepsFalseAlarmsAtAlpha) {
-  constexpr int kRuns = 200;  // a look costs ~10 us: 240,000 looks a side
-  constexpr int kObservations = 600;  // per arm
+  constexpr int kRuns = 200;  // a look costs ~10 us: 160,000 looks a side
+  constexpr int kObservations = 400;  // per arm
   for (Alternative alternative :
        {Alternative::kTwoSided, Alternative::kGreater}) {
     SequentialQuantileOptions options;
     options.quantile = 0.9;
     options.alpha = kAlpha;
-    options.tuning_observations = 300;
+    options.tuning_observations = 200;
     options.alternative = alternative;
     TestRandom random(1003);
     int false_alarms = 0;
