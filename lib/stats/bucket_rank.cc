@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -80,17 +81,73 @@ struct Scratch {
   std::vector<double> values;
 };
 
+// Adds the within-bucket part of the rank statistics of a bucket's a x
+// values and c y values (a + c >= 2) to `acc`: for each x, twice the y
+// values below it plus those equal to it, and the ties.
+void RankBucket(double* xs, size_t a, double* ys, size_t c, Accumulator& acc) {
+  if (a + c <= 16) {
+    // A few values: count pairs directly (branch-free compares). Each
+    // value's count of equal values in the bucket, squared minus one,
+    // summed, is the tie term's sum of (t^3 - t) over the groups.
+    uint64_t tie_sum = 0;
+    for (size_t i = 0; i < a; ++i) {
+      uint64_t less = 0, equal = 0;
+      for (size_t j = 0; j < c; ++j) {
+        less += ys[j] < xs[i];
+        equal += ys[j] == xs[i];
+      }
+      acc.twice_u += 2 * less + equal;
+      uint64_t same = equal;
+      for (size_t k = 0; k < a; ++k) same += xs[k] == xs[i];
+      tie_sum += same * same - 1;
+    }
+    for (size_t j = 0; j < c; ++j) {
+      uint64_t same = 0;
+      for (size_t i = 0; i < a; ++i) same += xs[i] == ys[j];
+      for (size_t k = 0; k < c; ++k) same += ys[k] == ys[j];
+      tie_sum += same * same - 1;
+    }
+    if (tie_sum > 0) {
+      acc.has_ties = true;
+      acc.tie_term += static_cast<double>(tie_sum);
+    }
+    return;
+  }
+  // Many values (a cluster): sort and merge as MergeRank does.
+  SortSmall(xs, xs + a);
+  SortSmall(ys, ys + c);
+  size_t i = 0;
+  size_t j = 0;
+  while (i < a || j < c) {
+    const double v = j == c ? xs[i] : i == a ? ys[j] : std::min(xs[i], ys[j]);
+    const size_t x_start = i;
+    while (i < a && xs[i] == v) ++i;
+    const uint64_t y_below = j;
+    const size_t y_start = j;
+    while (j < c && ys[j] == v) ++j;
+    const uint64_t cx = i - x_start;
+    const uint64_t cy = j - y_start;
+    acc.twice_u += cx * (2 * y_below + cy);
+    const uint64_t t = cx + cy;
+    if (t > 1) {
+      acc.has_ties = true;
+      const double td = static_cast<double>(t);
+      acc.tie_term += td * td * td - td;
+    }
+  }
+}
+
 // Adds the rank statistics of x[0, nx) against y[0, ny) to `acc`, every y
 // count also counting `y_base` smaller y values. One level of bucketing:
-// about one bucket per value over the finite range of these values.
+// about two buckets per value over [lo, hi] (values outside it are clamped
+// to the end buckets, which keeps the order), so most buckets hold at most
+// one value and the walk rarely branches.
 void RankOneLevel(const double* x, size_t nx, const double* y, size_t ny,
-                  uint64_t y_base, Scratch& scratch, Accumulator& acc) {
+                  double lo, double hi, uint64_t y_base, Scratch& scratch,
+                  Accumulator& acc) {
   constexpr double kInf = std::numeric_limits<double>::infinity();
-  double lo;
-  double hi;
-  FiniteRange(absl::MakeConstSpan(x, nx), absl::MakeConstSpan(y, ny), &lo, &hi);
   double range = hi - lo;
-  size_t buckets = std::max<size_t>(2, nx + ny);
+  size_t buckets = std::max<size_t>(2, 2 * (nx + ny));
   if (!(range > 0) || !std::isfinite(range)) {
     // One distinct finite value (or none): a single bucket, sorted.
     buckets = 1;
@@ -103,11 +160,70 @@ void RankOneLevel(const double* x, size_t nx, const double* y, size_t ny,
     const double b = (v - lo) * scale;
     return b > 0 ? std::min(last, static_cast<uint32_t>(b)) : 0;
   };
-  // end[2 b] and end[2 b + 1]: where bucket b's x and y values end in bx and
-  // by. Counted, made exclusive prefix sums (the starts), then advanced by
-  // the scatter to the ends.
-  std::vector<uint32_t>& end = scratch.end;
-  end.assign(2 * buckets, 0);
+  // pos[2 b + 2] and pos[2 b + 3]: where bucket b's x and y values end in bx
+  // and by (pos[0] = pos[1] = 0, so bucket b starts at pos[2 b] and
+  // pos[2 b + 1]). Counted, made exclusive prefix sums (the starts, shifted
+  // by one bucket), then advanced by the scatter to the ends.
+  std::vector<uint32_t>& pos = scratch.end;
+  pos.assign(2 * buckets + 2, 0);
+  uint32_t* const count = pos.data() + 2;
+  for (size_t i = 0; i < nx; ++i) ++count[2 * bucket_of(x[i])];
+  for (size_t i = 0; i < ny; ++i) ++count[2 * bucket_of(y[i]) + 1];
+  uint32_t sum_x = 0;
+  uint32_t sum_y = 0;
+  for (size_t b = 0; b < buckets; ++b) {
+    const uint32_t cx = count[2 * b];
+    const uint32_t cy = count[2 * b + 1];
+    count[2 * b] = sum_x;
+    count[2 * b + 1] = sum_y;
+    sum_x += cx;
+    sum_y += cy;
+  }
+  scratch.values.resize(nx + ny);
+  double* const bx = scratch.values.data();
+  double* const by = bx + nx;
+  for (size_t i = 0; i < nx; ++i) {
+    bx[count[2 * bucket_of(x[i])]++] = x[i] + 0.0;
+  }
+  for (size_t i = 0; i < ny; ++i) {
+    by[count[2 * bucket_of(y[i]) + 1]++] = y[i] + 0.0;
+  }
+  // The walk: each x beats the y values of the lower buckets; a bucket with
+  // two or more values adds its own pairs and ties.
+  const uint32_t* p = pos.data();
+  for (size_t b = 0; b < buckets; ++b, p += 2) {
+    const uint32_t x0 = p[0], y0 = p[1], x1 = p[2], y1 = p[3];
+    const uint64_t a = x1 - x0;
+    const uint64_t c = y1 - y0;
+    acc.twice_u += a * 2 * (y_base + y0);
+    if (a + c >= 2) RankBucket(bx + x0, a, by + y0, c, acc);
+  }
+}
+
+// Adds the rank statistics of x[0, nx) against y[0, ny) (values in
+// [lo, hi], outside clamped) to `acc`: in one level when they fit in the
+// cache, else scattered into at most 256 coarse buckets over [lo, hi], each
+// ranked the same way (at most `depth` more levels; a cluster that no level
+// splits ends in RankOneLevel's sort).
+void Rank(const double* x, size_t nx, const double* y, size_t ny, double lo,
+          double hi, uint64_t y_base, int depth, Scratch& scratch,
+          Accumulator& acc) {
+  constexpr size_t kOneLevel = 32768;  // values ranked in one level
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  if (nx + ny <= kOneLevel || depth == 0) {
+    RankOneLevel(x, nx, y, ny, lo, hi, y_base, scratch, acc);
+    return;
+  }
+  const size_t buckets = std::min<size_t>(512, (nx + ny) / 4096 + 1);
+  const double range = hi - lo;
+  const double scale = static_cast<double>(buckets) / range;
+  const uint32_t last = static_cast<uint32_t>(buckets - 1);
+  auto bucket_of = [&](double v) -> uint32_t {
+    if (!(v < kInf)) return last;
+    const double b = (v - lo) * scale;
+    return b > 0 ? std::min(last, static_cast<uint32_t>(b)) : 0;
+  };
+  std::vector<uint32_t> end(2 * buckets, 0);
   for (size_t i = 0; i < nx; ++i) ++end[2 * bucket_of(x[i])];
   for (size_t i = 0; i < ny; ++i) ++end[2 * bucket_of(y[i]) + 1];
   uint32_t sum_x = 0;
@@ -120,89 +236,19 @@ void RankOneLevel(const double* x, size_t nx, const double* y, size_t ny,
     sum_x += cx;
     sum_y += cy;
   }
-  scratch.values.resize(nx + ny);
-  double* const bx = scratch.values.data();
+  // Not value-initialized: every element is written by the scatter.
+  std::unique_ptr<double[]> coarse(new double[nx + ny]);
+  double* const bx = coarse.get();
   double* const by = bx + nx;
-  for (size_t i = 0; i < nx; ++i) bx[end[2 * bucket_of(x[i])]++] = x[i] + 0.0;
-  for (size_t i = 0; i < ny; ++i) {
-    by[end[2 * bucket_of(y[i]) + 1]++] = y[i] + 0.0;
-  }
+  for (size_t i = 0; i < nx; ++i) bx[end[2 * bucket_of(x[i])]++] = x[i];
+  for (size_t i = 0; i < ny; ++i) by[end[2 * bucket_of(y[i]) + 1]++] = y[i];
+  const double width = range / static_cast<double>(buckets);
   for (size_t b = 0; b < buckets; ++b) {
-    double* xs = bx + (b == 0 ? 0 : end[2 * b - 2]);
-    double* xe = bx + end[2 * b];
-    double* ys = by + (b == 0 ? 0 : end[2 * b - 1]);
-    double* ye = by + end[2 * b + 1];
-    const uint64_t y_before = y_base + static_cast<uint64_t>(ys - by);
-    const size_t a = static_cast<size_t>(xe - xs);
-    const size_t c = static_cast<size_t>(ye - ys);
-    if (a + c <= 1) {
-      // One value: it beats every y of the lower buckets, ties nothing.
-      acc.twice_u += a * 2 * y_before;
-      continue;
-    }
-    if (a + c == 2) {
-      // Two values (the commonest collision), without branches.
-      const double u = a == 0 ? ys[0] : xs[0];
-      const double w = a == 2 ? xs[1] : ys[c - 1];
-      const uint64_t same = u == w;
-      // (1, 1): the x beats the y if greater, ties it if equal.
-      const uint64_t one_each = a == 1;
-      acc.twice_u += a * 2 * y_before +
-                     one_each * (2 * static_cast<uint64_t>(w < u) + same);
-      acc.has_ties |= same != 0;
-      acc.tie_term += 6.0 * static_cast<double>(same);  // 2^3 - 2
-      continue;
-    }
-    if (a + c <= 16) {
-      // A few values: count pairs directly (branch-free compares). Each
-      // value's count of equal values in the bucket, squared minus one,
-      // summed, is the tie term sum of (t^3 - t) over the groups.
-      uint64_t tie_sum = 0;
-      for (const double* i = xs; i < xe; ++i) {
-        uint64_t less = 0, equal = 0;
-        for (const double* j = ys; j < ye; ++j) {
-          less += *j < *i;
-          equal += *j == *i;
-        }
-        acc.twice_u += 2 * (y_before + less) + equal;
-        uint64_t same = equal;
-        for (const double* k = xs; k < xe; ++k) same += *k == *i;
-        tie_sum += same * same - 1;
-      }
-      for (const double* j = ys; j < ye; ++j) {
-        uint64_t same = 0;
-        for (const double* i = xs; i < xe; ++i) same += *i == *j;
-        for (const double* k = ys; k < ye; ++k) same += *k == *j;
-        tie_sum += same * same - 1;
-      }
-      if (tie_sum > 0) {
-        acc.has_ties = true;
-        acc.tie_term += static_cast<double>(tie_sum);
-      }
-      continue;
-    }
-    SortSmall(xs, xe);
-    SortSmall(ys, ye);
-    // Merge the bucket as MergeRank does, y_below counting lower buckets.
-    const double* i = xs;
-    const double* j = ys;
-    while (i < xe || j < ye) {
-      const double v = j == ye ? *i : i == xe ? *j : std::min(*i, *j);
-      const double* x_start = i;
-      while (i < xe && *i == v) ++i;
-      const uint64_t y_below = y_before + static_cast<uint64_t>(j - ys);
-      const double* y_start = j;
-      while (j < ye && *j == v) ++j;
-      const uint64_t cx = static_cast<uint64_t>(i - x_start);
-      const uint64_t cy = static_cast<uint64_t>(j - y_start);
-      acc.twice_u += cx * (2 * y_below + cy);
-      const uint64_t t = cx + cy;
-      if (t > 1) {
-        acc.has_ties = true;
-        const double td = static_cast<double>(t);
-        acc.tie_term += td * td * td - td;
-      }
-    }
+    const size_t xs = b == 0 ? 0 : end[2 * b - 2];
+    const size_t ys = b == 0 ? 0 : end[2 * b - 1];
+    const double b_lo = lo + static_cast<double>(b) * width;
+    Rank(bx + xs, end[2 * b] - xs, by + ys, end[2 * b + 1] - ys, b_lo,
+         b_lo + width, y_base + ys, depth - 1, scratch, acc);
   }
 }
 
@@ -210,55 +256,14 @@ void RankOneLevel(const double* x, size_t nx, const double* y, size_t ny,
 
 std::optional<RankSummary> BucketRank(absl::Span<const double> x,
                                       absl::Span<const double> y) {
-  constexpr double kInf = std::numeric_limits<double>::infinity();
-  constexpr size_t kOneLevel = 4096;  // values handled in one level
-  Accumulator acc;
-  Scratch scratch;
-  const size_t nx = x.size();
-  const size_t ny = y.size();
   double lo;
   double hi;
   FiniteRange(x, y, &lo, &hi);
   const double range = hi - lo;
   if (!(range > 0) || !std::isfinite(range)) return std::nullopt;
-  if (nx + ny <= kOneLevel) {
-    RankOneLevel(x.data(), nx, y.data(), ny, 0, scratch, acc);
-  } else {
-    // Two levels: coarse buckets of about 2048 values each (so each is
-    // ranked within the cache), then RankOneLevel on each.
-    const size_t buckets = (nx + ny) / 2048 + 1;
-    const double scale = static_cast<double>(buckets - 1) / range;
-    const uint32_t last = static_cast<uint32_t>(buckets - 1);
-    auto bucket_of = [&](double v) -> uint32_t {
-      if (!(v < kInf)) return last;
-      const double b = (v - lo) * scale;
-      return b > 0 ? std::min(last, static_cast<uint32_t>(b)) : 0;
-    };
-    std::vector<uint32_t> end(2 * buckets, 0);
-    for (const double v : x) ++end[2 * bucket_of(v)];
-    for (const double v : y) ++end[2 * bucket_of(v) + 1];
-    uint32_t sum_x = 0;
-    uint32_t sum_y = 0;
-    for (size_t b = 0; b < buckets; ++b) {
-      const uint32_t cx = end[2 * b];
-      const uint32_t cy = end[2 * b + 1];
-      end[2 * b] = sum_x;
-      end[2 * b + 1] = sum_y;
-      sum_x += cx;
-      sum_y += cy;
-    }
-    std::vector<double> coarse(nx + ny);
-    double* const bx = coarse.data();
-    double* const by = bx + nx;
-    for (const double v : x) bx[end[2 * bucket_of(v)]++] = v;
-    for (const double v : y) by[end[2 * bucket_of(v) + 1]++] = v;
-    for (size_t b = 0; b < buckets; ++b) {
-      const size_t xs = b == 0 ? 0 : end[2 * b - 2];
-      const size_t ys = b == 0 ? 0 : end[2 * b - 1];
-      RankOneLevel(bx + xs, end[2 * b] - xs, by + ys, end[2 * b + 1] - ys, ys,
-                   scratch, acc);
-    }
-  }
+  Accumulator acc;
+  Scratch scratch;
+  Rank(x.data(), x.size(), y.data(), y.size(), lo, hi, 0, 3, scratch, acc);
   RankSummary summary;
   summary.u_x = static_cast<double>(acc.twice_u) / 2;
   summary.tie_term = acc.tie_term;

@@ -70,6 +70,23 @@ TEST(BucketRankTest, IsTheMergeOfTheSortedSamples) {
   }
 }
 
+// Clusters too big for one level: a narrow one (split by deeper levels) and
+// one of equal values (no level splits it; it is sorted).
+TEST(BucketRankTest, ClustersAcrossLevels) {
+  TestRandom random(52);
+  std::vector<double> x(30000), y(30000);
+  for (double& v : x) {
+    v = random.Bernoulli(0.95) ? 1 + 1e-9 * random.Uniform() : random.Normal();
+  }
+  for (double& v : y) {
+    v = random.Bernoulli(0.95) ? 1 + 1e-9 * random.Uniform() : random.Normal();
+  }
+  ExpectSame(x, y, "narrow cluster");
+  for (double& v : x) v = v > 0.999 && v < 1.001 ? 1.0 : v;
+  for (double& v : y) v = v > 0.999 && v < 1.001 ? 1.0 : v;
+  ExpectSame(x, y, "equal values");
+}
+
 TEST(BucketRankTest, DeclinesWithoutAFiniteRange) {
   constexpr double kInf = std::numeric_limits<double>::infinity();
   EXPECT_FALSE(BucketRank(std::vector<double>{1, 1}, std::vector<double>{1})
