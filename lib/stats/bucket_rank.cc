@@ -81,6 +81,27 @@ struct Scratch {
   std::vector<double> values;
 };
 
+// Whether all of x[0, a) and y[0, c) are equal (-0.0 == +0.0).
+bool AllEqual(const double* x, size_t a, const double* y, size_t c) {
+  const double v = a > 0 ? x[0] : y[0];
+  bool equal = true;
+  for (size_t i = 0; i < a; ++i) equal &= x[i] == v;
+  for (size_t j = 0; j < c; ++j) equal &= y[j] == v;
+  return equal;
+}
+
+// Adds one group of a x and c y values, all equal, to `acc`: each x ties
+// each y (U counts a c / 2), and the group's t^3 - t.
+void AddTies(uint64_t a, uint64_t c, Accumulator& acc) {
+  acc.twice_u += a * c;
+  const uint64_t t = a + c;
+  if (t > 1) {
+    acc.has_ties = true;
+    const double td = static_cast<double>(t);
+    acc.tie_term += td * td * td - td;
+  }
+}
+
 // Adds the within-bucket part of the rank statistics of a bucket's a x
 // values and c y values (a + c >= 2) to `acc`: for each x, twice the y
 // values below it plus those equal to it, and the ties.
@@ -113,7 +134,12 @@ void RankBucket(double* xs, size_t a, double* ys, size_t c, Accumulator& acc) {
     }
     return;
   }
-  // Many values (a cluster): sort and merge as MergeRank does.
+  // Many values: one group of ties if they are all equal (heavy ties, e.g.
+  // rounded latencies), else sort and merge as MergeRank does.
+  if (AllEqual(xs, a, ys, c)) {
+    AddTies(a, c, acc);
+    return;
+  }
   SortSmall(xs, xs + a);
   SortSmall(ys, ys + c);
   size_t i = 0;
@@ -246,9 +272,17 @@ void Rank(const double* x, size_t nx, const double* y, size_t ny, double lo,
   for (size_t b = 0; b < buckets; ++b) {
     const size_t xs = b == 0 ? 0 : end[2 * b - 2];
     const size_t ys = b == 0 ? 0 : end[2 * b - 1];
+    const size_t a = end[2 * b] - xs;
+    const size_t c = end[2 * b + 1] - ys;
+    if (a + c == 0) continue;
+    acc.twice_u += a * 2 * (y_base + ys);
+    if (a + c > 16 && AllEqual(bx + xs, a, by + ys, c)) {
+      AddTies(a, c, acc);  // a cluster of equal values: no need to split
+      continue;
+    }
     const double b_lo = lo + static_cast<double>(b) * width;
-    Rank(bx + xs, end[2 * b] - xs, by + ys, end[2 * b + 1] - ys, b_lo,
-         b_lo + width, y_base + ys, depth - 1, scratch, acc);
+    Rank(bx + xs, a, by + ys, c, b_lo, b_lo + width, 0, depth - 1, scratch,
+         acc);
   }
 }
 

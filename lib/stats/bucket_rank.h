@@ -1,16 +1,19 @@
 // Copyright 2026 The Sluice Authors.
 //
 // Private: the Mann-Whitney rank summary of two samples without sorting them
-// (issue 11 item 8). One pass finds the finite range, a second counts each
-// value into one of about (n + m) / 4 equal-width buckets of the pooled
-// range (separately for x and y), a third scatters the values bucket by
-// bucket, and a last pass walks the buckets in order: a bucket's few values
-// are sorted in place (insertion sort, std::sort if many) and merged, and
-// the y values of all lower buckets count whole. Bucketing is monotone in
-// the value, so this is exactly the merge of the sorted samples: the same U
-// and tie term as internal::MergeRankKeys. Expected O(n + m) for values
-// whose distribution has a density over its range; heavy clusters cost a
-// sort of the cluster. Namespace sluice::internal.
+// (issue 11 item 8). One pass finds the pooled finite range. Up to 32,768
+// values are ranked in one level: each value is counted into one of about
+// two equal-width buckets per value (x and y separately), scattered bucket
+// by bucket, and a walk over the buckets adds, for each x, the y values of
+// the lower buckets; only a bucket holding two or more values compares its
+// values (directly when there are at most 16, else sorted and merged), so
+// the walk rarely branches. Larger samples are first scattered into at most
+// 512 coarse buckets, each ranked the same way within the cache (at most
+// three coarse levels; a cluster of equal values no level splits is
+// sorted). Bucketing is monotone in the value, so the result is exactly the
+// merge of the sorted samples: the same U and tie term as
+// internal::MergeRankKeys. Expected O(n + m) for values with a density over
+// their range. Namespace sluice::internal.
 
 #ifndef SLUICE_LIB_STATS_BUCKET_RANK_H_
 #define SLUICE_LIB_STATS_BUCKET_RANK_H_
