@@ -84,10 +84,13 @@ struct Scratch {
 // Whether all of x[0, a) and y[0, c) are equal (-0.0 == +0.0).
 bool AllEqual(const double* x, size_t a, const double* y, size_t c) {
   const double v = a > 0 ? x[0] : y[0];
-  bool equal = true;
-  for (size_t i = 0; i < a; ++i) equal &= x[i] == v;
-  for (size_t j = 0; j < c; ++j) equal &= y[j] == v;
-  return equal;
+  for (size_t i = 0; i < a; ++i) {
+    if (x[i] != v) return false;
+  }
+  for (size_t j = 0; j < c; ++j) {
+    if (y[j] != v) return false;
+  }
+  return true;
 }
 
 // Adds one group of a x and c y values, all equal, to `acc`: each x ties
