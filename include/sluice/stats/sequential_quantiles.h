@@ -79,7 +79,8 @@
 
 namespace sluice::stats {
 
-// Which boundary gives each arm's confidence sequence for its quantile.
+// Which boundary gives each arm's confidence sequence for its quantile. A
+// plain enum value; pass by value.
 enum class QuantileBoundary {
   // Howard & Ramdas' Theorem 1 with the beta-binomial mixture: tightest
   // near `tuning_observations`, for the one quantile.
@@ -128,9 +129,13 @@ std::ostream& operator<<(std::ostream& os, const SequentialQuantileOptions& o);
 // One arm's confidence sequence for its p-quantile. A value type;
 // thread-compatible.
 struct QuantileSequence {
-  double estimate = 0;  // the sample quantile X_(ceil(t p)); NaN before data
-  double lower = 0;     // -inf when the data cannot bound it yet
-  double upper = 0;     // +inf likewise
+  // The sample quantile X_(ceil(t p)); NaN before data. Default: 0.
+  double estimate = 0;
+  // The sequence's ends: -inf / +inf when the data cannot bound them yet (or
+  // for the end a one-sided test does not need). Default: 0.
+  double lower = 0;
+  double upper = 0;
+  // The arm's observations. Default: 0.
   int64_t n = 0;
 };
 

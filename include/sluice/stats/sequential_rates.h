@@ -59,11 +59,12 @@
 
 namespace sluice::stats {
 
-// One cohort's counts over a window. A value type; pass by value.
+// One cohort's counts over a window. A value type; pass by value;
+// thread-compatible.
 struct CohortCounts {
-  // Events (errors) in the window, <= requests.
+  // Events (errors) in the window, <= requests. Default: 0.
   uint64_t errors = 0;
-  // Requests (opportunities for an error) in the window.
+  // Requests (opportunities for an error) in the window. Default: 0.
   uint64_t requests = 0;
 };
 
