@@ -309,18 +309,6 @@ double MixtureBound(absl::FunctionRef<double(double)> log_mixture,
   return 0.5 * (lo + hi);
 }
 
-double PolyStitchingBound(double v, double alpha, double v_min, double c,
-                          double s, double eta) {
-  const double k1 = (std::pow(eta, 0.25) + std::pow(eta, -0.25)) / std::sqrt(2);
-  const double k2 = (std::sqrt(eta) + 1) / 2;
-  const double a = std::log(RiemannZeta(s) / std::pow(std::log(eta), s));
-  const double use_v = std::max(v, v_min);
-  const double ell =
-      s * std::log(std::log(eta * use_v / v_min)) + a + std::log(1 / alpha);
-  const double term2 = k2 * c * ell;
-  return std::sqrt(k1 * k1 * use_v * ell + term2 * term2) + term2;
-}
-
 double DoubleStitchingBound(double p, double t, double alpha, double t_opt,
                             double delta, double s, double eta) {
   const double k1 = (std::pow(eta, 0.25) + std::pow(eta, -0.25)) / std::sqrt(2);

@@ -6,7 +6,8 @@
 // quantiles" (Bernoulli 2022), as the authors' confseq library defines them
 // (src/confseq/uniform_boundaries.h): conjugate mixture supermartingales
 // (normal, beta-binomial, gamma-Poisson; one- and two-sided), the boundary
-// each crosses at log(1/alpha), their tuning, and the stitched boundaries.
+// each crosses at log(1/alpha), their tuning, and the double-stitched
+// boundary of the quantile paper.
 // tests/stats/boundaries_test.cc checks every function against confseq's
 // values (tests/stats/testdata/confseq_boundaries.txt).
 //
@@ -117,12 +118,6 @@ double MixtureBound(absl::FunctionRef<double(double)> log_mixture,
                     double log_threshold, double start, double s_max);
 
 // --- Stitched boundaries. ---
-
-// Polynomial stitching (Howard et al. 2021, Theorem 1 with eq. (10)):
-// a sub-gamma boundary with scale c valid for all v, tightest above v_min.
-// Default s = 1.4, eta = 2 as in confseq.
-double PolyStitchingBound(double v, double alpha, double v_min, double c,
-                          double s, double eta);
 
 // Double stitching (Howard & Ramdas 2022, Theorem 3): a bound on
 // t (F_t(x) - F(x)) over the p-quantile valid for all times and all

@@ -187,7 +187,7 @@ void RankOneLevel(const double* x, size_t nx, const double* y, size_t ny,
   auto bucket_of = [&](double v) -> uint32_t {
     if (!(v < kInf)) return last;
     const double b = (v - lo) * scale;
-    return b > 0 ? std::min(last, static_cast<uint32_t>(b)) : 0;
+    return b > 0 ? (b < last ? static_cast<uint32_t>(b) : last) : 0;
   };
   // pos[2 b + 2] and pos[2 b + 3]: where bucket b's x and y values end in bx
   // and by (pos[0] = pos[1] = 0, so bucket b starts at pos[2 b] and
@@ -250,7 +250,7 @@ void Rank(const double* x, size_t nx, const double* y, size_t ny, double lo,
   auto bucket_of = [&](double v) -> uint32_t {
     if (!(v < kInf)) return last;
     const double b = (v - lo) * scale;
-    return b > 0 ? std::min(last, static_cast<uint32_t>(b)) : 0;
+    return b > 0 ? (b < last ? static_cast<uint32_t>(b) : last) : 0;
   };
   std::vector<uint32_t> end(2 * buckets, 0);
   for (size_t i = 0; i < nx; ++i) ++end[2 * bucket_of(x[i])];
