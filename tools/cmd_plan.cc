@@ -13,7 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "lib/internal/proto_io.h"
+#include "lib/core/proto_io.h"
 #include "sluice/fleet.h"
 #include "sluice/fleet_io.h"
 #include "sluice/spec.h"

@@ -18,7 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
-#include "lib/internal/proto_io.h"
+#include "lib/core/proto_io.h"
 #include "sluice/fleet.h"
 #include "sluice/fleet_io.h"
 #include "sluice/sim/monte_carlo.h"

@@ -40,8 +40,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "lib/internal/gate_checks.h"
-#include "lib/internal/status_macros.h"
+#include "lib/core/status_macros.h"
+#include "lib/gates/checks.h"
 #include "sluice/gates.h"
 
 namespace sluice {

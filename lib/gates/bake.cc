@@ -15,8 +15,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "lib/internal/gate_checks.h"
-#include "lib/internal/status_macros.h"
+#include "lib/core/status_macros.h"
+#include "lib/gates/checks.h"
 #include "sluice/gates.h"
 
 namespace sluice {

@@ -2,6 +2,8 @@
 //
 // Threshold, relative-to-baseline and alarm measurements.
 
+#include "lib/gates/checks.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -15,8 +17,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "lib/internal/gate_checks.h"
-#include "lib/internal/status_macros.h"
+#include "lib/core/status_macros.h"
 
 namespace sluice {
 

@@ -16,9 +16,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
-#include "lib/internal/csv.h"
-#include "lib/internal/proto_io.h"
-#include "lib/internal/status_macros.h"
+#include "lib/core/csv.h"
+#include "lib/core/proto_io.h"
+#include "lib/core/status_macros.h"
 
 namespace sluice::sim {
 

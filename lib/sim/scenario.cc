@@ -14,8 +14,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
-#include "lib/internal/proto_io.h"
-#include "lib/internal/status_macros.h"
+#include "lib/core/proto_io.h"
+#include "lib/core/status_macros.h"
 #include "sluice/v1/scenario.pb.h"
 
 namespace sluice::sim {

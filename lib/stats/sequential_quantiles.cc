@@ -13,10 +13,10 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "lib/internal/stats_math.h"
-#include "lib/internal/stats_mixture.h"
-#include "lib/internal/stats_order_statistics.h"
-#include "lib/internal/status_macros.h"
+#include "lib/core/status_macros.h"
+#include "lib/stats/math.h"
+#include "lib/stats/mixture.h"
+#include "lib/stats/order_statistics.h"
 
 namespace sluice::stats {
 

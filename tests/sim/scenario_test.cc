@@ -8,7 +8,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "lib/internal/proto_io.h"
+#include "lib/core/proto_io.h"
 #include "sluice/testing/status_matchers.h"
 #include "sluice/v1/scenario.pb.h"
 #include "tests/sim/sim_test_util.h"

@@ -9,7 +9,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "lib/internal/proto_io.h"
+#include "lib/core/proto_io.h"
 #include "sluice/v1/judge.pb.h"
 #include "tests/tools/cli_test_util.h"
 #include "tools/cli.h"
