@@ -1,6 +1,8 @@
 // Copyright 2026 The Sluice Authors.
+//
+// The CSV reader (sluice/csv.h).
 
-#include "lib/core/csv.h"
+#include "sluice/csv.h"
 
 #include <utility>
 
@@ -10,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 
-namespace sluice::internal {
+namespace sluice {
 
 std::optional<size_t> CsvTable::Column(absl::string_view name) const {
   for (size_t i = 0; i < header.size(); ++i) {
@@ -141,4 +143,4 @@ std::optional<double> ParseCsvDouble(absl::string_view cell) {
   return value;
 }
 
-}  // namespace sluice::internal
+}  // namespace sluice

@@ -13,11 +13,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "lib/core/csv.h"
 #include "lib/core/fleet_validation.h"
-#include "lib/core/proto_io.h"
 #include "lib/core/status_macros.h"
+#include "sluice/csv.h"
 #include "sluice/fleet_proto.h"
+#include "sluice/proto_io.h"
 
 namespace sluice {
 namespace {
@@ -48,7 +48,7 @@ std::string CsvQuote(absl::string_view field) {
 }  // namespace
 
 absl::StatusOr<Fleet> ParseFleetCsv(absl::string_view csv) {
-  SLUICE_ASSIGN_OR_RETURN(internal::CsvTable table, internal::ParseCsv(csv));
+  SLUICE_ASSIGN_OR_RETURN(CsvTable table, ParseCsv(csv));
   std::optional<size_t> id_col = table.Column("id");
   std::optional<size_t> region_col = table.Column("region");
   std::optional<size_t> zone_col = table.Column("zone");
@@ -74,7 +74,7 @@ absl::StatusOr<Fleet> ParseFleetCsv(absl::string_view csv) {
     t.topology.zone = row[*zone_col];
     if (cell_col) t.topology.cell = row[*cell_col];
     if (weight_col && !row[*weight_col].empty()) {
-      std::optional<double> w = internal::ParseCsvDouble(row[*weight_col]);
+      std::optional<double> w = ParseCsvDouble(row[*weight_col]);
       if (!w.has_value()) {
         return absl::InvalidArgumentError(absl::StrCat(
             "line ", table.lines[r], " (targets[", r,
@@ -96,29 +96,28 @@ absl::StatusOr<Fleet> ParseFleetCsv(absl::string_view csv) {
 
 absl::StatusOr<Fleet> ParseFleetTextProto(absl::string_view text) {
   v1::Fleet proto;
-  SLUICE_RETURN_IF_ERROR(internal::ParseTextProto(text, &proto));
+  SLUICE_RETURN_IF_ERROR(ParseTextProto(text, &proto));
   return FleetFromProto(proto);
 }
 
 absl::StatusOr<Fleet> ParseFleetJson(absl::string_view json) {
   v1::Fleet proto;
-  SLUICE_RETURN_IF_ERROR(internal::ParseJsonProto(json, &proto));
+  SLUICE_RETURN_IF_ERROR(ParseJsonProto(json, &proto));
   return FleetFromProto(proto);
 }
 
 absl::StatusOr<Fleet> LoadFleetFile(const std::string& path) {
-  SLUICE_ASSIGN_OR_RETURN(internal::ConfigFormat format,
-                          internal::ConfigFormatFromPath(path));
-  SLUICE_ASSIGN_OR_RETURN(std::string text, internal::ReadFileToString(path));
+  SLUICE_ASSIGN_OR_RETURN(ConfigFormat format, ConfigFormatFromPath(path));
+  SLUICE_ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
   absl::StatusOr<Fleet> fleet;
   switch (format) {
-    case internal::ConfigFormat::kCsv:
+    case ConfigFormat::kCsv:
       fleet = ParseFleetCsv(text);
       break;
-    case internal::ConfigFormat::kJson:
+    case ConfigFormat::kJson:
       fleet = ParseFleetJson(text);
       break;
-    case internal::ConfigFormat::kTextProto:
+    case ConfigFormat::kTextProto:
       fleet = ParseFleetTextProto(text);
       break;
   }

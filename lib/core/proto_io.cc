@@ -1,6 +1,8 @@
 // Copyright 2026 The Sluice Authors.
+//
+// Reading and writing configuration messages (sluice/proto_io.h).
 
-#include "lib/core/proto_io.h"
+#include "sluice/proto_io.h"
 
 #include <cerrno>
 #include <cstring>
@@ -16,7 +18,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "lib/core/status_macros.h"
 
-namespace sluice::internal {
+namespace sluice {
 namespace {
 
 class CollectingErrorPrinter : public google::protobuf::io::ErrorCollector {
@@ -135,7 +137,7 @@ absl::Status ParseProtoFile(const std::string& path,
                             google::protobuf::Message* message) {
   SLUICE_ASSIGN_OR_RETURN(ConfigFormat format, ConfigFormatFromPath(path));
   SLUICE_ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
-  return PrefixStatus(ParseProto(text, format, message), path);
+  return internal::PrefixStatus(ParseProto(text, format, message), path);
 }
 
 std::string ToJson(const google::protobuf::Message& message) {
@@ -154,4 +156,4 @@ std::string ToTextProto(const google::protobuf::Message& message) {
   return out;
 }
 
-}  // namespace sluice::internal
+}  // namespace sluice

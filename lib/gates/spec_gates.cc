@@ -21,9 +21,9 @@
 #include "absl/time/civil_time.h"
 #include "lib/core/status_macros.h"
 #include "lib/gates/checks.h"
-#include "lib/gates/judge_spec.h"
 #include "sluice/gates.h"
 #include "sluice/judge_gates.h"
+#include "sluice/judge_proto.h"
 
 namespace sluice::internal {
 namespace {

@@ -5,9 +5,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "lib/core/proto_io.h"
 #include "lib/core/status_macros.h"
 #include "lib/rollout/spec_validation.h"
+#include "sluice/proto_io.h"
 #include "sluice/v1/rollout_spec.pb.h"
 
 namespace sluice {
@@ -53,25 +53,24 @@ absl::StatusOr<RolloutSpec> RolloutSpec::FromProto(
 absl::StatusOr<RolloutSpec> RolloutSpec::Parse(absl::string_view text,
                                                SpecFormat format) {
   v1::RolloutSpec proto;
-  SLUICE_RETURN_IF_ERROR(internal::ParseProto(
-      text,
-      format == SpecFormat::kJson ? internal::ConfigFormat::kJson
-                                  : internal::ConfigFormat::kTextProto,
-      &proto));
+  SLUICE_RETURN_IF_ERROR(ParseProto(text,
+                                    format == SpecFormat::kJson
+                                        ? ConfigFormat::kJson
+                                        : ConfigFormat::kTextProto,
+                                    &proto));
   return FromProto(proto);
 }
 
 absl::StatusOr<RolloutSpec> RolloutSpec::LoadFile(const std::string& path) {
-  SLUICE_ASSIGN_OR_RETURN(internal::ConfigFormat format,
-                          internal::ConfigFormatFromPath(path));
-  if (format == internal::ConfigFormat::kCsv) {
+  SLUICE_ASSIGN_OR_RETURN(ConfigFormat format, ConfigFormatFromPath(path));
+  if (format == ConfigFormat::kCsv) {
     return absl::InvalidArgumentError(absl::StrCat(
         path, ": a spec is text format (.textproto) or JSON (.json), not CSV"));
   }
-  SLUICE_ASSIGN_OR_RETURN(std::string text, internal::ReadFileToString(path));
-  absl::StatusOr<RolloutSpec> spec = Parse(
-      text, format == internal::ConfigFormat::kJson ? SpecFormat::kJson
-                                                    : SpecFormat::kTextProto);
+  SLUICE_ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
+  absl::StatusOr<RolloutSpec> spec =
+      Parse(text, format == ConfigFormat::kJson ? SpecFormat::kJson
+                                                : SpecFormat::kTextProto);
   if (!spec.ok()) return internal::PrefixStatus(spec.status(), path);
   return spec;
 }

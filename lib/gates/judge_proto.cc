@@ -1,9 +1,10 @@
 // Copyright 2026 The Sluice Authors.
 //
-// sluice.v1.KayentaJudgeSpec -> stats::KayentaJudgeConfig, and
-// stats::JudgeResult -> sluice.v1.JudgeResult.
+// The Kayenta judge's config and result in their proto forms
+// (sluice/judge_proto.h): sluice.v1.KayentaJudgeSpec ->
+// stats::KayentaJudgeConfig, and stats::JudgeResult -> sluice.v1.JudgeResult.
 
-#include "lib/gates/judge_spec.h"
+#include "sluice/judge_proto.h"
 
 #include <cmath>
 #include <string>
@@ -13,7 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "lib/core/status_macros.h"
 
-namespace sluice::internal {
+namespace sluice {
 
 absl::StatusOr<stats::MetricDirection> DirectionFromProto(
     v1::MetricDirection direction, stats::MetricDirection unspecified) {
@@ -52,8 +53,8 @@ absl::StatusOr<stats::KayentaJudgeConfig> JudgeConfigFromProto(
     absl::StatusOr<stats::MetricDirection> direction =
         DirectionFromProto(m.direction(), stats::MetricDirection::kEither);
     if (!direction.ok()) {
-      return InvalidArgumentAt(absl::StrCat(path, ".direction"),
-                               direction.status().message());
+      return internal::InvalidArgumentAt(absl::StrCat(path, ".direction"),
+                                         direction.status().message());
     }
     c.direction = *direction;
     c.critical = m.critical();
@@ -67,7 +68,7 @@ absl::StatusOr<stats::KayentaJudgeConfig> JudgeConfigFromProto(
         c.nan_strategy = stats::NanStrategy::kReplace;
         break;
       default:
-        return InvalidArgumentAt(
+        return internal::InvalidArgumentAt(
             absl::StrCat(path, ".nan_strategy"),
             absl::StrCat("unknown value ", m.nan_strategy()));
     }
@@ -80,7 +81,7 @@ absl::StatusOr<stats::KayentaJudgeConfig> JudgeConfigFromProto(
         c.effect_size_measure = stats::EffectSizeMeasure::kCles;
         break;
       default:
-        return InvalidArgumentAt(
+        return internal::InvalidArgumentAt(
             absl::StrCat(path, ".effect_size"),
             absl::StrCat("unknown value ", m.effect_size()));
     }
@@ -143,4 +144,4 @@ v1::JudgeResult JudgeResultToProto(const stats::KayentaJudgeConfig& config,
   return out;
 }
 
-}  // namespace sluice::internal
+}  // namespace sluice
