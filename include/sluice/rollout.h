@@ -373,9 +373,9 @@ class Rollout {
   // Makes a rollout from a validated spec: the name, versions, rollback
   // policy and engine limits come from `spec` (its `rollback` field, or the
   // defaults), overriding `options`; `plan` is the spec's strategy applied to
-  // `fleet` (sluice/wave_scheduler.h); gates come from `options` (e.g.
-  // GatesFromPolicy(*GatePolicy::FromSpec(spec), plan, options)). Errors as
-  // Create(), and "previous_version: must be set in the spec or in
+  // `fleet` (NewScheduler(spec), sluice/spec.h); gates come from `options`
+  // (e.g. GatesFromPolicy(*GatePolicyFromSpec(spec), plan, options)). Errors
+  // as Create(), and "previous_version: must be set in the spec or in
   // options" when neither has it.
   static absl::StatusOr<std::unique_ptr<Rollout>> FromSpec(
       const RolloutSpec& spec, const Fleet& fleet, WavePlan plan,
@@ -383,11 +383,11 @@ class Rollout {
 
   // Makes a rollout entirely from a validated spec and a fleet: the checks
   // that need the fleet (RolloutSpec::ValidateAgainst), the plan from the
-  // spec's `waves` (NewScheduler(spec)->Plan(fleet), sluice/wave_scheduler.h),
-  // the gates from its `metrics` and `gates` (GatePolicy::FromSpec,
-  // sluice/gate_policy.h), and the rest as the FromSpec() above. `options`
-  // supplies the sources, the sink, approvals and previous_version when the
-  // spec has none. Errors as the parts report them, e.g. "waves: not set".
+  // spec's `waves` (NewScheduler(spec)->Plan(fleet)), the gates from its
+  // `metrics` and `gates` (GatePolicyFromSpec(spec)), both in sluice/spec.h,
+  // and the rest as the FromSpec() above. `options` supplies the sources,
+  // the sink, approvals and previous_version when the spec has none. Errors
+  // as the parts report them, e.g. "waves: not set".
   static absl::StatusOr<std::unique_ptr<Rollout>> FromSpec(
       const RolloutSpec& spec, const Fleet& fleet, RolloutOptions options);
 

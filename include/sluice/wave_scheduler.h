@@ -59,7 +59,6 @@
 #include "absl/types/span.h"
 #include "sluice/fleet.h"
 #include "sluice/selector.h"
-#include "sluice/spec.h"
 #include "sluice/wave_plan.h"
 
 namespace sluice {
@@ -487,12 +486,7 @@ struct CompositeOptions {
 absl::StatusOr<std::unique_ptr<WaveScheduler>> NewCompositeScheduler(
     CompositeOptions options);
 
-// ---- Specs and replanning.
-
-// The scheduler a validated spec's `waves` strategy describes. Errors are
-// kInvalidArgument "waves: not set" when the spec has no strategy.
-absl::StatusOr<std::unique_ptr<WaveScheduler>> NewScheduler(
-    const RolloutSpec& spec);
+// ---- Replanning.
 
 // Replans a rollout whose fleet changed. `previous` was made by `scheduler`
 // for `old_fleet`, and its first `waves_started` waves have started. The new

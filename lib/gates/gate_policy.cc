@@ -7,7 +7,6 @@
 #include "absl/strings/str_cat.h"
 #include "lib/core/status_macros.h"
 #include "lib/gates/gate_sets.h"
-#include "lib/gates/spec_gates.h"
 
 namespace sluice {
 
@@ -38,12 +37,6 @@ absl::StatusOr<GatePolicy> GatePolicy::Create(
         internal::NewGateSet(absl::StrCat("stage ", stage), std::move(gates)));
   }
   return GatePolicy(std::move(data));
-}
-
-absl::StatusOr<GatePolicy> GatePolicy::FromSpec(const RolloutSpec& spec) {
-  SLUICE_ASSIGN_OR_RETURN(internal::BuiltGates built,
-                          internal::BuildGates(spec.proto()));
-  return Create(std::move(built.default_gates), std::move(built.stage_gates));
 }
 
 const HealthGate& GatePolicy::ForStage(absl::string_view stage) const {

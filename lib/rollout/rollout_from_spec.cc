@@ -40,7 +40,7 @@ absl::StatusOr<std::unique_ptr<Rollout>> Rollout::FromSpec(
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<WaveScheduler> scheduler,
                           NewScheduler(spec));
   SLUICE_ASSIGN_OR_RETURN(WavePlan plan, scheduler->Plan(fleet));
-  SLUICE_ASSIGN_OR_RETURN(GatePolicy gates, GatePolicy::FromSpec(spec));
+  SLUICE_ASSIGN_OR_RETURN(GatePolicy gates, GatePolicyFromSpec(spec));
   GatesFromPolicy(gates, plan, options);
   return FromSpec(spec, fleet, std::move(plan), std::move(options));
 }

@@ -50,7 +50,7 @@ absl::StatusOr<Simulator> Simulator::Create(const RolloutSpec& spec,
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<WaveScheduler> scheduler,
                           NewScheduler(spec));
   SLUICE_ASSIGN_OR_RETURN(WavePlan plan, scheduler->Plan(fleet));
-  SLUICE_ASSIGN_OR_RETURN(GatePolicy gates, GatePolicy::FromSpec(spec));
+  SLUICE_ASSIGN_OR_RETURN(GatePolicy gates, GatePolicyFromSpec(spec));
   std::vector<std::string> metrics;
   for (const v1::MetricSpec& metric : spec.proto().metrics()) {
     metrics.push_back(metric.name());

@@ -1,7 +1,6 @@
 // Copyright 2026 The Sluice Authors.
 //
-// The WaveScheduler base class (the default PlanSubset()) and the scheduler
-// of a spec.
+// The WaveScheduler base class: the default PlanSubset().
 
 #include "sluice/wave_scheduler.h"
 
@@ -10,8 +9,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "lib/core/status_macros.h"
-#include "lib/waves/spec_waves.h"
-#include "sluice/v1/rollout_spec.pb.h"
 
 namespace sluice {
 
@@ -45,11 +42,6 @@ absl::StatusOr<WavePlan> WaveScheduler::PlanSubset(
   }
   FillCumulativeFractions(fleet, plan);
   return plan;
-}
-
-absl::StatusOr<std::unique_ptr<WaveScheduler>> NewScheduler(
-    const RolloutSpec& spec) {
-  return internal::NewSchedulerFromSpec(spec.proto().waves());
 }
 
 }  // namespace sluice
