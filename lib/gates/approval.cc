@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "lib/core/status_macros.h"
 #include "lib/gates/checks.h"
-#include "sluice/gates.h"
+#include "sluice/approval_gate.h"
 
 namespace sluice {
 namespace {

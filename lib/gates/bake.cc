@@ -17,7 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "lib/core/status_macros.h"
 #include "lib/gates/checks.h"
-#include "sluice/gates.h"
+#include "sluice/bake_gate.h"
 
 namespace sluice {
 namespace {

@@ -20,21 +20,6 @@
 #include "lib/core/status_macros.h"
 
 namespace sluice {
-
-absl::string_view MissingDataPolicyName(MissingDataPolicy policy) {
-  switch (policy) {
-    case MissingDataPolicy::kFail:
-      return "fail";
-    case MissingDataPolicy::kPass:
-      return "pass";
-    case MissingDataPolicy::kInconclusive:
-      return "inconclusive";
-    case MissingDataPolicy::kIgnore:
-      return "ignore";
-  }
-  return "unknown";
-}
-
 namespace internal {
 
 std::string DurationText(absl::Duration d) {

@@ -18,8 +18,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
-#include "sluice/gates.h"
 #include "sluice/health_gate.h"
+#include "sluice/metric_checks.h"
 #include "sluice/metric_source.h"
 #include "sluice/verdict.h"
 

@@ -15,7 +15,7 @@
 #include "lib/core/status_macros.h"
 #include "lib/gates/checks.h"
 #include "lib/gates/gate_sets.h"
-#include "sluice/gates.h"
+#include "sluice/gate_combinators.h"
 
 namespace sluice {
 namespace {

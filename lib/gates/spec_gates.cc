@@ -21,9 +21,14 @@
 #include "absl/time/civil_time.h"
 #include "lib/core/status_macros.h"
 #include "lib/gates/checks.h"
-#include "sluice/gates.h"
+#include "sluice/analysis_gate.h"
+#include "sluice/approval_gate.h"
+#include "sluice/bake_gate.h"
+#include "sluice/deploy_window_gate.h"
+#include "sluice/gate_combinators.h"
 #include "sluice/judge_gates.h"
 #include "sluice/judge_proto.h"
+#include "sluice/metric_checks.h"
 
 namespace sluice::internal {
 namespace {

@@ -16,8 +16,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "sluice/gates.h"
 #include "sluice/health_gate.h"
+#include "sluice/metric_checks.h"
 #include "sluice/v1/gates.pb.h"
 #include "sluice/v1/rollout_spec.pb.h"
 

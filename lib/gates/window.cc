@@ -20,7 +20,7 @@
 #include "absl/strings/str_join.h"
 #include "lib/core/status_macros.h"
 #include "lib/gates/checks.h"
-#include "sluice/gates.h"
+#include "sluice/deploy_window_gate.h"
 
 namespace sluice {
 namespace {
