@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <string>
 #include <utility>
 
@@ -214,6 +215,137 @@ std::ostream& operator<<(std::ostream& os, const MetricResult& result) {
       return os;
   }
   return os;
+}
+
+MetricDistribution MetricDistribution::NoData(std::string message) {
+  MetricDistribution d;
+  d.kind = Kind::kNoData;
+  d.message = std::move(message);
+  return d;
+}
+
+MetricDistribution MetricDistribution::FromObservations(
+    std::vector<double> observations) {
+  MetricDistribution d;
+  d.kind = Kind::kObservations;
+  d.observations = std::move(observations);
+  return d;
+}
+
+MetricDistribution MetricDistribution::FromHistogram(
+    std::vector<HistogramBucket> buckets) {
+  MetricDistribution d;
+  d.kind = Kind::kHistogram;
+  d.buckets = std::move(buckets);
+  return d;
+}
+
+double MetricDistribution::count() const {
+  if (total_count.has_value()) return *total_count;
+  switch (kind) {
+    case Kind::kNoData:
+      return 0;
+    case Kind::kObservations:
+      return static_cast<double>(observations.size());
+    case Kind::kHistogram:
+      return buckets.empty() ? 0 : buckets.back().cumulative_count;
+  }
+  return 0;
+}
+
+bool operator==(const MetricDistribution& a, const MetricDistribution& b) {
+  return a.kind == b.kind && a.observations == b.observations &&
+         a.buckets == b.buckets && a.total_count == b.total_count &&
+         a.sum == b.sum && a.message == b.message;
+}
+
+std::ostream& operator<<(std::ostream& os, const MetricDistribution& d) {
+  switch (d.kind) {
+    case MetricDistribution::Kind::kNoData:
+      os << "no data";
+      if (!d.message.empty()) os << " (" << d.message << ")";
+      return os;
+    case MetricDistribution::Kind::kObservations:
+      os << d.observations.size() << " observations";
+      if (d.total_count.has_value()) os << " (of " << *d.total_count << ")";
+      return os;
+    case MetricDistribution::Kind::kHistogram:
+      return os << "histogram of " << d.buckets.size()
+                << " buckets (n=" << d.count() << ")";
+  }
+  return os;
+}
+
+absl::Status ValidateHistogram(absl::Span<const HistogramBucket> buckets) {
+  if (buckets.empty()) {
+    return absl::InvalidArgumentError("buckets: need at least one");
+  }
+  for (size_t i = 0; i < buckets.size(); ++i) {
+    const HistogramBucket& b = buckets[i];
+    const std::string at = absl::StrCat("buckets[", i, "]");
+    if (std::isnan(b.upper_bound)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(at, ".upper_bound: must be a number (got nan)"));
+    }
+    if (!std::isfinite(b.cumulative_count) || b.cumulative_count < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(at, ".cumulative_count: must be finite and >= 0 (got ",
+                       b.cumulative_count, ")"));
+    }
+    if (i == 0) continue;
+    const HistogramBucket& prev = buckets[i - 1];
+    if (!(b.upper_bound > prev.upper_bound)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          at, ".upper_bound: must be > buckets[", i - 1, "]'s (got ",
+          b.upper_bound, " <= ", prev.upper_bound, ")"));
+    }
+    if (b.cumulative_count < prev.cumulative_count) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          at, ".cumulative_count: must be >= buckets[", i - 1, "]'s (got ",
+          b.cumulative_count, " < ", prev.cumulative_count, ")"));
+    }
+  }
+  if (buckets.back().upper_bound != std::numeric_limits<double>::infinity()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("buckets[", buckets.size() - 1,
+                     "].upper_bound: the last bucket must be +inf (got ",
+                     buckets.back().upper_bound, ")"));
+  }
+  return absl::OkStatus();
+}
+
+double HistogramQuantile(absl::Span<const HistogramBucket> buckets, double q) {
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  if (!ValidateHistogram(buckets).ok() || !(q >= 0 && q <= 1)) return kNaN;
+  const double total = buckets.back().cumulative_count;
+  if (!(total > 0)) return kNaN;
+  const double rank = q * total;
+  size_t b = 0;
+  while (b + 1 < buckets.size() && buckets[b].cumulative_count < rank) ++b;
+  if (b == buckets.size() - 1) {
+    // The +inf bucket: the largest finite bound (as Prometheus).
+    return buckets.size() >= 2 ? buckets[buckets.size() - 2].upper_bound : kNaN;
+  }
+  double lower = 0;
+  double below = 0;
+  if (b > 0) {
+    lower = buckets[b - 1].upper_bound;
+    below = buckets[b - 1].cumulative_count;
+  } else if (buckets[0].upper_bound <= 0) {
+    return buckets[0].upper_bound;
+  }
+  const double upper = buckets[b].upper_bound;
+  const double in_bucket = buckets[b].cumulative_count - below;
+  if (!(in_bucket > 0)) return upper;
+  return lower + (upper - lower) * (rank - below) / in_bucket;
+}
+
+absl::StatusOr<MetricDistribution> MetricSource::QueryDistribution(
+    const MetricQuery& query) {
+  return absl::UnimplementedError(
+      absl::StrCat("this MetricSource answers no distribution queries (metric "
+                   "\"",
+                   query.metric, "\")"));
 }
 
 bool IsRetryable(const absl::Status& status) {
