@@ -15,6 +15,12 @@
 // are an absl::Status: kUnavailable and kDeadlineExceeded are retryable (the
 // gate asks again a little later); every other code is not.
 //
+// Gates that compare distributions (e.g. every request's latency on the
+// canary against the baseline's) ask QueryDistribution() instead: the answer
+// is the observations themselves or cumulative histogram buckets, as
+// Prometheus exposes them (`le`). A host that cannot answer keeps the
+// default, kUnimplemented.
+//
 // Example (a host adapter over an in-house store):
 //
 //   class MyMetrics : public sluice::MetricSource {
@@ -150,8 +156,14 @@ struct MetricQuery {
   // The aggregation the gate will apply. A host that can aggregate on its
   // side (a PromQL histogram_quantile, a CloudWatch statistic) may return
   // MetricResult::FromAggregate() with it; otherwise it returns samples and
-  // the gate aggregates. Default: none (samples wanted).
+  // the gate aggregates. Ignored by QueryDistribution(). Default: none
+  // (samples wanted).
   std::optional<Aggregation> aggregation;
+  // For QueryDistribution() only: at most this many observations are
+  // wanted; a host holding more subsamples them uniformly (and sets
+  // MetricDistribution::total_count) or answers a histogram. 0: no limit.
+  // Default: 0.
+  int64_t max_observations = 0;
 };
 
 // What a MetricSource found: samples, one aggregate, or no data.
@@ -197,6 +209,93 @@ struct MetricResult {
 // Prints e.g. "no data", "3 samples", "aggregate 412 (n=1240)".
 std::ostream& operator<<(std::ostream& os, const MetricResult& result);
 
+// One bucket of a cumulative histogram, as Prometheus exposes them: the
+// number of observations less than or equal to `upper_bound` (the `le`
+// label). Value type; thread-compatible.
+struct HistogramBucket {
+  // The bucket's inclusive upper bound; +infinity for the last bucket.
+  // Default: 0.
+  double upper_bound = 0;
+  // Observations <= upper_bound; non-decreasing from bucket to bucket. A
+  // double, as Prometheus counters are. Default: 0.
+  double cumulative_count = 0;
+
+  friend bool operator==(const HistogramBucket& a, const HistogramBucket& b) {
+    return a.upper_bound == b.upper_bound &&
+           a.cumulative_count == b.cumulative_count;
+  }
+  friend bool operator!=(const HistogramBucket& a, const HistogramBucket& b) {
+    return !(a == b);
+  }
+};
+
+// What a MetricSource found when asked for a distribution (QueryDistribution):
+// the observations of a metric on one cohort over one window (e.g. every
+// request's latency), as the observations themselves or as a cumulative
+// histogram, or no data. Value type; thread-compatible.
+struct MetricDistribution {
+  // The shape of the answer.
+  enum class Kind {
+    // Nothing was observed on the cohort in the window.
+    kNoData,
+    // The observations (see `observations`).
+    kObservations,
+    // A cumulative histogram (see `buckets`).
+    kHistogram,
+  };
+
+  // Default: kNoData.
+  Kind kind = Kind::kNoData;
+  // For kObservations: the values, in any order. Default: empty.
+  std::vector<double> observations;
+  // For kHistogram: the buckets, upper bounds strictly increasing, the last
+  // +infinity (its count is the total); see ValidateHistogram(). Default:
+  // empty.
+  std::vector<HistogramBucket> buckets;
+  // How many observations the answer stands for: a host that subsampled
+  // returns the population's count (>= observations.size()). Default:
+  // unknown (then observations.size(), or the last bucket's count).
+  std::optional<double> total_count;
+  // The sum of the observations, if known (Prometheus' `_sum`). Default:
+  // unknown.
+  std::optional<double> sum;
+  // For kNoData: why, if the host knows. Default: empty.
+  std::string message;
+
+  // Convenience constructors.
+  static MetricDistribution NoData(std::string message = "");
+  static MetricDistribution FromObservations(std::vector<double> observations);
+  static MetricDistribution FromHistogram(std::vector<HistogramBucket> buckets);
+
+  // The number of observations it stands for: total_count if set, else
+  // observations.size() or the last bucket's count (0 for kNoData).
+  double count() const;
+
+  friend bool operator==(const MetricDistribution& a,
+                         const MetricDistribution& b);
+  friend bool operator!=(const MetricDistribution& a,
+                         const MetricDistribution& b) {
+    return !(a == b);
+  }
+};
+
+// Prints e.g. "no data", "1200 observations", "histogram of 12 buckets
+// (n=84021)".
+std::ostream& operator<<(std::ostream& os, const MetricDistribution& d);
+
+// Checks a cumulative histogram: at least one bucket, upper bounds strictly
+// increasing (not NaN), the last one +infinity, counts finite, >= 0 and
+// non-decreasing. Errors are kInvalidArgument naming the bucket, e.g.
+// "buckets[2].cumulative_count: must be >= buckets[1]'s (got 3 < 5)".
+absl::Status ValidateHistogram(absl::Span<const HistogramBucket> buckets);
+
+// The `q` quantile (q in [0, 1]) of a valid cumulative histogram as
+// Prometheus' histogram_quantile() computes it: linear interpolation inside
+// the bucket holding rank q * total, the first bucket starting at 0 (when
+// its bound is positive), and the largest finite bound when the rank falls
+// in the +infinity bucket. NaN when the histogram is empty or invalid.
+double HistogramQuantile(absl::Span<const HistogramBucket> buckets, double q);
+
 // True for the codes a gate retries: kUnavailable and kDeadlineExceeded.
 bool IsRetryable(const absl::Status& status);
 
@@ -219,6 +318,16 @@ class MetricSource {
   // measurement (e.g. kInvalidArgument for a query the backend rejects,
   // kNotFound for an unknown metric).
   virtual absl::StatusOr<MetricResult> Query(const MetricQuery& query) = 0;
+
+  // Answers the distribution of the metric's observations on query.cohort
+  // over [query.start, query.end) (query.aggregation is ignored): the
+  // observations (at most query.max_observations when it is > 0), a
+  // cumulative histogram, or MetricDistribution::NoData(). Same contract and
+  // errors as Query(). Default: kUnimplemented ("this MetricSource answers
+  // no distribution queries"), which a gate that needs a distribution
+  // reports as an error.
+  virtual absl::StatusOr<MetricDistribution> QueryDistribution(
+      const MetricQuery& query);
 };
 
 // The state of an alarm, as CloudWatch names them.

@@ -7,7 +7,7 @@
 #include <limits>
 
 #include "absl/functional/function_ref.h"
-#include "lib/internal/stats_math.h"
+#include "lib/stats/math.h"
 
 namespace sluice::internal {
 namespace {

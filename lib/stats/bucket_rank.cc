@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "absl/types/span.h"
-#include "lib/internal/stats_rank.h"
+#include "lib/stats/rank.h"
 
 namespace sluice::internal {
 namespace {

@@ -21,7 +21,7 @@
 #include <optional>
 
 #include "absl/types/span.h"
-#include "lib/internal/stats_rank.h"
+#include "lib/stats/rank.h"
 
 namespace sluice::internal {
 

@@ -15,10 +15,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/types/span.h"
-#include "lib/internal/stats_math.h"
-#include "lib/internal/stats_rank.h"
-#include "lib/internal/stats_wilcoxon.h"
-#include "lib/internal/status_macros.h"
+#include "lib/stats/math.h"
+#include "lib/stats/rank.h"
+#include "lib/stats/wilcoxon.h"
+#include "lib/core/status_macros.h"
 #include "lib/stats/bucket_rank.h"
 
 namespace sluice::stats {

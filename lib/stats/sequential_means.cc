@@ -9,7 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "lib/internal/status_macros.h"
+#include "lib/core/status_macros.h"
 #include "lib/stats/boundaries.h"
 
 namespace sluice::stats {

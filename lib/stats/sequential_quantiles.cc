@@ -13,7 +13,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "lib/internal/status_macros.h"
+#include "lib/core/status_macros.h"
 #include "lib/stats/boundaries.h"
 
 namespace sluice::stats {

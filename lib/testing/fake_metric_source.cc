@@ -69,8 +69,18 @@ void FakeMetricSource::QueueResponse(const std::string& metric, Cohort cohort,
   scripts_[{metric, cohort}].queued.push_back(std::move(response));
 }
 
-absl::StatusOr<MetricResult> FakeMetricSource::Query(const MetricQuery& query) {
+void FakeMetricSource::SetDistribution(
+    const std::string& metric, Cohort cohort, absl::Time from,
+    absl::StatusOr<MetricDistribution> answer) {
   absl::MutexLock lock(&mu_);
+  auto& steps = distributions_[{metric, cohort}];
+  auto it = std::upper_bound(
+      steps.begin(), steps.end(), from,
+      [](absl::Time t, const auto& step) { return t < step.first; });
+  steps.insert(it, {from, std::move(answer)});
+}
+
+void FakeMetricSource::Record(const MetricQuery& query, bool distribution) {
   RecordedMetricQuery recorded;
   recorded.metric = query.metric;
   recorded.query = query.query;
@@ -82,7 +92,30 @@ absl::StatusOr<MetricResult> FakeMetricSource::Query(const MetricQuery& query) {
   recorded.start = query.start;
   recorded.end = query.end;
   recorded.aggregation = query.aggregation;
+  recorded.distribution = distribution;
+  recorded.max_observations = query.max_observations;
   queries_.push_back(std::move(recorded));
+}
+
+absl::StatusOr<MetricDistribution> FakeMetricSource::QueryDistribution(
+    const MetricQuery& query) {
+  absl::MutexLock lock(&mu_);
+  Record(query, /*distribution=*/true);
+  auto it = distributions_.find({query.metric, query.cohort});
+  if (it == distributions_.end()) {
+    return MetricDistribution::NoData("not scripted");
+  }
+  const absl::StatusOr<MetricDistribution>* current = nullptr;
+  for (const auto& [from, answer] : it->second) {
+    if (from <= query.end) current = &answer;
+  }
+  if (current == nullptr) return MetricDistribution::NoData("not yet");
+  return *current;
+}
+
+absl::StatusOr<MetricResult> FakeMetricSource::Query(const MetricQuery& query) {
+  absl::MutexLock lock(&mu_);
+  Record(query, /*distribution=*/false);
 
   auto it = scripts_.find({query.metric, query.cohort});
   if (it == scripts_.end()) return MetricResult::NoData("not scripted");

@@ -6,6 +6,7 @@
 #include "sluice/testing/fake_metric_source.h"
 
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -117,6 +118,35 @@ TEST(FakeMetricSourceTest, RecordsQueriesWithCopies) {
   EXPECT_EQ(AggregationName(*recorded[0].aggregation), "p90");
 }
 
+TEST(FakeMetricSourceTest, ScriptsDistributionsApartFromSeries) {
+  FakeMetricSource m;
+  m.SetAggregate("latency", Cohort::kWave, T(0), 40);
+  const MetricDistribution histogram = MetricDistribution::FromHistogram(
+      {{50, 90}, {std::numeric_limits<double>::infinity(), 100}});
+  m.SetDistribution("latency", Cohort::kWave, T(10), histogram);
+  m.SetDistribution("latency", Cohort::kWave, T(20),
+                    absl::UnavailableError("prometheus down"));
+  MetricQuery q = Query("latency", Cohort::kWave, T(5));
+  q.max_observations = 500;
+  EXPECT_THAT(m.QueryDistribution(q), IsOkAndHolds(::testing::Field(
+                                          &MetricDistribution::kind,
+                                          MetricDistribution::Kind::kNoData)));
+  EXPECT_THAT(m.QueryDistribution(Query("latency", Cohort::kWave, T(12))),
+              IsOkAndHolds(histogram));
+  EXPECT_THAT(m.QueryDistribution(Query("latency", Cohort::kWave, T(25))),
+              StatusIs(absl::StatusCode::kUnavailable, _));
+  EXPECT_THAT(m.QueryDistribution(Query("other", Cohort::kWave, T(25))),
+              IsOkAndHolds(MetricDistribution::NoData("not scripted")));
+  // Series queries are untouched by the distribution script.
+  EXPECT_THAT(m.Query(Query("latency", Cohort::kWave, T(25))),
+              IsOkAndHolds(MetricResult::FromAggregate(40)));
+  const auto recorded = m.queries();
+  ASSERT_EQ(recorded.size(), 5u);
+  EXPECT_TRUE(recorded[0].distribution);
+  EXPECT_EQ(recorded[0].max_observations, 500);
+  EXPECT_FALSE(recorded[4].distribution);
+}
+
 TEST(FakeAlarmSourceTest, StatesErrorsAndForgetting) {
   FakeAlarmSource a;
   a.SetState("X", T(5), AlarmState::kAlarm, "burning");
@@ -151,6 +181,10 @@ TEST(MockMetricSourceTest, IsUsable) {
   EXPECT_CALL(m, Query(_)).WillOnce(Return(MetricResult::FromAggregate(3)));
   EXPECT_THAT(m.Query(MetricQuery{}),
               IsOkAndHolds(MetricResult::FromAggregate(3)));
+  EXPECT_CALL(m, QueryDistribution(_))
+      .WillOnce(Return(MetricDistribution::FromObservations({1, 2})));
+  EXPECT_THAT(m.QueryDistribution(MetricQuery{}),
+              IsOkAndHolds(MetricDistribution::FromObservations({1, 2})));
 }
 
 TEST(ValueTypesTest, OutcomeOrderMatchesArgo) {

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "lib/internal/stats_rank.h"
+#include "lib/stats/rank.h"
 #include "tests/stats/stats_test_random.h"
 
 namespace sluice::internal {

@@ -9,6 +9,8 @@
 // samples from which each query takes its window. One-shot responses can be
 // queued in front of the script (e.g. "two errors, then the script").
 // FakeAlarmSource does the same for alarm states. Both record every query.
+// Distribution queries (MetricSource::QueryDistribution) answer from their
+// own script, set with SetDistribution().
 //
 // Example:
 //
@@ -63,6 +65,9 @@ struct RecordedMetricQuery {
   absl::Time start = absl::UnixEpoch();
   absl::Time end = absl::UnixEpoch();
   std::optional<Aggregation> aggregation;
+  // True for a QueryDistribution() call. Default: false.
+  bool distribution = false;
+  int64_t max_observations = 0;
 };
 
 // A MetricSource answering from a script over virtual time. Thread-safe.
@@ -93,8 +98,17 @@ class FakeMetricSource : public MetricSource {
   void QueueResponse(const std::string& metric, Cohort cohort,
                      absl::StatusOr<MetricResult> response);
 
+  // From `from` on, distribution queries of (metric, cohort) whose window
+  // ends at or after `from` return `answer` (a distribution or an error).
+  // Before any, they return MetricDistribution::NoData().
+  void SetDistribution(const std::string& metric, Cohort cohort,
+                       absl::Time from,
+                       absl::StatusOr<MetricDistribution> answer);
+
   // MetricSource.
   absl::StatusOr<MetricResult> Query(const MetricQuery& query) override;
+  absl::StatusOr<MetricDistribution> QueryDistribution(
+      const MetricQuery& query) override;
 
   // Every query so far, in order.
   std::vector<RecordedMetricQuery> queries() const;
@@ -116,10 +130,16 @@ class FakeMetricSource : public MetricSource {
     std::deque<absl::StatusOr<MetricResult>> queued;
   };
   void AddStep(const std::string& metric, Cohort cohort, Step step);
+  void Record(const MetricQuery& query, bool distribution)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   mutable absl::Mutex mu_;
   std::map<std::pair<std::string, Cohort>, Script> scripts_
       ABSL_GUARDED_BY(mu_);
+  std::map<
+      std::pair<std::string, Cohort>,
+      std::vector<std::pair<absl::Time, absl::StatusOr<MetricDistribution>>>>
+      distributions_ ABSL_GUARDED_BY(mu_);
   std::vector<RecordedMetricQuery> queries_ ABSL_GUARDED_BY(mu_);
 };
 
@@ -174,6 +194,8 @@ class MockMetricSource : public MetricSource {
  public:
   MOCK_METHOD(absl::StatusOr<MetricResult>, Query, (const MetricQuery& query),
               (override));
+  MOCK_METHOD(absl::StatusOr<MetricDistribution>, QueryDistribution,
+              (const MetricQuery& query), (override));
 };
 
 // A gMock mock of AlarmSource. Thread-compatible.
