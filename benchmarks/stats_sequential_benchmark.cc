@@ -12,7 +12,9 @@
 #include "benchmark/benchmark.h"
 #include "sluice/stats/sequential_counts.h"
 #include "sluice/stats/sequential_means.h"
+#include "sluice/stats/sequential_proportion.h"
 #include "sluice/stats/sequential_quantiles.h"
+#include "sluice/stats/sequential_rates.h"
 
 namespace {
 
@@ -77,29 +79,81 @@ void BM_SequentialMeanAdd(benchmark::State& state) {
 }
 BENCHMARK(BM_SequentialMeanAdd);
 
-void BM_SequentialQuantileAdd(benchmark::State& state) {
-  const int64_t n = state.range(0);
+// Arms of n values each (p99 of log-normal latencies, the canary 5%
+// slower), set up by one batch each.
+sluice::stats::SequentialQuantileTest QuantileArms(
+    int64_t n, sluice::stats::Alternative alternative) {
   sluice::stats::SequentialQuantileOptions options;
   options.quantile = 0.99;
-  std::vector<double> u = Values(n + 4096, 3);
-  auto base = sluice::stats::SequentialQuantileTest::Create(options).value();
-  for (int64_t i = 0; i < n; ++i) {
-    (void)base.AddCanary(u[i]);
-    (void)base.AddBaseline(u[i] * 1.01);
-  }
+  options.alternative = alternative;
+  std::vector<double> c = Values(n, 3), b = Values(n, 4);
+  for (double& v : c) v = 105 * std::exp(v);
+  for (double& v : b) v = 100 * std::exp(v);
+  auto test = sluice::stats::SequentialQuantileTest::Create(options).value();
+  (void)test.AddCanaryValues(c);
+  (void)test.AddBaselineValues(b);
+  return test;
+}
+
+// A batch of 1,000 canary values added to arms of n values each: the merge
+// (O(n)) and one look.
+void BM_SequentialQuantileBatch(benchmark::State& state) {
+  const int64_t n = state.range(0);
+  const auto base = QuantileArms(n, sluice::stats::Alternative::kTwoSided);
+  std::vector<double> batch = Values(1000, 5);
+  for (double& v : batch) v = 105 * std::exp(v);
   for (auto _ : state) {
     state.PauseTiming();
     sluice::stats::SequentialQuantileTest test = base;
     state.ResumeTiming();
-    for (int64_t i = 0; i < 4096; ++i) {
-      benchmark::DoNotOptimize(test.AddCanary(u[n + i]));
-    }
+    benchmark::DoNotOptimize(test.AddCanaryValues(batch));
   }
-  state.SetItemsProcessed(state.iterations() * 4096);
+  state.SetItemsProcessed(state.iterations() * 1000);
 }
-BENCHMARK(BM_SequentialQuantileAdd)
+BENCHMARK(BM_SequentialQuantileBatch)
     ->RangeMultiplier(10)
     ->Range(1000, 1000000)
     ->Unit(benchmark::kMicrosecond);
+
+// One look (the e-value's infimum over x) at arms of n values each;
+// range(1) = 0 two-sided (confseq's test), 1 one-sided.
+void BM_SequentialQuantileLook(benchmark::State& state) {
+  const auto test =
+      QuantileArms(state.range(0), state.range(1) == 0
+                                       ? sluice::stats::Alternative::kTwoSided
+                                       : sluice::stats::Alternative::kGreater);
+  for (auto _ : state) benchmark::DoNotOptimize(test.ExcludesZero());
+}
+BENCHMARK(BM_SequentialQuantileLook)
+    ->ArgsProduct({{1000, 100000, 1000000}, {0, 1}})
+    ->Unit(benchmark::kMicrosecond);
+
+// A window of the proportion test (errors out of 2,000 requests).
+void BM_SequentialProportionUpdate(benchmark::State& state) {
+  sluice::stats::SequentialProportionOptions options;
+  options.limit = 0.01;
+  auto test = sluice::stats::SequentialProportionTest::Create(options).value();
+  uint64_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(test.Update(15 + (i++ & 15), 2000));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_SequentialProportionUpdate);
+
+// A window of the rate test after 1,000 windows (O(windows) per update).
+void BM_SequentialRateUpdate(benchmark::State& state) {
+  auto base = sluice::stats::SequentialRateTest::Create({}).value();
+  for (uint64_t w = 0; w < 1000; ++w) {
+    (void)base.Update({w % 5, 1000 + w}, {w % 23, 9000});
+  }
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto test = base;
+    state.ResumeTiming();
+    benchmark::DoNotOptimize(test.Update({3, 1100}, {20, 9000}));
+  }
+}
+BENCHMARK(BM_SequentialRateUpdate)->Unit(benchmark::kMicrosecond);
 
 }  // namespace

@@ -18,9 +18,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "lib/internal/proto_io.h"
 #include "sluice/fleet.h"
 #include "sluice/fleet_io.h"
+#include "sluice/proto_io.h"
 #include "sluice/sim/efficacy.h"
 #include "sluice/sim/history.h"
 #include "sluice/sim/monte_carlo.h"
@@ -310,7 +310,7 @@ int RunEfficacyCommand(CommandContext& context) {
     for (size_t i = 0; i < results.size(); ++i) {
       *report.add_specs() = sim::SpecEfficacyToProto(results[i], spec_paths[i]);
     }
-    context.out << internal::ToJson(report) << "\n";
+    context.out << sluice::ToJson(report) << "\n";
     return kExitOk;
   }
   context.out << "Efficacy: " << specs.size() << " specs on " << fleet_path

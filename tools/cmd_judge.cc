@@ -24,9 +24,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "lib/internal/csv.h"
-#include "lib/internal/judge_spec.h"
-#include "lib/internal/proto_io.h"
+#include "sluice/csv.h"
+#include "sluice/judge_proto.h"
+#include "sluice/proto_io.h"
 #include "sluice/stats/kayenta_judge.h"
 #include "sluice/v1/gates.pb.h"
 #include "tools/cli.h"
@@ -49,9 +49,9 @@ absl::Status ReadSamples(const std::string& path,
                          const stats::KayentaJudgeConfig& config,
                          bool experiment,
                          std::vector<stats::MetricSamples>& samples) {
-  absl::StatusOr<std::string> text = internal::ReadFileToString(path);
+  absl::StatusOr<std::string> text = ReadFileToString(path);
   if (!text.ok()) return text.status();
-  absl::StatusOr<internal::CsvTable> table = internal::ParseCsv(*text);
+  absl::StatusOr<CsvTable> table = ParseCsv(*text);
   if (!table.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": ", table.status().message()));
@@ -75,7 +75,7 @@ absl::Status ReadSamples(const std::string& path,
     for (size_t r = 0; r < table->rows.size(); ++r) {
       const std::string& cell = table->rows[r][*column];
       if (cell.find_first_not_of(" \t") == std::string::npos) continue;
-      const std::optional<double> v = internal::ParseCsvDouble(cell);
+      const std::optional<double> v = ParseCsvDouble(cell);
       if (!v.has_value()) {
         return absl::InvalidArgumentError(absl::StrCat(
             path, ": line ", table->lines[r], ", column ", *column + 1, " (",
@@ -171,11 +171,10 @@ int RunJudge(CommandContext& context) {
   }
   const std::string config_path = *args->Flag("--config");
   v1::KayentaJudgeSpec spec;
-  if (absl::Status s = internal::ParseProtoFile(config_path, &spec); !s.ok()) {
+  if (absl::Status s = ParseProtoFile(config_path, &spec); !s.ok()) {
     return Fail(context, "", s.message());
   }
-  absl::StatusOr<stats::KayentaJudgeConfig> config =
-      internal::JudgeConfigFromProto(spec);
+  absl::StatusOr<stats::KayentaJudgeConfig> config = JudgeConfigFromProto(spec);
   if (!config.ok()) {
     return Fail(context, config_path, config.status().message());
   }
@@ -199,8 +198,7 @@ int RunJudge(CommandContext& context) {
     return Fail(context, config_path, result.status().message());
   }
   if (format == "json") {
-    context.out << internal::ToJson(
-        internal::JudgeResultToProto(*config, *result));
+    context.out << ToJson(JudgeResultToProto(*config, *result));
   } else {
     context.out << Table(*config, *result);
   }

@@ -13,9 +13,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "lib/internal/proto_io.h"
 #include "sluice/fleet.h"
 #include "sluice/fleet_io.h"
+#include "sluice/proto_io.h"
 #include "sluice/spec.h"
 #include "sluice/wave_plan.h"
 #include "sluice/wave_plan_proto.h"
@@ -67,7 +67,7 @@ int RunPlan(CommandContext& context) {
   }
 
   if (format == "json") {
-    context.out << internal::ToJson(WavePlanToProto(*plan, *fleet));
+    context.out << ToJson(WavePlanToProto(*plan, *fleet));
     return kExitOk;
   }
   context.out << spec->name() << ": " << spec->version() << " on "

@@ -18,9 +18,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
-#include "lib/internal/proto_io.h"
 #include "sluice/fleet.h"
 #include "sluice/fleet_io.h"
+#include "sluice/proto_io.h"
 #include "sluice/rollback_policy.h"
 #include "sluice/sim/monte_carlo.h"
 #include "sluice/sim/report.h"
@@ -294,8 +294,8 @@ int RunSimulate(CommandContext& context) {
     input.trace = trace;
     input.outcomes = *outcomes;
     if (*runs > 1) input.summary = summary;
-    if (absl::Status status = internal::WriteStringToFile(
-            *report_path, sim::RenderHtmlReport(input));
+    if (absl::Status status =
+            WriteStringToFile(*report_path, sim::RenderHtmlReport(input));
         !status.ok()) {
       return Fail(context, "", status);
     }
@@ -313,7 +313,7 @@ int RunSimulate(CommandContext& context) {
     for (const sim::TimelineEvent& e : trace.events) {
       *result.add_timeline() = sim::TimelineEventToProto(e);
     }
-    context.out << internal::ToJson(result) << "\n";
+    context.out << ToJson(result) << "\n";
     return kExitOk;
   }
   context.out << "Spec: " << spec->Summary() << "\n";

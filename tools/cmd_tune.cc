@@ -16,9 +16,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "lib/internal/proto_io.h"
 #include "sluice/fleet.h"
 #include "sluice/fleet_io.h"
+#include "sluice/proto_io.h"
 #include "sluice/sim/history.h"
 #include "sluice/sim/monte_carlo.h"
 #include "sluice/sim/tune.h"
@@ -180,7 +180,7 @@ int RunTune(CommandContext& context) {
     output = (path.parent_path() / (path.stem().string() + ".tuned.textproto"))
                  .string();
   }
-  if (absl::Status status = internal::WriteStringToFile(
+  if (absl::Status status = sluice::WriteStringToFile(
           output, sim::SpecToText(result->tuned, comment));
       !status.ok()) {
     return Fail(context, "", status);

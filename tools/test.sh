@@ -7,7 +7,8 @@
 #      which includes the examples and the install/consumer test;
 #   2. the same tests built with clang, AddressSanitizer and
 #      UndefinedBehaviorSanitizer;
-#   3. the Bazel build and tests (offline, against Debian's libraries).
+#   3. the Bazel build and tests (offline, against Debian's libraries), then
+#      the layering check's targets (tests/layering/), which must not build.
 # Stages can be chosen: tools/test.sh [gcc] [asan] [bazel] (default: all).
 # Ends with one line "tests: N passed, M failed" over all stages.
 set -uo pipefail
@@ -80,6 +81,34 @@ if want bazel; then
   bf=$(grep -cE "^//.* (FAILED|TIMEOUT|NO STATUS|FAILED TO BUILD)" "$log_dir/bazel.log" || true)
   if [[ $status -ne 0 && $bf -eq 0 && $bp -eq 0 ]]; then bf=1; fi
   passed=$((passed + bp)); failed=$((failed + bf))
+  # The layering check (tests/layering/BUILD.bazel): wrong-way includes must
+  # fail to build, on the header they name; the controls must build. In the
+  # sandbox the header is not there ("No such file or directory"); run
+  # unsandboxed, Bazel finds it in the source tree and then either reports an
+  # "undeclared inclusion" of it or the compile stops inside it, at a header
+  # it includes that the component cannot see either.
+  echo "== bazel: layering check"
+  for check in stats_includes_rollout:sluice/rollout.h \
+               stats_includes_rollout_private:lib/rollout/rollout_engine.h \
+               stats_control: tools_control:; do
+    target=//tests/layering:${check%%:*}
+    header=${check#*:}
+    log="$log_dir/bazel-layering-${check%%:*}.log"
+    bazel build --config=debian --jobs="$jobs" "$target" >"$log" 2>&1
+    rc=$?
+    if [[ -z "$header" && $rc -eq 0 ]]; then
+      echo "$target: builds (control) PASSED"; passed=$((passed + 1))
+    elif [[ -n "$header" && $rc -ne 0 ]] &&
+         { grep -qF "$header: No such file or directory" "$log" ||
+           grep -qE "(^|/)${header//./\\.}:[0-9]+:[0-9]+: fatal error: .*No such file" "$log" ||
+           { grep -q "undeclared inclusion" "$log" && grep -qF "'$header'" "$log"; }; }; then
+      echo "$target: does not compile, as it should: $(grep -m1 -F "$header" "$log") PASSED"
+      passed=$((passed + 1))
+    else
+      echo "$target: FAILED (exit $rc; see $log)"; tail -n 20 "$log"
+      failed=$((failed + 1)); status=1
+    fi
+  done
   echo "== bazel: done in $(elapsed "$start")"
   bazel shutdown >/dev/null 2>&1 || true
 fi

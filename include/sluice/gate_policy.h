@@ -8,12 +8,13 @@
 // "region-wave"). A GatePolicy is that, built into gate objects: for a stage
 // it returns one gate, the all-of of the stage's gates (the override if the
 // stage has one, else the default set). A stage with no gates gets a gate
-// that passes at once.
+// that passes at once. GatePolicyFromSpec() (sluice/spec.h) builds the
+// policy of a spec; Create() builds one from gates made in code.
 //
 // Example:
 //
 //   absl::StatusOr<sluice::GatePolicy> policy =
-//       sluice::GatePolicy::FromSpec(spec);
+//       sluice::GatePolicyFromSpec(spec);  // sluice/spec.h
 //   if (!policy.ok()) return policy.status();
 //   const sluice::HealthGate& gate = policy->ForStage(wave.stage);
 //   sluice::GateState state;
@@ -30,7 +31,6 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "sluice/health_gate.h"
-#include "sluice/spec.h"
 
 namespace sluice {
 
@@ -39,10 +39,14 @@ namespace sluice {
 // out are thread-safe.
 class GatePolicy {
  public:
-  // Builds the policy of a validated spec (its `metrics` and `gates`
-  // fields). Errors are kInvalidArgument naming the field, as in spec
-  // validation.
-  static absl::StatusOr<GatePolicy> FromSpec(const RolloutSpec& spec);
+  // Compatibility: GatePolicyFromSpec(spec), declared in sluice/spec.h
+  // (include it to call this). The spec belongs to the rollout component,
+  // above the gates; this forwarding template names no spec type, so the
+  // gates do not depend on it. Deprecated: call GatePolicyFromSpec().
+  template <typename RolloutSpecT>
+  static absl::StatusOr<GatePolicy> FromSpec(const RolloutSpecT& spec) {
+    return GatePolicyFromSpec(spec);
+  }
 
   // Builds a policy from gates made in code: `default_gates` for every stage
   // without an entry in `stage_gates`. Gate names must be unique within each

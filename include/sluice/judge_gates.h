@@ -50,8 +50,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "sluice/gates.h"
 #include "sluice/health_gate.h"
+#include "sluice/metric_checks.h"
 #include "sluice/stats/kayenta_classifier.h"
 #include "sluice/stats/kayenta_judge.h"
 #include "sluice/stats/sequential_counts.h"

@@ -65,6 +65,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "sluice/action.h"
+#include "sluice/blocker.h"
 #include "sluice/fleet.h"
 #include "sluice/health_gate.h"
 #include "sluice/metric_source.h"
@@ -130,148 +132,6 @@ enum class WavePhase {
 // "retry-backoff", "passed" or "failed".
 absl::string_view WavePhaseName(WavePhase phase);
 std::ostream& operator<<(std::ostream& os, WavePhase phase);
-
-// What the host is asked to do.
-enum class ActionKind {
-  // Deploy `version` to `targets`. Needs an outcome per target.
-  kDeploy,
-  // Send `traffic_percent` of traffic to `version` (traffic-routed plans).
-  // Needs one outcome (ReportActionOutcome()).
-  kSetTraffic,
-  // Roll `targets` back to `version` (the old one); for traffic-routed plans
-  // `targets` is empty and traffic_percent is 0: route all traffic back.
-  // Needs an outcome per target (or one, for traffic).
-  kRollBack,
-  // Nothing to do before `wait_until`; call Advance() then (or earlier).
-  kWait,
-  // Ask a person to Approve() or Reject() `wave`; `message` says what.
-  kRequestApproval,
-  // Tell a person: `message`; `escalate` means page someone now.
-  kNotify,
-};
-
-// "deploy", "set-traffic", "roll-back", "wait", "request-approval" or
-// "notify".
-absl::string_view ActionKindName(ActionKind kind);
-std::ostream& operator<<(std::ostream& os, ActionKind kind);
-
-// One thing for the host to do. Ids are stable and deterministic, derived
-// from the rollout's counters (e.g. "w2-deploy-7", "rollback-12",
-// "notify-13"): the same inputs give the same ids, and a restored rollout
-// issues the same ids as the original would have. Value type: copyable,
-// comparable, printable. Thread-compatible.
-struct Action {
-  // Unique within the rollout. Default: empty.
-  std::string id;
-  // What to do. Default: kNotify.
-  ActionKind kind = ActionKind::kNotify;
-  // The wave it belongs to, or -1 (rollbacks of several waves, rollout-wide
-  // notifications). Default: -1.
-  int wave = -1;
-  // kDeploy, kSetTraffic: the new version; kRollBack: the version to restore.
-  // Default: empty.
-  std::string version;
-  // kDeploy, kRollBack: the targets, as indices into the Fleet, ascending.
-  // Default: empty.
-  std::vector<Fleet::TargetIndex> targets;
-  // kSetTraffic, and kRollBack of a traffic-routed plan: the percent of
-  // traffic for `version`. Default: unset.
-  std::optional<double> traffic_percent;
-  // kWait: when to call Advance() again. Default: absl::InfinitePast().
-  absl::Time wait_until = absl::InfinitePast();
-  // kRequestApproval, kNotify: the text for a person. Default: empty.
-  std::string message;
-  // kNotify: page someone now (an escalation). Default: false.
-  bool escalate = false;
-
-  // True for kDeploy, kSetTraffic and kRollBack: the host must report an
-  // outcome (ReportOutcome() or ReportActionOutcome()).
-  bool NeedsOutcome() const;
-  // The ids of `targets` in `fleet` (the fleet the rollout was made for).
-  std::vector<std::string> TargetIds(const Fleet& fleet) const;
-
-  friend bool operator==(const Action& a, const Action& b);
-  friend bool operator!=(const Action& a, const Action& b) { return !(a == b); }
-};
-
-// Prints e.g. "w2-deploy-7: deploy 2.4.1 to 12 targets (wave 2)".
-std::ostream& operator<<(std::ostream& os, const Action& action);
-
-// How one target fared in one action. Value type; thread-compatible.
-struct TargetResult {
-  // The target, an index into the Fleet. Default: 0.
-  Fleet::TargetIndex target = 0;
-  // Whether the action succeeded on it. Default: true.
-  bool succeeded = true;
-  // For failures: why, e.g. "health check timed out". Default: empty.
-  std::string reason;
-
-  // Convenience constructors.
-  static TargetResult Ok(Fleet::TargetIndex target);
-  static TargetResult Failed(Fleet::TargetIndex target, std::string reason);
-
-  friend bool operator==(const TargetResult& a, const TargetResult& b) {
-    return a.target == b.target && a.succeeded == b.succeeded &&
-           a.reason == b.reason;
-  }
-  friend bool operator!=(const TargetResult& a, const TargetResult& b) {
-    return !(a == b);
-  }
-};
-
-// Something that holds the current wave right now: the answer to "why is
-// nothing happening?". Value type; thread-compatible.
-struct Blocker {
-  // The kinds of things that hold a wave.
-  enum class Kind {
-    // Deploy or traffic actions without outcomes yet.
-    kActionsInFlight,
-    // A health gate holds (waiting for data, the next measurement, a deploy
-    // window, a gate-level approval); `reason` is the gate's.
-    kGate,
-    // The gates passed; the wave's bake time runs until `until`.
-    kBake,
-    // Waiting for Approve() / Reject() since `since`.
-    kApproval,
-    // Paused (by an operator or a policy) since `since`.
-    kPaused,
-    // A retry waits out its backoff until `until`.
-    kRetryBackoff,
-    // Rollback actions without outcomes, or a rollback retry backoff.
-    kRollback,
-  };
-
-  // Default: kPaused.
-  Kind kind = Kind::kPaused;
-  // What holds, e.g. "gate p99-latency", "bake of wave 2",
-  // "approval for wave 3". Default: empty.
-  std::string name;
-  // Why, e.g. "deploy window opens Mon 09:00 America/New_York",
-  // "inconclusive: no data for p99_latency". Default: empty.
-  std::string reason;
-  // Since when, where known. Default: absl::InfinitePast() (unknown).
-  absl::Time since = absl::InfinitePast();
-  // Until when, where known (absl::InfiniteFuture(): until a person acts).
-  // Default: unset.
-  std::optional<absl::Time> until;
-
-  friend bool operator==(const Blocker& a, const Blocker& b);
-  friend bool operator!=(const Blocker& a, const Blocker& b) {
-    return !(a == b);
-  }
-};
-
-// "actions-in-flight", "gate", "bake", "approval", "paused",
-// "retry-backoff" or "rollback".
-absl::string_view BlockerKindName(Blocker::Kind kind);
-
-// Prints one line without relative times, e.g. "bake: bake of wave 2: gates
-// passed (until 2026-11-28T14:14:00+00:00)"; DescribeBlocker() adds them.
-std::ostream& operator<<(std::ostream& os, const Blocker& blocker);
-
-// Describes `blocker` for a person at `now`, e.g. "bake of wave 2: 12m
-// left", "approval for wave 3: awaited since 14:02 UTC (38m)".
-std::string DescribeBlocker(const Blocker& blocker, absl::Time now);
 
 // Which targets the gates see as the baseline cohort: targets still on the
 // previous version, compared with the wave's.
@@ -373,9 +233,9 @@ class Rollout {
   // Makes a rollout from a validated spec: the name, versions, rollback
   // policy and engine limits come from `spec` (its `rollback` field, or the
   // defaults), overriding `options`; `plan` is the spec's strategy applied to
-  // `fleet` (sluice/wave_scheduler.h); gates come from `options` (e.g.
-  // GatesFromPolicy(*GatePolicy::FromSpec(spec), plan, options)). Errors as
-  // Create(), and "previous_version: must be set in the spec or in
+  // `fleet` (NewScheduler(spec), sluice/spec.h); gates come from `options`
+  // (e.g. GatesFromPolicy(*GatePolicyFromSpec(spec), plan, options)). Errors
+  // as Create(), and "previous_version: must be set in the spec or in
   // options" when neither has it.
   static absl::StatusOr<std::unique_ptr<Rollout>> FromSpec(
       const RolloutSpec& spec, const Fleet& fleet, WavePlan plan,
@@ -383,11 +243,11 @@ class Rollout {
 
   // Makes a rollout entirely from a validated spec and a fleet: the checks
   // that need the fleet (RolloutSpec::ValidateAgainst), the plan from the
-  // spec's `waves` (NewScheduler(spec)->Plan(fleet), sluice/wave_scheduler.h),
-  // the gates from its `metrics` and `gates` (GatePolicy::FromSpec,
-  // sluice/gate_policy.h), and the rest as the FromSpec() above. `options`
-  // supplies the sources, the sink, approvals and previous_version when the
-  // spec has none. Errors as the parts report them, e.g. "waves: not set".
+  // spec's `waves` (NewScheduler(spec)->Plan(fleet)), the gates from its
+  // `metrics` and `gates` (GatePolicyFromSpec(spec)), both in sluice/spec.h,
+  // and the rest as the FromSpec() above. `options` supplies the sources,
+  // the sink, approvals and previous_version when the spec has none. Errors
+  // as the parts report them, e.g. "waves: not set".
   static absl::StatusOr<std::unique_ptr<Rollout>> FromSpec(
       const RolloutSpec& spec, const Fleet& fleet, RolloutOptions options);
 

@@ -20,6 +20,10 @@
 //     return 1;
 //   }
 //   std::cout << spec->Summary() << "\n";
+//   absl::StatusOr<std::unique_ptr<sluice::WaveScheduler>> scheduler =
+//       sluice::NewScheduler(*spec);
+//   absl::StatusOr<sluice::GatePolicy> gates =
+//       sluice::GatePolicyFromSpec(*spec);
 
 #ifndef SLUICE_SPEC_H_
 #define SLUICE_SPEC_H_
@@ -32,6 +36,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "sluice/fleet.h"
+#include "sluice/gate_policy.h"
+#include "sluice/wave_scheduler.h"
 
 namespace sluice {
 namespace v1 {
@@ -89,6 +95,20 @@ class RolloutSpec {
   explicit RolloutSpec(std::shared_ptr<const v1::RolloutSpec> proto);
   std::shared_ptr<const v1::RolloutSpec> proto_;
 };
+
+// ---- What a spec builds. Each validates the part it reads; errors are
+// kInvalidArgument with the part's field path.
+
+// The scheduler a validated spec's `waves` strategy describes. Errors are
+// kInvalidArgument "waves: not set" when the spec has no strategy.
+absl::StatusOr<std::unique_ptr<WaveScheduler>> NewScheduler(
+    const RolloutSpec& spec);
+
+// The gate policy of a validated spec's `metrics` and `gates` fields (an
+// empty policy, every stage passing at once, when it has none). Errors name
+// the field as spec validation does, e.g.
+// "gates.default[0].threshold.metric: names undeclared metric \"p99\"".
+absl::StatusOr<GatePolicy> GatePolicyFromSpec(const RolloutSpec& spec);
 
 }  // namespace sluice
 

@@ -1,8 +1,8 @@
 // Copyright 2026 The Sluice Authors.
 //
 // Repeated analysis with Argo Rollouts' AnalysisRun semantics, and the
-// threshold, relative and alarm gates built on it (one metric, one
-// measurement).
+// one-measurement analysis the threshold, relative and alarm gates are
+// (lib/gates/metric_checks.cc).
 //
 // The steps of one evaluation follow Argo's reconcileAnalysisRun
 // (analysis/analysis.go):
@@ -30,6 +30,8 @@
 // Error or Inconclusive terminates the run in the same evaluation (Argo
 // needs one more reconcile).
 
+#include "lib/gates/analysis.h"
+
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -40,9 +42,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "lib/internal/gate_checks.h"
-#include "lib/internal/status_macros.h"
-#include "sluice/gates.h"
+#include "lib/core/status_macros.h"
+#include "lib/gates/checks.h"
+#include "sluice/analysis_gate.h"
 
 namespace sluice {
 namespace {
@@ -499,8 +501,12 @@ absl::StatusOr<MetricPlan> PlanMetric(AnalysisMetric spec) {
   return plan;
 }
 
-absl::StatusOr<std::unique_ptr<HealthGate>> SingleCheckGate(std::string name,
-                                                            MetricCheck check) {
+}  // namespace
+
+namespace internal {
+
+absl::StatusOr<std::unique_ptr<HealthGate>> NewSingleCheckGate(
+    std::string name, MetricCheck check) {
   SLUICE_RETURN_IF_ERROR(internal::ValidateGateName(name));
   // Validate the check on its own first, so errors name its fields
   // without a "threshold." prefix.
@@ -514,22 +520,7 @@ absl::StatusOr<std::unique_ptr<HealthGate>> SingleCheckGate(std::string name,
       new AnalysisGate(std::move(name), std::move(plans)));
 }
 
-}  // namespace
-
-absl::StatusOr<std::unique_ptr<HealthGate>> NewThresholdGate(
-    std::string name, ThresholdCheck check) {
-  return SingleCheckGate(std::move(name), std::move(check));
-}
-
-absl::StatusOr<std::unique_ptr<HealthGate>> NewRelativeGate(
-    std::string name, RelativeCheck check) {
-  return SingleCheckGate(std::move(name), std::move(check));
-}
-
-absl::StatusOr<std::unique_ptr<HealthGate>> NewAlarmGate(std::string name,
-                                                         AlarmCheck check) {
-  return SingleCheckGate(std::move(name), std::move(check));
-}
+}  // namespace internal
 
 absl::StatusOr<std::unique_ptr<HealthGate>> NewAnalysisGate(
     std::string name, std::vector<AnalysisMetric> metrics) {

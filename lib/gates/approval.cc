@@ -10,9 +10,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "lib/internal/gate_checks.h"
-#include "lib/internal/status_macros.h"
-#include "sluice/gates.h"
+#include "lib/core/status_macros.h"
+#include "lib/gates/checks.h"
+#include "sluice/approval_gate.h"
 
 namespace sluice {
 namespace {

@@ -2,6 +2,8 @@
 //
 // Threshold, relative-to-baseline and alarm measurements.
 
+#include "lib/gates/checks.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -15,25 +17,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "lib/internal/gate_checks.h"
-#include "lib/internal/status_macros.h"
+#include "lib/core/status_macros.h"
 
 namespace sluice {
-
-absl::string_view MissingDataPolicyName(MissingDataPolicy policy) {
-  switch (policy) {
-    case MissingDataPolicy::kFail:
-      return "fail";
-    case MissingDataPolicy::kPass:
-      return "pass";
-    case MissingDataPolicy::kInconclusive:
-      return "inconclusive";
-    case MissingDataPolicy::kIgnore:
-      return "ignore";
-  }
-  return "unknown";
-}
-
 namespace internal {
 
 std::string DurationText(absl::Duration d) {

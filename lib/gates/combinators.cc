@@ -12,10 +12,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "lib/internal/gate_checks.h"
-#include "lib/internal/gate_sets.h"
-#include "lib/internal/status_macros.h"
-#include "sluice/gates.h"
+#include "lib/core/status_macros.h"
+#include "lib/gates/checks.h"
+#include "lib/gates/gate_sets.h"
+#include "sluice/gate_combinators.h"
 
 namespace sluice {
 namespace {

@@ -33,8 +33,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
-#include "lib/internal/gate_checks.h"
-#include "lib/internal/status_macros.h"
+#include "lib/core/status_macros.h"
+#include "lib/gates/checks.h"
 
 namespace sluice {
 namespace {

@@ -18,9 +18,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "lib/internal/gate_checks.h"
-#include "lib/internal/status_macros.h"
-#include "sluice/gates.h"
+#include "lib/core/status_macros.h"
+#include "lib/gates/checks.h"
+#include "sluice/deploy_window_gate.h"
 
 namespace sluice {
 namespace {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "lib/internal/status_macros.h"
+#include "lib/core/status_macros.h"
 #include "sluice/gate_policy.h"
 #include "sluice/sim/efficacy.h"
 #include "sluice/spec.h"

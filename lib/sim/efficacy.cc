@@ -14,7 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
-#include "lib/internal/status_macros.h"
+#include "lib/core/status_macros.h"
 #include "sluice/sim/metric_model.h"
 #include "sluice/sim/simulator.h"
 #include "sluice/wave_scheduler.h"

@@ -12,7 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "lib/internal/status_macros.h"
+#include "lib/core/status_macros.h"
 
 namespace sluice::sim {
 namespace {

@@ -13,8 +13,8 @@
 
 #include "absl/time/time.h"
 #include "absl/types/span.h"
-#include "lib/internal/sim_random.h"
-#include "lib/internal/status_macros.h"
+#include "lib/core/status_macros.h"
+#include "lib/sim/sim_random.h"
 
 namespace sluice::sim {
 

@@ -16,9 +16,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
-#include "lib/internal/csv.h"
-#include "lib/internal/proto_io.h"
-#include "lib/internal/status_macros.h"
+#include "lib/core/status_macros.h"
+#include "sluice/csv.h"
+#include "sluice/proto_io.h"
 
 namespace sluice::sim {
 
@@ -124,7 +124,7 @@ absl::StatusOr<absl::Time> ParseTimestamp(absl::string_view text) {
 
 absl::StatusOr<RecordedSeries> RecordedSeries::ParseCsv(
     absl::string_view text) {
-  SLUICE_ASSIGN_OR_RETURN(internal::CsvTable table, internal::ParseCsv(text));
+  SLUICE_ASSIGN_OR_RETURN(CsvTable table, sluice::ParseCsv(text));
   std::optional<size_t> time_col = table.Column("timestamp");
   std::optional<size_t> value_col = table.Column("value");
   if (!time_col.has_value() || !value_col.has_value()) {
@@ -137,8 +137,7 @@ absl::StatusOr<RecordedSeries> RecordedSeries::ParseCsv(
     const std::string line = absl::StrCat("line ", table.lines[i]);
     absl::StatusOr<absl::Time> time = ParseTimestamp(table.rows[i][*time_col]);
     if (!time.ok()) return internal::PrefixStatus(time.status(), line);
-    std::optional<double> value =
-        internal::ParseCsvDouble(table.rows[i][*value_col]);
+    std::optional<double> value = ParseCsvDouble(table.rows[i][*value_col]);
     if (!value.has_value() || !std::isfinite(*value)) {
       return absl::InvalidArgumentError(
           absl::StrCat(line, ": value: must be a finite number (got \"",
@@ -151,7 +150,7 @@ absl::StatusOr<RecordedSeries> RecordedSeries::ParseCsv(
 
 absl::StatusOr<RecordedSeries> RecordedSeries::LoadFile(
     const std::string& path) {
-  SLUICE_ASSIGN_OR_RETURN(std::string text, internal::ReadFileToString(path));
+  SLUICE_ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
   absl::StatusOr<RecordedSeries> series = ParseCsv(text);
   if (!series.ok()) return internal::PrefixStatus(series.status(), path);
   return series;

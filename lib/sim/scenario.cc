@@ -14,8 +14,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
-#include "lib/internal/proto_io.h"
-#include "lib/internal/status_macros.h"
+#include "lib/core/status_macros.h"
+#include "sluice/proto_io.h"
 #include "sluice/v1/scenario.pb.h"
 
 namespace sluice::sim {
@@ -939,7 +939,7 @@ absl::StatusOr<Scenario> ScenarioFromProto(const v1::Scenario& proto,
 
 absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path) {
   v1::Scenario proto;
-  SLUICE_RETURN_IF_ERROR(internal::ParseProtoFile(path, &proto));
+  SLUICE_RETURN_IF_ERROR(ParseProtoFile(path, &proto));
   const size_t slash = path.rfind('/');
   const std::string dir =
       slash == std::string::npos ? "." : path.substr(0, slash);

@@ -1,6 +1,6 @@
 // Copyright 2026 The Sluice Authors.
 
-#include "lib/internal/sim_random.h"
+#include "lib/sim/sim_random.h"
 
 #include <algorithm>
 #include <cmath>

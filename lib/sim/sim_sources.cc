@@ -14,8 +14,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "lib/internal/sim_random.h"
-#include "lib/internal/status_macros.h"
+#include "lib/core/status_macros.h"
+#include "lib/sim/sim_random.h"
 
 namespace sluice::sim {
 namespace {

@@ -16,8 +16,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "lib/internal/sim_random.h"
-#include "lib/internal/status_macros.h"
+#include "lib/core/status_macros.h"
+#include "lib/sim/sim_random.h"
 #include "sluice/gate_policy.h"
 #include "sluice/rollout.h"
 #include "sluice/rollout_event.h"
@@ -50,7 +50,7 @@ absl::StatusOr<Simulator> Simulator::Create(const RolloutSpec& spec,
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<WaveScheduler> scheduler,
                           NewScheduler(spec));
   SLUICE_ASSIGN_OR_RETURN(WavePlan plan, scheduler->Plan(fleet));
-  SLUICE_ASSIGN_OR_RETURN(GatePolicy gates, GatePolicy::FromSpec(spec));
+  SLUICE_ASSIGN_OR_RETURN(GatePolicy gates, GatePolicyFromSpec(spec));
   std::vector<std::string> metrics;
   for (const v1::MetricSpec& metric : spec.proto().metrics()) {
     metrics.push_back(metric.name());

@@ -16,8 +16,8 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/duration.pb.h"
 #include "google/protobuf/message.h"
-#include "lib/internal/proto_io.h"
-#include "lib/internal/status_macros.h"
+#include "lib/core/status_macros.h"
+#include "sluice/proto_io.h"
 #include "sluice/spec.h"
 
 namespace sluice::sim {
@@ -324,7 +324,7 @@ std::vector<SpecField> ApplyTuning(v1::RolloutSpec& spec, double looseness,
 
 absl::StatusOr<v1::RolloutSpec> ReadSpecMessage(const std::string& path) {
   v1::RolloutSpec spec;
-  SLUICE_RETURN_IF_ERROR(internal::ParseProtoFile(path, &spec));
+  SLUICE_RETURN_IF_ERROR(sluice::ParseProtoFile(path, &spec));
   return spec;
 }
 
@@ -336,7 +336,7 @@ std::string SpecToText(const v1::RolloutSpec& spec,
   for (absl::string_view line : absl::StrSplit(comment, '\n')) {
     absl::StrAppend(&out, "# ", line, "\n");
   }
-  absl::StrAppend(&out, "\n", internal::ToTextProto(spec));
+  absl::StrAppend(&out, "\n", sluice::ToTextProto(spec));
   return out;
 }
 

@@ -13,11 +13,11 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "lib/internal/stats_math.h"
-#include "lib/internal/stats_rank.h"
-#include "lib/internal/stats_shift.h"
-#include "lib/internal/stats_wilcoxon.h"
-#include "lib/internal/status_macros.h"
+#include "lib/core/status_macros.h"
+#include "lib/stats/math.h"
+#include "lib/stats/rank.h"
+#include "lib/stats/shift.h"
+#include "lib/stats/wilcoxon.h"
 #include "sluice/stats/mann_whitney.h"
 
 namespace sluice::internal {

@@ -13,9 +13,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "lib/internal/stats_rank.h"
-#include "lib/internal/stats_shift.h"
-#include "lib/internal/status_macros.h"
+#include "lib/core/status_macros.h"
+#include "lib/stats/rank.h"
+#include "lib/stats/shift.h"
 #include "sluice/stats/mann_whitney.h"
 
 namespace sluice::stats {

@@ -17,7 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "lib/internal/status_macros.h"
+#include "lib/core/status_macros.h"
 
 namespace sluice::stats {
 

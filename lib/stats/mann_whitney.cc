@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <ostream>
 #include <vector>
 
@@ -14,10 +15,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/types/span.h"
-#include "lib/internal/stats_math.h"
-#include "lib/internal/stats_rank.h"
-#include "lib/internal/stats_wilcoxon.h"
-#include "lib/internal/status_macros.h"
+#include "lib/stats/math.h"
+#include "lib/stats/rank.h"
+#include "lib/stats/wilcoxon.h"
+#include "lib/core/status_macros.h"
+#include "lib/stats/bucket_rank.h"
 
 namespace sluice::stats {
 
@@ -96,6 +98,10 @@ absl::Status ValidateSample(absl::Span<const double> sample,
   return absl::OkStatus();
 }
 
+absl::StatusOr<MannWhitneyResult> FromRanks(int64_t n_x, int64_t n_y,
+                                            const internal::RankSummary& ranks,
+                                            const MannWhitneyOptions& options);
+
 }  // namespace
 
 absl::StatusOr<MannWhitneyResult> MannWhitneyU(
@@ -104,15 +110,70 @@ absl::StatusOr<MannWhitneyResult> MannWhitneyU(
   SLUICE_RETURN_IF_ERROR(ValidateSample(x, "x"));
   SLUICE_RETURN_IF_ERROR(ValidateSample(y, "y"));
 
-  std::vector<uint64_t> kx;
-  std::vector<uint64_t> ky;
-  internal::SortKeys(x, &kx);
-  internal::SortKeys(y, &ky);
-  const internal::RankSummary ranks = internal::MergeRankKeys(kx, ky);
+  std::optional<internal::RankSummary> bucketed = internal::BucketRank(x, y);
+  if (!bucketed.has_value()) {
+    // No finite positive range (one distinct finite value, or a range that
+    // overflows): sort.
+    std::vector<uint64_t> kx;
+    std::vector<uint64_t> ky;
+    internal::SortKeys(x, &kx);
+    internal::SortKeys(y, &ky);
+    bucketed = internal::MergeRankKeys(kx, ky);
+  }
+  const internal::RankSummary& ranks = *bucketed;
 
+  return FromRanks(static_cast<int64_t>(x.size()),
+                   static_cast<int64_t>(y.size()), ranks, options);
+}
+
+absl::StatusOr<MannWhitneyResult> MannWhitneyUHistograms(
+    const Histogram& x, const Histogram& y, const MannWhitneyOptions& options) {
+  SLUICE_RETURN_IF_ERROR(internal::NestStatus(x.Validate(), "x"));
+  SLUICE_RETURN_IF_ERROR(internal::NestStatus(y.Validate(), "y"));
+  if (x.upper_bounds != y.upper_bounds) {
+    return internal::InvalidArgumentAt(
+        "y.upper_bounds", "must equal x.upper_bounds (the same buckets)");
+  }
+  for (const auto& [h, name] :
+       {std::make_pair(&x, "x"), std::make_pair(&y, "y")}) {
+    if (h->total() == 0) {
+      return internal::InvalidArgumentAt(name, "must not be empty");
+    }
+    if (h->total() > static_cast<uint64_t>(kMaxSampleSize)) {
+      return internal::InvalidArgumentAt(
+          name, absl::StrCat("must have fewer than 2^31 values (got ",
+                             h->total(), ")"));
+    }
+  }
+  // Every value of a bucket ties: the bucket is one group of the merge.
+  const std::vector<uint64_t> cx = x.BucketCounts();
+  const std::vector<uint64_t> cy = y.BucketCounts();
+  uint64_t twice_u = 0;
+  uint64_t y_below = 0;
+  internal::RankSummary ranks;
+  for (size_t b = 0; b < cx.size(); ++b) {
+    twice_u += cx[b] * (2 * y_below + cy[b]);
+    y_below += cy[b];
+    const uint64_t t = cx[b] + cy[b];
+    if (t > 1) {
+      ranks.has_ties = true;
+      const double td = static_cast<double>(t);
+      ranks.tie_term += td * td * td - td;
+    }
+  }
+  ranks.u_x = static_cast<double>(twice_u) / 2;
+  return FromRanks(static_cast<int64_t>(x.total()),
+                   static_cast<int64_t>(y.total()), ranks, options);
+}
+
+namespace {
+
+absl::StatusOr<MannWhitneyResult> FromRanks(int64_t n_x, int64_t n_y,
+                                            const internal::RankSummary& ranks,
+                                            const MannWhitneyOptions& options) {
   MannWhitneyResult result;
-  result.n_x = static_cast<int64_t>(x.size());
-  result.n_y = static_cast<int64_t>(y.size());
+  result.n_x = n_x;
+  result.n_y = n_y;
   result.u = ranks.u_x;
   result.has_ties = ranks.has_ties;
 
@@ -181,5 +242,7 @@ absl::StatusOr<MannWhitneyResult> MannWhitneyU(
   result.p_value = std::clamp(p * factor, 0.0, 1.0);
   return result;
 }
+
+}  // namespace
 
 }  // namespace sluice::stats

@@ -1,10 +1,10 @@
 // Copyright 2026 The Sluice Authors.
 
+#include "lib/stats/order_statistics.h"
+
 #include <algorithm>
 #include <cstddef>
 #include <vector>
-
-#include "lib/internal/stats_order_statistics.h"
 
 namespace sluice::internal {
 

@@ -1,12 +1,12 @@
 // Copyright 2026 The Sluice Authors.
 
+#include "lib/stats/rank.h"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
 #include <vector>
-
-#include "lib/internal/stats_rank.h"
 
 namespace sluice::internal {
 namespace {

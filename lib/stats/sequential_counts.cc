@@ -10,8 +10,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "lib/internal/stats_math.h"
-#include "lib/internal/status_macros.h"
+#include "lib/core/status_macros.h"
+#include "lib/stats/math.h"
 
 namespace sluice::stats {
 

@@ -9,30 +9,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "lib/internal/stats_mixture.h"
-#include "lib/internal/status_macros.h"
-
-namespace sluice::internal {
-
-double OptimalMixtureRatio(double alpha) {
-  // Solve s - log(1 + s) = L for s = 1/r (increasing in s) by bisection.
-  const double target = -2 * std::log(alpha);
-  double lo = 0;
-  double hi = 1;
-  while (hi - std::log1p(hi) < target) hi *= 2;
-  for (int i = 0; i < 200; ++i) {
-    const double mid = 0.5 * (lo + hi);
-    if (mid == lo || mid == hi) break;
-    if (mid - std::log1p(mid) < target) {
-      lo = mid;
-    } else {
-      hi = mid;
-    }
-  }
-  return 1 / hi;
-}
-
-}  // namespace sluice::internal
+#include "lib/core/status_macros.h"
+#include "lib/stats/boundaries.h"
 
 namespace sluice::stats {
 
@@ -63,7 +41,8 @@ std::ostream& operator<<(std::ostream& os, const SequentialMeanOptions& o) {
   return os << "{sigma_canary: " << o.sigma_canary
             << ", sigma_baseline: " << o.sigma_baseline
             << ", alpha: " << o.alpha
-            << ", tuning_observations: " << o.tuning_observations << "}";
+            << ", tuning_observations: " << o.tuning_observations
+            << ", alternative: " << o.alternative << "}";
 }
 
 SequentialMeanTest::SequentialMeanTest(const SequentialMeanOptions& options)
@@ -72,7 +51,9 @@ SequentialMeanTest::SequentialMeanTest(const SequentialMeanOptions& options)
       var_b_(options.sigma_baseline * options.sigma_baseline) {
   // V after `tuning_observations` one-and-one blocks.
   const double v_opt = options.tuning_observations / (var_c_ + var_b_);
-  rho_ = v_opt * internal::OptimalMixtureRatio(options.alpha);
+  rho_ = options.alternative == Alternative::kTwoSided
+             ? internal::TwoSidedBestRho(v_opt, options.alpha)
+             : internal::OneSidedBestRho(v_opt, options.alpha);
 }
 
 absl::StatusOr<SequentialMeanTest> SequentialMeanTest::Create(
@@ -120,8 +101,15 @@ void SequentialMeanTest::MaybeCloseBlock() {
 }
 
 double SequentialMeanTest::log_e_value() const {
-  const double vr = sum_w_ + rho_;
-  return 0.5 * std::log(rho_ / vr) + sum_wd_ * sum_wd_ / (2 * vr);
+  switch (options_.alternative) {
+    case Alternative::kGreater:
+      return internal::NormalLogMixture(sum_wd_, sum_w_, rho_, true);
+    case Alternative::kLess:
+      return internal::NormalLogMixture(-sum_wd_, sum_w_, rho_, true);
+    case Alternative::kTwoSided:
+    default:
+      return internal::NormalLogMixture(sum_wd_, sum_w_, rho_, false);
+  }
 }
 
 SequentialResult SequentialMeanTest::result() const {
@@ -132,12 +120,16 @@ SequentialResult SequentialMeanTest::result() const {
   r.p_value = std::min(1.0, std::exp(-max_log_e_));
   r.rejected = max_log_e_ >= -std::log(options_.alpha);
   if (sum_w_ == 0) return r;
-  const double vr = sum_w_ + rho_;
-  const double u =
-      std::sqrt(vr * (std::log(vr / rho_) - 2 * std::log(options_.alpha)));
+  const bool one_sided = options_.alternative != Alternative::kTwoSided;
+  const double u = internal::NormalMixtureBound(
+      sum_w_, -std::log(options_.alpha), rho_, one_sided);
   r.estimate = sum_wd_ / sum_w_;
-  r.lower = (sum_wd_ - u) / sum_w_;
-  r.upper = (sum_wd_ + u) / sum_w_;
+  r.lower = options_.alternative == Alternative::kLess
+                ? -std::numeric_limits<double>::infinity()
+                : (sum_wd_ - u) / sum_w_;
+  r.upper = options_.alternative == Alternative::kGreater
+                ? std::numeric_limits<double>::infinity()
+                : (sum_wd_ + u) / sum_w_;
   return r;
 }
 

@@ -1,10 +1,10 @@
 // Copyright 2026 The Sluice Authors.
 
+#include "lib/stats/wilcoxon.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <vector>
-
-#include "lib/internal/stats_wilcoxon.h"
 
 namespace sluice::internal {
 

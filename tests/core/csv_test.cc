@@ -1,6 +1,6 @@
 // Copyright 2026 The Sluice Authors.
 
-#include "lib/internal/csv.h"
+#include "sluice/csv.h"
 
 #include <cmath>
 

@@ -6,7 +6,7 @@
 #include "absl/status/statusor.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "lib/internal/status_macros.h"
+#include "lib/core/status_macros.h"
 
 namespace sluice {
 namespace {

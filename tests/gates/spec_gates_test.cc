@@ -161,6 +161,32 @@ TEST(SpecGatesTest, PolicyPicksGatesByStage) {
   EXPECT_EQ(d.details[1].gate, "errors vs baseline");
 }
 
+// GatePolicyFromSpec() (sluice/spec.h) is the entry point; the
+// compatibility GatePolicy::FromSpec() forwards to it.
+TEST(SpecGatesTest, GatePolicyFromSpecAndTheCompatibilityNameAgree) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(RolloutSpec spec, Spec(kFullSpec));
+  SLUICE_ASSERT_OK_AND_ASSIGN(GatePolicy policy, GatePolicyFromSpec(spec));
+  SLUICE_ASSERT_OK_AND_ASSIGN(GatePolicy old_name, GatePolicy::FromSpec(spec));
+  EXPECT_THAT(policy.OverriddenStages(), ElementsAre("one-box", "region-wave"));
+  EXPECT_EQ(policy.OverriddenStages(), old_name.OverriddenStages());
+  EXPECT_EQ(policy.ForStage("zone").name(), "default");
+  EXPECT_EQ(policy.ForStage("one-box").name(), "stage one-box");
+  Harness h;
+  GateState a;
+  GateState b;
+  EXPECT_EQ(policy.ForStage("zone").Evaluate(h.Context(T0()), a),
+            old_name.ForStage("zone").Evaluate(h.Context(T0()), b));
+
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      RolloutSpec bare,
+      RolloutSpec::Parse("name: \"r\" version: \"2\"", SpecFormat::kTextProto));
+  SLUICE_ASSERT_OK_AND_ASSIGN(GatePolicy none, GatePolicyFromSpec(bare));
+  EXPECT_THAT(none.OverriddenStages(), ElementsAre());
+  GateState fresh;
+  EXPECT_EQ(none.ForStage("zone").Evaluate(h.Context(T0()), fresh).outcome,
+            Outcome::kPass);
+}
+
 TEST(SpecGatesTest, BuiltThresholdUsesTheDeclaredMetric) {
   SLUICE_ASSERT_OK_AND_ASSIGN(RolloutSpec spec,
                               Spec(R"pb(gates {

@@ -2,9 +2,10 @@
 #
 # The install/consumer test, run by CTest as `cmake -P`:
 #   1. installs the build tree into a fresh prefix;
-#   2. builds tests/install/consumer against it with find_package(sluice);
+#   2. builds tests/install/consumer against it with find_package(sluice):
+#      one program links sluice::sluice, one only sluice::core;
 #   3. builds the same program with the flags `pkg-config sluice` prints;
-#   4. runs both, which must print "consumer ok".
+#   4. runs them, which must print "consumer ok".
 # Inputs: SLUICE_BINARY_DIR, SLUICE_SOURCE_DIR, WORK_DIR.
 
 set(prefix ${WORK_DIR}/prefix)
@@ -45,6 +46,12 @@ if(NOT last_output MATCHES "consumer ok")
   message(FATAL_ERROR "find_package consumer printed: ${last_output}")
 endif()
 message(STATUS "find_package: ${last_output}")
+run(${WORK_DIR}/cmake_build/core_consumer)
+if(NOT last_output MATCHES "core consumer ok")
+  message(FATAL_ERROR "find_package sluice::core consumer printed: "
+                      "${last_output}")
+endif()
+message(STATUS "find_package, sluice::core alone: ${last_output}")
 
 # pkg-config
 find_program(PKG_CONFIG NAMES pkg-config pkgconf REQUIRED)

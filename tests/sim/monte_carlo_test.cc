@@ -8,7 +8,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "lib/internal/sim_random.h"
+#include "lib/sim/sim_random.h"
 #include "sluice/rollback_policy.h"
 #include "sluice/sim/result_proto.h"
 #include "sluice/testing/status_matchers.h"

@@ -8,7 +8,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "lib/internal/proto_io.h"
+#include "sluice/proto_io.h"
 #include "sluice/testing/status_matchers.h"
 #include "sluice/v1/scenario.pb.h"
 #include "tests/sim/sim_test_util.h"
@@ -23,7 +23,7 @@ using ::testing::HasSubstr;
 absl::StatusOr<Scenario> FromText(const std::string& text,
                                   absl::string_view base_dir = "") {
   v1::Scenario proto;
-  absl::Status status = internal::ParseTextProto(text, &proto);
+  absl::Status status = ParseTextProto(text, &proto);
   if (!status.ok()) return status;
   return ScenarioFromProto(proto, base_dir);
 }
@@ -232,7 +232,7 @@ TEST(ScenarioTest, BackgroundReplayDefaultsFollowTheSignal) {
 
 TEST(ScenarioTest, ParsesJson) {
   v1::Scenario proto;
-  ASSERT_THAT(internal::ParseJsonProto(
+  ASSERT_THAT(ParseJsonProto(
                   R"({"hours": 2, "fault": {"bad": true, "onsetDelay": "60s",
                       "scope": {"share": 0.25}}})",
                   &proto),

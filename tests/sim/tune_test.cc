@@ -12,8 +12,8 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
-#include "lib/internal/proto_io.h"
 #include "sluice/fleet_io.h"
+#include "sluice/proto_io.h"
 #include "sluice/sim/history.h"
 #include "sluice/spec.h"
 #include "sluice/testing/status_matchers.h"
@@ -141,7 +141,7 @@ TEST(TuneTest, NoMoveChangesNothing) {
     v1::RolloutSpec same = original;
     ApplyTuning(same, 1, 1);
     // Unset fields keep their defaults unset.
-    EXPECT_EQ(internal::ToTextProto(same), internal::ToTextProto(original));
+    EXPECT_EQ(sluice::ToTextProto(same), sluice::ToTextProto(original));
   }
 }
 
@@ -167,7 +167,7 @@ TEST(TuneTest, WritesTheTunedSpecWithItsComment) {
   EXPECT_THAT(text, HasSubstr("# proto-message: sluice.v1.RolloutSpec\n"
                               "# line one\n# line two\n"));
   v1::RolloutSpec back;
-  ASSERT_THAT(internal::ParseTextProto(text, &back), IsOk());
+  ASSERT_THAT(sluice::ParseTextProto(text, &back), IsOk());
   EXPECT_EQ(back.name(), Load("sequential_gate").name());
 }
 
@@ -212,7 +212,7 @@ TEST(TuneTest, SearchesForTheTargetAtTheHighestPower) {
   EXPECT_EQ(a.curve[0].looseness, b.curve[0].looseness);
   EXPECT_EQ(a.curve[0].false_rollback, b.curve[0].false_rollback);
   EXPECT_EQ(a.curve[0].power, b.curve[0].power);
-  EXPECT_EQ(internal::ToTextProto(a.tuned), internal::ToTextProto(b.tuned));
+  EXPECT_EQ(sluice::ToTextProto(a.tuned), sluice::ToTextProto(b.tuned));
 }
 
 TEST(TuneTest, RejectsBadInput) {

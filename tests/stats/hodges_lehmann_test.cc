@@ -15,7 +15,7 @@
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "lib/internal/stats_shift.h"
+#include "lib/stats/shift.h"
 #include "sluice/testing/status_matchers.h"
 
 namespace sluice::stats {

@@ -55,10 +55,16 @@ TEST(SequentialMeanTest, BlocksAndTheMixtureMartingale) {
 TEST(SequentialMeanTest, RhoIsTunedForTheTuningSampleSize) {
   SLUICE_ASSERT_OK_AND_ASSIGN(SequentialMeanTest test,
                               SequentialMeanTest::Create(Options()));
-  // rho / V = r* with V = 1000 / (1 + 4); r* solves
-  // 1/r - log(1 + 1/r) = 2 log(20).
-  const double r = test.rho() / (1000 / 5.0);
-  EXPECT_NEAR(1 / r - std::log1p(1 / r), 2 * std::log(20.0), 1e-9);
+  // rho / V = 1 / (2 log(1/alpha) + log(1 + 2 log(1/alpha))) with
+  // V = 1000 / (1 + 4): confseq's best_rho; one-sided at 2 alpha.
+  const double l = 2 * std::log(20.0);
+  EXPECT_NEAR(test.rho() / (1000 / 5.0), 1 / (l + std::log1p(l)), 1e-12);
+  SequentialMeanOptions greater = Options();
+  greater.alternative = Alternative::kGreater;
+  SLUICE_ASSERT_OK_AND_ASSIGN(SequentialMeanTest one_sided,
+                              SequentialMeanTest::Create(greater));
+  const double l1 = 2 * std::log(10.0);
+  EXPECT_NEAR(one_sided.rho() / (1000 / 5.0), 1 / (l1 + std::log1p(l1)), 1e-12);
 }
 
 // Zero leaves the confidence sequence exactly when the e-value reaches
@@ -148,6 +154,40 @@ TEST(SequentialMeanTest, BadInputIsAnErrorNamingTheField) {
   EXPECT_EQ(test.result().n_canary, 0);
   EXPECT_EQ(test.result().n_baseline, 0);
   EXPECT_EQ(test.result().p_value, 1);
+}
+
+// One-sided (kGreater): the e-value is the one-sided normal mixture of the
+// same S and V, 0 leaves [lower, +inf) exactly when it reaches 1/alpha, the
+// lower end is above the two-sided one on the same data near the tuning
+// size, and kLess never rejects a canary that is higher.
+TEST(SequentialMeanTest, OneSidedIsTighterAndAgreesWithItsSequence) {
+  SequentialMeanOptions options = Options();
+  options.tuning_observations = 400;
+  SLUICE_ASSERT_OK_AND_ASSIGN(SequentialMeanTest two_sided,
+                              SequentialMeanTest::Create(options));
+  options.alternative = Alternative::kGreater;
+  SLUICE_ASSERT_OK_AND_ASSIGN(SequentialMeanTest greater,
+                              SequentialMeanTest::Create(options));
+  options.alternative = Alternative::kLess;
+  SLUICE_ASSERT_OK_AND_ASSIGN(SequentialMeanTest less,
+                              SequentialMeanTest::Create(options));
+  TestRandom random(23);
+  for (int i = 1; i <= 400; ++i) {
+    const double c = 0.25 + random.Normal(), b = 2 * random.Normal();
+    for (SequentialMeanTest* t : {&two_sided, &greater, &less}) {
+      ASSERT_TRUE(t->AddCanary(c).ok());
+      ASSERT_TRUE(t->AddBaseline(b).ok());
+    }
+    const SequentialResult r = greater.result();
+    EXPECT_EQ(r.upper, std::numeric_limits<double>::infinity());
+    const double margin = greater.log_e_value() + std::log(0.05);
+    if (std::fabs(margin) > 1e-9) {
+      EXPECT_EQ(r.lower > 0, margin > 0) << i;
+    }
+    EXPECT_FALSE(less.result().rejected) << i;
+  }
+  EXPECT_GT(greater.result().lower, two_sided.result().lower);
+  EXPECT_EQ(less.result().lower, -std::numeric_limits<double>::infinity());
 }
 
 TEST(SequentialMeanTest, IsACopyableValue) {

@@ -4,6 +4,7 @@
 // and the classifier's p-value.
 
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -12,7 +13,11 @@
 #include "sluice/stats/mann_whitney.h"
 #include "sluice/stats/sequential_counts.h"
 #include "sluice/stats/sequential_means.h"
+#include "sluice/stats/sequential_proportion.h"
+#include "sluice/stats/sequential_quantiles.h"
+#include "sluice/stats/sequential_rates.h"
 #include "sluice/testing/status_matchers.h"
+#include "sluice/v1/gates.pb.h"
 
 namespace sluice::stats {
 namespace {
@@ -89,6 +94,50 @@ TEST(SequentialStateTest, BadStatesAreRejected) {
                   .status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("state: sums must be finite")));
+}
+
+// Through the snapshot's wire form: SaveState() into a SequentialTestState,
+// serialized, parsed and restored, gives an equal test (doubles are kept bit
+// for bit, including -0.0, infinities and denormals among the values).
+template <typename Test, typename Options>
+void ExpectWireRoundTrip(const Test& test, const Options& options,
+                         const char* name) {
+  v1::SequentialTestState state;
+  state.set_test(name);
+  for (double v : test.SaveState()) state.add_numbers(v);
+  std::string bytes;
+  ASSERT_TRUE(state.SerializeToString(&bytes));
+  v1::SequentialTestState parsed;
+  ASSERT_TRUE(parsed.ParseFromString(bytes));
+  EXPECT_EQ(parsed.test(), name);
+  const std::vector<double> numbers(parsed.numbers().begin(),
+                                    parsed.numbers().end());
+  SLUICE_ASSERT_OK_AND_ASSIGN(Test restored, Test::Restore(options, numbers));
+  EXPECT_EQ(restored, test) << name;
+  EXPECT_EQ(restored.result(), test.result()) << name;
+}
+
+TEST(SequentialStateTest, NewTestsRoundTripThroughTheProto) {
+  SequentialQuantileOptions quantiles;
+  quantiles.quantile = 0.99;
+  SLUICE_ASSERT_OK_AND_ASSIGN(SequentialQuantileTest q,
+                              SequentialQuantileTest::Create(quantiles));
+  ASSERT_TRUE(q.AddCanaryValues({-0.0, 1e-310, 3.5, 3.5, INFINITY}).ok());
+  ASSERT_TRUE(q.AddBaselineValues({-INFINITY, 2, 2, 7}).ok());
+  ExpectWireRoundTrip(q, quantiles, "quantiles");
+
+  SequentialProportionOptions proportion;
+  proportion.limit = 0.01;
+  SLUICE_ASSERT_OK_AND_ASSIGN(SequentialProportionTest p,
+                              SequentialProportionTest::Create(proportion));
+  ASSERT_TRUE(p.Update(17, 1000).ok());
+  ExpectWireRoundTrip(p, proportion, "proportion");
+
+  SLUICE_ASSERT_OK_AND_ASSIGN(SequentialRateTest r,
+                              SequentialRateTest::Create({}));
+  ASSERT_TRUE(r.Update({3, 1000}, {9, 7000}).ok());
+  ASSERT_TRUE(r.Update({8, 1200}, {4, 6000}).ok());
+  ExpectWireRoundTrip(r, SequentialRateOptions(), "rates");
 }
 
 TEST(ClassifierPValueTest, IsTheMannWhitneyPValue) {

@@ -53,6 +53,21 @@ class TestRandom {
   double spare_ = 0;
 };
 
+// The smallest count c with P(Binomial(n, p) >= c) <= level: in n Monte
+// Carlo runs of an event of probability at most p, c or more events would
+// happen by chance with probability at most `level`. The tolerance of the
+// tests' false-alarm checks, computed rather than guessed.
+inline int BinomialUpperLimit(int n, double p, double level = 0.001) {
+  double tail = 1;  // P(X >= c)
+  double pmf = std::pow(1 - p, n);
+  for (int c = 0; c <= n; ++c) {
+    if (tail <= level) return c;
+    tail -= pmf;
+    pmf *= (n - c) / (c + 1.0) * p / (1 - p);
+  }
+  return n + 1;
+}
+
 }  // namespace sluice::stats::testing
 
 #endif  // SLUICE_TESTS_STATS_STATS_TEST_RANDOM_H_

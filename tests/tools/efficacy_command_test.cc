@@ -8,7 +8,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "lib/internal/proto_io.h"
+#include "sluice/proto_io.h"
 #include "sluice/testing/status_matchers.h"
 #include "sluice/v1/scenario.pb.h"
 #include "tests/tools/cli_test_util.h"
@@ -57,7 +57,7 @@ TEST(EfficacyCommandTest, JsonIsTheSameForAnyThreadCount) {
   ASSERT_EQ(two.code, kExitOk) << two.err;
   EXPECT_EQ(one.out, two.out);
   v1::EfficacyReport report;
-  ASSERT_THAT(internal::ParseJsonProto(one.out, &report),
+  ASSERT_THAT(sluice::ParseJsonProto(one.out, &report),
               ::sluice::testing::IsOk());
   EXPECT_EQ(report.fleet_size(), 36);
   EXPECT_EQ(report.history_size(), 2);

@@ -9,7 +9,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "lib/internal/proto_io.h"
+#include "sluice/proto_io.h"
 #include "sluice/v1/judge.pb.h"
 #include "tests/tools/cli_test_util.h"
 #include "tools/cli.h"
@@ -67,7 +67,7 @@ TEST(JudgeCommandTest, JsonIsTheJudgeResultMessage) {
             "examples/judge/experiment.csv", {"--format", "json"});
   ASSERT_EQ(r.code, kExitOk) << r.err;
   v1::JudgeResult result;
-  ASSERT_TRUE(internal::ParseJsonProto(r.out, &result).ok()) << r.out;
+  ASSERT_TRUE(ParseJsonProto(r.out, &result).ok()) << r.out;
   EXPECT_EQ(result.score(), 70);
   EXPECT_EQ(result.verdict(), "Marginal");
   EXPECT_EQ(result.pass_threshold(), 75);

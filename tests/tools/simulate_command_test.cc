@@ -8,7 +8,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "lib/internal/proto_io.h"
+#include "sluice/proto_io.h"
 #include "sluice/testing/status_matchers.h"
 #include "sluice/v1/scenario.pb.h"
 #include "tools/cli.h"
@@ -81,8 +81,7 @@ TEST(SimulateCommandTest, JsonIsTheSameForAnyThreadCount) {
   ASSERT_EQ(two.code, kExitOk) << two.err;
   EXPECT_EQ(one.out, two.out);
   v1::SimulationResult result;
-  ASSERT_THAT(internal::ParseJsonProto(one.out, &result),
-              ::sluice::testing::IsOk());
+  ASSERT_THAT(ParseJsonProto(one.out, &result), ::sluice::testing::IsOk());
   EXPECT_EQ(result.outcomes_size(), 16);
   EXPECT_EQ(result.summary().runs(), 16);
   EXPECT_EQ(result.fleet_size(), 36);

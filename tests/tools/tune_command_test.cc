@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "lib/internal/proto_io.h"
+#include "sluice/proto_io.h"
 #include "sluice/spec.h"
 #include "sluice/testing/status_matchers.h"
 #include "tests/tools/cli_test_util.h"
@@ -46,8 +46,8 @@ TEST(TuneCommandTest, PrintsTheTradeOffAndWritesTheTunedSpec) {
   EXPECT_THAT(r.out, HasSubstr("Tuned fields:"));
   EXPECT_THAT(r.out, HasSubstr("Wrote " + output));
   std::string text;
-  ASSERT_THAT(internal::ReadFileToString(output), ::sluice::testing::IsOk());
-  text = *internal::ReadFileToString(output);
+  ASSERT_THAT(sluice::ReadFileToString(output), ::sluice::testing::IsOk());
+  text = *sluice::ReadFileToString(output);
   EXPECT_THAT(text, HasSubstr("# Tuned by `sluice tune` from "
                               "examples/specs/codedeploy_linear_gated"));
   SLUICE_ASSERT_OK_AND_ASSIGN(RolloutSpec tuned,

@@ -7,7 +7,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "lib/internal/wave_schedulers.h"
+#include "lib/waves/builtin_schedulers.h"
 
 namespace sluice::internal {
 namespace {

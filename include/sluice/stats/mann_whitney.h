@@ -13,9 +13,10 @@
 // alternative, method and continuity setting; tests/stats/ checks that to
 // 1e-9 relative on the p-value against values SciPy computed.
 //
-// The work is O((n + m) log(n + m)) for the ranks (a radix sort of the IEEE-754
-// bit patterns for large samples, then one merge) and O(min(n, m) * k) for an
-// exact p-value, k <= n * m / 2.
+// The work is expected O(n + m) for the ranks (the values are bucketed by
+// value over their range, two levels of about one bucket per value, and each
+// bucket's few values ranked in place; a sort when the range is not finite)
+// and O(min(n, m) * k) for an exact p-value, k <= n * m / 2.
 //
 // Example:
 //
@@ -39,6 +40,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "sluice/stats/alternative.h"
+#include "sluice/stats/histogram.h"
 
 namespace sluice::stats {
 
@@ -125,7 +127,10 @@ struct MannWhitneyResult {
 };
 std::ostream& operator<<(std::ostream& os, const MannWhitneyResult& result);
 
-// Runs the Mann-Whitney U test of `x` against `y`.
+// Runs the Mann-Whitney U test of `x` against `y`. Ties (equal values) are
+// ranked by their average rank and correct the variance, as SciPy; for data
+// that are all ties by construction, bucket counts, use
+// MannWhitneyUHistograms below.
 //
 // Requires both samples non-empty, free of NaN (infinities are ordinary,
 // extreme values), and each smaller than 2^31 values. Errors are
@@ -137,6 +142,19 @@ std::ostream& operator<<(std::ostream& os, const MannWhitneyResult& result);
 // Thread-safe (a pure function).
 absl::StatusOr<MannWhitneyResult> MannWhitneyU(
     absl::Span<const double> x, absl::Span<const double> y,
+    const MannWhitneyOptions& options = MannWhitneyOptions());
+
+// The same test on histograms (sluice/stats/histogram.h: Prometheus-style
+// cumulative buckets, e.g. a latency histogram's increments over a window):
+// every observation is its bucket's upper bound, so each bucket is one group
+// of ties (the tie-corrected variance accounts for them). Equal to
+// MannWhitneyU on the bounds repeated by their counts, in O(buckets).
+// Requires both histograms valid, with the same upper_bounds, non-empty and
+// below 2^31 observations each; errors are kInvalidArgument naming the
+// field, e.g. "y.upper_bounds: must equal x.upper_bounds (the same buckets)"
+// or "x: must not be empty". Thread-safe (a pure function).
+absl::StatusOr<MannWhitneyResult> MannWhitneyUHistograms(
+    const Histogram& x, const Histogram& y,
     const MannWhitneyOptions& options = MannWhitneyOptions());
 
 }  // namespace sluice::stats

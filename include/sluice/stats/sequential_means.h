@@ -23,8 +23,15 @@
 //   Delta in [(sum w d - u) / V, (sum w d + u) / V],
 //   u = sqrt((V + rho) log((V + rho) / (rho alpha^2))),
 // the two-sided confidence sequence, valid at all times simultaneously.
-// rho is tuned so the sequence is tightest after `tuning_observations` per
-// arm. Each observation is O(1).
+// One-sided (alternative kGreater; kLess mirrors it), the one-sided normal
+// mixture M = sqrt(4 rho / (V + rho)) exp(S^2 / (2 (V + rho)))
+// Phi(S / sqrt(V + rho)) mixes only over positive tilts: its boundary u1 (the
+// S at which M reaches 1/alpha, found by bisection) is below u at the tuning
+// point, and the sequence is [(sum w d - u1) / V, +inf).
+// rho is tuned as confseq's best_rho, so the sequence is (nearly) tightest
+// after `tuning_observations` per arm (rho = V* / (2 log(1/alpha) +
+// log(1 + 2 log(1/alpha))), at 2 alpha one-sided). Each observation is O(1);
+// result() of a one-sided test bisects for u1.
 //
 // Example:
 //
@@ -49,6 +56,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "sluice/stats/alternative.h"
 #include "sluice/stats/sequential_result.h"
 
 namespace sluice::stats {
@@ -65,6 +73,9 @@ struct SequentialMeanOptions {
   // The observations per arm at which the confidence sequence is tightest
   // (it is valid at every time regardless), >= 1. Default: 1000.
   double tuning_observations = 1000;
+  // kTwoSided (any difference), kGreater (the canary's mean is higher: a
+  // one-sided gate, tighter than two-sided) or kLess. Default: kTwoSided.
+  Alternative alternative = Alternative::kTwoSided;
 
   // OK, or kInvalidArgument naming the field.
   absl::Status Validate() const;
@@ -73,7 +84,8 @@ struct SequentialMeanOptions {
                          const SequentialMeanOptions& b) {
     return a.sigma_canary == b.sigma_canary &&
            a.sigma_baseline == b.sigma_baseline && a.alpha == b.alpha &&
-           a.tuning_observations == b.tuning_observations;
+           a.tuning_observations == b.tuning_observations &&
+           a.alternative == b.alternative;
   }
   friend bool operator!=(const SequentialMeanOptions& a,
                          const SequentialMeanOptions& b) {
@@ -96,7 +108,7 @@ class SequentialMeanTest {
   absl::Status AddCanary(double value);
   absl::Status AddBaseline(double value);
 
-  // The state of evidence. O(1).
+  // The state of evidence. O(1) two-sided; a bisection one-sided.
   SequentialResult result() const;
 
   // The natural log of the current e-value.

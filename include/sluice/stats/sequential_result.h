@@ -31,15 +31,14 @@ namespace sluice::stats {
 // A sequential test's state of evidence. A value type; every field is as of
 // the last observation. Thread-compatible.
 struct SequentialResult {
-  // The e-value (Bayes factor / mixture likelihood ratio) against the null at
-  // the current time: a nonnegative supermartingale under the null, so
-  // P(ever >= 1/alpha) <= alpha. NaN for tests that have none (the quantile
-  // test, whose p-value comes from its confidence sequences).
+  // The e-value (Bayes factor / mixture supermartingale, or for the quantile
+  // test a lower bound of one) against the null at the current time (the
+  // last look): P(ever >= 1/alpha) <= alpha under the null. NaN before any
+  // test has computed one.
   double e_value = std::numeric_limits<double>::quiet_NaN();
   // The always-valid p-value, in [0, 1]: P(ever <= alpha) <= alpha under the
-  // null. Non-increasing over time for the count and mean tests (1 / the
-  // largest e-value so far); the quantile test's is the current one, capped
-  // at alpha once `rejected`.
+  // null. Non-increasing over time: 1 / the largest e-value so far (capped
+  // at 1).
   double p_value = 1;
   // The effect estimate; its meaning is the test's (a rate ratio, a
   // difference of means, a difference of quantiles). NaN before data.

@@ -1,0 +1,1509 @@
+// Copyright 2026 The Sluice Authors.
+//
+// The rollout engine's state machine. docs/rollouts.md describes the
+// lifecycle; lib/rollout/rollout_snapshot.cc writes and reads the state.
+//
+// Cost model: Advance() returns at once (O(1)) unless an outcome or a command
+// arrived since the last call (`dirty_`) or a timer is due (`next_wakeup_`).
+// Counters (touched, new, failed rollbacks) are kept as targets change state,
+// so no decision scans the fleet; only issuing an action walks its wave.
+
+#include "sluice/rollout.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "lib/core/status_macros.h"
+#include "lib/rollout/rollout_engine.h"
+
+namespace sluice {
+namespace internal {
+namespace {
+
+std::string WaveLabel(int wave) { return absl::StrCat("wave ", wave); }
+
+}  // namespace
+
+uint64_t FleetFingerprint(const Fleet& fleet) {
+  uint64_t h = 1469598103934665603ull;
+  for (const Target& t : fleet.targets()) {
+    for (unsigned char c : t.id) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+    h ^= 0xff;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+absl::Status ValidatePlan(const WavePlan& plan, const Fleet& fleet) {
+  if (plan.waves.empty()) {
+    return InvalidArgumentAt("plan.waves", "must not be empty");
+  }
+  const bool traffic = plan.waves[0].traffic_percent.has_value();
+  std::vector<int32_t> seen(fleet.size(), -1);
+  for (size_t w = 0; w < plan.waves.size(); ++w) {
+    const Wave& wave = plan.waves[w];
+    const std::string path = absl::StrCat("plan.waves[", w, "]");
+    if (wave.traffic_percent.has_value() != traffic) {
+      return InvalidArgumentAt(
+          path,
+          "mixes traffic waves and target waves (all waves must set "
+          "traffic_percent, or none)");
+    }
+    if (traffic) {
+      const double p = *wave.traffic_percent;
+      if (!(p > 0 && p <= 100)) {
+        return InvalidArgumentAt(
+            absl::StrCat(path, ".traffic_percent"),
+            absl::StrCat("must be in (0, 100] (got ", p, ")"));
+      }
+      if (!wave.targets.empty()) {
+        return InvalidArgumentAt(absl::StrCat(path, ".targets"),
+                                 "must be empty for a traffic wave");
+      }
+    } else if (wave.targets.empty()) {
+      return InvalidArgumentAt(absl::StrCat(path, ".targets"),
+                               "must not be empty");
+    }
+    if (wave.bake < absl::ZeroDuration() ||
+        wave.bake == absl::InfiniteDuration()) {
+      return InvalidArgumentAt(absl::StrCat(path, ".bake"),
+                               "must be finite and >= 0");
+    }
+    if (wave.max_failed_targets < 0) {
+      return InvalidArgumentAt(
+          absl::StrCat(path, ".max_failed_targets"),
+          absl::StrCat("must be >= 0 (got ", wave.max_failed_targets, ")"));
+    }
+    for (size_t k = 0; k < wave.targets.size(); ++k) {
+      const Fleet::TargetIndex t = wave.targets[k];
+      const std::string tpath = absl::StrCat(path, ".targets[", k, "]");
+      if (t >= fleet.size()) {
+        return InvalidArgumentAt(
+            tpath, absl::StrCat("index ", t, " out of range (fleet has ",
+                                fleet.size(), " targets)"));
+      }
+      if (seen[t] >= 0) {
+        return InvalidArgumentAt(tpath,
+                                 absl::StrCat("target ", fleet.target(t).id,
+                                              " already in wave ", seen[t]));
+      }
+      seen[t] = static_cast<int32_t>(w);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateOptions(const RolloutOptions& options, int wave_count) {
+  if (options.version.empty()) {
+    return InvalidArgumentAt("options.version", "must not be empty");
+  }
+  if (options.previous_version.empty()) {
+    return InvalidArgumentAt("options.previous_version", "must not be empty");
+  }
+  if (options.version == options.previous_version) {
+    return InvalidArgumentAt(
+        "options.version",
+        absl::StrCat("must differ from previous_version (both \"",
+                     options.version, "\")"));
+  }
+  if (options.progress_deadline <= absl::ZeroDuration() ||
+      options.progress_deadline == absl::InfiniteDuration()) {
+    return InvalidArgumentAt("options.progress_deadline",
+                             "must be > 0 and finite");
+  }
+  if (options.approval_timeout <= absl::ZeroDuration() ||
+      options.approval_timeout == absl::InfiniteDuration()) {
+    return InvalidArgumentAt("options.approval_timeout",
+                             "must be > 0 and finite");
+  }
+  if (options.rollback_attempts < 1 || options.rollback_attempts > 100) {
+    return InvalidArgumentAt("options.rollback_attempts",
+                             absl::StrCat("must be in [1, 100] (got ",
+                                          options.rollback_attempts, ")"));
+  }
+  if (options.rollback_retry_backoff < absl::ZeroDuration() ||
+      options.rollback_retry_backoff == absl::InfiniteDuration()) {
+    return InvalidArgumentAt("options.rollback_retry_backoff",
+                             "must be finite and >= 0");
+  }
+  for (size_t i = 0; i < options.approval_waves.size(); ++i) {
+    const int w = options.approval_waves[i];
+    if (w < 0 || w >= wave_count) {
+      return InvalidArgumentAt(
+          absl::StrCat("options.approval_waves[", i, "]"),
+          absl::StrCat("must be in [0, ", wave_count, ") (got ", w, ")"));
+    }
+  }
+  for (const auto& [stage, gate] : options.stage_gates) {
+    if (gate == nullptr) {
+      return InvalidArgumentAt(
+          absl::StrCat("options.stage_gates[\"", stage, "\"]"),
+          "must not be null");
+    }
+  }
+  return absl::OkStatus();
+}
+
+RolloutEngine::RolloutEngine(const Fleet& fleet, WavePlan plan,
+                             RolloutOptions options)
+    : fleet_(fleet), plan_(std::move(plan)), options_(std::move(options)) {
+  policy_ =
+      options_.rollback_policy != nullptr
+          ? options_.rollback_policy
+          : std::shared_ptr<const RollbackPolicy>(NewDefaultRollbackPolicy());
+  fingerprint_ = FleetFingerprint(fleet_);
+  wave_of_ = plan_.WaveIndexByTarget(fleet_.size());
+  approval_wave_.assign(plan_.waves.size(), false);
+  for (int w : options_.approval_waves) approval_wave_[w] = true;
+  version_ = options_.version;
+  previous_version_ = options_.previous_version;
+  tstate_.assign(fleet_.size(), kTargetOld);
+  tattempts_.assign(fleet_.size(), 0);
+  taction_.assign(fleet_.size(), 0);
+  wave_attempts_.assign(plan_.waves.size(), 0);
+  wave_touched_.assign(plan_.waves.size(), 0);
+  ComputeNextWakeup();
+}
+
+// ---------------------------------------------------------------------------
+// Helpers.
+
+void RolloutEngine::SetTargetState(Fleet::TargetIndex t, uint8_t state) {
+  const uint8_t old = tstate_[t];
+  if (old == state) return;
+  const int32_t w = wave_of_[t];
+  if (IsTouched(old)) {
+    --touched_count_;
+    if (w >= 0) --wave_touched_[w];
+  }
+  if (IsTouched(state)) {
+    ++touched_count_;
+    if (w >= 0) ++wave_touched_[w];
+  }
+  if (old == kTargetNew) --new_count_;
+  if (state == kTargetNew) ++new_count_;
+  if (old == kTargetRollbackFailed) --rollback_failed_count_;
+  if (state == kTargetRollbackFailed) ++rollback_failed_count_;
+  tstate_[t] = state;
+}
+
+void RolloutEngine::RecountTargets() {
+  touched_count_ = new_count_ = rollback_failed_count_ = 0;
+  rollback_exhausted_ = false;
+  wave_touched_.assign(plan_.waves.size(), 0);
+  for (size_t t = 0; t < tstate_.size(); ++t) {
+    const uint8_t s = tstate_[t];
+    if (IsTouched(s)) {
+      ++touched_count_;
+      if (wave_of_[t] >= 0) ++wave_touched_[wave_of_[t]];
+    }
+    if (s == kTargetNew) ++new_count_;
+    if (s == kTargetRollbackFailed) {
+      ++rollback_failed_count_;
+      if (tattempts_[t] >= options_.rollback_attempts) {
+        rollback_exhausted_ = true;
+      }
+    }
+  }
+  if (traffic_rollback_attempts_ >= options_.rollback_attempts &&
+      traffic_rollback_failed_) {
+    rollback_exhausted_ = true;
+  }
+}
+
+void RolloutEngine::Emit(EventKind kind, absl::Time now, RolloutEvent event) {
+  event.sequence = ++event_seq_;
+  event.time = now;
+  event.kind = kind;
+  event.rollout = options_.name;
+  event.status = std::string(RolloutStatusName(status_));
+  if (options_.event_sink != nullptr) options_.event_sink->OnEvent(event);
+}
+
+std::string RolloutEngine::NewActionId(absl::string_view stem, int wave) {
+  const int64_t seq = static_cast<int64_t>(actions_.size()) + 1;
+  if (wave >= 0) return absl::StrCat("w", wave, "-", stem, "-", seq);
+  return absl::StrCat(stem, "-", seq);
+}
+
+ActionRecord& RolloutEngine::Issue(Action action, absl::Time now,
+                                   std::vector<Action>& out) {
+  ActionRecord record;
+  record.issued_at = now;
+  if (action.NeedsOutcome()) {
+    record.remaining = action.targets.empty()
+                           ? 1
+                           : static_cast<int64_t>(action.targets.size());
+    record.total = record.remaining;
+  } else {
+    record.state = ActionRecord::kComplete;
+  }
+  out.push_back(action);
+  record.action = std::move(action);
+  actions_.push_back(std::move(record));
+  return actions_.back();
+}
+
+void RolloutEngine::Notify(std::string message, bool escalate, int wave,
+                           absl::Time now, std::vector<Action>& out) {
+  Action a;
+  a.id = NewActionId(escalate ? "escalate" : "notify", -1);
+  a.kind = ActionKind::kNotify;
+  a.wave = wave;
+  a.message = message;
+  a.escalate = escalate;
+  Issue(std::move(a), now, out);
+  if (escalate) {
+    RolloutEvent e;
+    e.wave = wave;
+    e.action_id = actions_.back().action.id;
+    e.message = std::move(message);
+    Emit(EventKind::kEscalated, now, std::move(e));
+  }
+}
+
+void RolloutEngine::Finish(RolloutStatus status, absl::Time now,
+                           std::string message) {
+  status_ = status;
+  RolloutEvent e;
+  e.wave = current_wave_;
+  e.message = std::move(message);
+  e.succeeded_targets = new_count_;
+  Emit(EventKind::kRolloutFinished, now, std::move(e));
+}
+
+const HealthGate* RolloutEngine::GateFor(int wave) const {
+  const std::string& stage = plan_.waves[wave].stage;
+  auto it = options_.stage_gates.find(stage);
+  if (it != options_.stage_gates.end()) return it->second.get();
+  return options_.gate.get();
+}
+
+std::string RolloutEngine::StateText() const {
+  std::string out(RolloutStatusName(status_));
+  if (current_wave_ >= 0 &&
+      current_wave_ < static_cast<int>(plan_.waves.size()) &&
+      !IsTerminal(status_)) {
+    absl::StrAppend(&out, ", wave ", current_wave_, " ", WavePhaseName(phase_));
+  }
+  return out;
+}
+
+absl::Status RolloutEngine::CheckTime(absl::string_view call,
+                                      absl::Time now) const {
+  if (now == absl::InfinitePast() || now == absl::InfiniteFuture()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(call, ": now must be finite"));
+  }
+  if (now < last_now_) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        call, ": now ", absl::FormatTime(now), " is before the last call's ",
+        absl::FormatTime(last_now_)));
+  }
+  return absl::OkStatus();
+}
+
+void RolloutEngine::Touch(absl::Time now) {
+  last_now_ = std::max(last_now_, now);
+  dirty_ = true;
+  ++state_version_;
+  next_wakeup_ = absl::InfinitePast();
+}
+
+void RolloutEngine::Command(absl::string_view command, absl::string_view who,
+                            absl::Time now, std::string message) {
+  RolloutEvent e;
+  e.wave = current_wave_;
+  e.command = std::string(command);
+  e.who = std::string(who);
+  e.message = std::move(message);
+  Emit(EventKind::kOperatorCommand, now, std::move(e));
+}
+
+void RolloutEngine::ComputeNextWakeup() {
+  absl::Time t = absl::InfiniteFuture();
+  switch (status_) {
+    case RolloutStatus::kPending:
+      t = absl::InfinitePast();
+      break;
+    case RolloutStatus::kRunning:
+      switch (phase_) {
+        case WavePhase::kNotStarted:
+        case WavePhase::kPassed:
+        case WavePhase::kFailed:
+          t = absl::InfinitePast();
+          break;
+        case WavePhase::kAwaitingApproval:
+          t = approval_pending_ && !promoted_
+                  ? phase_since_ + options_.approval_timeout
+                  : absl::InfinitePast();
+          break;
+        case WavePhase::kDeploying: {
+          if (current_action_ <= 0) {
+            t = absl::InfinitePast();
+            break;
+          }
+          const ActionRecord& r = actions_[current_action_ - 1];
+          const bool over_budget =
+              r.action.kind == ActionKind::kSetTraffic
+                  ? r.failed > 0
+                  : r.failed > plan_.waves[current_wave_].max_failed_targets;
+          t = (r.remaining == 0 || over_budget)
+                  ? absl::InfinitePast()
+                  : phase_since_ + options_.progress_deadline;
+          break;
+        }
+        case WavePhase::kVerifying:
+          t = promoted_ || GateFor(current_wave_) == nullptr
+                  ? absl::InfinitePast()
+                  : gate_wake_;
+          break;
+        case WavePhase::kBaking:
+          t = promoted_ ? absl::InfinitePast() : bake_until_;
+          break;
+        case WavePhase::kRetryBackoff:
+          t = retry_at_;
+          break;
+      }
+      break;
+    case RolloutStatus::kRollingBack:
+      if (open_rollback_actions_ > 0) {
+        t = absl::InfiniteFuture();
+      } else if ((rollback_failed_count_ > 0 || traffic_rollback_failed_) &&
+                 !rollback_exhausted_) {
+        t = rollback_retry_at_;
+      } else {
+        t = absl::InfinitePast();
+      }
+      break;
+    default:
+      t = absl::InfiniteFuture();
+  }
+  next_wakeup_ = t;
+}
+
+// ---------------------------------------------------------------------------
+// The state machine.
+
+absl::StatusOr<std::vector<Action>> RolloutEngine::Advance(absl::Time now) {
+  SLUICE_RETURN_IF_ERROR(CheckTime("Advance", now));
+  last_now_ = now;
+  std::vector<Action> out;
+  if (!dirty_ && now < next_wakeup_) return out;  // O(1): nothing to do
+  dirty_ = false;
+  for (int guard = 0; guard < 100000 && Progress(now, out); ++guard) {
+  }
+  ComputeNextWakeup();
+  if (!IsTerminal(status_) && status_ != RolloutStatus::kPaused &&
+      next_wakeup_ > now && next_wakeup_ != absl::InfiniteFuture() &&
+      next_wakeup_ != last_wait_) {
+    Action a;
+    a.id = NewActionId("wait", -1);
+    a.kind = ActionKind::kWait;
+    a.wave = current_wave_;
+    a.wait_until = next_wakeup_;
+    Issue(std::move(a), now, out);
+    last_wait_ = next_wakeup_;
+  }
+  ++state_version_;
+  return out;
+}
+
+bool RolloutEngine::Progress(absl::Time now, std::vector<Action>& out) {
+  switch (status_) {
+    case RolloutStatus::kPending: {
+      started_ = true;
+      status_ = RolloutStatus::kRunning;
+      current_wave_ = 0;
+      phase_ = WavePhase::kNotStarted;
+      RolloutEvent e;
+      e.message = absl::StrCat("rolling out ", version_, " (rollback to ",
+                               previous_version_, ") in ", plan_.waves.size(),
+                               " waves, policy ", policy_->name());
+      Emit(EventKind::kRolloutStarted, now, std::move(e));
+      return true;
+    }
+    case RolloutStatus::kRollingBack:
+      return DriveRollback(now, out);
+    case RolloutStatus::kRunning:
+      break;
+    default:
+      return false;
+  }
+  const Wave& wave = plan_.waves[current_wave_];
+  switch (phase_) {
+    case WavePhase::kNotStarted:
+      StartWave(now, out);
+      return true;
+    case WavePhase::kAwaitingApproval:
+      if (!rejected_by_.empty()) {
+        const std::string who = std::move(rejected_by_);
+        rejected_by_.clear();
+        FailWave(FailureTrigger::kRejected,
+                 absl::StrCat("wave ", current_wave_, " rejected by ", who),
+                 std::nullopt, 0, now, out);
+        return true;
+      }
+      if (!approval_pending_ || promoted_) {
+        approval_pending_ = false;
+        IssueDeploy(now, out);
+        return true;
+      }
+      if (now >= phase_since_ + options_.approval_timeout) {
+        FailWave(FailureTrigger::kProgressDeadline,
+                 absl::StrCat("approval for wave ", current_wave_,
+                              " not given within ",
+                              absl::FormatDuration(options_.approval_timeout)),
+                 std::nullopt, 0, now, out);
+        return true;
+      }
+      return false;
+    case WavePhase::kDeploying: {
+      if (current_action_ <= 0) {  // cannot happen; restart the wave
+        phase_ = WavePhase::kNotStarted;
+        return true;
+      }
+      const ActionRecord& r = actions_[current_action_ - 1];
+      const bool traffic = r.action.kind == ActionKind::kSetTraffic;
+      const int64_t budget = traffic ? 0 : wave.max_failed_targets;
+      if (r.failed > budget) {
+        const int64_t size = r.total;
+        FailWave(
+            FailureTrigger::kDeployFailures,
+            traffic
+                ? absl::StrCat("setting traffic to ", *wave.traffic_percent,
+                               "% failed: ", r.first_failure)
+                : absl::StrCat(r.failed, " of ", size,
+                               " targets failed to deploy (at most ", budget,
+                               " allowed; first: ", r.first_failure, ")"),
+            std::nullopt, r.failed, now, out);
+        return true;
+      }
+      if (r.remaining == 0) {
+        RolloutEvent e;
+        e.wave = current_wave_;
+        e.action_id = r.action.id;
+        e.succeeded_targets = r.succeeded;
+        e.failed_targets = r.failed;
+        e.message =
+            traffic ? absl::StrCat("traffic at ", *wave.traffic_percent, "%")
+                    : absl::StrCat(r.succeeded, " of ", r.total,
+                                   " targets run ", version_);
+        phase_ = WavePhase::kVerifying;
+        phase_since_ = deployed_at_;
+        gate_wake_ = deployed_at_;
+        Emit(EventKind::kWaveDeployed, now, std::move(e));
+        return true;
+      }
+      if (now >= phase_since_ + options_.progress_deadline) {
+        FailWave(FailureTrigger::kProgressDeadline,
+                 absl::StrCat(r.remaining, " targets still deploying ",
+                              absl::FormatDuration(options_.progress_deadline),
+                              " after the wave started"),
+                 std::nullopt, r.failed, now, out);
+        return true;
+      }
+      return false;
+    }
+    case WavePhase::kVerifying:
+      return Verify(now, out);
+    case WavePhase::kBaking:
+      if (promoted_ || now >= bake_until_) {
+        PassWave(now);
+        return true;
+      }
+      return false;
+    case WavePhase::kRetryBackoff:
+      if (now >= retry_at_) {
+        phase_ = WavePhase::kNotStarted;
+        return true;
+      }
+      return false;
+    case WavePhase::kPassed:
+    case WavePhase::kFailed:
+      return false;
+  }
+  return false;
+}
+
+void RolloutEngine::StartWave(absl::Time now, std::vector<Action>& out) {
+  const int w = current_wave_;
+  ++wave_attempts_[w];
+  max_wave_started_ = std::max(max_wave_started_, w);
+  gate_state_ = GateState();
+  last_verdict_.reset();
+  signals_.clear();
+  failure_trigger_.reset();
+  RolloutEvent e;
+  e.wave = w;
+  const Wave& wave = plan_.waves[w];
+  e.message = absl::StrCat(
+      wave.name.empty() ? WaveLabel(w) : wave.name, " (stage ",
+      wave.stage.empty() ? "-" : wave.stage, ", ",
+      wave.traffic_percent.has_value()
+          ? absl::StrCat(*wave.traffic_percent, "% traffic")
+          : absl::StrCat(wave.targets.size(), " targets"),
+      wave_attempts_[w] > 1 ? absl::StrCat(", attempt ", wave_attempts_[w])
+                            : "",
+      ")");
+  Emit(EventKind::kWaveStarted, now, std::move(e));
+  if (approval_wave_[w] && !promoted_) {
+    phase_ = WavePhase::kAwaitingApproval;
+    phase_since_ = now;
+    approval_pending_ = true;
+    Action a;
+    a.id = NewActionId("approval", w);
+    a.kind = ActionKind::kRequestApproval;
+    a.wave = w;
+    a.version = version_;
+    a.message = absl::StrCat("approve ", version_, " for wave ", w, " (",
+                             wave.name, ")");
+    Issue(std::move(a), now, out);
+    RolloutEvent ae;
+    ae.wave = w;
+    ae.action_id = actions_.back().action.id;
+    ae.message = actions_.back().action.message;
+    Emit(EventKind::kApprovalRequested, now, std::move(ae));
+    return;
+  }
+  IssueDeploy(now, out);
+}
+
+void RolloutEngine::IssueDeploy(absl::Time now, std::vector<Action>& out) {
+  const int w = current_wave_;
+  const Wave& wave = plan_.waves[w];
+  phase_ = WavePhase::kDeploying;
+  phase_since_ = now;
+  Action a;
+  a.wave = w;
+  a.version = version_;
+  if (wave.traffic_percent.has_value()) {
+    a.id = NewActionId("traffic", w);
+    a.kind = ActionKind::kSetTraffic;
+    a.traffic_percent = wave.traffic_percent;
+    traffic_touched_ = true;
+  } else {
+    a.id = NewActionId("deploy", w);
+    a.kind = ActionKind::kDeploy;
+    const uint32_t seq = static_cast<uint32_t>(actions_.size()) + 1;
+    for (Fleet::TargetIndex t : wave.targets) {
+      if (tstate_[t] == kTargetNew) continue;
+      a.targets.push_back(t);
+      SetTargetState(t, kTargetDeploying);
+      taction_[t] = seq;
+    }
+    std::sort(a.targets.begin(), a.targets.end());
+    if (a.targets.empty()) {  // a retry of a wave that is fully deployed
+      phase_ = WavePhase::kVerifying;
+      deployed_at_ = now;
+      gate_wake_ = now;
+      return;
+    }
+  }
+  Issue(std::move(a), now, out);
+  current_action_ = static_cast<int64_t>(actions_.size());
+}
+
+bool RolloutEngine::Verify(absl::Time now, std::vector<Action>& out) {
+  const int w = current_wave_;
+  const Wave& wave = plan_.waves[w];
+  const HealthGate* gate = GateFor(w);
+  Verdict verdict;
+  if (promoted_) {
+    verdict =
+        Verdict::Pass("promote", absl::StrCat("promoted by ", promoted_by_));
+  } else if (gate == nullptr) {
+    verdict = Verdict::Pass("none", "no gates for this stage");
+  } else {
+    if (now < gate_wake_) return false;
+    if (cached_wave_ != w) {
+      wave_ids_.clear();
+      baseline_ids_.clear();
+      for (Fleet::TargetIndex t : wave.targets) {
+        wave_ids_.push_back(fleet_.target(t).id);
+      }
+      const int last_baseline_wave =
+          options_.baseline == BaselineCohort::kAllRemaining
+              ? static_cast<int>(plan_.waves.size()) - 1
+              : w + 1;
+      for (int b = w + 1;
+           b <= last_baseline_wave && b < static_cast<int>(plan_.waves.size());
+           ++b) {
+        for (Fleet::TargetIndex t : plan_.waves[b].targets) {
+          baseline_ids_.push_back(fleet_.target(t).id);
+        }
+      }
+      cached_wave_ = w;
+    }
+    GateContext context;
+    context.now = now;
+    context.wave_index = w;
+    context.wave_name = wave.name;
+    context.stage = wave.stage;
+    context.wave_deployed_at = deployed_at_;
+    context.wave_targets = wave_ids_;
+    context.baseline_targets = baseline_ids_;
+    context.metric_source = options_.metric_source;
+    context.alarm_source = options_.alarm_source;
+    context.signals = signals_;
+    verdict = gate->Evaluate(context, gate_state_);
+    if (verdict.outcome == Outcome::kHold) {
+      gate_wake_ = verdict.hold_until > now ? verdict.hold_until
+                                            : now + absl::Seconds(1);
+      last_verdict_ = std::move(verdict);
+      return false;
+    }
+  }
+  last_verdict_ = verdict;
+  RolloutEvent e;
+  e.wave = w;
+  e.message = verdict.ToString();
+  e.verdict = verdict;
+  Emit(EventKind::kGateVerdict, now, std::move(e));
+  switch (verdict.outcome) {
+    case Outcome::kPass:
+      phase_ = WavePhase::kBaking;
+      phase_since_ = now;
+      bake_until_ = std::max(deployed_at_ + wave.bake, now);
+      return true;
+    case Outcome::kFail:
+      FailWave(FailureTrigger::kGateFail, verdict.reason, verdict, 0, now, out);
+      return true;
+    case Outcome::kInconclusive:
+      FailWave(FailureTrigger::kGateInconclusive, verdict.reason, verdict, 0,
+               now, out);
+      return true;
+    case Outcome::kError:
+    case Outcome::kHold:
+      FailWave(FailureTrigger::kGateError, verdict.reason, verdict, 0, now,
+               out);
+      return true;
+  }
+  return true;
+}
+
+void RolloutEngine::PassWave(absl::Time now) {
+  const int w = current_wave_;
+  phase_ = WavePhase::kPassed;
+  RolloutEvent e;
+  e.wave = w;
+  e.message =
+      promoted_
+          ? absl::StrCat("passed (promoted by ", promoted_by_, ")")
+          : absl::StrCat("passed; bake of ",
+                         absl::FormatDuration(plan_.waves[w].bake), " over");
+  Emit(EventKind::kWavePassed, now, std::move(e));
+  if (w + 1 == static_cast<int>(plan_.waves.size())) {
+    current_wave_ = w + 1;
+    Finish(RolloutStatus::kSucceeded, now,
+           absl::StrCat(version_, " rolled out to every wave"));
+    return;
+  }
+  current_wave_ = w + 1;
+  phase_ = WavePhase::kNotStarted;
+}
+
+void RolloutEngine::CancelOpenActions() {
+  if (current_action_ <= 0) return;
+  ActionRecord& r = actions_[current_action_ - 1];
+  current_action_ = 0;
+  if (r.state != ActionRecord::kOpen) return;
+  r.state = ActionRecord::kCancelled;
+  const uint32_t seq = static_cast<uint32_t>(&r - actions_.data() + 1);
+  for (Fleet::TargetIndex t : r.action.targets) {
+    if (taction_[t] == seq) {
+      taction_[t] = 0;
+      SetTargetState(t, kTargetDeployFailed);  // unknown: treat as touched
+    }
+  }
+}
+
+void RolloutEngine::FailWave(FailureTrigger trigger, std::string reason,
+                             std::optional<Verdict> verdict,
+                             int64_t failed_targets, absl::Time now,
+                             std::vector<Action>& out) {
+  const int w = current_wave_;
+  CancelOpenActions();
+  phase_ = WavePhase::kFailed;
+  failure_trigger_ = trigger;
+  RolloutEvent fe;
+  fe.wave = w;
+  fe.trigger = trigger;
+  fe.message = reason;
+  fe.failed_targets = failed_targets;
+  Emit(EventKind::kWaveFailed, now, std::move(fe));
+
+  FailureContext context;
+  context.trigger = trigger;
+  context.wave_index = w;
+  context.wave_count = static_cast<int>(plan_.waves.size());
+  context.stage = plan_.waves[w].stage;
+  context.attempt = std::max(1, wave_attempts_[w]);
+  context.now = now;
+  context.reason = reason;
+  context.verdict = std::move(verdict);
+  context.failed_targets = failed_targets;
+  context.anything_deployed = touched_count_ > 0 || traffic_touched_;
+  const Decision decision = policy_->Decide(context);
+  RolloutEvent de;
+  de.wave = w;
+  de.trigger = trigger;
+  de.decision = decision;
+  std::ostringstream text;
+  text << decision;
+  de.message = absl::StrCat(policy_->name(), ": ", text.str());
+  Emit(EventKind::kPolicyDecision, now, std::move(de));
+
+  const bool escalate =
+      decision.escalate || decision.kind == Decision::Kind::kPauseAndEscalate;
+  if (escalate) {
+    Notify(absl::StrCat(options_.name.empty() ? "rollout" : options_.name, " ",
+                        version_, ": wave ", w, " failed (",
+                        FailureTriggerName(trigger), ": ", reason, "); ",
+                        DecisionKindName(decision.kind)),
+           true, w, now, out);
+  }
+  switch (decision.kind) {
+    case Decision::Kind::kRollBackAll:
+      BeginRollback(false, decision.order, RolloutStatus::kRolledBack,
+                    absl::StrCat("wave ", w, " ", FailureTriggerName(trigger),
+                                 ": ", reason),
+                    now, out);
+      break;
+    case Decision::Kind::kRollBackCurrentWaveAndPause:
+      BeginRollback(true, RollbackOrder::kAllAtOnce, RolloutStatus::kPaused,
+                    absl::StrCat("wave ", w, " ", FailureTriggerName(trigger),
+                                 ": ", reason),
+                    now, out);
+      break;
+    case Decision::Kind::kPauseAndEscalate:
+      status_ = RolloutStatus::kPaused;
+      paused_since_ = now;
+      pause_reason_ = absl::StrCat("wave ", w, " ", FailureTriggerName(trigger),
+                                   ": ", reason);
+      break;
+    case Decision::Kind::kRetryWave:
+      phase_ = WavePhase::kRetryBackoff;
+      retry_at_ = now + std::max(absl::ZeroDuration(), decision.retry_after);
+      break;
+  }
+}
+
+void RolloutEngine::BeginRollback(bool current_wave_only, RollbackOrder order,
+                                  RolloutStatus end, std::string reason,
+                                  absl::Time now, std::vector<Action>& out) {
+  CancelOpenActions();
+  status_ = RolloutStatus::kRollingBack;
+  rollback_end_ = end;
+  rollback_reason_ = std::move(reason);
+  rollback_queue_.clear();
+  rollback_retry_at_ = absl::InfinitePast();
+  if (plan_.traffic_routed() || order == RollbackOrder::kAllAtOnce) {
+    rollback_queue_.push_back(current_wave_only ? current_wave_ : -1);
+  } else {
+    const int top = std::min<int>(std::max(max_wave_started_, current_wave_),
+                                  static_cast<int>(plan_.waves.size()) - 1);
+    for (int w = top; w >= 0; --w) rollback_queue_.push_back(w);
+  }
+  if (current_wave_only && plan_.traffic_routed()) {
+    rollback_queue_ = {-1};
+  }
+  DriveRollback(now, out);
+}
+
+bool RolloutEngine::DriveRollback(absl::Time now, std::vector<Action>& out) {
+  if (open_rollback_actions_ > 0) return false;
+  const bool traffic = plan_.traffic_routed();
+  if (rollback_failed_count_ > 0 || traffic_rollback_failed_) {
+    if (rollback_exhausted_) {
+      Notify(absl::StrCat(options_.name.empty() ? "rollout" : options_.name,
+                          ": rollback to ", previous_version_,
+                          " keeps failing after ", options_.rollback_attempts,
+                          " attempts; restore the targets by hand"),
+             true, -1, now, out);
+      Finish(RolloutStatus::kFailed, now,
+             absl::StrCat("rollback incomplete: ", rollback_failed_count_,
+                          " targets could not be restored"));
+      return true;
+    }
+    if (now < rollback_retry_at_) return false;
+    Action a;
+    a.kind = ActionKind::kRollBack;
+    a.version = previous_version_;
+    a.id = NewActionId("rollback", -1);
+    const uint32_t seq = static_cast<uint32_t>(actions_.size()) + 1;
+    if (traffic) {
+      a.traffic_percent = 0;
+      traffic_rollback_failed_ = false;
+    } else {
+      for (size_t t = 0; t < tstate_.size(); ++t) {
+        if (tstate_[t] != kTargetRollbackFailed) continue;
+        a.targets.push_back(static_cast<Fleet::TargetIndex>(t));
+        SetTargetState(static_cast<Fleet::TargetIndex>(t), kTargetRollingBack);
+        taction_[t] = seq;
+      }
+    }
+    RolloutEvent e;
+    e.action_id = a.id;
+    e.message =
+        absl::StrCat("retrying rollback of ",
+                     traffic ? std::string("traffic")
+                             : absl::StrCat(a.targets.size(), " targets"),
+                     " to ", previous_version_);
+    Issue(std::move(a), now, out);
+    ++open_rollback_actions_;
+    Emit(EventKind::kRollbackStarted, now, std::move(e));
+    return true;
+  }
+  while (!rollback_queue_.empty()) {
+    const int w = rollback_queue_.front();
+    rollback_queue_.erase(rollback_queue_.begin());
+    Action a;
+    a.kind = ActionKind::kRollBack;
+    a.version = previous_version_;
+    a.wave = w;
+    const uint32_t seq = static_cast<uint32_t>(actions_.size()) + 1;
+    if (traffic) {
+      if (!traffic_touched_) continue;
+      a.traffic_percent = 0;
+      a.wave = -1;
+    } else if (w < 0) {
+      if (touched_count_ == 0) continue;
+      for (size_t t = 0; t < tstate_.size(); ++t) {
+        if (!IsTouched(tstate_[t])) continue;
+        a.targets.push_back(static_cast<Fleet::TargetIndex>(t));
+      }
+    } else {
+      if (wave_touched_[w] == 0) continue;
+      for (Fleet::TargetIndex t : plan_.waves[w].targets) {
+        if (IsTouched(tstate_[t])) a.targets.push_back(t);
+      }
+      std::sort(a.targets.begin(), a.targets.end());
+    }
+    for (Fleet::TargetIndex t : a.targets) {
+      SetTargetState(t, kTargetRollingBack);
+      taction_[t] = seq;
+    }
+    a.id = NewActionId("rollback", a.wave);
+    RolloutEvent e;
+    e.wave = a.wave;
+    e.action_id = a.id;
+    e.message =
+        absl::StrCat("rolling back ",
+                     traffic ? std::string("all traffic")
+                             : absl::StrCat(a.targets.size(), " targets"),
+                     w >= 0 ? absl::StrCat(" of wave ", w) : std::string(),
+                     " to ", previous_version_, " (", rollback_reason_, ")");
+    Issue(std::move(a), now, out);
+    ++open_rollback_actions_;
+    Emit(EventKind::kRollbackStarted, now, std::move(e));
+    return true;
+  }
+  // Done.
+  RolloutEvent e;
+  e.message = absl::StrCat("every touched target runs ", previous_version_,
+                           " again (", rollback_reason_, ")");
+  if (rollback_end_ == RolloutStatus::kPaused) {
+    status_ = RolloutStatus::kPaused;
+    paused_since_ = now;
+    pause_reason_ = rollback_reason_;
+    wave_rolled_back_ = true;
+    phase_ = WavePhase::kFailed;
+    Emit(EventKind::kRollbackCompleted, now, std::move(e));
+    return true;
+  }
+  Emit(EventKind::kRollbackCompleted, now, std::move(e));
+  Finish(rollback_end_, now,
+         rollback_end_ == RolloutStatus::kAborted
+             ? absl::StrCat("aborted; rolled back to ", previous_version_)
+             : absl::StrCat("rolled back to ", previous_version_, ": ",
+                            rollback_reason_));
+  return true;
+}
+
+// ---------------------------------------------------------------------------
+// Outcomes.
+
+absl::StatusOr<ActionRecord*> RolloutEngine::FindAction(absl::string_view call,
+                                                        absl::string_view id) {
+  const size_t dash = id.rfind('-');
+  int64_t seq = 0;
+  if (dash == absl::string_view::npos ||
+      !absl::SimpleAtoi(id.substr(dash + 1), &seq) || seq < 1 ||
+      seq > static_cast<int64_t>(actions_.size()) ||
+      actions_[seq - 1].action.id != id) {
+    return absl::NotFoundError(
+        absl::StrCat(call, ": unknown action id \"", id, "\""));
+  }
+  ActionRecord& r = actions_[seq - 1];
+  if (!r.action.NeedsOutcome()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(call, ": action ", id, " (", ActionKindName(r.action.kind),
+                     ") takes no outcome"));
+  }
+  if (r.state == ActionRecord::kComplete) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(call, ": action ", id, " already has all its outcomes"));
+  }
+  if (r.state == ActionRecord::kCancelled) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        call, ": action ", id, " was cancelled (state: ", StateText(),
+        "); stop it: its targets are being or were rolled back"));
+  }
+  return &r;
+}
+
+absl::Status RolloutEngine::ReportOutcome(
+    absl::string_view action_id, absl::Span<const TargetResult> results,
+    absl::Time now) {
+  SLUICE_RETURN_IF_ERROR(CheckTime("ReportOutcome", now));
+  SLUICE_ASSIGN_OR_RETURN(ActionRecord * r,
+                          FindAction("ReportOutcome", action_id));
+  const uint32_t seq = static_cast<uint32_t>(r - actions_.data() + 1);
+  const bool per_target = !r->action.targets.empty();
+  if (results.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("ReportOutcome: no results for action ", action_id));
+  }
+  if (!per_target) {
+    if (results.size() != 1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("ReportOutcome: action ", action_id,
+                       " has no targets and takes exactly one result (got ",
+                       results.size(), ")"));
+    }
+  } else {
+    // Validate everything before changing anything.
+    std::vector<Fleet::TargetIndex> seen;
+    seen.reserve(results.size());
+    for (size_t i = 0; i < results.size(); ++i) {
+      const Fleet::TargetIndex t = results[i].target;
+      const std::string path = absl::StrCat("ReportOutcome: results[", i, "]");
+      if (!std::binary_search(r->action.targets.begin(),
+                              r->action.targets.end(), t)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            path, ": target ", t, " is not part of action ", action_id));
+      }
+      if (taction_[t] != seq) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(path, ": target ", fleet_.target(t).id,
+                         " already has an outcome for action ", action_id));
+      }
+      seen.push_back(t);
+    }
+    std::sort(seen.begin(), seen.end());
+    auto dup = std::adjacent_find(seen.begin(), seen.end());
+    if (dup != seen.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("ReportOutcome: target ", fleet_.target(*dup).id,
+                       " appears twice in the results"));
+    }
+  }
+  const bool rollback = r->action.kind == ActionKind::kRollBack;
+  bool any_failed = false;
+  for (const TargetResult& result : results) {
+    if (result.succeeded) {
+      ++r->succeeded;
+    } else {
+      ++r->failed;
+      any_failed = true;
+      if (r->first_failure.empty()) {
+        r->first_failure = per_target
+                               ? absl::StrCat(fleet_.target(result.target).id,
+                                              ": ", result.reason)
+                               : result.reason;
+      }
+    }
+    --r->remaining;
+    if (!per_target) {
+      if (rollback) {
+        if (result.succeeded) {
+          traffic_touched_ = false;
+          traffic_rollback_attempts_ = 0;
+        } else {
+          traffic_rollback_failed_ = true;
+          if (++traffic_rollback_attempts_ >= options_.rollback_attempts) {
+            rollback_exhausted_ = true;
+          }
+        }
+      }
+      continue;
+    }
+    const Fleet::TargetIndex t = result.target;
+    taction_[t] = 0;
+    if (rollback) {
+      if (result.succeeded) {
+        tattempts_[t] = 0;
+        SetTargetState(t, kTargetRolledBack);
+      } else {
+        if (tattempts_[t] < 255) ++tattempts_[t];
+        if (tattempts_[t] >= options_.rollback_attempts) {
+          rollback_exhausted_ = true;
+        }
+        SetTargetState(t, kTargetRollbackFailed);
+      }
+    } else {
+      SetTargetState(t, result.succeeded ? kTargetNew : kTargetDeployFailed);
+    }
+  }
+  if (r->remaining == 0) {
+    r->state = ActionRecord::kComplete;
+    r->action.targets.clear();
+    r->action.targets.shrink_to_fit();
+    if (rollback) {
+      --open_rollback_actions_;
+    } else {
+      deployed_at_ = now;
+    }
+  }
+  if (rollback && any_failed) {
+    rollback_retry_at_ = now + options_.rollback_retry_backoff;
+    RolloutEvent e;
+    e.action_id = r->action.id;
+    e.failed_targets = r->failed;
+    e.succeeded_targets = r->succeeded;
+    e.message = absl::StrCat("rollback failed: ", r->first_failure);
+    Emit(EventKind::kRollbackFailed, now, std::move(e));
+  }
+  Touch(now);
+  return absl::OkStatus();
+}
+
+absl::Status RolloutEngine::ReportActionOutcome(absl::string_view action_id,
+                                                bool succeeded,
+                                                absl::string_view reason,
+                                                absl::Time now) {
+  SLUICE_RETURN_IF_ERROR(CheckTime("ReportActionOutcome", now));
+  SLUICE_ASSIGN_OR_RETURN(ActionRecord * r,
+                          FindAction("ReportActionOutcome", action_id));
+  const uint32_t seq = static_cast<uint32_t>(r - actions_.data() + 1);
+  std::vector<TargetResult> results;
+  if (r->action.targets.empty()) {
+    results.push_back({0, succeeded, std::string(reason)});
+  } else {
+    for (Fleet::TargetIndex t : r->action.targets) {
+      if (taction_[t] == seq) {
+        results.push_back({t, succeeded, std::string(reason)});
+      }
+    }
+  }
+  return ReportOutcome(action_id, results, now);
+}
+
+std::vector<Action> RolloutEngine::PendingActions() const {
+  std::vector<Action> out;
+  for (const ActionRecord& r : actions_) {
+    if (r.state == ActionRecord::kOpen && r.action.NeedsOutcome()) {
+      out.push_back(r.action);
+    }
+  }
+  return out;
+}
+
+size_t RolloutEngine::PerTargetStateBytes() const {
+  size_t ledger = 0;  // targets of actions (dropped once they close)
+  for (const ActionRecord& r : actions_) {
+    ledger += r.action.targets.capacity() * sizeof(Fleet::TargetIndex);
+  }
+  return ledger + tstate_.capacity() * sizeof(uint8_t) +
+         tattempts_.capacity() * sizeof(uint8_t) +
+         taction_.capacity() * sizeof(uint32_t) +
+         wave_of_.capacity() * sizeof(int32_t) +
+         plan_.target_count() * sizeof(Fleet::TargetIndex);
+}
+
+// ---------------------------------------------------------------------------
+// Commands.
+
+absl::Status RolloutEngine::Pause(absl::string_view who, absl::Time now) {
+  SLUICE_RETURN_IF_ERROR(CheckTime("Pause", now));
+  if (status_ != RolloutStatus::kPending &&
+      status_ != RolloutStatus::kRunning) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("Pause: only a pending or running rollout can be paused "
+                     "(state: ",
+                     StateText(), ")"));
+  }
+  status_ = RolloutStatus::kPaused;
+  paused_since_ = now;
+  pause_reason_ = absl::StrCat("paused by ", who);
+  Command("pause", who, now, pause_reason_);
+  Touch(now);
+  return absl::OkStatus();
+}
+
+absl::Status RolloutEngine::Resume(absl::string_view who, absl::Time now) {
+  SLUICE_RETURN_IF_ERROR(CheckTime("Resume", now));
+  if (status_ != RolloutStatus::kPaused) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "Resume: the rollout is not paused (state: ", StateText(), ")"));
+  }
+  if (wave_rolled_back_) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "Resume: wave ", current_wave_,
+        " was rolled back; use Retry or Abort (state: ", StateText(), ")"));
+  }
+  const absl::Duration paused_for = now - paused_since_;
+  if (!started_) {
+    status_ = RolloutStatus::kPending;
+  } else {
+    status_ = RolloutStatus::kRunning;
+    if (phase_ == WavePhase::kFailed) {
+      // Paused by a policy: verify the wave again with fresh gate state
+      // (redeploying targets that failed).
+      phase_ = WavePhase::kNotStarted;
+    } else if (phase_ == WavePhase::kAwaitingApproval ||
+               phase_ == WavePhase::kDeploying) {
+      phase_since_ += paused_for;  // a pause does not eat the deadline
+    }
+  }
+  pause_reason_.clear();
+  Command("resume", who, now,
+          absl::StrCat("resumed by ", who, " after ",
+                       absl::FormatDuration(paused_for)));
+  Touch(now);
+  return absl::OkStatus();
+}
+
+absl::Status RolloutEngine::Abort(absl::string_view who, absl::Time now) {
+  SLUICE_RETURN_IF_ERROR(CheckTime("Abort", now));
+  if (status_ != RolloutStatus::kPending &&
+      status_ != RolloutStatus::kRunning && status_ != RolloutStatus::kPaused) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "Abort: only a pending, running or paused rollout can be aborted "
+        "(state: ",
+        StateText(), ")"));
+  }
+  Command("abort", who, now, absl::StrCat("aborted by ", who));
+  CancelOpenActions();
+  approval_pending_ = false;
+  if (touched_count_ == 0 && !traffic_touched_) {
+    Finish(RolloutStatus::kAborted, now,
+           absl::StrCat("aborted by ", who, " before anything was deployed"));
+  } else {
+    // The rollback actions are issued by the next Advance().
+    status_ = RolloutStatus::kRollingBack;
+    rollback_end_ = RolloutStatus::kAborted;
+    rollback_reason_ = absl::StrCat("aborted by ", who);
+    rollback_queue_.clear();
+    if (plan_.traffic_routed() ||
+        options_.abort_order == RollbackOrder::kAllAtOnce) {
+      rollback_queue_.push_back(-1);
+    } else {
+      for (int w = std::min<int>(max_wave_started_,
+                                 static_cast<int>(plan_.waves.size()) - 1);
+           w >= 0; --w) {
+        rollback_queue_.push_back(w);
+      }
+    }
+  }
+  Touch(now);
+  return absl::OkStatus();
+}
+
+absl::Status RolloutEngine::Promote(absl::string_view who, absl::Time now) {
+  SLUICE_RETURN_IF_ERROR(CheckTime("Promote", now));
+  if (status_ != RolloutStatus::kRunning && status_ != RolloutStatus::kPaused &&
+      status_ != RolloutStatus::kPending) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "Promote: only a pending, running or paused rollout can be promoted "
+        "(state: ",
+        StateText(), ")"));
+  }
+  if (wave_rolled_back_) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "Promote: wave ", current_wave_,
+        " was rolled back; use Retry or Abort (state: ", StateText(), ")"));
+  }
+  promoted_ = true;
+  promoted_by_ = std::string(who);
+  if (status_ == RolloutStatus::kPaused) {
+    status_ = started_ ? RolloutStatus::kRunning : RolloutStatus::kPending;
+  }
+  if (phase_ == WavePhase::kFailed) phase_ = WavePhase::kVerifying;
+  if (phase_ == WavePhase::kRetryBackoff) phase_ = WavePhase::kNotStarted;
+  approval_pending_ = false;
+  pause_reason_.clear();
+  Command("promote", who, now,
+          absl::StrCat("promoted by ", who,
+                       ": remaining gates, bakes and approvals skipped"));
+  Touch(now);
+  return absl::OkStatus();
+}
+
+absl::Status RolloutEngine::Retry(absl::string_view who, absl::Time now) {
+  SLUICE_RETURN_IF_ERROR(CheckTime("Retry", now));
+  if (status_ != RolloutStatus::kPaused || phase_ != WavePhase::kFailed) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "Retry: no failed wave is waiting for a person (state: ", StateText(),
+        ")"));
+  }
+  status_ = RolloutStatus::kRunning;
+  phase_ = WavePhase::kNotStarted;
+  wave_rolled_back_ = false;
+  pause_reason_.clear();
+  Command("retry", who, now,
+          absl::StrCat("retry of wave ", current_wave_, " by ", who));
+  Touch(now);
+  return absl::OkStatus();
+}
+
+bool RolloutEngine::GateAwaitsSignal() const {
+  return phase_ == WavePhase::kVerifying && last_verdict_.has_value() &&
+         last_verdict_->outcome == Outcome::kHold &&
+         last_verdict_->hold_until == absl::InfiniteFuture();
+}
+
+void RolloutEngine::SignalGate(OperatorSignal::Kind kind,
+                               absl::string_view command,
+                               absl::string_view past_tense,
+                               absl::string_view who, absl::Time now) {
+  OperatorSignal s;
+  s.kind = kind;
+  s.who = std::string(who);
+  s.at = now;
+  signals_.push_back(s);
+  gate_wake_ = now;
+  Command(command, who, now,
+          absl::StrCat("gate ", last_verdict_->gate, " of wave ", current_wave_,
+                       " ", past_tense, " by ", who));
+  Touch(now);
+}
+
+absl::Status RolloutEngine::Approve(absl::string_view who, absl::Time now) {
+  SLUICE_RETURN_IF_ERROR(CheckTime("Approve", now));
+  const bool running =
+      status_ == RolloutStatus::kRunning || status_ == RolloutStatus::kPaused;
+  if (running && phase_ == WavePhase::kAwaitingApproval && approval_pending_) {
+    approval_pending_ = false;
+    Command("approve", who, now,
+            absl::StrCat("wave ", current_wave_, " approved by ", who));
+    Touch(now);
+    return absl::OkStatus();
+  }
+  if (running && GateAwaitsSignal()) {
+    SignalGate(OperatorSignal::Kind::kApprove, "approve", "approved", who, now);
+    return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      "Approve: no approval is pending (state: ", StateText(), ")"));
+}
+
+absl::Status RolloutEngine::Reject(absl::string_view who, absl::Time now) {
+  SLUICE_RETURN_IF_ERROR(CheckTime("Reject", now));
+  const bool running =
+      status_ == RolloutStatus::kRunning || status_ == RolloutStatus::kPaused;
+  if (running && phase_ == WavePhase::kAwaitingApproval && approval_pending_) {
+    Command("reject", who, now,
+            absl::StrCat("wave ", current_wave_, " rejected by ", who));
+    approval_pending_ = false;
+    // The failure is handled (and its actions issued) by the next Advance().
+    rejected_by_ = std::string(who);
+    Touch(now);
+    return absl::OkStatus();
+  }
+  if (running && GateAwaitsSignal()) {
+    SignalGate(OperatorSignal::Kind::kReject, "reject", "rejected", who, now);
+    return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      "Reject: no approval is pending (state: ", StateText(), ")"));
+}
+
+absl::Status RolloutEngine::Supersede(absl::string_view version,
+                                      absl::string_view who, absl::Time now) {
+  SLUICE_RETURN_IF_ERROR(CheckTime("Supersede", now));
+  if (status_ != RolloutStatus::kPending &&
+      status_ != RolloutStatus::kRunning && status_ != RolloutStatus::kPaused) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "Supersede: only a pending, running or paused rollout can take a new "
+        "version (state: ",
+        StateText(), ")"));
+  }
+  if (wave_rolled_back_) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "Supersede: wave ", current_wave_,
+        " was rolled back; use Retry or Abort first (state: ", StateText(),
+        ")"));
+  }
+  if (version.empty() || version == version_ || version == previous_version_) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Supersede: version must be non-empty and differ from the current (",
+        version_, ") and previous (", previous_version_, ") versions (got \"",
+        version, "\")"));
+  }
+  Command("supersede", who, now,
+          absl::StrCat(version, " supersedes ", version_, " (by ", who,
+                       "); rollback target stays ", previous_version_));
+  CancelOpenActions();
+  for (size_t t = 0; t < tstate_.size(); ++t) {
+    const uint8_t s = tstate_[t];
+    if (s == kTargetNew || s == kTargetDeploying) {
+      SetTargetState(static_cast<Fleet::TargetIndex>(t), kTargetStale);
+    }
+  }
+  version_ = std::string(version);
+  std::fill(wave_attempts_.begin(), wave_attempts_.end(), 0);
+  promoted_ = false;
+  promoted_by_.clear();
+  approval_pending_ = false;
+  failure_trigger_.reset();
+  if (started_) {
+    current_wave_ = 0;
+    phase_ = WavePhase::kNotStarted;
+  }
+  Touch(now);
+  return absl::OkStatus();
+}
+
+// ---------------------------------------------------------------------------
+// Blockers.
+
+std::vector<Blocker> RolloutEngine::Blockers(absl::Time now) const {
+  std::vector<Blocker> out;
+  if (IsTerminal(status_) || status_ == RolloutStatus::kPending) return out;
+  if (dirty_ && status_ != RolloutStatus::kPaused) {
+    return out;  // the next Advance() has work
+  }
+  if (status_ == RolloutStatus::kPaused) {
+    Blocker b;
+    b.kind = Blocker::Kind::kPaused;
+    b.name = failure_trigger_.has_value()
+                 ? absl::StrCat("paused after wave ", current_wave_, " ",
+                                FailureTriggerName(*failure_trigger_),
+                                wave_rolled_back_
+                                    ? "; Retry or Abort"
+                                    : "; Resume, Retry, Promote or Abort")
+                 : "paused";
+    b.reason = pause_reason_;
+    b.since = paused_since_;
+    b.until = absl::InfiniteFuture();
+    out.push_back(b);
+  }
+  if (status_ == RolloutStatus::kRollingBack) {
+    Blocker b;
+    b.kind = Blocker::Kind::kRollback;
+    if (open_rollback_actions_ > 0) {
+      for (const ActionRecord& r : actions_) {
+        if (r.state == ActionRecord::kOpen &&
+            r.action.kind == ActionKind::kRollBack) {
+          b.name = r.action.id;
+          b.reason = absl::StrCat(r.remaining, " targets await an outcome (",
+                                  rollback_reason_, ")");
+          b.since = r.issued_at;
+        }
+      }
+    } else if (now < rollback_retry_at_) {
+      b.name = "rollback retry";
+      b.reason = absl::StrCat(rollback_failed_count_,
+                              " targets failed to roll back; retrying");
+      b.until = rollback_retry_at_;
+    } else {
+      return {};
+    }
+    out.push_back(b);
+    return out;
+  }
+  if (current_wave_ < 0 ||
+      current_wave_ >= static_cast<int>(plan_.waves.size())) {
+    return out;
+  }
+  const int w = current_wave_;
+  Blocker b;
+  switch (phase_) {
+    case WavePhase::kAwaitingApproval:
+      if (!approval_pending_) break;
+      b.kind = Blocker::Kind::kApproval;
+      b.name = absl::StrCat("approval for wave ", w);
+      b.reason = absl::StrCat("approval of ", version_, " awaited");
+      b.since = phase_since_;
+      b.until = phase_since_ + options_.approval_timeout;
+      out.push_back(b);
+      break;
+    case WavePhase::kDeploying: {
+      if (current_action_ <= 0) break;
+      const ActionRecord& r = actions_[current_action_ - 1];
+      if (r.remaining == 0) break;
+      b.kind = Blocker::Kind::kActionsInFlight;
+      b.name = r.action.id;
+      b.reason = absl::StrCat(
+          r.remaining, " of ", r.total,
+          " targets await an outcome; progress deadline "
+          "at ",
+          absl::FormatTime("%H:%M:%S UTC",
+                           phase_since_ + options_.progress_deadline,
+                           absl::UTCTimeZone()));
+      b.since = phase_since_;
+      b.until = phase_since_ + options_.progress_deadline;
+      out.push_back(b);
+      break;
+    }
+    case WavePhase::kVerifying:
+      if (promoted_ || GateFor(w) == nullptr || now >= gate_wake_) break;
+      b.kind = last_verdict_.has_value() &&
+                       last_verdict_->hold_until == absl::InfiniteFuture()
+                   ? Blocker::Kind::kApproval
+                   : Blocker::Kind::kGate;
+      b.name = absl::StrCat(
+          "gate ", last_verdict_.has_value() ? last_verdict_->gate : "?",
+          " of wave ", w);
+      b.reason = last_verdict_.has_value() ? last_verdict_->reason : "";
+      b.since = deployed_at_;
+      b.until = gate_wake_;
+      out.push_back(b);
+      break;
+    case WavePhase::kBaking:
+      if (promoted_ || now >= bake_until_) break;
+      b.kind = Blocker::Kind::kBake;
+      b.name = absl::StrCat("bake of wave ", w);
+      b.reason = absl::StrCat("gates passed; bake of ",
+                              absl::FormatDuration(plan_.waves[w].bake));
+      b.since = phase_since_;
+      b.until = bake_until_;
+      out.push_back(b);
+      break;
+    case WavePhase::kRetryBackoff:
+      if (now >= retry_at_) break;
+      b.kind = Blocker::Kind::kRetryBackoff;
+      b.name = absl::StrCat("retry of wave ", w);
+      b.reason = absl::StrCat("attempt ", wave_attempts_[w] + 1, " after ",
+                              failure_trigger_.has_value()
+                                  ? FailureTriggerName(*failure_trigger_)
+                                  : "failure");
+      b.until = retry_at_;
+      out.push_back(b);
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+}  // namespace internal
+
+// ---------------------------------------------------------------------------
+// Factories.
+
+absl::StatusOr<std::unique_ptr<Rollout>> Rollout::Create(
+    const Fleet& fleet, WavePlan plan, RolloutOptions options) {
+  SLUICE_RETURN_IF_ERROR(internal::ValidatePlan(plan, fleet));
+  SLUICE_RETURN_IF_ERROR(
+      internal::ValidateOptions(options, static_cast<int>(plan.waves.size())));
+  return std::unique_ptr<Rollout>(std::make_unique<internal::RolloutEngine>(
+      fleet, std::move(plan), std::move(options)));
+}
+
+}  // namespace sluice

@@ -1,0 +1,236 @@
+// Copyright 2026 The Sluice Authors.
+//
+// The rollout engine's concrete class, shared by lib/rollout/rollout.cc (the
+// state machine) and lib/rollout/rollout_snapshot.cc (snapshot and restore).
+
+#ifndef SLUICE_LIB_ROLLOUT_ROLLOUT_ENGINE_H_
+#define SLUICE_LIB_ROLLOUT_ROLLOUT_ENGINE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "sluice/fleet.h"
+#include "sluice/health_gate.h"
+#include "sluice/rollback_policy.h"
+#include "sluice/rollout.h"
+#include "sluice/rollout_event.h"
+#include "sluice/wave_plan.h"
+
+namespace sluice::v1 {
+class RolloutState;
+}  // namespace sluice::v1
+
+namespace sluice::internal {
+
+// Per-target state, one byte each.
+enum TargetState : uint8_t {
+  // Runs the old version; never touched (or touched by nothing yet).
+  kTargetOld = 0,
+  // A deploy action to it is out.
+  kTargetDeploying = 1,
+  // Runs the new version.
+  kTargetNew = 2,
+  // A deploy failed or was cancelled: its version is unknown.
+  kTargetDeployFailed = 3,
+  // A rollback action to it is out.
+  kTargetRollingBack = 4,
+  // Rolled back: runs the old version again.
+  kTargetRolledBack = 5,
+  // A rollback failed; it will be retried.
+  kTargetRollbackFailed = 6,
+  // Runs a version that was superseded.
+  kTargetStale = 7,
+};
+inline constexpr int kTargetStateCount = 8;
+
+// True when the target may not run the old version (it must be rolled back).
+inline bool IsTouched(uint8_t state) {
+  return state != kTargetOld && state != kTargetRolledBack;
+}
+
+// An issued action and its progress.
+struct ActionRecord {
+  enum State : int { kOpen = 0, kComplete = 1, kCancelled = 2 };
+  Action action;
+  int state = kOpen;
+  int64_t remaining = 0;
+  // How many outcomes the action takes in all (its targets, or 1).
+  int64_t total = 0;
+  int64_t succeeded = 0;
+  int64_t failed = 0;
+  std::string first_failure;
+  absl::Time issued_at = absl::UnixEpoch();
+};
+
+// FNV-1a over the fleet's ids.
+uint64_t FleetFingerprint(const Fleet& fleet);
+// Checks that `plan` fits `fleet`: indices in range, no target twice, at
+// least one wave, traffic waves all or none. Errors name "plan.waves[i]...".
+absl::Status ValidatePlan(const WavePlan& plan, const Fleet& fleet);
+// Checks the options. Errors name "options.<field>".
+absl::Status ValidateOptions(const RolloutOptions& options, int wave_count);
+
+class RolloutEngine : public Rollout {
+ public:
+  RolloutEngine(const Fleet& fleet, WavePlan plan, RolloutOptions options);
+
+  absl::StatusOr<std::vector<Action>> Advance(absl::Time now) override;
+  absl::Status ReportOutcome(absl::string_view action_id,
+                             absl::Span<const TargetResult> results,
+                             absl::Time now) override;
+  absl::Status ReportActionOutcome(absl::string_view action_id, bool succeeded,
+                                   absl::string_view reason,
+                                   absl::Time now) override;
+  absl::Status Pause(absl::string_view who, absl::Time now) override;
+  absl::Status Resume(absl::string_view who, absl::Time now) override;
+  absl::Status Abort(absl::string_view who, absl::Time now) override;
+  absl::Status Promote(absl::string_view who, absl::Time now) override;
+  absl::Status Retry(absl::string_view who, absl::Time now) override;
+  absl::Status Approve(absl::string_view who, absl::Time now) override;
+  absl::Status Reject(absl::string_view who, absl::Time now) override;
+  absl::Status Supersede(absl::string_view version, absl::string_view who,
+                         absl::Time now) override;
+  std::vector<Blocker> Blockers(absl::Time now) const override;
+  RolloutStatus status() const override { return status_; }
+  int current_wave() const override { return current_wave_; }
+  WavePhase wave_phase() const override { return phase_; }
+  const std::string& version() const override { return version_; }
+  const std::string& previous_version() const override {
+    return previous_version_;
+  }
+  const WavePlan& plan() const override { return plan_; }
+  std::vector<Action> PendingActions() const override;
+  absl::Time NextWakeup() const override { return next_wakeup_; }
+  bool RunsNewVersion(Fleet::TargetIndex i) const override {
+    return i < tstate_.size() && tstate_[i] == kTargetNew;
+  }
+  int64_t event_sequence() const override { return event_seq_; }
+  int64_t state_version() const override { return state_version_; }
+  std::string Snapshot() const override;
+  size_t PerTargetStateBytes() const override;
+
+  // Restores the fields of a parsed snapshot (lib/rollout/rollout_snapshot.cc).
+  // Errors are kInvalidArgument prefixed "snapshot: ".
+  absl::Status LoadState(const v1::RolloutState& state);
+  // Writes the whole state.
+  void SaveState(v1::RolloutState& state) const;
+
+ private:
+  // --- helpers (lib/rollout/rollout.cc)
+  void SetTargetState(Fleet::TargetIndex t, uint8_t state);
+  void RecountTargets();
+  void Emit(EventKind kind, absl::Time now, RolloutEvent event);
+  std::string NewActionId(absl::string_view stem, int wave);
+  ActionRecord& Issue(Action action, absl::Time now, std::vector<Action>& out);
+  bool Progress(absl::Time now, std::vector<Action>& out);
+  void StartWave(absl::Time now, std::vector<Action>& out);
+  void IssueDeploy(absl::Time now, std::vector<Action>& out);
+  bool Verify(absl::Time now, std::vector<Action>& out);
+  void PassWave(absl::Time now);
+  void FailWave(FailureTrigger trigger, std::string reason,
+                std::optional<Verdict> verdict, int64_t failed_targets,
+                absl::Time now, std::vector<Action>& out);
+  void CancelOpenActions();
+  void BeginRollback(bool current_wave_only, RollbackOrder order,
+                     RolloutStatus end, std::string reason, absl::Time now,
+                     std::vector<Action>& out);
+  bool DriveRollback(absl::Time now, std::vector<Action>& out);
+  void Finish(RolloutStatus status, absl::Time now, std::string message);
+  void Notify(std::string message, bool escalate, int wave, absl::Time now,
+              std::vector<Action>& out);
+  void ComputeNextWakeup();
+  const HealthGate* GateFor(int wave) const;
+  absl::StatusOr<ActionRecord*> FindAction(absl::string_view call,
+                                           absl::string_view id);
+  absl::Status CheckTime(absl::string_view call, absl::Time now) const;
+  std::string StateText() const;
+  void Command(absl::string_view command, absl::string_view who, absl::Time now,
+               std::string message);
+  void Touch(absl::Time now);
+  // Whether the current wave's gate holds indefinitely for an operator's
+  // approval or rejection (a manual-approval gate).
+  bool GateAwaitsSignal() const;
+  // Hands the gate an operator signal, records the command ("approve",
+  // "reject") and wakes the gate now.
+  void SignalGate(OperatorSignal::Kind kind, absl::string_view command,
+                  absl::string_view past_tense, absl::string_view who,
+                  absl::Time now);
+
+  // --- configuration
+  Fleet fleet_;
+  WavePlan plan_;
+  RolloutOptions options_;
+  std::shared_ptr<const RollbackPolicy> policy_;
+  uint64_t fingerprint_ = 0;
+  std::vector<int32_t> wave_of_;  // per target
+  std::vector<bool> approval_wave_;
+
+  // --- state (all of it is in the snapshot, or recomputed from it)
+  std::string version_;
+  std::string previous_version_;
+  RolloutStatus status_ = RolloutStatus::kPending;
+  int current_wave_ = -1;
+  WavePhase phase_ = WavePhase::kNotStarted;
+  std::vector<uint8_t> tstate_;
+  std::vector<uint8_t> tattempts_;
+  std::vector<uint32_t> taction_;
+  std::vector<ActionRecord> actions_;  // index = seq - 1
+  int64_t event_seq_ = 0;
+  int64_t state_version_ = 0;
+  absl::Time last_now_ = absl::InfinitePast();
+  GateState gate_state_;
+  std::optional<Verdict> last_verdict_;
+  std::vector<OperatorSignal> signals_;
+  std::vector<int32_t> wave_attempts_;
+  absl::Time phase_since_ = absl::InfinitePast();
+  absl::Time deployed_at_ = absl::InfinitePast();
+  absl::Time gate_wake_ = absl::InfinitePast();
+  absl::Time bake_until_ = absl::InfinitePast();
+  absl::Time retry_at_ = absl::InfinitePast();
+  absl::Time paused_since_ = absl::InfinitePast();
+  absl::Time last_wait_ = absl::InfinitePast();
+  std::string pause_reason_;
+  std::optional<FailureTrigger> failure_trigger_;
+  bool promoted_ = false;
+  std::string promoted_by_;
+  bool approval_pending_ = false;
+  std::vector<int32_t> rollback_queue_;  // -1: every touched target
+  RolloutStatus rollback_end_ = RolloutStatus::kRolledBack;
+  std::string rollback_reason_;
+  absl::Time rollback_retry_at_ = absl::InfinitePast();
+  bool wave_rolled_back_ = false;
+  int32_t max_wave_started_ = -1;
+  bool started_ = false;
+  bool dirty_ = true;
+  bool traffic_touched_ = false;
+  // The seq of the current wave's deploy or traffic action (0: none).
+  int64_t current_action_ = 0;
+  int32_t traffic_rollback_attempts_ = 0;
+  bool traffic_rollback_failed_ = false;
+  // Set by Reject() of a wave approval; the next Advance() fails the wave.
+  std::string rejected_by_;
+
+  // --- derived (recomputed on restore)
+  int64_t touched_count_ = 0;
+  int64_t new_count_ = 0;
+  int64_t rollback_failed_count_ = 0;
+  int64_t open_rollback_actions_ = 0;
+  bool rollback_exhausted_ = false;
+  std::vector<int64_t> wave_touched_;
+  absl::Time next_wakeup_ = absl::InfinitePast();
+  // Cached cohort ids for the gates of the current wave.
+  int cached_wave_ = -1;
+  std::vector<std::string> wave_ids_;
+  std::vector<std::string> baseline_ids_;
+};
+
+}  // namespace sluice::internal
+
+#endif  // SLUICE_LIB_ROLLOUT_ROLLOUT_ENGINE_H_

@@ -1,0 +1,106 @@
+// Copyright 2026 The Sluice Authors.
+
+#include "sluice/spec.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "lib/core/status_macros.h"
+#include "lib/rollout/spec_validation.h"
+#include "sluice/proto_io.h"
+#include "sluice/v1/rollout_spec.pb.h"
+
+namespace sluice {
+namespace {
+
+constexpr size_t kMaxNameLength = 200;
+
+absl::Status ValidateCore(const v1::RolloutSpec& proto) {
+  if (proto.name().empty()) {
+    return internal::InvalidArgumentAt("name", "must not be empty");
+  }
+  if (proto.name().size() > kMaxNameLength) {
+    return internal::InvalidArgumentAt(
+        "name", absl::StrCat("must be at most ", kMaxNameLength,
+                             " characters (got ", proto.name().size(), ")"));
+  }
+  if (proto.version().empty()) {
+    return internal::InvalidArgumentAt("version", "must not be empty");
+  }
+  if (!proto.previous_version().empty() &&
+      proto.previous_version() == proto.version()) {
+    return internal::InvalidArgumentAt(
+        "previous_version", absl::StrCat("must differ from version (both \"",
+                                         proto.version(), "\")"));
+  }
+  for (const auto& [key, value] : proto.labels()) {
+    if (key.empty()) {
+      return internal::InvalidArgumentAt("labels", "keys must not be empty");
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<RolloutSpec> RolloutSpec::FromProto(
+    const v1::RolloutSpec& proto) {
+  SLUICE_RETURN_IF_ERROR(ValidateCore(proto));
+  SLUICE_RETURN_IF_ERROR(internal::ValidateSpecParts(proto));
+  return RolloutSpec(std::make_shared<const v1::RolloutSpec>(proto));
+}
+
+absl::StatusOr<RolloutSpec> RolloutSpec::Parse(absl::string_view text,
+                                               SpecFormat format) {
+  v1::RolloutSpec proto;
+  SLUICE_RETURN_IF_ERROR(ParseProto(text,
+                                    format == SpecFormat::kJson
+                                        ? ConfigFormat::kJson
+                                        : ConfigFormat::kTextProto,
+                                    &proto));
+  return FromProto(proto);
+}
+
+absl::StatusOr<RolloutSpec> RolloutSpec::LoadFile(const std::string& path) {
+  SLUICE_ASSIGN_OR_RETURN(ConfigFormat format, ConfigFormatFromPath(path));
+  if (format == ConfigFormat::kCsv) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": a spec is text format (.textproto) or JSON (.json), not CSV"));
+  }
+  SLUICE_ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
+  absl::StatusOr<RolloutSpec> spec =
+      Parse(text, format == ConfigFormat::kJson ? SpecFormat::kJson
+                                                : SpecFormat::kTextProto);
+  if (!spec.ok()) return internal::PrefixStatus(spec.status(), path);
+  return spec;
+}
+
+absl::Status RolloutSpec::ValidateAgainst(const Fleet& fleet) const {
+  return internal::ValidateSpecPartsAgainst(*proto_, fleet);
+}
+
+RolloutSpec::RolloutSpec(std::shared_ptr<const v1::RolloutSpec> proto)
+    : proto_(std::move(proto)) {}
+
+const std::string& RolloutSpec::name() const { return proto_->name(); }
+const std::string& RolloutSpec::service() const { return proto_->service(); }
+const std::string& RolloutSpec::version() const { return proto_->version(); }
+const std::string& RolloutSpec::previous_version() const {
+  return proto_->previous_version();
+}
+const v1::RolloutSpec& RolloutSpec::proto() const { return *proto_; }
+
+std::string RolloutSpec::Summary() const {
+  std::string out = absl::StrCat(name(), ": ");
+  if (!service().empty()) absl::StrAppend(&out, service(), " ");
+  absl::StrAppend(&out, version());
+  if (!previous_version().empty()) {
+    absl::StrAppend(&out, " (rollback to ", previous_version(), ")");
+  }
+  for (const std::string& part : internal::SummarizeSpecParts(*proto_)) {
+    absl::StrAppend(&out, "; ", part);
+  }
+  return out;
+}
+
+}  // namespace sluice

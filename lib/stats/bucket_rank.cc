@@ -1,0 +1,311 @@
+// Copyright 2026 The Sluice Authors.
+
+#include "lib/stats/bucket_rank.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "absl/types/span.h"
+#include "lib/stats/rank.h"
+
+namespace sluice::internal {
+namespace {
+
+// Sorts a bucket's few values.
+inline void SortSmall(double* first, double* last) {
+  if (last - first > 24) {
+    std::sort(first, last);
+    return;
+  }
+  for (double* i = first + 1; i < last; ++i) {
+    const double v = *i;
+    double* j = i;
+    while (j > first && *(j - 1) > v) {
+      *j = *(j - 1);
+      --j;
+    }
+    *j = v;
+  }
+}
+
+// The smallest and largest finite values of x and y (lo > hi if none).
+void FiniteRange(absl::Span<const double> x, absl::Span<const double> y,
+                 double* lo, double* hi) {
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  // Four independent accumulators: no loop-carried dependency per value.
+  double l[4] = {kInf, kInf, kInf, kInf};
+  double h[4] = {-kInf, -kInf, -kInf, -kInf};
+  for (absl::Span<const double> s : {x, y}) {
+    size_t i = 0;
+    for (; i + 4 <= s.size(); i += 4) {
+      for (int k = 0; k < 4; ++k) {
+        l[k] = std::min(l[k], s[i + k]);
+        h[k] = std::max(h[k], s[i + k]);
+      }
+    }
+    for (; i < s.size(); ++i) {
+      l[0] = std::min(l[0], s[i]);
+      h[0] = std::max(h[0], s[i]);
+    }
+  }
+  *lo = std::min(std::min(l[0], l[1]), std::min(l[2], l[3]));
+  *hi = std::max(std::max(h[0], h[1]), std::max(h[2], h[3]));
+  if (std::isinf(*lo) || std::isinf(*hi)) {
+    // Rare: infinities present; the range of the finite values.
+    *lo = kInf;
+    *hi = -kInf;
+    for (absl::Span<const double> s : {x, y}) {
+      for (const double v : s) {
+        if (std::isinf(v)) continue;
+        *lo = std::min(*lo, v);
+        *hi = std::max(*hi, v);
+      }
+    }
+  }
+}
+
+struct Accumulator {
+  uint64_t twice_u = 0;
+  double tie_term = 0;
+  bool has_ties = false;
+};
+
+// Scratch reused across the coarse buckets.
+struct Scratch {
+  std::vector<uint32_t> end;
+  std::vector<double> values;
+};
+
+// Whether all of x[0, a) and y[0, c) are equal (-0.0 == +0.0).
+bool AllEqual(const double* x, size_t a, const double* y, size_t c) {
+  const double v = a > 0 ? x[0] : y[0];
+  for (size_t i = 0; i < a; ++i) {
+    if (x[i] != v) return false;
+  }
+  for (size_t j = 0; j < c; ++j) {
+    if (y[j] != v) return false;
+  }
+  return true;
+}
+
+// Adds one group of a x and c y values, all equal, to `acc`: each x ties
+// each y (U counts a c / 2), and the group's t^3 - t.
+void AddTies(uint64_t a, uint64_t c, Accumulator& acc) {
+  acc.twice_u += a * c;
+  const uint64_t t = a + c;
+  if (t > 1) {
+    acc.has_ties = true;
+    const double td = static_cast<double>(t);
+    acc.tie_term += td * td * td - td;
+  }
+}
+
+// Adds the within-bucket part of the rank statistics of a bucket's a x
+// values and c y values (a + c >= 2) to `acc`: for each x, twice the y
+// values below it plus those equal to it, and the ties.
+void RankBucket(double* xs, size_t a, double* ys, size_t c, Accumulator& acc) {
+  if (a + c <= 16) {
+    // A few values: count pairs directly (branch-free compares). Each
+    // value's count of equal values in the bucket, squared minus one,
+    // summed, is the tie term's sum of (t^3 - t) over the groups.
+    uint64_t tie_sum = 0;
+    for (size_t i = 0; i < a; ++i) {
+      uint64_t less = 0, equal = 0;
+      for (size_t j = 0; j < c; ++j) {
+        less += ys[j] < xs[i];
+        equal += ys[j] == xs[i];
+      }
+      acc.twice_u += 2 * less + equal;
+      uint64_t same = equal;
+      for (size_t k = 0; k < a; ++k) same += xs[k] == xs[i];
+      tie_sum += same * same - 1;
+    }
+    for (size_t j = 0; j < c; ++j) {
+      uint64_t same = 0;
+      for (size_t i = 0; i < a; ++i) same += xs[i] == ys[j];
+      for (size_t k = 0; k < c; ++k) same += ys[k] == ys[j];
+      tie_sum += same * same - 1;
+    }
+    if (tie_sum > 0) {
+      acc.has_ties = true;
+      acc.tie_term += static_cast<double>(tie_sum);
+    }
+    return;
+  }
+  // Many values: one group of ties if they are all equal (heavy ties, e.g.
+  // rounded latencies), else sort and merge as MergeRank does.
+  if (AllEqual(xs, a, ys, c)) {
+    AddTies(a, c, acc);
+    return;
+  }
+  SortSmall(xs, xs + a);
+  SortSmall(ys, ys + c);
+  size_t i = 0;
+  size_t j = 0;
+  while (i < a || j < c) {
+    const double v = j == c ? xs[i] : i == a ? ys[j] : std::min(xs[i], ys[j]);
+    const size_t x_start = i;
+    while (i < a && xs[i] == v) ++i;
+    const uint64_t y_below = j;
+    const size_t y_start = j;
+    while (j < c && ys[j] == v) ++j;
+    const uint64_t cx = i - x_start;
+    const uint64_t cy = j - y_start;
+    acc.twice_u += cx * (2 * y_below + cy);
+    const uint64_t t = cx + cy;
+    if (t > 1) {
+      acc.has_ties = true;
+      const double td = static_cast<double>(t);
+      acc.tie_term += td * td * td - td;
+    }
+  }
+}
+
+// Adds the rank statistics of x[0, nx) against y[0, ny) to `acc`, every y
+// count also counting `y_base` smaller y values. One level of bucketing:
+// about two buckets per value over [lo, hi] (values outside it are clamped
+// to the end buckets, which keeps the order), so most buckets hold at most
+// one value and the walk rarely branches.
+void RankOneLevel(const double* x, size_t nx, const double* y, size_t ny,
+                  double lo, double hi, uint64_t y_base, Scratch& scratch,
+                  Accumulator& acc) {
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  double range = hi - lo;
+  size_t buckets = std::max<size_t>(2, 2 * (nx + ny));
+  if (!(range > 0) || !std::isfinite(range)) {
+    // One distinct finite value (or none): a single bucket, sorted.
+    buckets = 1;
+    range = 1;
+  }
+  const double scale = static_cast<double>(buckets - 1) / range;
+  const uint32_t last = static_cast<uint32_t>(buckets - 1);
+  auto bucket_of = [&](double v) -> uint32_t {
+    if (!(v < kInf)) return last;
+    const double b = (v - lo) * scale;
+    return b > 0 ? (b < last ? static_cast<uint32_t>(b) : last) : 0;
+  };
+  // pos[2 b + 2] and pos[2 b + 3]: where bucket b's x and y values end in bx
+  // and by (pos[0] = pos[1] = 0, so bucket b starts at pos[2 b] and
+  // pos[2 b + 1]). Counted, made exclusive prefix sums (the starts, shifted
+  // by one bucket), then advanced by the scatter to the ends.
+  std::vector<uint32_t>& pos = scratch.end;
+  pos.assign(2 * buckets + 2, 0);
+  uint32_t* const count = pos.data() + 2;
+  for (size_t i = 0; i < nx; ++i) ++count[2 * bucket_of(x[i])];
+  for (size_t i = 0; i < ny; ++i) ++count[2 * bucket_of(y[i]) + 1];
+  uint32_t sum_x = 0;
+  uint32_t sum_y = 0;
+  for (size_t b = 0; b < buckets; ++b) {
+    const uint32_t cx = count[2 * b];
+    const uint32_t cy = count[2 * b + 1];
+    count[2 * b] = sum_x;
+    count[2 * b + 1] = sum_y;
+    sum_x += cx;
+    sum_y += cy;
+  }
+  scratch.values.resize(nx + ny);
+  double* const bx = scratch.values.data();
+  double* const by = bx + nx;
+  for (size_t i = 0; i < nx; ++i) {
+    bx[count[2 * bucket_of(x[i])]++] = x[i] + 0.0;
+  }
+  for (size_t i = 0; i < ny; ++i) {
+    by[count[2 * bucket_of(y[i]) + 1]++] = y[i] + 0.0;
+  }
+  // The walk: each x beats the y values of the lower buckets; a bucket with
+  // two or more values adds its own pairs and ties.
+  const uint32_t* p = pos.data();
+  for (size_t b = 0; b < buckets; ++b, p += 2) {
+    const uint32_t x0 = p[0], y0 = p[1], x1 = p[2], y1 = p[3];
+    const uint64_t a = x1 - x0;
+    const uint64_t c = y1 - y0;
+    acc.twice_u += a * 2 * (y_base + y0);
+    if (a + c >= 2) RankBucket(bx + x0, a, by + y0, c, acc);
+  }
+}
+
+// Adds the rank statistics of x[0, nx) against y[0, ny) (values in
+// [lo, hi], outside clamped) to `acc`: in one level when they fit in the
+// cache, else scattered into at most 256 coarse buckets over [lo, hi], each
+// ranked the same way (at most `depth` more levels; a cluster that no level
+// splits ends in RankOneLevel's sort).
+void Rank(const double* x, size_t nx, const double* y, size_t ny, double lo,
+          double hi, uint64_t y_base, int depth, Scratch& scratch,
+          Accumulator& acc) {
+  constexpr size_t kOneLevel = 32768;  // values ranked in one level
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  if (nx + ny <= kOneLevel || depth == 0) {
+    RankOneLevel(x, nx, y, ny, lo, hi, y_base, scratch, acc);
+    return;
+  }
+  const size_t buckets = std::min<size_t>(512, (nx + ny) / 4096 + 1);
+  const double range = hi - lo;
+  const double scale = static_cast<double>(buckets) / range;
+  const uint32_t last = static_cast<uint32_t>(buckets - 1);
+  auto bucket_of = [&](double v) -> uint32_t {
+    if (!(v < kInf)) return last;
+    const double b = (v - lo) * scale;
+    return b > 0 ? (b < last ? static_cast<uint32_t>(b) : last) : 0;
+  };
+  std::vector<uint32_t> end(2 * buckets, 0);
+  for (size_t i = 0; i < nx; ++i) ++end[2 * bucket_of(x[i])];
+  for (size_t i = 0; i < ny; ++i) ++end[2 * bucket_of(y[i]) + 1];
+  uint32_t sum_x = 0;
+  uint32_t sum_y = 0;
+  for (size_t b = 0; b < buckets; ++b) {
+    const uint32_t cx = end[2 * b];
+    const uint32_t cy = end[2 * b + 1];
+    end[2 * b] = sum_x;
+    end[2 * b + 1] = sum_y;
+    sum_x += cx;
+    sum_y += cy;
+  }
+  // Not value-initialized: every element is written by the scatter.
+  std::unique_ptr<double[]> coarse(new double[nx + ny]);
+  double* const bx = coarse.get();
+  double* const by = bx + nx;
+  for (size_t i = 0; i < nx; ++i) bx[end[2 * bucket_of(x[i])]++] = x[i];
+  for (size_t i = 0; i < ny; ++i) by[end[2 * bucket_of(y[i]) + 1]++] = y[i];
+  const double width = range / static_cast<double>(buckets);
+  for (size_t b = 0; b < buckets; ++b) {
+    const size_t xs = b == 0 ? 0 : end[2 * b - 2];
+    const size_t ys = b == 0 ? 0 : end[2 * b - 1];
+    const size_t a = end[2 * b] - xs;
+    const size_t c = end[2 * b + 1] - ys;
+    if (a + c == 0) continue;
+    acc.twice_u += a * 2 * (y_base + ys);
+    if (a + c > 16 && AllEqual(bx + xs, a, by + ys, c)) {
+      AddTies(a, c, acc);  // a cluster of equal values: no need to split
+      continue;
+    }
+    const double b_lo = lo + static_cast<double>(b) * width;
+    Rank(bx + xs, a, by + ys, c, b_lo, b_lo + width, 0, depth - 1, scratch,
+         acc);
+  }
+}
+
+}  // namespace
+
+std::optional<RankSummary> BucketRank(absl::Span<const double> x,
+                                      absl::Span<const double> y) {
+  double lo;
+  double hi;
+  FiniteRange(x, y, &lo, &hi);
+  const double range = hi - lo;
+  if (!(range > 0) || !std::isfinite(range)) return std::nullopt;
+  Accumulator acc;
+  Scratch scratch;
+  Rank(x.data(), x.size(), y.data(), y.size(), lo, hi, 0, 3, scratch, acc);
+  RankSummary summary;
+  summary.u_x = static_cast<double>(acc.twice_u) / 2;
+  summary.tie_term = acc.tie_term;
+  summary.has_ties = acc.has_ties;
+  return summary;
+}
+
+}  // namespace sluice::internal

@@ -1,0 +1,96 @@
+// Copyright 2026 The Sluice Authors.
+//
+// Shared pieces of the built-in wave schedulers: the base class that turns
+// Plan() into PlanSubset() over every target, the rounding rules of each peer
+// (CodeDeploy, Kubernetes, Argo Rollouts), failure budgets, and option
+// validation helpers whose errors name the parameter.
+
+#ifndef SLUICE_LIB_WAVES_BUILTIN_SCHEDULERS_H_
+#define SLUICE_LIB_WAVES_BUILTIN_SCHEDULERS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "sluice/fleet.h"
+#include "sluice/wave_plan.h"
+#include "sluice/wave_scheduler.h"
+
+namespace sluice::internal {
+
+// Base of every built-in: Plan(fleet) plans all targets in fleet order;
+// PlanSubset() checks the subset (in range, distinct, non-empty), calls
+// PlanTargets(), sets the strategy name and fills the cumulative fractions.
+// Thread-safe (const).
+class BuiltinScheduler : public WaveScheduler {
+ public:
+  absl::StatusOr<WavePlan> Plan(const Fleet& fleet) const final;
+  absl::StatusOr<WavePlan> PlanSubset(
+      const Fleet& fleet,
+      absl::Span<const Fleet::TargetIndex> subset) const final;
+
+ protected:
+  // Plans `targets` (valid, distinct, non-empty, in the order to keep).
+  // Waves must be non-empty; fractions and strategy are filled by the caller.
+  virtual absl::StatusOr<WavePlan> PlanTargets(
+      const Fleet& fleet,
+      absl::Span<const Fleet::TargetIndex> targets) const = 0;
+};
+
+// ---- Rounding.
+
+// n * percent / 100 rounded up / down, robust to floating-point noise
+// (30 * 10% is exactly 3). Percent in [0, 100].
+int64_t CeilPercentOf(int64_t n, double percent);
+int64_t FloorPercentOf(int64_t n, double percent);
+
+// The target count for a weight, as Argo Rollouts' basic canary (no traffic
+// routing, maxSurge 0; approximateWeightedCanaryStableReplicaCounts): the
+// count nearest n * percent / 100, ties rounding up; for 0 < percent < 100
+// and n >= 2 the count is kept in [1, n - 1]; 100% is n.
+int64_t ArgoWeightToCount(int64_t n, double percent);
+
+// Resolves a CountOrPercent against n: counts as they are, percents rounded
+// up (`round_up`) or down.
+int64_t Resolve(const CountOrPercent& value, int64_t n, bool round_up);
+
+// Sets each wave's max_failed_targets so that, even if every earlier wave
+// used its whole budget, at least `min_healthy` of the `n` targets stay
+// healthy while the next wave deploys (with `surge` extra capacity), and at
+// least one target succeeds: the budget of wave w is
+//   min(size_w, n + surge - min_healthy - size_{w+1} - used,
+//       n - min_healthy - used)                                 (not last)
+//   min(size_w, n - min_healthy - used, n - 1 - used)           (last)
+// clamped at 0. This is CodeDeploy's minimum-healthy rule, and Kubernetes'
+// maxUnavailable with min_healthy = n - unavailable.
+void AssignFailureBudgets(int64_t n, int64_t min_healthy, int64_t surge,
+                          std::vector<Wave>& waves);
+
+// ---- Validation (errors are kInvalidArgument "<path>: <message>").
+
+// A duration that is finite and >= 0.
+absl::Status CheckBake(absl::Duration d, absl::string_view path);
+// A percent in (0, 100] (or [0, 100] with allow_zero).
+absl::Status CheckPercent(double p, absl::string_view path,
+                          bool allow_zero = false);
+// A count (a whole number >= min_count) or a percent in (0, 100] (or
+// [0, 100] when min_count is 0).
+absl::Status CheckCountOrPercent(const CountOrPercent& v,
+                                 absl::string_view path, int64_t min_count);
+
+// "6" or "25%".
+std::string FormatCountOrPercent(const CountOrPercent& v);
+// "1m", "30s", "0s".
+std::string FormatDurationShort(absl::Duration d);
+
+// The most steps a percent progression may have.
+inline constexpr int64_t kMaxSteps = 10000;
+
+}  // namespace sluice::internal
+
+#endif  // SLUICE_LIB_WAVES_BUILTIN_SCHEDULERS_H_

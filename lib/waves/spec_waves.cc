@@ -1,0 +1,339 @@
+// Copyright 2026 The Sluice Authors.
+//
+// RolloutSpec.waves: sluice.v1.WaveStrategy to WaveScheduler. Validation is
+// the conversion itself: the factories check every option, and their error
+// paths ("staged.max_regions_per_wave") are the proto's, so errors only gain
+// the "waves." prefix.
+
+#include "lib/waves/spec_waves.h"
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "lib/core/status_macros.h"
+#include "sluice/wave_scheduler.h"
+
+namespace sluice::internal {
+namespace {
+
+using StatusOrScheduler = absl::StatusOr<std::unique_ptr<WaveScheduler>>;
+
+absl::StatusOr<absl::Duration> ToDuration(const google::protobuf::Duration& d,
+                                          const std::string& path) {
+  const bool same_sign = (d.seconds() >= 0 && d.nanos() >= 0) ||
+                         (d.seconds() <= 0 && d.nanos() <= 0);
+  if (d.nanos() <= -1000000000 || d.nanos() >= 1000000000 || !same_sign) {
+    return InvalidArgumentAt(path, "is not a valid duration");
+  }
+  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
+}
+
+// Reads `field` of `msg` into `out` when it is set.
+#define SLUICE_READ_DURATION(msg, field, path, out)                        \
+  do {                                                                     \
+    if ((msg).has_##field()) {                                             \
+      SLUICE_ASSIGN_OR_RETURN(                                             \
+          out, ToDuration((msg).field(), absl::StrCat(path, "." #field))); \
+    }                                                                      \
+  } while (false)
+
+absl::StatusOr<CountOrPercent> ToCountOrPercent(const v1::CountOrPercent& v,
+                                                const std::string& path) {
+  switch (v.value_case()) {
+    case v1::CountOrPercent::kCount:
+      return CountOrPercent::Count(v.count());
+    case v1::CountOrPercent::kPercent:
+      return CountOrPercent::Percent(v.percent());
+    case v1::CountOrPercent::VALUE_NOT_SET:
+      break;
+  }
+  return InvalidArgumentAt(path, "set count or percent");
+}
+
+Selector ToSelector(const v1::Selector& s) {
+  Selector out;
+  out.regions.assign(s.regions().begin(), s.regions().end());
+  out.zones.assign(s.zones().begin(), s.zones().end());
+  out.cells.assign(s.cells().begin(), s.cells().end());
+  for (const auto& [key, value] : s.labels()) out.labels[key] = value;
+  return out;
+}
+
+StatusOrScheduler Build(const v1::WaveStrategy& strategy);
+
+StatusOrScheduler BuildStaged(const v1::Staged& s) {
+  const std::string p = "staged";
+  StagedOptions o;
+  o.region_order.assign(s.region_order().begin(), s.region_order().end());
+  o.region_order_default = s.region_order_default() == v1::Staged::BY_NAME
+                               ? RegionOrder::kByName
+                               : RegionOrder::kLeastWeightFirst;
+  o.one_box = !s.no_one_box();
+  if (s.has_one_box_max_weight_percent()) {
+    if (s.no_one_box()) {
+      return InvalidArgumentAt("staged.one_box_max_weight_percent",
+                               "is set together with no_one_box");
+    }
+    o.one_box_max_weight_percent = s.one_box_max_weight_percent();
+  }
+  o.one_box_every_region = s.one_box_every_region();
+  if (s.no_first_zone_batch()) {
+    if (s.has_first_zone_batch()) {
+      return InvalidArgumentAt("staged.first_zone_batch",
+                               "is set together with no_first_zone_batch");
+    }
+    o.first_zone_batch.reset();
+  } else if (s.has_first_zone_batch()) {
+    SLUICE_ASSIGN_OR_RETURN(
+        o.first_zone_batch,
+        ToCountOrPercent(s.first_zone_batch(), "staged.first_zone_batch"));
+  }
+  if (s.has_max_zones_per_wave()) o.max_zones_per_wave = s.max_zones_per_wave();
+  if (s.has_max_regions_per_wave()) {
+    o.max_regions_per_wave = s.max_regions_per_wave();
+  }
+  if (s.has_first_region_wave_size()) {
+    o.first_region_wave_size = s.first_region_wave_size();
+  }
+  if (s.has_region_growth()) o.region_growth = s.region_growth();
+  const v1::StagedBakes& b = s.bakes();
+  const std::string bp = "staged.bakes";
+  SLUICE_READ_DURATION(b, one_box, bp, o.bakes.one_box);
+  SLUICE_READ_DURATION(b, first_zone_batch, bp, o.bakes.first_zone_batch);
+  SLUICE_READ_DURATION(b, first_zone, bp, o.bakes.first_zone);
+  SLUICE_READ_DURATION(b, zone, bp, o.bakes.zone);
+  SLUICE_READ_DURATION(b, first_region, bp, o.bakes.first_region);
+  SLUICE_READ_DURATION(b, region_one_box, bp, o.bakes.region_one_box);
+  SLUICE_READ_DURATION(b, region_wave, bp, o.bakes.region_wave);
+  if (b.has_final_bake()) {
+    SLUICE_ASSIGN_OR_RETURN(
+        o.bakes.final_bake,
+        ToDuration(b.final_bake(), "staged.bakes.final_bake"));
+  }
+  if (s.has_max_failed_per_wave()) {
+    SLUICE_ASSIGN_OR_RETURN(o.max_failed_per_wave,
+                            ToCountOrPercent(s.max_failed_per_wave(),
+                                             "staged.max_failed_per_wave"));
+  }
+  return NewStagedScheduler(o);
+}
+
+StatusOrScheduler BuildComposite(const v1::Composite& c) {
+  CompositeOptions o;
+  for (int i = 0; i < c.stages_size(); ++i) {
+    const v1::CompositeStage& s = c.stages(i);
+    const std::string path = absl::StrCat("composite.stages[", i, "]");
+    CompositeStage stage;
+    stage.name = s.name();
+    stage.selector = ToSelector(s.selector());
+    if (!s.has_scheduler() ||
+        s.scheduler().strategy_case() == v1::WaveStrategy::STRATEGY_NOT_SET) {
+      return InvalidArgumentAt(absl::StrCat(path, ".scheduler"), "must be set");
+    }
+    StatusOrScheduler inner = Build(s.scheduler());
+    if (!inner.ok()) {
+      return NestStatus(inner.status(), absl::StrCat(path, ".scheduler"));
+    }
+    stage.scheduler = *std::move(inner);
+    o.stages.push_back(std::move(stage));
+  }
+  return NewCompositeScheduler(std::move(o));
+}
+
+StatusOrScheduler Build(const v1::WaveStrategy& strategy) {
+  switch (strategy.strategy_case()) {
+    case v1::WaveStrategy::kAllAtOnce: {
+      const v1::AllAtOnce& s = strategy.all_at_once();
+      AllAtOnceOptions o;
+      SLUICE_READ_DURATION(s, bake, std::string("all_at_once"), o.bake);
+      if (s.has_max_failed_targets()) {
+        o.max_failed_targets = s.max_failed_targets();
+      }
+      return NewAllAtOnceScheduler(o);
+    }
+    case v1::WaveStrategy::kOneAtATime: {
+      OneAtATimeOptions o;
+      SLUICE_READ_DURATION(strategy.one_at_a_time(), bake,
+                           std::string("one_at_a_time"), o.bake);
+      return NewOneAtATimeScheduler(o);
+    }
+    case v1::WaveStrategy::kHalfAtATime: {
+      HalfAtATimeOptions o;
+      SLUICE_READ_DURATION(strategy.half_at_a_time(), bake,
+                           std::string("half_at_a_time"), o.bake);
+      return NewHalfAtATimeScheduler(o);
+    }
+    case v1::WaveStrategy::kBatches: {
+      const v1::Batches& s = strategy.batches();
+      BatchOptions o;
+      if (!s.has_size()) {
+        return InvalidArgumentAt("batches.size", "must be set");
+      }
+      SLUICE_ASSIGN_OR_RETURN(o.size,
+                              ToCountOrPercent(s.size(), "batches.size"));
+      SLUICE_READ_DURATION(s, bake, std::string("batches"), o.bake);
+      if (s.has_max_failed_per_batch()) {
+        SLUICE_ASSIGN_OR_RETURN(
+            o.max_failed_per_batch,
+            ToCountOrPercent(s.max_failed_per_batch(),
+                             "batches.max_failed_per_batch"));
+      }
+      return NewBatchScheduler(o);
+    }
+    case v1::WaveStrategy::kMinHealthy: {
+      const v1::MinHealthy& s = strategy.min_healthy();
+      MinHealthyOptions o;
+      switch (s.value_case()) {
+        case v1::MinHealthy::kHostCount:
+          o.min_healthy = CountOrPercent::Count(s.host_count());
+          break;
+        case v1::MinHealthy::kFleetPercent:
+          o.min_healthy = CountOrPercent::Percent(s.fleet_percent());
+          break;
+        case v1::MinHealthy::VALUE_NOT_SET:
+          return InvalidArgumentAt("min_healthy",
+                                   "set host_count or fleet_percent");
+      }
+      SLUICE_READ_DURATION(s, bake, std::string("min_healthy"), o.bake);
+      return NewMinHealthyScheduler(o);
+    }
+    case v1::WaveStrategy::kRolling: {
+      const v1::Rolling& s = strategy.rolling();
+      RollingOptions o;
+      if (s.has_max_surge()) {
+        SLUICE_ASSIGN_OR_RETURN(
+            o.max_surge, ToCountOrPercent(s.max_surge(), "rolling.max_surge"));
+      }
+      if (s.has_max_unavailable()) {
+        SLUICE_ASSIGN_OR_RETURN(
+            o.max_unavailable,
+            ToCountOrPercent(s.max_unavailable(), "rolling.max_unavailable"));
+      }
+      SLUICE_READ_DURATION(s, bake, std::string("rolling"), o.bake);
+      return NewRollingScheduler(o);
+    }
+    case v1::WaveStrategy::kLinear: {
+      const v1::Linear& s = strategy.linear();
+      LinearOptions o;
+      o.step_percent = s.step_percent();
+      if (s.has_interval() && s.has_deployment_duration()) {
+        return InvalidArgumentAt(
+            "linear.deployment_duration",
+            "set either interval (CodeDeploy) or deployment_duration "
+            "(AppConfig), not both");
+      }
+      SLUICE_READ_DURATION(s, interval, std::string("linear"), o.interval);
+      if (s.has_deployment_duration()) {
+        SLUICE_ASSIGN_OR_RETURN(
+            o.deployment_duration,
+            ToDuration(s.deployment_duration(), "linear.deployment_duration"));
+      }
+      SLUICE_READ_DURATION(s, final_bake, std::string("linear"), o.final_bake);
+      o.traffic_routed = s.traffic_routed();
+      return NewLinearScheduler(o);
+    }
+    case v1::WaveStrategy::kCanary: {
+      const v1::Canary& s = strategy.canary();
+      CanaryOptions o;
+      o.percent = s.percent();
+      SLUICE_READ_DURATION(s, interval, std::string("canary"), o.interval);
+      SLUICE_READ_DURATION(s, final_bake, std::string("canary"), o.final_bake);
+      o.traffic_routed = s.traffic_routed();
+      return NewCanaryScheduler(o);
+    }
+    case v1::WaveStrategy::kExponential: {
+      const v1::Exponential& s = strategy.exponential();
+      ExponentialOptions o;
+      o.growth_factor = s.growth_factor();
+      if (s.has_multiplier()) o.multiplier = s.multiplier();
+      if (!s.has_deployment_duration()) {
+        return InvalidArgumentAt("exponential.deployment_duration",
+                                 "must be set");
+      }
+      SLUICE_READ_DURATION(s, deployment_duration, std::string("exponential"),
+                           o.deployment_duration);
+      SLUICE_READ_DURATION(s, final_bake, std::string("exponential"),
+                           o.final_bake);
+      o.traffic_routed = s.traffic_routed();
+      return NewExponentialScheduler(o);
+    }
+    case v1::WaveStrategy::kSteps: {
+      const v1::Steps& s = strategy.steps();
+      StepsOptions o;
+      for (int i = 0; i < s.steps_size(); ++i) {
+        WeightStep step;
+        step.percent = s.steps(i).percent();
+        SLUICE_READ_DURATION(s.steps(i), bake,
+                             absl::StrCat("steps.steps[", i, "]"), step.bake);
+        o.steps.push_back(step);
+      }
+      SLUICE_READ_DURATION(s, final_bake, std::string("steps"), o.final_bake);
+      o.traffic_routed = s.traffic_routed();
+      return NewStepsScheduler(o);
+    }
+    case v1::WaveStrategy::kFlagger: {
+      const v1::Flagger& s = strategy.flagger();
+      FlaggerOptions o;
+      o.step_weight = s.step_weight();
+      if (s.has_max_weight()) o.max_weight = s.max_weight();
+      SLUICE_READ_DURATION(s, interval, std::string("flagger"), o.interval);
+      SLUICE_READ_DURATION(s, final_bake, std::string("flagger"), o.final_bake);
+      o.traffic_routed = !s.target_waves();
+      return NewFlaggerScheduler(o);
+    }
+    case v1::WaveStrategy::kStaged:
+      return BuildStaged(strategy.staged());
+    case v1::WaveStrategy::kComposite:
+      return BuildComposite(strategy.composite());
+    case v1::WaveStrategy::STRATEGY_NOT_SET:
+      break;
+  }
+  return absl::InternalError("wave strategy: no strategy set");
+}
+
+#undef SLUICE_READ_DURATION
+
+}  // namespace
+
+absl::Status ValidateWaveStrategy(const v1::WaveStrategy& strategy) {
+  if (strategy.strategy_case() == v1::WaveStrategy::STRATEGY_NOT_SET) {
+    return absl::OkStatus();
+  }
+  return NewSchedulerFromSpec(strategy).status();
+}
+
+absl::Status ValidateWaveStrategyAgainst(const v1::WaveStrategy& strategy,
+                                         const Fleet& fleet) {
+  if (strategy.strategy_case() == v1::WaveStrategy::STRATEGY_NOT_SET) {
+    return absl::OkStatus();
+  }
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<WaveScheduler> scheduler,
+                          NewSchedulerFromSpec(strategy));
+  // Planning is the check: it reports regions the fleet lacks, selectors
+  // that match nothing, and limits the fleet cannot satisfy, by field.
+  return NestStatus(scheduler->Plan(fleet).status(), "waves");
+}
+
+std::string SummarizeWaveStrategy(const v1::WaveStrategy& strategy) {
+  if (strategy.strategy_case() == v1::WaveStrategy::STRATEGY_NOT_SET) {
+    return "";
+  }
+  StatusOrScheduler scheduler = NewSchedulerFromSpec(strategy);
+  if (!scheduler.ok()) return "waves: invalid";
+  return absl::StrCat("waves: ", (*scheduler)->name());
+}
+
+absl::StatusOr<std::unique_ptr<WaveScheduler>> NewSchedulerFromSpec(
+    const v1::WaveStrategy& strategy) {
+  if (strategy.strategy_case() == v1::WaveStrategy::STRATEGY_NOT_SET) {
+    return InvalidArgumentAt("waves", "not set");
+  }
+  StatusOrScheduler scheduler = Build(strategy);
+  if (!scheduler.ok()) return NestStatus(scheduler.status(), "waves");
+  return scheduler;
+}
+
+}  // namespace sluice::internal

@@ -1,0 +1,45 @@
+// Copyright 2026 The Sluice Authors.
+//
+// The wave-strategy part of a RolloutSpec (field `waves`,
+// proto/sluice/v1/waves.proto): validation, validation against a fleet, a
+// summary phrase, and conversion to a WaveScheduler. lib/rollout/spec_parts.cc
+// calls the first three; NewScheduler(const RolloutSpec&) and `sluice plan` the
+// last.
+
+#ifndef SLUICE_LIB_WAVES_SPEC_WAVES_H_
+#define SLUICE_LIB_WAVES_SPEC_WAVES_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "sluice/fleet.h"
+#include "sluice/v1/waves.pb.h"
+#include "sluice/wave_scheduler.h"
+
+namespace sluice::internal {
+
+// Checks a strategy on its own. Error paths start with "waves.", e.g.
+// "waves.staged.max_regions_per_wave: must be >= 1 (got 0)". An unset
+// strategy is valid here (the spec has none).
+absl::Status ValidateWaveStrategy(const v1::WaveStrategy& strategy);
+
+// Checks what needs the fleet: regions in region_order that the fleet lacks,
+// selectors that match no target, and whether the fleet can be planned at
+// all (e.g. a minimum healthy count >= the fleet's size).
+absl::Status ValidateWaveStrategyAgainst(const v1::WaveStrategy& strategy,
+                                         const Fleet& fleet);
+
+// A short phrase, e.g. "waves: staged (max 4 regions per wave)", or empty
+// when no strategy is set.
+std::string SummarizeWaveStrategy(const v1::WaveStrategy& strategy);
+
+// The scheduler the strategy describes (validating it first). Errors are
+// prefixed "waves."; an unset strategy is kInvalidArgument "waves: not set".
+absl::StatusOr<std::unique_ptr<WaveScheduler>> NewSchedulerFromSpec(
+    const v1::WaveStrategy& strategy);
+
+}  // namespace sluice::internal
+
+#endif  // SLUICE_LIB_WAVES_SPEC_WAVES_H_

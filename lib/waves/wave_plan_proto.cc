@@ -1,0 +1,100 @@
+// Copyright 2026 The Sluice Authors.
+
+#include "sluice/wave_plan_proto.h"
+
+#include <cmath>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "lib/core/status_macros.h"
+
+namespace sluice {
+namespace {
+
+google::protobuf::Duration ToProto(absl::Duration d) {
+  google::protobuf::Duration out;
+  const int64_t seconds = absl::IDivDuration(d, absl::Seconds(1), &d);
+  out.set_seconds(seconds);
+  out.set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(d)));
+  return out;
+}
+
+absl::Duration FromProto(const google::protobuf::Duration& d) {
+  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
+}
+
+}  // namespace
+
+v1::WavePlan WavePlanToProto(const WavePlan& plan, const Fleet& fleet) {
+  v1::WavePlan out;
+  out.set_strategy(plan.strategy);
+  for (const Wave& wave : plan.waves) {
+    v1::Wave* w = out.add_waves();
+    w->set_name(wave.name);
+    w->set_stage(wave.stage);
+    for (Fleet::TargetIndex t : wave.targets) {
+      w->add_targets(fleet.target(t).id);
+    }
+    if (wave.traffic_percent.has_value()) {
+      w->set_traffic_percent(*wave.traffic_percent);
+    }
+    w->set_cumulative_count_percent(100.0 * wave.cumulative_count_fraction);
+    w->set_cumulative_weight_percent(100.0 * wave.cumulative_weight_fraction);
+    if (wave.bake != absl::ZeroDuration())
+      *w->mutable_bake() = ToProto(wave.bake);
+    w->set_max_failed_targets(wave.max_failed_targets);
+  }
+  return out;
+}
+
+absl::StatusOr<WavePlan> WavePlanFromProto(const v1::WavePlan& proto,
+                                           const Fleet& fleet) {
+  WavePlan plan;
+  plan.strategy = proto.strategy();
+  plan.waves.reserve(proto.waves_size());
+  for (int i = 0; i < proto.waves_size(); ++i) {
+    const v1::Wave& w = proto.waves(i);
+    const std::string path = absl::StrCat("waves[", i, "]");
+    Wave wave;
+    wave.name = w.name();
+    wave.stage = w.stage();
+    wave.targets.reserve(w.targets_size());
+    for (int j = 0; j < w.targets_size(); ++j) {
+      std::optional<Fleet::TargetIndex> index = fleet.IndexOf(w.targets(j));
+      if (!index.has_value()) {
+        return internal::InvalidArgumentAt(
+            absl::StrCat(path, ".targets[", j, "]"),
+            absl::StrCat("no target \"", w.targets(j), "\" in the fleet"));
+      }
+      wave.targets.push_back(*index);
+    }
+    if (w.has_traffic_percent()) {
+      const double p = w.traffic_percent();
+      if (!(p > 0 && p <= 100)) {
+        return internal::InvalidArgumentAt(
+            absl::StrCat(path, ".traffic_percent"),
+            absl::StrCat("must be in (0, 100] (got ", p, ")"));
+      }
+      wave.traffic_percent = p;
+    }
+    wave.bake = FromProto(w.bake());
+    if (wave.bake < absl::ZeroDuration()) {
+      return internal::InvalidArgumentAt(absl::StrCat(path, ".bake"),
+                                         "must be >= 0");
+    }
+    if (w.max_failed_targets() < 0) {
+      return internal::InvalidArgumentAt(
+          absl::StrCat(path, ".max_failed_targets"),
+          absl::StrCat("must be >= 0 (got ", w.max_failed_targets(), ")"));
+    }
+    wave.max_failed_targets = w.max_failed_targets();
+    plan.waves.push_back(std::move(wave));
+  }
+  // The fleet is the source of truth for the cumulative shares; recomputing
+  // them keeps a round trip exact.
+  FillCumulativeFractions(fleet, plan);
+  return plan;
+}
+
+}  // namespace sluice
