@@ -3,9 +3,12 @@
 #include "tools/cli.h"
 
 #include <algorithm>
+#include <cmath>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
@@ -104,6 +107,36 @@ absl::StatusOr<ParsedArgs> ParseArgs(
   return parsed;
 }
 
+absl::StatusOr<std::vector<std::string>> TakeListFlag(
+    std::vector<std::string>& args, absl::string_view flag) {
+  std::vector<std::string> values, rest;
+  const std::string with_value = absl::StrCat(flag, "=");
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--") {
+      rest.insert(rest.end(), args.begin() + i, args.end());
+      break;
+    }
+    if (absl::StartsWith(args[i], with_value)) {
+      values.push_back(args[i].substr(with_value.size()));
+      continue;
+    }
+    if (args[i] != flag) {
+      rest.push_back(args[i]);
+      continue;
+    }
+    size_t taken = 0;
+    while (i + 1 < args.size() && !absl::StartsWith(args[i + 1], "--")) {
+      values.push_back(args[++i]);
+      ++taken;
+    }
+    if (taken == 0) {
+      return absl::InvalidArgumentError(absl::StrCat(flag, ": needs a value"));
+    }
+  }
+  args = std::move(rest);
+  return values;
+}
+
 int UsageError(const CommandContext& context, absl::string_view command,
                absl::string_view message) {
   const Command* c = FindCommand(command);
@@ -112,6 +145,76 @@ int UsageError(const CommandContext& context, absl::string_view command,
     context.err << "usage: sluice " << c->name << " " << c->usage << "\n";
   }
   return kExitUsage;
+}
+
+int Fail(const CommandContext& context, absl::string_view where,
+         const absl::Status& status) {
+  context.err << "error: ";
+  if (!where.empty()) context.err << where << ": ";
+  context.err << status.message() << "\n";
+  return kExitFailure;
+}
+
+std::optional<int64_t> IntFlag(const CommandContext& context,
+                               absl::string_view command,
+                               const ParsedArgs& args, absl::string_view flag,
+                               int64_t fallback, int64_t min, int* exit_code) {
+  std::optional<std::string> text = args.Flag(flag);
+  if (!text.has_value()) return fallback;
+  int64_t value = 0;
+  if (!absl::SimpleAtoi(*text, &value)) {
+    *exit_code = UsageError(
+        context, command,
+        absl::StrCat(flag, ": must be an integer (got \"", *text, "\")"));
+    return std::nullopt;
+  }
+  if (value < min) {
+    *exit_code = UsageError(
+        context, command,
+        absl::StrCat(flag, ": must be >= ", min, " (got ", value, ")"));
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<uint64_t> UintFlag(const CommandContext& context,
+                                 absl::string_view command,
+                                 const ParsedArgs& args, absl::string_view flag,
+                                 uint64_t fallback, int* exit_code) {
+  std::optional<std::string> text = args.Flag(flag);
+  if (!text.has_value()) return fallback;
+  uint64_t value = 0;
+  if (!absl::SimpleAtoi(*text, &value)) {
+    *exit_code =
+        UsageError(context, command,
+                   absl::StrCat(flag, ": must be an unsigned integer (got \"",
+                                *text, "\")"));
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<double> DoubleFlag(const CommandContext& context,
+                                 absl::string_view command,
+                                 const ParsedArgs& args, absl::string_view flag,
+                                 double fallback, double min, double max,
+                                 int* exit_code) {
+  std::optional<std::string> text = args.Flag(flag);
+  if (!text.has_value()) return fallback;
+  double value = 0;
+  if (!absl::SimpleAtod(*text, &value) || !std::isfinite(value)) {
+    *exit_code = UsageError(
+        context, command,
+        absl::StrCat(flag, ": must be a number (got \"", *text, "\")"));
+    return std::nullopt;
+  }
+  if (!(value >= min && value <= max)) {
+    *exit_code = UsageError(context, command,
+                            absl::StrCat(flag, ": must be in [", min, ", ", max,
+                                         "] (got ", value, ")"));
+    return std::nullopt;
+  }
+  return value;
 }
 
 int RunCli(const std::vector<std::string>& args, std::ostream& out,

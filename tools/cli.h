@@ -83,10 +83,41 @@ absl::StatusOr<ParsedArgs> ParseArgs(
     const std::vector<std::string>& value_flags,
     const std::vector<std::string>& bool_flags);
 
+// Removes from `args` every occurrence of the list flag `flag` with the
+// values that follow it ("--history a.csv b.csv --runs 5" gives {"a.csv",
+// "b.csv"} and leaves "--runs 5"; "--history=a.csv" gives one value) and
+// returns the values in order. Errors: kInvalidArgument "--history: needs
+// a value" when none follows.
+absl::StatusOr<std::vector<std::string>> TakeListFlag(
+    std::vector<std::string>& args, absl::string_view flag);
+
 // Prints "sluice NAME: usage: sluice NAME USAGE" and the error to `err`;
 // returns kExitUsage.
 int UsageError(const CommandContext& context, absl::string_view command,
                absl::string_view message);
+
+// Prints "error: WHERE: MESSAGE" (or "error: MESSAGE" when `where` is
+// empty) to `err`; returns kExitFailure.
+int Fail(const CommandContext& context, absl::string_view where,
+         const absl::Status& status);
+
+// A numeric flag of `command`: `fallback` when absent; nullopt after a
+// usage error ("--runs: must be an integer (got \"x\")", "--runs: must be
+// >= 1 (got 0)", "--alpha: must be in [0, 1] (got 2)") with *exit_code set
+// to kExitUsage.
+std::optional<int64_t> IntFlag(const CommandContext& context,
+                               absl::string_view command,
+                               const ParsedArgs& args, absl::string_view flag,
+                               int64_t fallback, int64_t min, int* exit_code);
+std::optional<uint64_t> UintFlag(const CommandContext& context,
+                                 absl::string_view command,
+                                 const ParsedArgs& args, absl::string_view flag,
+                                 uint64_t fallback, int* exit_code);
+std::optional<double> DoubleFlag(const CommandContext& context,
+                                 absl::string_view command,
+                                 const ParsedArgs& args, absl::string_view flag,
+                                 double fallback, double min, double max,
+                                 int* exit_code);
 
 }  // namespace sluice::cli
 

@@ -21,6 +21,7 @@
 #include "sluice/fleet.h"
 #include "sluice/fleet_io.h"
 #include "sluice/proto_io.h"
+#include "sluice/rollback_policy.h"
 #include "sluice/sim/monte_carlo.h"
 #include "sluice/sim/report.h"
 #include "sluice/sim/result_proto.h"
@@ -33,14 +34,6 @@ namespace sluice::cli {
 namespace {
 
 constexpr char kCommand[] = "simulate";
-
-int Fail(CommandContext& context, absl::string_view where,
-         const absl::Status& status) {
-  context.err << "error: ";
-  if (!where.empty()) context.err << where << ": ";
-  context.err << status.message() << "\n";
-  return kExitFailure;
-}
 
 std::string Clock(absl::Time time) {
   return absl::FormatTime("%Y-%m-%d %H:%M:%S", time, absl::UTCTimeZone());
@@ -104,12 +97,45 @@ void PrintTimeline(std::ostream& out, const sim::RunTrace& trace) {
   }
 }
 
+// "wave 3 (zone), 2 zones and 1 region reached".
+std::string Where(const sim::RunOutcome& o) {
+  std::string where = absl::StrCat("wave ", o.stop_wave);
+  if (!o.stop_stage.empty()) absl::StrAppend(&where, " (", o.stop_stage, ")");
+  absl::StrAppend(&where, ", ", o.zones_reached,
+                  o.zones_reached == 1 ? " zone and " : " zones and ",
+                  o.regions_reached,
+                  o.regions_reached == 1 ? " region" : " regions", " reached");
+  return where;
+}
+
+std::string TriggerText(const sim::RunOutcome& o) {
+  return o.stop_trigger.has_value()
+             ? std::string(FailureTriggerName(*o.stop_trigger))
+             : "unknown";
+}
+
 void PrintVerdict(std::ostream& out, const sim::RunOutcome& o) {
   out << "\nVerdict: ";
   if (o.bad_release) {
     if (o.detected) {
       out << "bad release caught after "
-          << absl::FormatDuration(*o.time_to_detect) << "; ";
+          << absl::FormatDuration(*o.time_to_detect);
+      if (o.time_to_detect_from_harm.has_value()) {
+        out << " (" << absl::FormatDuration(*o.time_to_detect_from_harm)
+            << " after the first harmed request)";
+      }
+      out << " in " << Where(o);
+      if (!o.decisive_gate.empty()) {
+        out << ", by gate \"" << o.decisive_gate << "\"";
+      } else if (o.stopped_by_fault) {
+        out << ", by its own deploy failures";
+      }
+      out << "; ";
+    } else if (o.stopped) {
+      out << "bad release stopped by " << TriggerText(o)
+          << " but NOT caught by its symptoms; ";
+    } else if (o.escaped) {
+      out << "bad release NOT caught: it ESCAPED to the whole fleet; ";
     } else {
       out << "bad release NOT caught; ";
     }
@@ -118,7 +144,11 @@ void PrintVerdict(std::ostream& out, const sim::RunOutcome& o) {
         << " of weight) on it, " << absl::StrFormat("%.4g", o.bad_requests)
         << " bad requests";
   } else if (o.false_rollback) {
-    out << "good release wrongly stopped by the gates";
+    out << "good release wrongly stopped (" << TriggerText(o) << ") in "
+        << Where(o);
+    if (!o.decisive_gate.empty()) {
+      out << ", by gate \"" << o.decisive_gate << "\"";
+    }
   } else {
     out << "good release";
   }
@@ -129,43 +159,46 @@ void PrintVerdict(std::ostream& out, const sim::RunOutcome& o) {
   out << "\n";
 }
 
+std::string TriggersText(const std::vector<sim::TriggerCount>& triggers) {
+  std::string text;
+  for (const sim::TriggerCount& t : triggers) {
+    absl::StrAppend(&text, text.empty() ? "" : ", ", t.trigger, " ", t.count);
+  }
+  return text;
+}
+
 void PrintSummary(std::ostream& out, const sim::MonteCarloSummary& s) {
   out << "\nMonte Carlo: " << s.runs << " runs, seed " << s.seed << "\n";
   out << "  detected (bad releases)   " << ProportionText(s.detection) << "\n";
+  if (s.detection.trials > 0) {
+    out << "    in the first zone       "
+        << ProportionText(s.caught_in_first_zone) << "\n";
+    out << "    before a region is done "
+        << ProportionText(s.caught_before_region_complete) << "\n";
+    out << "    escaped (completed)     " << ProportionText(s.escaped) << "\n";
+    if (!s.bad_release_stop_triggers.empty()) {
+      out << "    stops by trigger        "
+          << TriggersText(s.bad_release_stop_triggers) << "\n";
+    }
+  }
   out << "  false rollbacks (good)    " << ProportionText(s.false_rollback)
       << "\n";
+  if (!s.false_rollback_triggers.empty()) {
+    out << "    by trigger              "
+        << TriggersText(s.false_rollback_triggers) << "\n";
+  }
   out << "  completed                 " << ProportionText(s.completion) << "\n";
   out << absl::StrFormat("  %-22s %12s %12s %12s %12s\n", "measure", "p50",
                          "p90", "p99", "max");
   out << DistributionRow("time to detect", s.time_to_detect_s, true);
+  out << DistributionRow("  from first harm", s.time_to_detect_from_harm_s,
+                         true);
   out << DistributionRow("max bad targets", s.max_bad_targets, false);
   out << DistributionRow("max bad weight share", s.max_bad_weight_share, false);
   out << DistributionRow("bad requests", s.bad_requests, false);
+  out << DistributionRow("excess errors", s.excess_errors, false);
   out << DistributionRow("time to full rollout", s.time_to_full_rollout_s,
                          true);
-}
-
-// Parses a flag's integer value; nullopt (and a usage error printed) when
-// it is not an integer in [min, max].
-std::optional<int64_t> IntFlag(CommandContext& context, const ParsedArgs& args,
-                               absl::string_view flag, int64_t fallback,
-                               int64_t min, int* exit_code) {
-  std::optional<std::string> text = args.Flag(flag);
-  if (!text.has_value()) return fallback;
-  int64_t value = 0;
-  if (!absl::SimpleAtoi(*text, &value)) {
-    *exit_code = UsageError(
-        context, kCommand,
-        absl::StrCat(flag, ": must be an integer (got \"", *text, "\")"));
-    return std::nullopt;
-  }
-  if (value < min) {
-    *exit_code = UsageError(
-        context, kCommand,
-        absl::StrCat(flag, ": must be >= ", min, " (got ", value, ")"));
-    return std::nullopt;
-  }
-  return value;
 }
 
 int RunSimulate(CommandContext& context) {
@@ -194,21 +227,15 @@ int RunSimulate(CommandContext& context) {
   }
   int exit_code = kExitUsage;
   const std::optional<int64_t> runs =
-      IntFlag(context, *args, "--runs", 1, 1, &exit_code);
+      IntFlag(context, kCommand, *args, "--runs", 1, 1, &exit_code);
   if (!runs.has_value()) return exit_code;
   const std::optional<int64_t> threads =
-      IntFlag(context, *args, "--threads", 0, 0, &exit_code);
+      IntFlag(context, kCommand, *args, "--threads", 0, 0, &exit_code);
   if (!threads.has_value()) return exit_code;
   std::optional<uint64_t> seed;
-  if (std::optional<std::string> text = args->Flag("--seed")) {
-    uint64_t value = 0;
-    if (!absl::SimpleAtoi(*text, &value)) {
-      return UsageError(
-          context, kCommand,
-          absl::StrCat("--seed: must be an unsigned integer (got \"", *text,
-                       "\")"));
-    }
-    seed = value;
+  if (args->Flag("--seed").has_value()) {
+    seed = UintFlag(context, kCommand, *args, "--seed", 0, &exit_code);
+    if (!seed.has_value()) return exit_code;
   }
 
   const std::string& spec_path = args->positional[0];

@@ -55,6 +55,8 @@
 #include "sluice/rollout.h"                      // IWYU pragma: export
 #include "sluice/rollout_event.h"                // IWYU pragma: export
 #include "sluice/selector.h"                     // IWYU pragma: export
+#include "sluice/sim/efficacy.h"                 // IWYU pragma: export
+#include "sluice/sim/history.h"                  // IWYU pragma: export
 #include "sluice/sim/metric_model.h"             // IWYU pragma: export
 #include "sluice/sim/monte_carlo.h"              // IWYU pragma: export
 #include "sluice/sim/outcome.h"                  // IWYU pragma: export

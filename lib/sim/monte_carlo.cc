@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <map>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -134,12 +136,41 @@ Proportion WilsonInterval(int64_t successes, int64_t trials, double z) {
 bool operator==(const MonteCarloSummary& a, const MonteCarloSummary& b) {
   return a.runs == b.runs && a.seed == b.seed && a.detection == b.detection &&
          a.false_rollback == b.false_rollback && a.completion == b.completion &&
+         a.escaped == b.escaped &&
+         a.caught_in_first_zone == b.caught_in_first_zone &&
+         a.caught_before_region_complete == b.caught_before_region_complete &&
+         a.false_rollback_triggers == b.false_rollback_triggers &&
+         a.bad_release_stop_triggers == b.bad_release_stop_triggers &&
+         a.false_rollback_gates == b.false_rollback_gates &&
+         a.bad_release_stop_gates == b.bad_release_stop_gates &&
          a.time_to_detect_s == b.time_to_detect_s &&
+         a.time_to_detect_from_harm_s == b.time_to_detect_from_harm_s &&
+         a.excess_errors == b.excess_errors &&
          a.max_bad_targets == b.max_bad_targets &&
          a.max_bad_weight_share == b.max_bad_weight_share &&
          a.bad_requests == b.bad_requests &&
          a.time_to_full_rollout_s == b.time_to_full_rollout_s;
 }
+
+namespace {
+
+std::string TriggerOf(const RunOutcome& o) {
+  return o.stop_trigger.has_value()
+             ? std::string(FailureTriggerName(*o.stop_trigger))
+             : "unknown";
+}
+
+std::vector<TriggerCount> Counted(const std::map<std::string, int64_t>& map) {
+  std::vector<TriggerCount> out;
+  for (const auto& [trigger, count] : map) out.push_back({trigger, count});
+  std::stable_sort(out.begin(), out.end(),
+                   [](const TriggerCount& a, const TriggerCount& b) {
+                     return a.count > b.count;
+                   });
+  return out;
+}
+
+}  // namespace
 
 MonteCarloSummary Summarize(absl::Span<const RunOutcome> outcomes,
                             uint64_t seed) {
@@ -147,22 +178,38 @@ MonteCarloSummary Summarize(absl::Span<const RunOutcome> outcomes,
   s.runs = static_cast<int64_t>(outcomes.size());
   s.seed = seed;
   int64_t bad = 0, detected = 0, good = 0, false_rollbacks = 0, completed = 0;
-  std::vector<double> ttd, targets, share, requests, full;
+  int64_t escaped = 0, first_zone = 0, before_region = 0;
+  std::map<std::string, int64_t> good_stops, bad_stops, good_gates, bad_gates;
+  std::vector<double> ttd, ttd_harm, targets, share, requests, excess, full;
   for (const RunOutcome& o : outcomes) {
     if (o.bad_release) {
       ++bad;
       targets.push_back(static_cast<double>(o.max_bad_targets));
       share.push_back(o.max_bad_weight_share);
       requests.push_back(o.bad_requests);
+      excess.push_back(o.excess_errors);
+      if (o.stopped) ++bad_stops[TriggerOf(o)];
+      if (o.stopped && !o.decisive_gate.empty()) ++bad_gates[o.decisive_gate];
+      if (o.escaped) ++escaped;
       if (o.detected) {
         ++detected;
+        if (o.stopped_in_first_zone) ++first_zone;
+        if (o.stopped_before_region_complete) ++before_region;
         if (o.time_to_detect.has_value()) {
           ttd.push_back(absl::ToDoubleSeconds(*o.time_to_detect));
+        }
+        if (o.time_to_detect_from_harm.has_value()) {
+          ttd_harm.push_back(
+              absl::ToDoubleSeconds(*o.time_to_detect_from_harm));
         }
       }
     } else {
       ++good;
-      if (o.false_rollback) ++false_rollbacks;
+      if (o.false_rollback) {
+        ++false_rollbacks;
+        ++good_stops[TriggerOf(o)];
+        if (!o.decisive_gate.empty()) ++good_gates[o.decisive_gate];
+      }
     }
     if (o.time_to_full_rollout.has_value()) {
       ++completed;
@@ -172,10 +219,19 @@ MonteCarloSummary Summarize(absl::Span<const RunOutcome> outcomes,
   s.detection = WilsonInterval(detected, bad);
   s.false_rollback = WilsonInterval(false_rollbacks, good);
   s.completion = WilsonInterval(completed, s.runs);
+  s.escaped = WilsonInterval(escaped, bad);
+  s.caught_in_first_zone = WilsonInterval(first_zone, bad);
+  s.caught_before_region_complete = WilsonInterval(before_region, bad);
+  s.false_rollback_triggers = Counted(good_stops);
+  s.bad_release_stop_triggers = Counted(bad_stops);
+  s.false_rollback_gates = Counted(good_gates);
+  s.bad_release_stop_gates = Counted(bad_gates);
   s.time_to_detect_s = Summarize(std::move(ttd));
+  s.time_to_detect_from_harm_s = Summarize(std::move(ttd_harm));
   s.max_bad_targets = Summarize(std::move(targets));
   s.max_bad_weight_share = Summarize(std::move(share));
   s.bad_requests = Summarize(std::move(requests));
+  s.excess_errors = Summarize(std::move(excess));
   s.time_to_full_rollout_s = Summarize(std::move(full));
   return s;
 }

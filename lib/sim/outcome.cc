@@ -20,23 +20,29 @@ Exposure ComputeExposure(const MetricModel& model,
   // (time, order, target delta, weight delta): removals sort before
   // additions at the same time.
   std::vector<std::tuple<absl::Time, int, int, double>> changes;
-  // Hurt weight changes (time, fleet weight units).
-  std::vector<std::pair<absl::Time, double>> hurt;
+  std::vector<uint32_t> touched;
+  absl::Time first_new = absl::InfiniteFuture();
+  absl::Time first_onset = absl::InfiniteFuture();
   for (uint32_t t = 0; t < versions.size(); ++t) {
     const double share = fleet.weight_share(t);
+    bool any = false;
     for (const TimeInterval& interval : versions.intervals(t)) {
       if (interval.from >= end) continue;
+      any = true;
+      first_new = std::min(first_new, interval.from);
       changes.emplace_back(interval.from, 1, 1, share);
       if (interval.to < end) changes.emplace_back(interval.to, 0, -1, -share);
       if (model.hurts(t)) {
-        const absl::Time onset = interval.from + scenario.fault.onset_delay;
-        const absl::Time until = std::min(interval.to, end);
-        if (onset < until) {
-          hurt.emplace_back(onset, fleet.target(t).weight);
-          hurt.emplace_back(until, -fleet.target(t).weight);
+        absl::Time onset = interval.from + scenario.fault.onset_delay;
+        if (model.crashes(t)) {
+          onset = std::min(onset, interval.from + scenario.fault.crash.after);
+        }
+        if (onset < std::min(interval.to, end)) {
+          first_onset = std::min(first_onset, onset);
         }
       }
     }
+    if (any) touched.push_back(t);
   }
   std::sort(changes.begin(), changes.end());
   int64_t targets = 0;
@@ -48,25 +54,21 @@ Exposure ComputeExposure(const MetricModel& model,
     exposure.max_weight_share = std::max(exposure.max_weight_share, weight);
   }
   exposure.max_weight_share = std::min(exposure.max_weight_share, 1.0);
-  if (hurt.empty()) return exposure;
-  std::sort(hurt.begin(), hurt.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  // Integrate minute by minute from the first onset (at minute mids).
-  int64_t minute = model.MinuteIndex(hurt.front().first);
-  const int64_t last = model.MinuteIndex(end);
-  size_t next = 0;
-  double hurt_weight = 0;
-  for (; minute <= last; ++minute) {
-    const absl::Time mid = model.MinuteStart(minute) + absl::Seconds(30);
-    if (mid >= end) break;
-    while (next < hurt.size() && hurt[next].first <= mid) {
-      hurt_weight += hurt[next].second;
-      ++next;
-    }
-    if (hurt_weight > 1e-12) {
-      exposure.hurt_requests += 60.0 * model.BaseRate(mid) * hurt_weight;
-    } else if (next == hurt.size()) {
-      break;
+  if (model.hurt_count() == 0 || first_onset == absl::InfiniteFuture()) {
+    return exposure;
+  }
+  // Minute by minute from the first onset, expected values only.
+  std::vector<CohortMinute> minutes;
+  model.CohortMinutes(
+      touched, versions,
+      model.MinuteStart(model.MinuteIndex(std::max(first_new, first_onset))),
+      end, &minutes, /*draw=*/false);
+  for (const CohortMinute& m : minutes) {
+    if (m.time + absl::Seconds(30) >= end) break;
+    exposure.hurt_requests += m.harmed_requests;
+    exposure.excess_errors += m.excess_errors;
+    if (!exposure.first_harm.has_value() && m.harmed_requests > 0) {
+      exposure.first_harm = std::max(m.time, first_onset);
     }
   }
   return exposure;
@@ -74,8 +76,17 @@ Exposure ComputeExposure(const MetricModel& model,
 
 bool operator==(const RunOutcome& a, const RunOutcome& b) {
   return a.run == b.run && a.seed == b.seed && a.bad_release == b.bad_release &&
-         a.rolled_back == b.rolled_back && a.detected == b.detected &&
-         a.time_to_detect == b.time_to_detect &&
+         a.rolled_back == b.rolled_back && a.stopped == b.stopped &&
+         a.stop_trigger == b.stop_trigger && a.stop_wave == b.stop_wave &&
+         a.stop_stage == b.stop_stage && a.decisive_gate == b.decisive_gate &&
+         a.zones_reached == b.zones_reached &&
+         a.regions_reached == b.regions_reached &&
+         a.stopped_in_first_zone == b.stopped_in_first_zone &&
+         a.stopped_before_region_complete == b.stopped_before_region_complete &&
+         a.detected == b.detected && a.stopped_by_fault == b.stopped_by_fault &&
+         a.escaped == b.escaped && a.time_to_detect == b.time_to_detect &&
+         a.time_to_detect_from_harm == b.time_to_detect_from_harm &&
+         a.first_harm == b.first_harm && a.excess_errors == b.excess_errors &&
          a.max_bad_targets == b.max_bad_targets &&
          a.max_bad_weight_share == b.max_bad_weight_share &&
          a.bad_requests == b.bad_requests &&
@@ -90,6 +101,19 @@ std::ostream& operator<<(std::ostream& os, const RunOutcome& o) {
       os << ", detected after "
          << absl::FormatDuration(
                 o.time_to_detect.value_or(absl::ZeroDuration()));
+      if (o.stop_wave >= 0) {
+        os << " in wave " << o.stop_wave;
+        if (!o.stop_stage.empty()) os << " (" << o.stop_stage << ")";
+      }
+      if (!o.decisive_gate.empty()) os << " by " << o.decisive_gate;
+      if (o.stopped_by_fault) os << " by its deploy failures";
+    } else if (o.stopped) {
+      os << ", stopped but not detected ("
+         << (o.stop_trigger.has_value() ? FailureTriggerName(*o.stop_trigger)
+                                        : "unknown")
+         << ")";
+    } else if (o.escaped) {
+      os << ", escaped";
     } else {
       os << ", not detected";
     }
@@ -97,7 +121,10 @@ std::ostream& operator<<(std::ostream& os, const RunOutcome& o) {
        << absl::StrFormat("%.1f%%", 100 * o.max_bad_weight_share) << "), "
        << absl::StrFormat("%.4g", o.bad_requests) << " bad requests";
   } else if (o.false_rollback) {
-    os << ", falsely rolled back";
+    os << ", falsely stopped ("
+       << (o.stop_trigger.has_value() ? FailureTriggerName(*o.stop_trigger)
+                                      : "unknown")
+       << ")";
   }
   if (o.time_to_full_rollout.has_value()) {
     os << ", full rollout after "

@@ -27,6 +27,10 @@ struct RecordedSeries::Data {
   absl::Duration step;
   absl::Duration period;
   double mean = 0;
+  double cv = 0;
+  int64_t repeated = 0;
+  int64_t gaps = 0;
+  absl::Duration longest_step;
 };
 
 RecordedSeries::RecordedSeries(std::shared_ptr<const Data> data)
@@ -34,10 +38,6 @@ RecordedSeries::RecordedSeries(std::shared_ptr<const Data> data)
 
 absl::StatusOr<RecordedSeries> RecordedSeries::FromPoints(
     std::vector<Sample> points) {
-  if (points.size() < 2) {
-    return internal::InvalidArgumentAt(
-        "points", absl::StrCat("need at least 2 (got ", points.size(), ")"));
-  }
   for (size_t i = 0; i < points.size(); ++i) {
     if (!std::isfinite(points[i].value)) {
       return internal::InvalidArgumentAt(
@@ -49,28 +49,51 @@ absl::StatusOr<RecordedSeries> RecordedSeries::FromPoints(
       points.begin(), points.end(),
       [](const Sample& a, const Sample& b) { return a.time < b.time; });
   auto data = std::make_shared<Data>();
-  std::vector<absl::Duration> steps;
-  steps.reserve(points.size() - 1);
-  double sum = 0;
-  for (size_t i = 0; i < points.size(); ++i) {
-    sum += points[i].value;
-    if (i > 0) {
-      if (points[i].time == points[i - 1].time) {
-        return internal::InvalidArgumentAt(
-            absl::StrCat("points[", i, "].time"),
-            absl::StrCat("duplicate time ",
-                         absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", points[i].time,
-                                          absl::UTCTimeZone())));
-      }
-      steps.push_back(points[i].time - points[i - 1].time);
+  // Repeated times: one point with the mean of the repeated values.
+  std::vector<Sample> merged;
+  merged.reserve(points.size());
+  for (size_t i = 0; i < points.size();) {
+    size_t j = i;
+    double sum = 0;
+    while (j < points.size() && points[j].time == points[i].time) {
+      sum += points[j].value;
+      ++j;
     }
+    merged.push_back(Sample{points[i].time, sum / static_cast<double>(j - i)});
+    data->repeated += static_cast<int64_t>(j - i - 1);
+    i = j;
   }
-  std::nth_element(steps.begin(), steps.begin() + steps.size() / 2,
-                   steps.end());
-  data->step = steps[steps.size() / 2];
-  data->period = points.back().time - points.front().time + data->step;
-  data->mean = sum / static_cast<double>(points.size());
-  data->points = std::move(points);
+  if (merged.size() < 2) {
+    return internal::InvalidArgumentAt(
+        "points", absl::StrCat("need at least 2 distinct times (got ",
+                               merged.size(), ")"));
+  }
+  std::vector<absl::Duration> steps;
+  steps.reserve(merged.size() - 1);
+  double sum = 0;
+  for (size_t i = 0; i < merged.size(); ++i) {
+    sum += merged[i].value;
+    if (i > 0) steps.push_back(merged[i].time - merged[i - 1].time);
+  }
+  std::vector<absl::Duration> sorted = steps;
+  std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2,
+                   sorted.end());
+  data->step = sorted[sorted.size() / 2];
+  for (absl::Duration step : steps) {
+    if (step > data->step * 1.5) ++data->gaps;
+    data->longest_step = std::max(data->longest_step, step);
+  }
+  data->period = merged.back().time - merged.front().time + data->step;
+  data->mean = sum / static_cast<double>(merged.size());
+  double squares = 0;
+  for (const Sample& p : merged) {
+    squares += (p.value - data->mean) * (p.value - data->mean);
+  }
+  if (data->mean != 0) {
+    data->cv = std::sqrt(squares / static_cast<double>(merged.size())) /
+               std::fabs(data->mean);
+  }
+  data->points = std::move(merged);
   return RecordedSeries(std::move(data));
 }
 
@@ -139,7 +162,16 @@ absl::Span<const Sample> RecordedSeries::points() const {
 absl::Time RecordedSeries::start() const { return data_->points.front().time; }
 absl::Duration RecordedSeries::period() const { return data_->period; }
 absl::Duration RecordedSeries::step() const { return data_->step; }
+int64_t RecordedSeries::repeated_points() const { return data_->repeated; }
+int64_t RecordedSeries::gaps() const { return data_->gaps; }
+absl::Duration RecordedSeries::longest_step() const {
+  return data_->longest_step;
+}
+absl::Duration RecordedSeries::span() const {
+  return data_->points.back().time - data_->points.front().time;
+}
 double RecordedSeries::mean() const { return data_->mean; }
+double RecordedSeries::cv() const { return data_->cv; }
 
 double RecordedSeries::ValueAt(absl::Duration offset) const {
   const std::vector<Sample>& points = data_->points;
@@ -147,22 +179,35 @@ double RecordedSeries::ValueAt(absl::Duration offset) const {
   absl::Duration wrapped = offset % period;
   if (wrapped < absl::ZeroDuration()) wrapped += period;
   const absl::Time t = points.front().time + wrapped;
-  // The first point after t.
-  auto it = std::upper_bound(
-      points.begin(), points.end(), t,
-      [](absl::Time time, const Sample& s) { return time < s.time; });
-  const Sample* before;
-  Sample after;
-  if (it == points.end()) {
-    before = &points.back();
-    after = Sample{points.front().time + period, points.front().value};
-  } else {
-    before = &*(it - 1);
-    after = *it;
+  // The last point at or before t: guessed from the median step (exact for
+  // an even series), corrected by a few steps, else a binary search.
+  const size_t n = points.size();
+  absl::Duration remainder;
+  size_t i = static_cast<size_t>(
+      std::min<int64_t>(static_cast<int64_t>(n) - 1,
+                        absl::IDivDuration(wrapped, data_->step, &remainder)));
+  for (int walk = 0; walk < 8; ++walk) {
+    if (points[i].time > t) {
+      --i;
+    } else if (i + 1 < n && points[i + 1].time <= t) {
+      ++i;
+    } else {
+      break;
+    }
   }
-  const double span = absl::ToDoubleSeconds(after.time - before->time);
-  const double fraction = absl::ToDoubleSeconds(t - before->time) / span;
-  return before->value + fraction * (after.value - before->value);
+  if (points[i].time > t || (i + 1 < n && points[i + 1].time <= t)) {
+    auto it = std::upper_bound(
+        points.begin(), points.end(), t,
+        [](absl::Time time, const Sample& s) { return time < s.time; });
+    i = static_cast<size_t>(it - points.begin()) - 1;
+  }
+  const Sample& before = points[i];
+  const Sample after =
+      i + 1 < n ? points[i + 1]
+                : Sample{points.front().time + period, points.front().value};
+  const double span = absl::ToDoubleSeconds(after.time - before.time);
+  const double fraction = absl::ToDoubleSeconds(t - before.time) / span;
+  return before.value + fraction * (after.value - before.value);
 }
 
 bool operator==(const RecordedSeries& a, const RecordedSeries& b) {
@@ -170,11 +215,19 @@ bool operator==(const RecordedSeries& a, const RecordedSeries& b) {
 }
 
 std::ostream& operator<<(std::ostream& os, const RecordedSeries& series) {
-  return os << "RecordedSeries(" << series.points().size() << " points from "
-            << absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", series.start(),
-                                absl::UTCTimeZone())
-            << ", step " << absl::FormatDuration(series.step()) << ", mean "
-            << absl::StrFormat("%.6g", series.mean()) << ")";
+  os << "RecordedSeries(" << series.points().size() << " points from "
+     << absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", series.start(),
+                         absl::UTCTimeZone())
+     << ", step " << absl::FormatDuration(series.step()) << ", mean "
+     << absl::StrFormat("%.6g", series.mean());
+  if (series.repeated_points() > 0) {
+    os << ", " << series.repeated_points() << " repeated times merged";
+  }
+  if (series.gaps() > 0) {
+    os << ", " << series.gaps() << (series.gaps() == 1 ? " gap" : " gaps")
+       << " up to " << absl::FormatDuration(series.longest_step());
+  }
+  return os << ")";
 }
 
 }  // namespace sluice::sim

@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "sluice/rollback_policy.h"
 
 namespace sluice::sim {
 namespace {
@@ -300,6 +301,71 @@ std::string DistributionRow(absl::string_view name, const Distribution& d,
                       "</td><td>", d.count, "</td></tr>");
 }
 
+std::string TriggersText(const std::vector<TriggerCount>& triggers) {
+  if (triggers.empty()) return "none";
+  std::string text;
+  for (const TriggerCount& t : triggers) {
+    absl::StrAppend(&text, text.empty() ? "" : ", ", Escape(t.trigger), " ",
+                    t.count);
+  }
+  return text;
+}
+
+// One run's outcome: where it stopped and why, how far the fault spread.
+std::string OutcomeTable(const RunOutcome& o) {
+  auto row = [](absl::string_view name, const std::string& value) {
+    return absl::StrCat("<tr><th>", name, "</th><td>", value, "</td></tr>");
+  };
+  std::string fate;
+  if (o.bad_release) {
+    fate = o.detected  ? "bad release detected"
+           : o.stopped ? "bad release stopped, not by its symptoms"
+           : o.escaped ? "bad release escaped (completed)"
+                       : "bad release not detected";
+  } else {
+    fate = o.false_rollback ? "good release falsely stopped" : "good release";
+  }
+  std::string out =
+      absl::StrCat("<table class=\"outcome\">", row("outcome", fate));
+  if (o.stopped) {
+    absl::StrAppend(
+        &out,
+        row("stopped by",
+            Escape(o.stop_trigger.has_value()
+                       ? std::string(FailureTriggerName(*o.stop_trigger))
+                       : "unknown")),
+        row("in wave", Escape(absl::StrCat(o.stop_wave, " ", o.stop_stage))),
+        row("decisive gate",
+            o.decisive_gate.empty() ? "none" : Escape(o.decisive_gate)));
+  }
+  absl::StrAppend(&out,
+                  row("zones / regions reached",
+                      absl::StrCat(o.zones_reached, " / ", o.regions_reached)));
+  if (o.time_to_detect.has_value()) {
+    absl::StrAppend(
+        &out,
+        row("time to detect",
+            absl::StrCat(Minutes(absl::ToDoubleSeconds(*o.time_to_detect)),
+                         " from the first bad target")));
+  }
+  if (o.time_to_detect_from_harm.has_value()) {
+    absl::StrAppend(
+        &out,
+        row("", absl::StrCat(
+                    Minutes(absl::ToDoubleSeconds(*o.time_to_detect_from_harm)),
+                    " from the first harmed request")));
+  }
+  if (o.bad_release) {
+    absl::StrAppend(
+        &out, row("blast radius",
+                  absl::StrCat(o.max_bad_targets, " targets, ",
+                               F(100 * o.max_bad_weight_share), "% of weight, ",
+                               Num(o.bad_requests), " bad requests, ",
+                               Num(o.excess_errors), " excess errors")));
+  }
+  return absl::StrCat(out, "</table>\n");
+}
+
 constexpr char kStyle[] = R"css(
 body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #1d2330; }
 h1 { font-size: 20px; } h2 { font-size: 16px; margin-top: 28px; }
@@ -361,14 +427,31 @@ std::string RenderHtmlReport(const ReportInput& input) {
         "</td></tr><tr><th>false rollbacks (good releases)</th><td "
         "colspan=\"5\">",
         ProportionText(s.false_rollback),
+        "</td></tr><tr><th>false rollbacks by trigger</th><td "
+        "colspan=\"5\">",
+        TriggersText(s.false_rollback_triggers),
+        "</td></tr><tr><th>caught in the first zone</th><td colspan=\"5\">",
+        ProportionText(s.caught_in_first_zone),
+        "</td></tr><tr><th>caught before a region is done</th><td "
+        "colspan=\"5\">",
+        ProportionText(s.caught_before_region_complete),
+        "</td></tr><tr><th>escaped (bad releases completed)</th><td "
+        "colspan=\"5\">",
+        ProportionText(s.escaped),
+        "</td></tr><tr><th>bad releases' stops by trigger</th><td "
+        "colspan=\"5\">",
+        TriggersText(s.bad_release_stop_triggers),
         "</td></tr><tr><th>completed</th><td colspan=\"5\">",
         ProportionText(s.completion),
         "</td></tr><tr><th>measure</th><th>p50</th><th>p90</th><th>p99</th>"
         "<th>max</th><th>runs</th></tr>",
         DistributionRow("time to detect", s.time_to_detect_s, true),
+        DistributionRow("time to detect from the first harmed request",
+                        s.time_to_detect_from_harm_s, true),
         DistributionRow("max bad targets", s.max_bad_targets, false),
         DistributionRow("max bad weight share", s.max_bad_weight_share, false),
         DistributionRow("bad requests", s.bad_requests, false),
+        DistributionRow("excess errors", s.excess_errors, false),
         DistributionRow("time to full rollout", s.time_to_full_rollout_s, true),
         "</table>\n");
   }
@@ -378,8 +461,8 @@ std::string RenderHtmlReport(const ReportInput& input) {
                     trace.outcome.seed,
                     "): ", Escape(absl::StrCat(trace.outcome.final_state)),
                     "</h2>\n<p>", Clock(trace.start), " to ", Clock(trace.end),
-                    " UTC, virtual time.</p>\n<h2>Waves</h2>\n",
-                    TimelineChart(trace), "\n");
+                    " UTC, virtual time.</p>\n", OutcomeTable(trace.outcome),
+                    "<h2>Waves</h2>\n", TimelineChart(trace), "\n");
     // Group curves by metric, in first-seen order.
     std::vector<std::string> metrics;
     std::map<std::string, std::vector<const MetricCurve*>> by_metric;

@@ -2,7 +2,10 @@
 
 #include "sluice/sim/result_proto.h"
 
+#include <string>
+
 #include "absl/time/time.h"
+#include "sluice/rollback_policy.h"
 
 namespace sluice::sim {
 namespace {
@@ -50,6 +53,27 @@ v1::RunOutcome RunOutcomeToProto(const RunOutcome& o) {
   }
   p.set_false_rollback(o.false_rollback);
   p.set_final_state(o.final_state);
+  p.set_stopped(o.stopped);
+  if (o.stop_trigger.has_value()) {
+    p.set_stop_trigger(std::string(FailureTriggerName(*o.stop_trigger)));
+  }
+  p.set_stop_wave(o.stop_wave);
+  p.set_stop_stage(o.stop_stage);
+  p.set_decisive_gate(o.decisive_gate);
+  p.set_zones_reached(o.zones_reached);
+  p.set_regions_reached(o.regions_reached);
+  p.set_stopped_in_first_zone(o.stopped_in_first_zone);
+  p.set_stopped_before_region_complete(o.stopped_before_region_complete);
+  p.set_stopped_by_fault(o.stopped_by_fault);
+  p.set_escaped(o.escaped);
+  if (o.time_to_detect_from_harm.has_value()) {
+    p.set_time_to_detect_from_harm_s(
+        absl::ToDoubleSeconds(*o.time_to_detect_from_harm));
+  }
+  if (o.first_harm.has_value()) {
+    p.set_first_harm_s(absl::ToDoubleSeconds(*o.first_harm));
+  }
+  p.set_excess_errors(o.excess_errors);
   return p;
 }
 
@@ -65,6 +89,33 @@ v1::SimulationSummary SummaryToProto(const MonteCarloSummary& s) {
   *p.mutable_max_bad_weight_share() = ToProto(s.max_bad_weight_share);
   *p.mutable_bad_requests() = ToProto(s.bad_requests);
   *p.mutable_time_to_full_rollout_s() = ToProto(s.time_to_full_rollout_s);
+  *p.mutable_escaped() = ToProto(s.escaped);
+  *p.mutable_caught_in_first_zone() = ToProto(s.caught_in_first_zone);
+  *p.mutable_caught_before_region_complete() =
+      ToProto(s.caught_before_region_complete);
+  for (const TriggerCount& t : s.false_rollback_triggers) {
+    v1::TriggerCount* out = p.add_false_rollback_triggers();
+    out->set_trigger(t.trigger);
+    out->set_count(t.count);
+  }
+  for (const TriggerCount& t : s.bad_release_stop_triggers) {
+    v1::TriggerCount* out = p.add_bad_release_stop_triggers();
+    out->set_trigger(t.trigger);
+    out->set_count(t.count);
+  }
+  for (const TriggerCount& t : s.false_rollback_gates) {
+    v1::TriggerCount* out = p.add_false_rollback_gates();
+    out->set_trigger(t.trigger);
+    out->set_count(t.count);
+  }
+  for (const TriggerCount& t : s.bad_release_stop_gates) {
+    v1::TriggerCount* out = p.add_bad_release_stop_gates();
+    out->set_trigger(t.trigger);
+    out->set_count(t.count);
+  }
+  *p.mutable_time_to_detect_from_harm_s() =
+      ToProto(s.time_to_detect_from_harm_s);
+  *p.mutable_excess_errors() = ToProto(s.excess_errors);
   return p;
 }
 
@@ -75,6 +126,34 @@ v1::TimelineEvent TimelineEventToProto(const TimelineEvent& e) {
   p.set_kind(TimelineEventKindName(e.kind));
   p.set_wave(e.wave);
   p.set_detail(e.detail);
+  return p;
+}
+
+v1::EfficacySpec SpecEfficacyToProto(const SpecEfficacy& e,
+                                     const std::string& path) {
+  v1::EfficacySpec p;
+  p.set_path(path);
+  p.set_name(e.spec);
+  const EfficacyHeadline& h = e.headline;
+  v1::EfficacyHeadline* out = p.mutable_headline();
+  *out->mutable_x2_caught_in_first_zone() = ToProto(h.x2_caught_in_first_zone);
+  *out->mutable_x5_caught_in_first_zone() = ToProto(h.x5_caught_in_first_zone);
+  *out->mutable_x2_caught_before_region_complete() =
+      ToProto(h.x2_caught_before_region_complete);
+  *out->mutable_p99_20_detected() = ToProto(h.p99_20_detected);
+  *out->mutable_p99_20_caught_in_first_zone() =
+      ToProto(h.p99_20_caught_in_first_zone);
+  *out->mutable_false_rollback() = ToProto(h.false_rollback);
+  *out->mutable_x2_time_to_detect_s() = ToProto(h.x2_time_to_detect_s);
+  *out->mutable_x2_max_bad_weight_share() = ToProto(h.x2_max_bad_weight_share);
+  *out->mutable_time_to_full_rollout_s() = ToProto(h.time_to_full_rollout_s);
+  for (const FamilyEfficacy& f : e.families) {
+    v1::EfficacyFamily* family = p.add_families();
+    family->set_name(f.family);
+    family->set_bad(f.bad);
+    *family->mutable_summary() = SummaryToProto(f.summary);
+  }
+  *p.mutable_good() = SummaryToProto(e.good);
   return p;
 }
 

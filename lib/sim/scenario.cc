@@ -84,6 +84,31 @@ std::optional<MetricBinding> InferBinding(absl::string_view metric) {
   return std::nullopt;
 }
 
+const std::vector<double>& DefaultLatencyBucketsMs() {
+  static const auto* buckets = new std::vector<double>{
+      5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000};
+  return *buckets;
+}
+
+RecordedBackground::ZoneReplay RecordedBackground::EffectiveZoneReplay() const {
+  if (zone_replay != ZoneReplay::kDefault) return zone_replay;
+  return signal == Signal::kRequestRate ? ZoneReplay::kSame
+                                        : ZoneReplay::kShifted;
+}
+
+double RecordedBackground::EffectiveStrength() const {
+  if (!cv.has_value()) return strength;
+  const double own = series.cv();
+  return own > 0 ? std::min(10.0, *cv / own) : 0.0;
+}
+
+std::vector<const RecordedBackground*> Scenario::AllBackgrounds() const {
+  std::vector<const RecordedBackground*> all;
+  if (background.has_value()) all.push_back(&*background);
+  for (const RecordedBackground& b : backgrounds) all.push_back(&b);
+  return all;
+}
+
 std::optional<MetricBinding> Scenario::BindingFor(
     absl::string_view metric) const {
   for (const MetricBinding& binding : metrics) {
@@ -99,7 +124,9 @@ bool operator==(const Scenario& a, const Scenario& b) {
          a.error_rate == b.error_rate && a.latency == b.latency &&
          a.fault == b.fault && a.delivery == b.delivery &&
          a.metrics == b.metrics && a.alarms == b.alarms &&
-         a.background == b.background;
+         a.background == b.background && a.errors == b.errors &&
+         a.backgrounds == b.backgrounds && a.incidents == b.incidents &&
+         a.regions == b.regions;
 }
 
 namespace {
@@ -176,24 +203,141 @@ absl::Status CheckQuantile(absl::string_view path, double q) {
   return absl::OkStatus();
 }
 
+absl::Status ValidateBackground(const std::string& at,
+                                const RecordedBackground& bg) {
+  if (bg.signal != Signal::kRequestRate && bg.signal != Signal::kErrorRate &&
+      bg.signal != Signal::kLatencyMs) {
+    return InvalidArgumentAt(
+        absl::StrCat(at, ".signal"),
+        absl::StrCat("must be request_rate, error_rate or latency_ms (got ",
+                     SignalName(bg.signal), ")"));
+  }
+  if (bg.offset.has_value()) {
+    SLUICE_RETURN_IF_ERROR(
+        CheckDuration(absl::StrCat(at, ".offset"), *bg.offset));
+  }
+  SLUICE_RETURN_IF_ERROR(
+      CheckRange(absl::StrCat(at, ".strength"), bg.strength, 0, 10));
+  if (bg.cv.has_value()) {
+    SLUICE_RETURN_IF_ERROR(CheckRange(absl::StrCat(at, ".cv"), *bg.cv, 0, 10));
+  }
+  if (!(bg.series.mean() > 0)) {
+    return InvalidArgumentAt(absl::StrCat(at, ".path"),
+                             absl::StrCat("the series' mean must be > 0 (got ",
+                                          Num(bg.series.mean()), ")"));
+  }
+  if (bg.zone.empty() && !bg.region.empty()) {
+    return InvalidArgumentAt(absl::StrCat(at, ".zone"),
+                             "must not be empty when a region is given");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateFault(const Fault& f) {
+  SLUICE_RETURN_IF_ERROR(
+      CheckNonNegative("fault.error_multiplier", f.error_multiplier));
+  SLUICE_RETURN_IF_ERROR(
+      CheckNonNegative("fault.latency_shift_ms", f.latency_shift_ms));
+  SLUICE_RETURN_IF_ERROR(CheckDuration("fault.onset_delay", f.onset_delay));
+  SLUICE_RETURN_IF_ERROR(
+      CheckProbability("fault.error_rate_added", f.error_rate_added));
+  SLUICE_RETURN_IF_ERROR(
+      CheckPositive("fault.latency_multiplier", f.latency_multiplier));
+  SLUICE_RETURN_IF_ERROR(
+      CheckPositive("fault.tail_multiplier", f.tail_multiplier));
+  SLUICE_RETURN_IF_ERROR(CheckDuration("fault.ramp", f.ramp));
+  if (f.intermittent.has_value()) {
+    const Intermittence& in = *f.intermittent;
+    if (!(in.period > absl::ZeroDuration()) ||
+        in.period == absl::InfiniteDuration()) {
+      return InvalidArgumentAt(
+          "fault.intermittent.period",
+          absl::StrCat("must be > 0 (got ", absl::FormatDuration(in.period),
+                       ")"));
+    }
+    if (!(in.on > absl::ZeroDuration()) || in.on > in.period) {
+      return InvalidArgumentAt(
+          "fault.intermittent.on",
+          absl::StrCat(
+              "must be in (0, period = ", absl::FormatDuration(in.period),
+              "] (got ", absl::FormatDuration(in.on), ")"));
+    }
+  }
+  SLUICE_RETURN_IF_ERROR(
+      CheckNonNegative("fault.min_load_rps", f.min_load_rps));
+  SLUICE_RETURN_IF_ERROR(
+      CheckProbability("fault.crash.deploy_failure_probability",
+                       f.crash.deploy_failure_probability));
+  SLUICE_RETURN_IF_ERROR(
+      CheckProbability("fault.crash.die_probability", f.crash.die_probability));
+  if (!(f.crash.after > absl::ZeroDuration()) ||
+      f.crash.after == absl::InfiniteDuration()) {
+    return InvalidArgumentAt(
+        "fault.crash.after",
+        absl::StrCat("must be > 0 (got ", absl::FormatDuration(f.crash.after),
+                     ")"));
+  }
+  switch (f.scope.kind) {
+    case FaultScope::Kind::kAll:
+      break;
+    case FaultScope::Kind::kZone:
+      if (f.scope.zone.empty()) {
+        return InvalidArgumentAt("fault.scope.zone", "must not be empty");
+      }
+      break;
+    case FaultScope::Kind::kRegion:
+      if (f.scope.region.empty()) {
+        return InvalidArgumentAt("fault.scope.region", "must not be empty");
+      }
+      break;
+    case FaultScope::Kind::kShare:
+      SLUICE_RETURN_IF_ERROR(
+          CheckProbability("fault.scope.share", f.scope.share));
+      break;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::ostream& operator<<(std::ostream& os, const Scenario& scenario) {
   os << "Scenario(" << (scenario.name.empty() ? "unnamed" : scenario.name)
      << ": " << absl::FormatDuration(scenario.duration) << ", ";
   if (scenario.fault.bad) {
-    os << "bad release (errors x" << Num(scenario.fault.error_multiplier)
-       << ", +" << Num(scenario.fault.latency_shift_ms) << "ms, onset "
-       << absl::FormatDuration(scenario.fault.onset_delay) << ", "
-       << ScopeText(scenario.fault.scope) << ")";
+    const Fault& f = scenario.fault;
+    os << "bad release (errors x" << Num(f.error_multiplier);
+    if (f.error_rate_added > 0) os << " +" << Num(f.error_rate_added);
+    os << ", +" << Num(f.latency_shift_ms) << "ms";
+    if (f.latency_multiplier != 1) {
+      os << ", latency x" << Num(f.latency_multiplier);
+    }
+    if (f.tail_multiplier != 1) os << ", tail x" << Num(f.tail_multiplier);
+    os << ", onset " << absl::FormatDuration(f.onset_delay);
+    if (f.ramp > absl::ZeroDuration()) {
+      os << ", ramp " << absl::FormatDuration(f.ramp);
+    }
+    if (f.intermittent.has_value()) {
+      os << ", " << absl::FormatDuration(f.intermittent->on) << " of every "
+         << absl::FormatDuration(f.intermittent->period);
+    }
+    if (f.min_load_rps > 0) os << ", above " << Num(f.min_load_rps) << " rps";
+    if (f.needs_whole_region) os << ", once a whole region runs it";
+    if (f.crash.deploy_failure_probability > 0 || f.crash.die_probability > 0) {
+      os << ", crashes";
+    }
+    os << ", " << ScopeText(f.scope) << ")";
   } else {
     os << "good release";
   }
   os << ", " << scenario.alarms.size()
      << (scenario.alarms.size() == 1 ? " alarm" : " alarms");
-  if (scenario.background.has_value()) {
-    os << ", background " << scenario.background->path << " -> "
-       << scenario.background->signal;
+  for (const RecordedBackground* b : scenario.AllBackgrounds()) {
+    os << ", background " << b->path << " -> " << b->signal;
+    if (!b->zone.empty()) os << " in " << b->zone;
+  }
+  if (scenario.incidents.zone_rate_per_day > 0 ||
+      scenario.incidents.region_rate_per_day > 0) {
+    os << ", incidents";
   }
   return os << ")";
 }
@@ -232,7 +376,38 @@ absl::Status ValidateScenario(const Scenario& s) {
       CheckRange("traffic.minute_noise", s.traffic.minute_noise, 0, 3));
   SLUICE_RETURN_IF_ERROR(
       CheckRange("traffic.target_spread", s.traffic.target_spread, 0, 3));
+  if (s.traffic.peak_hour_local.has_value() &&
+      !(*s.traffic.peak_hour_local >= 0 && *s.traffic.peak_hour_local < 24)) {
+    return InvalidArgumentAt(
+        "traffic.peak_hour_local",
+        absl::StrCat("must be in [0, 24) (got ",
+                     Num(*s.traffic.peak_hour_local), ")"));
+  }
+  for (size_t i = 0; i < s.traffic.low_traffic.size(); ++i) {
+    const LowTrafficPeriod& low = s.traffic.low_traffic[i];
+    const std::string path = absl::StrCat("traffic.low_traffic[", i, "]");
+    if (!(low.start_hour >= 0 && low.start_hour < 24)) {
+      return InvalidArgumentAt(
+          absl::StrCat(path, ".start_hour"),
+          absl::StrCat("must be in [0, 24) (got ", Num(low.start_hour), ")"));
+    }
+    if (!(low.duration > absl::ZeroDuration()) ||
+        low.duration > absl::Hours(24)) {
+      return InvalidArgumentAt(
+          absl::StrCat(path, ".duration"),
+          absl::StrCat("must be in (0, 24h] (got ",
+                       absl::FormatDuration(low.duration), ")"));
+    }
+    SLUICE_RETURN_IF_ERROR(
+        CheckProbability(absl::StrCat(path, ".factor"), low.factor));
+  }
+  SLUICE_RETURN_IF_ERROR(
+      CheckNonNegative("traffic.overdispersion", s.traffic.overdispersion));
   SLUICE_RETURN_IF_ERROR(CheckProbability("errors.error_rate", s.error_rate));
+  SLUICE_RETURN_IF_ERROR(
+      CheckRange("errors.target_spread", s.errors.target_spread, 0, 3));
+  SLUICE_RETURN_IF_ERROR(
+      CheckRange("errors.overdispersion", s.errors.overdispersion, 0, 100));
   SLUICE_RETURN_IF_ERROR(
       CheckPositive("latency.median_ms", s.latency.median_ms));
   SLUICE_RETURN_IF_ERROR(
@@ -246,29 +421,8 @@ absl::Status ValidateScenario(const Scenario& s) {
   SLUICE_RETURN_IF_ERROR(
       CheckRange("latency.minute_noise", s.latency.minute_noise, 0, 3));
   SLUICE_RETURN_IF_ERROR(
-      CheckNonNegative("fault.error_multiplier", s.fault.error_multiplier));
-  SLUICE_RETURN_IF_ERROR(
-      CheckNonNegative("fault.latency_shift_ms", s.fault.latency_shift_ms));
-  SLUICE_RETURN_IF_ERROR(
-      CheckDuration("fault.onset_delay", s.fault.onset_delay));
-  switch (s.fault.scope.kind) {
-    case FaultScope::Kind::kAll:
-      break;
-    case FaultScope::Kind::kZone:
-      if (s.fault.scope.zone.empty()) {
-        return InvalidArgumentAt("fault.scope.zone", "must not be empty");
-      }
-      break;
-    case FaultScope::Kind::kRegion:
-      if (s.fault.scope.region.empty()) {
-        return InvalidArgumentAt("fault.scope.region", "must not be empty");
-      }
-      break;
-    case FaultScope::Kind::kShare:
-      SLUICE_RETURN_IF_ERROR(
-          CheckProbability("fault.scope.share", s.fault.scope.share));
-      break;
-  }
+      CheckRange("latency.target_spread", s.latency.target_spread, 0, 3));
+  SLUICE_RETURN_IF_ERROR(ValidateFault(s.fault));
   SLUICE_RETURN_IF_ERROR(CheckDuration("delivery.lag", s.delivery.lag));
   SLUICE_RETURN_IF_ERROR(CheckProbability("delivery.drop_probability",
                                           s.delivery.drop_probability));
@@ -290,6 +444,23 @@ absl::Status ValidateScenario(const Scenario& s) {
     if (binding.signal == Signal::kLatencyMs) {
       SLUICE_RETURN_IF_ERROR(
           CheckQuantile(absl::StrCat(path, ".quantile"), binding.quantile));
+    }
+    for (size_t b = 0; b < binding.buckets_ms.size(); ++b) {
+      const double bound = binding.buckets_ms[b];
+      const std::string at = absl::StrCat(path, ".buckets_ms[", b, "]");
+      SLUICE_RETURN_IF_ERROR(CheckPositive(at, bound));
+      if (b > 0 && !(bound > binding.buckets_ms[b - 1])) {
+        return InvalidArgumentAt(
+            at, absl::StrCat("must be > the previous bound (got ", Num(bound),
+                             " <= ", Num(binding.buckets_ms[b - 1]), ")"));
+      }
+    }
+    if (binding.max_observations_per_minute < 1 ||
+        binding.max_observations_per_minute > 100000) {
+      return InvalidArgumentAt(
+          absl::StrCat(path, ".max_observations_per_minute"),
+          absl::StrCat("must be in [1, 100000] (got ",
+                       binding.max_observations_per_minute, ")"));
     }
   }
   names.clear();
@@ -327,25 +498,74 @@ absl::Status ValidateScenario(const Scenario& s) {
     }
   }
   if (s.background.has_value()) {
-    const RecordedBackground& bg = *s.background;
-    if (bg.signal != Signal::kRequestRate && bg.signal != Signal::kErrorRate &&
-        bg.signal != Signal::kLatencyMs) {
-      return InvalidArgumentAt(
-          "background.signal",
-          absl::StrCat("must be request_rate, error_rate or latency_ms (got ",
-                       SignalName(bg.signal), ")"));
+    SLUICE_RETURN_IF_ERROR(ValidateBackground("background", *s.background));
+  }
+  for (size_t i = 0; i < s.backgrounds.size(); ++i) {
+    SLUICE_RETURN_IF_ERROR(ValidateBackground(
+        absl::StrCat("backgrounds[", i, "]"), s.backgrounds[i]));
+  }
+  const IncidentModel& inc = s.incidents;
+  SLUICE_RETURN_IF_ERROR(
+      CheckNonNegative("incidents.zone_rate_per_day", inc.zone_rate_per_day));
+  SLUICE_RETURN_IF_ERROR(CheckNonNegative("incidents.region_rate_per_day",
+                                          inc.region_rate_per_day));
+  if (!(inc.median_duration > absl::ZeroDuration()) ||
+      inc.median_duration == absl::InfiniteDuration()) {
+    return InvalidArgumentAt(
+        "incidents.median_duration",
+        absl::StrCat("must be > 0 (got ",
+                     absl::FormatDuration(inc.median_duration), ")"));
+  }
+  SLUICE_RETURN_IF_ERROR(
+      CheckRange("incidents.duration_spread", inc.duration_spread, 0, 3));
+  SLUICE_RETURN_IF_ERROR(
+      CheckNonNegative("incidents.error_multiplier", inc.error_multiplier));
+  SLUICE_RETURN_IF_ERROR(
+      CheckPositive("incidents.latency_multiplier", inc.latency_multiplier));
+  std::set<std::string> regions;
+  for (size_t i = 0; i < s.regions.size(); ++i) {
+    const std::string path = absl::StrCat("regions[", i, "]");
+    if (s.regions[i].name.empty()) {
+      return InvalidArgumentAt(absl::StrCat(path, ".name"),
+                               "must not be empty");
     }
-    SLUICE_RETURN_IF_ERROR(CheckDuration("background.offset", bg.offset));
-    SLUICE_RETURN_IF_ERROR(
-        CheckRange("background.strength", bg.strength, 0, 10));
-    if (!(bg.series.mean() > 0)) {
+    if (!regions.insert(s.regions[i].name).second) {
       return InvalidArgumentAt(
-          "background.path", absl::StrCat("the series' mean must be > 0 (got ",
-                                          Num(bg.series.mean()), ")"));
+          absl::StrCat(path, ".name"),
+          absl::StrCat("duplicate \"", s.regions[i].name, "\""));
     }
+    SLUICE_RETURN_IF_ERROR(CheckRange(absl::StrCat(path, ".utc_offset_hours"),
+                                      s.regions[i].utc_offset_hours, -12, 14));
   }
   return absl::OkStatus();
 }
+
+namespace {
+
+// Whether the fleet has a zone named `zone` (in `region` when not empty).
+bool HasZone(const Fleet& fleet, const std::string& zone,
+             const std::string& region) {
+  for (const Fleet::Zone& z : fleet.zones()) {
+    if (z.name == zone &&
+        (region.empty() || fleet.regions()[z.region] == region)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+absl::Status CheckZoneExists(const Fleet& fleet, const std::string& path,
+                             const std::string& zone,
+                             const std::string& region) {
+  if (HasZone(fleet, zone, region)) return absl::OkStatus();
+  return InvalidArgumentAt(
+      path, region.empty()
+                ? absl::StrCat("the fleet has no zone \"", zone, "\"")
+                : absl::StrCat("the fleet has no zone \"", zone,
+                               "\" in region \"", region, "\""));
+}
+
+}  // namespace
 
 absl::Status ValidateScenarioAgainst(const Scenario& scenario,
                                      const Fleet& fleet) {
@@ -359,22 +579,25 @@ absl::Status ValidateScenarioAgainst(const Scenario& scenario,
     }
   }
   if (scope.kind == FaultScope::Kind::kZone) {
-    bool found = false;
-    for (const Fleet::Zone& zone : fleet.zones()) {
-      if (zone.name == scope.zone &&
-          (scope.region.empty() ||
-           fleet.regions()[zone.region] == scope.region)) {
-        found = true;
-        break;
-      }
-    }
-    if (!found) {
-      return InvalidArgumentAt(
-          "fault.scope.zone",
-          scope.region.empty()
-              ? absl::StrCat("the fleet has no zone \"", scope.zone, "\"")
-              : absl::StrCat("the fleet has no zone \"", scope.zone,
-                             "\" in region \"", scope.region, "\""));
+    SLUICE_RETURN_IF_ERROR(
+        CheckZoneExists(fleet, "fault.scope.zone", scope.zone, scope.region));
+  }
+  if (scenario.background.has_value() && !scenario.background->zone.empty()) {
+    SLUICE_RETURN_IF_ERROR(CheckZoneExists(fleet, "background.zone",
+                                           scenario.background->zone,
+                                           scenario.background->region));
+  }
+  for (size_t i = 0; i < scenario.backgrounds.size(); ++i) {
+    const RecordedBackground& b = scenario.backgrounds[i];
+    if (b.zone.empty()) continue;
+    SLUICE_RETURN_IF_ERROR(CheckZoneExists(
+        fleet, absl::StrCat("backgrounds[", i, "].zone"), b.zone, b.region));
+  }
+  for (size_t i = 0; i < scenario.regions.size(); ++i) {
+    if (!fleet.RegionIndex(scenario.regions[i].name).has_value()) {
+      return InvalidArgumentAt(absl::StrCat("regions[", i, "].name"),
+                               absl::StrCat("the fleet has no region \"",
+                                            scenario.regions[i].name, "\""));
     }
   }
   return absl::OkStatus();
@@ -412,6 +635,62 @@ absl::StatusOr<Signal> FromProtoSignal(absl::string_view path,
 #define SLUICE_SIM_DURATION_(lhs, path, msg) \
   SLUICE_ASSIGN_OR_RETURN(                   \
       lhs, FromProtoDuration(path, (msg).seconds(), (msg).nanos()))
+
+}  // namespace
+
+namespace {
+
+absl::StatusOr<RecordedBackground> BackgroundFromProto(
+    const std::string& at, const v1::RecordedBackground& b,
+    absl::string_view base_dir) {
+  if (b.path().empty()) {
+    return InvalidArgumentAt(absl::StrCat(at, ".path"), "must not be empty");
+  }
+  std::string path = b.path();
+  if (!base_dir.empty() && path[0] != '/') {
+    path = absl::StrCat(base_dir, "/", path);
+  }
+  absl::StatusOr<RecordedSeries> series = RecordedSeries::LoadFile(path);
+  if (!series.ok()) {
+    return internal::PrefixStatus(series.status(), absl::StrCat(at, ".path"));
+  }
+  RecordedBackground background{b.path(), *std::move(series)};
+  SLUICE_ASSIGN_OR_RETURN(
+      background.signal,
+      FromProtoSignal(absl::StrCat(at, ".signal"), b.signal()));
+  if (b.has_offset()) {
+    absl::Duration offset;
+    SLUICE_SIM_DURATION_(offset, absl::StrCat(at, ".offset"), b.offset());
+    background.offset = offset;
+  }
+  if (b.has_strength()) background.strength = b.strength();
+  if (b.has_cv()) {
+    if (b.has_strength()) {
+      return InvalidArgumentAt(absl::StrCat(at, ".cv"),
+                               "set either strength or cv, not both");
+    }
+    background.cv = b.cv();
+  }
+  background.keep_daily_cycle = b.keep_daily_cycle();
+  const size_t slash = b.zone().find('/');
+  if (slash == std::string::npos) {
+    background.zone = b.zone();
+  } else {
+    background.region = b.zone().substr(0, slash);
+    background.zone = b.zone().substr(slash + 1);
+  }
+  switch (b.zone_replay()) {
+    case v1::RecordedBackground::ZONE_REPLAY_SAME:
+      background.zone_replay = RecordedBackground::ZoneReplay::kSame;
+      break;
+    case v1::RecordedBackground::ZONE_REPLAY_SHIFTED:
+      background.zone_replay = RecordedBackground::ZoneReplay::kShifted;
+      break;
+    default:
+      break;
+  }
+  return background;
+}
 
 }  // namespace
 
@@ -469,8 +748,28 @@ absl::StatusOr<Scenario> ScenarioFromProto(const v1::Scenario& proto,
   if (traffic.has_target_spread()) {
     s.traffic.target_spread = traffic.target_spread();
   }
-  if (proto.errors().has_error_rate())
+  if (traffic.has_peak_hour_local()) {
+    s.traffic.peak_hour_local = traffic.peak_hour_local();
+  }
+  for (int i = 0; i < traffic.low_traffic_size(); ++i) {
+    const v1::LowTrafficPeriod& low = traffic.low_traffic(i);
+    const std::string path = absl::StrCat("traffic.low_traffic[", i, "]");
+    if (!low.has_duration()) {
+      return InvalidArgumentAt(absl::StrCat(path, ".duration"), "must be set");
+    }
+    LowTrafficPeriod period;
+    period.start_hour = low.start_hour();
+    SLUICE_SIM_DURATION_(period.duration, absl::StrCat(path, ".duration"),
+                         low.duration());
+    if (low.has_factor()) period.factor = low.factor();
+    s.traffic.low_traffic.push_back(period);
+  }
+  s.traffic.overdispersion = traffic.overdispersion();
+  if (proto.errors().has_error_rate()) {
     s.error_rate = proto.errors().error_rate();
+  }
+  s.errors.target_spread = proto.errors().target_spread();
+  s.errors.overdispersion = proto.errors().overdispersion();
 
   const v1::LatencyModel& latency = proto.latency();
   if (latency.has_median_ms()) s.latency.median_ms = latency.median_ms();
@@ -485,6 +784,7 @@ absl::StatusOr<Scenario> ScenarioFromProto(const v1::Scenario& proto,
   if (latency.has_minute_noise()) {
     s.latency.minute_noise = latency.minute_noise();
   }
+  s.latency.target_spread = latency.target_spread();
 
   const v1::Fault& fault = proto.fault();
   s.fault.bad = fault.bad();
@@ -522,6 +822,39 @@ absl::StatusOr<Scenario> ScenarioFromProto(const v1::Scenario& proto,
     case v1::FaultScope::SCOPE_NOT_SET:
       break;
   }
+  s.fault.error_rate_added = fault.error_rate_added();
+  if (fault.has_latency_multiplier()) {
+    s.fault.latency_multiplier = fault.latency_multiplier();
+  }
+  if (fault.has_tail_multiplier()) {
+    s.fault.tail_multiplier = fault.tail_multiplier();
+  }
+  if (fault.has_ramp()) {
+    SLUICE_SIM_DURATION_(s.fault.ramp, "fault.ramp", fault.ramp());
+  }
+  if (fault.has_intermittent()) {
+    const v1::Intermittence& in = fault.intermittent();
+    if (!in.has_period()) {
+      return InvalidArgumentAt("fault.intermittent.period", "must be set");
+    }
+    if (!in.has_on()) {
+      return InvalidArgumentAt("fault.intermittent.on", "must be set");
+    }
+    Intermittence intermittence;
+    SLUICE_SIM_DURATION_(intermittence.period, "fault.intermittent.period",
+                         in.period());
+    SLUICE_SIM_DURATION_(intermittence.on, "fault.intermittent.on", in.on());
+    s.fault.intermittent = intermittence;
+  }
+  s.fault.min_load_rps = fault.min_load_rps();
+  s.fault.needs_whole_region = fault.needs_whole_region();
+  s.fault.crash.deploy_failure_probability =
+      fault.crash().deploy_failure_probability();
+  s.fault.crash.die_probability = fault.crash().die_probability();
+  if (fault.crash().has_after()) {
+    SLUICE_SIM_DURATION_(s.fault.crash.after, "fault.crash.after",
+                         fault.crash().after());
+  }
 
   const v1::MetricDelivery& delivery = proto.delivery();
   if (delivery.has_lag()) {
@@ -538,6 +871,13 @@ absl::StatusOr<Scenario> ScenarioFromProto(const v1::Scenario& proto,
         binding.signal,
         FromProtoSignal(absl::StrCat("metrics[", i, "].signal"), m.signal()));
     if (m.has_quantile()) binding.quantile = m.quantile();
+    if (m.distribution() == v1::MetricBinding::DISTRIBUTION_OBSERVATIONS) {
+      binding.distribution = MetricBinding::Distribution::kObservations;
+    }
+    binding.buckets_ms.assign(m.buckets_ms().begin(), m.buckets_ms().end());
+    if (m.has_max_observations_per_minute()) {
+      binding.max_observations_per_minute = m.max_observations_per_minute();
+    }
     s.metrics.push_back(std::move(binding));
   }
   for (int i = 0; i < proto.alarms_size(); ++i) {
@@ -562,26 +902,36 @@ absl::StatusOr<Scenario> ScenarioFromProto(const v1::Scenario& proto,
     s.alarms.push_back(std::move(alarm));
   }
   if (proto.has_background()) {
-    const v1::RecordedBackground& b = proto.background();
-    if (b.path().empty()) {
-      return InvalidArgumentAt("background.path", "must not be empty");
-    }
-    std::string path = b.path();
-    if (!base_dir.empty() && path[0] != '/') {
-      path = absl::StrCat(base_dir, "/", path);
-    }
-    absl::StatusOr<RecordedSeries> series = RecordedSeries::LoadFile(path);
-    if (!series.ok()) {
-      return internal::PrefixStatus(series.status(), "background.path");
-    }
-    RecordedBackground background{b.path(), *std::move(series)};
-    SLUICE_ASSIGN_OR_RETURN(background.signal,
-                            FromProtoSignal("background.signal", b.signal()));
-    if (b.has_offset()) {
-      SLUICE_SIM_DURATION_(background.offset, "background.offset", b.offset());
-    }
-    if (b.has_strength()) background.strength = b.strength();
-    s.background = std::move(background);
+    SLUICE_ASSIGN_OR_RETURN(
+        s.background,
+        BackgroundFromProto("background", proto.background(), base_dir));
+  }
+  for (int i = 0; i < proto.backgrounds_size(); ++i) {
+    SLUICE_ASSIGN_OR_RETURN(
+        RecordedBackground background,
+        BackgroundFromProto(absl::StrCat("backgrounds[", i, "]"),
+                            proto.backgrounds(i), base_dir));
+    s.backgrounds.push_back(std::move(background));
+  }
+  const v1::IncidentModel& incidents = proto.incidents();
+  s.incidents.zone_rate_per_day = incidents.zone_rate_per_day();
+  s.incidents.region_rate_per_day = incidents.region_rate_per_day();
+  if (incidents.has_median_duration()) {
+    SLUICE_SIM_DURATION_(s.incidents.median_duration,
+                         "incidents.median_duration",
+                         incidents.median_duration());
+  }
+  if (incidents.has_duration_spread()) {
+    s.incidents.duration_spread = incidents.duration_spread();
+  }
+  if (incidents.has_error_multiplier()) {
+    s.incidents.error_multiplier = incidents.error_multiplier();
+  }
+  if (incidents.has_latency_multiplier()) {
+    s.incidents.latency_multiplier = incidents.latency_multiplier();
+  }
+  for (const v1::RegionModel& region : proto.regions()) {
+    s.regions.push_back({region.name(), region.utc_offset_hours()});
   }
   SLUICE_RETURN_IF_ERROR(ValidateScenario(s));
   return s;

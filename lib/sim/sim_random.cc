@@ -2,6 +2,7 @@
 
 #include "lib/sim/sim_random.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 
@@ -128,6 +129,57 @@ double PoissonFromBits(double lambda, uint64_t bits) {
 
 double ParetoFromBits(double scale, double shape, uint64_t bits) {
   return scale * std::pow(UnitFromBits(bits), -1.0 / shape);
+}
+
+double GammaFromKey(double shape, uint64_t key) {
+  if (!(shape > 0)) return 0;
+  if (shape < 1) {
+    // Gamma(a) = Gamma(a + 1) * U^(1/a).
+    const double u = UnitFromBits(HashWords({key, 0xffffffffULL}));
+    return GammaFromKey(shape + 1, key) * std::pow(u, 1.0 / shape);
+  }
+  // Marsaglia and Tsang (2000), "A simple method for generating gamma
+  // variables", ACM TOMS 26(3).
+  const double d = shape - 1.0 / 3.0;
+  const double c = 1.0 / std::sqrt(9.0 * d);
+  for (uint64_t i = 0; i < 1000; ++i) {
+    const double x = NormalFromBits(HashWords({key, 2 * i}));
+    double v = 1.0 + c * x;
+    if (v <= 0) continue;
+    v = v * v * v;
+    const double u = UnitFromBits(HashWords({key, 2 * i + 1}));
+    if (u < 1.0 - 0.0331 * x * x * x * x ||
+        std::log(u) < 0.5 * x * x + d * (1.0 - v + std::log(v))) {
+      return d * v;
+    }
+  }
+  return shape;  // unreachable in practice (acceptance is > 95%)
+}
+
+double BinomialFromBits(double n, double p, uint64_t bits) {
+  n = std::floor(n);
+  if (!(n > 0) || !(p > 0)) return 0;
+  if (p >= 1) return n;
+  if (p > 0.5) return n - BinomialFromBits(n, 1 - p, bits);
+  const double mean = n * p;
+  const double u = UnitFromBits(bits);
+  if (mean < 30) {
+    // Inversion: walk the probability mass function from 0.
+    double pmf = std::exp(n * std::log1p(-p));
+    double cdf = pmf;
+    double k = 0;
+    const double ratio = p / (1 - p);
+    while (u > cdf && k < n) {
+      pmf *= (n - k) / (k + 1) * ratio;
+      k += 1;
+      cdf += pmf;
+      if (pmf < 1e-300 && k > mean) break;
+    }
+    return k;
+  }
+  const double x =
+      std::floor(mean + std::sqrt(mean * (1 - p)) * SimNormalQuantile(u) + 0.5);
+  return std::clamp(x, 0.0, n);
 }
 
 }  // namespace sluice::internal

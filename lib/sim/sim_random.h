@@ -55,6 +55,17 @@ double PoissonFromBits(double lambda, uint64_t bits);
 // A Pareto(scale, shape) draw (support [scale, inf)) from 64 random bits.
 double ParetoFromBits(double scale, double shape, uint64_t bits);
 
+// A Gamma(shape, 1) draw (mean and variance `shape`) from a key: Marsaglia
+// and Tsang's method, its uniforms and normals hashed from (key, i) for the
+// i-th attempt, so the value depends on the key alone; shape < 1 by
+// Gamma(shape + 1) * U^(1 / shape). shape <= 0 gives 0.
+double GammaFromKey(double shape, uint64_t key);
+
+// A Binomial(n, p) draw from 64 random bits (n a non-negative whole number):
+// by inversion when n * min(p, 1 - p) < 30, otherwise the normal
+// approximation with continuity correction, clamped to [0, n].
+double BinomialFromBits(double n, double p, uint64_t bits);
+
 }  // namespace sluice::internal
 
 #endif  // SLUICE_LIB_SIM_SIM_RANDOM_H_

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <optional>
 #include <string>
@@ -30,10 +31,12 @@ constexpr uint64_t kStreamDrop = 103;
 absl::Status ResolveTargets(const Fleet& fleet, const VersionHistory& versions,
                             Cohort cohort, absl::Span<const std::string> ids,
                             std::vector<uint32_t>* out,
-                            CohortCache* cache = nullptr) {
+                            CohortCache* cache = nullptr,
+                            CohortCache::Entry** used = nullptr) {
   out->clear();
+  if (used != nullptr) *used = nullptr;
   if (cache != nullptr && !ids.empty()) {
-    for (const CohortCache::Entry& entry : cache->entries) {
+    for (CohortCache::Entry& entry : cache->entries) {
       if (entry.data != ids.data() || entry.size != ids.size()) continue;
       bool same = true;
       for (size_t i = 0; i < ids.size() && same; ++i) {
@@ -41,6 +44,7 @@ absl::Status ResolveTargets(const Fleet& fleet, const VersionHistory& versions,
       }
       if (same) {
         *out = entry.indices;
+        if (used != nullptr) *used = &entry;
         return absl::OkStatus();
       }
     }
@@ -65,12 +69,17 @@ absl::Status ResolveTargets(const Fleet& fleet, const VersionHistory& versions,
   }
   if (cache != nullptr) {
     CohortCache::Entry entry{ids.data(), ids.size(), *out};
+    CohortCache::Entry* slot;
     if (cache->entries.size() < CohortCache::kSize) {
+      cache->entries.reserve(CohortCache::kSize);
       cache->entries.push_back(std::move(entry));
+      slot = &cache->entries.back();
     } else {
-      cache->entries[cache->next] = std::move(entry);
+      slot = &cache->entries[cache->next];
+      *slot = std::move(entry);
       cache->next = (cache->next + 1) % CohortCache::kSize;
     }
+    if (used != nullptr) *used = slot;
   }
   return absl::OkStatus();
 }
@@ -99,7 +108,9 @@ absl::Time DeliveredUntil(const MetricModel& model, absl::Time now) {
 
 }  // namespace
 
-absl::StatusOr<MetricResult> SimMetricSource::Query(const MetricQuery& query) {
+absl::StatusOr<MetricBinding> SimMetricSource::Prepare(
+    const MetricQuery& query) {
+  minutes_.clear();
   const int64_t count = queries_++;
   if (QueryFails(model_, kStreamQueryError, count)) {
     return absl::UnavailableError("simulated metric backend failure");
@@ -114,11 +125,8 @@ absl::StatusOr<MetricResult> SimMetricSource::Query(const MetricQuery& query) {
   }
   absl::Span<const std::string> ids = query.targets;
   if (query.cohort == Cohort::kFleet) ids = {};
-  if (absl::Status status = ResolveTargets(
-          model_.fleet(), versions_, query.cohort, ids, &indices_, &cache_);
-      !status.ok()) {
-    return status;
-  }
+  SLUICE_RETURN_IF_ERROR(ResolveTargets(model_.fleet(), versions_, query.cohort,
+                                        ids, &indices_, &cache_));
   // No baseline left (the last wave): compare with the old version's
   // behaviour on the whole fleet, as a host comparing with history would.
   const VersionHistory* versions = &versions_;
@@ -127,24 +135,42 @@ absl::StatusOr<MetricResult> SimMetricSource::Query(const MetricQuery& query) {
     versions = &*old_version_;
     SLUICE_RETURN_IF_ERROR(ResolveTargets(model_.fleet(), *versions,
                                           Cohort::kFleet, {}, &indices_));
+    entry_ = nullptr;
   }
-  if (indices_.empty()) {
-    return MetricResult::NoData(
-        absl::StrCat("the ", CohortName(query.cohort), " cohort is empty"));
-  }
+  if (indices_.empty()) return *binding;
   // A minute's point is stamped with the minute's end (as a rate over the
   // minute is), so a window [start, end) holds the minutes ending in it,
   // and consecutive windows never lose a minute between them.
   const absl::Time end = std::min(query.end - absl::Minutes(1),
                                   DeliveredUntil(model_, clock_.Now()));
-  model_.CohortMinutes(indices_, *versions, query.start - absl::Minutes(1), end,
-                       &minutes_);
+  if (entry_ != nullptr) {
+    // The engine asks about the same lists again and again: profile once.
+    if (!entry_->profile.has_value())
+      entry_->profile = model_.Profile(indices_);
+    model_.CohortMinutes(*entry_->profile, *versions,
+                         query.start - absl::Minutes(1), end, &minutes_);
+  } else {
+    model_.CohortMinutes(indices_, *versions, query.start - absl::Minutes(1),
+                         end, &minutes_);
+  }
+  minutes_.erase(std::remove_if(minutes_.begin(), minutes_.end(),
+                                [&](const CohortMinute& minute) {
+                                  return Dropped(model_, minute);
+                                }),
+                 minutes_.end());
+  return *binding;
+}
+
+absl::StatusOr<MetricResult> SimMetricSource::Query(const MetricQuery& query) {
+  SLUICE_ASSIGN_OR_RETURN(const MetricBinding binding, Prepare(query));
+  if (indices_.empty()) {
+    return MetricResult::NoData(
+        absl::StrCat("the ", CohortName(query.cohort), " cohort is empty"));
+  }
   std::vector<Sample> samples;
   samples.reserve(minutes_.size());
   for (const CohortMinute& minute : minutes_) {
-    if (Dropped(model_, minute)) continue;
-    const double value =
-        model_.Value(minute, binding->signal, binding->quantile);
+    const double value = model_.Value(minute, binding.signal, binding.quantile);
     if (std::isnan(value)) continue;
     samples.push_back(Sample{minute.time + absl::Minutes(1), value});
   }
@@ -152,6 +178,69 @@ absl::StatusOr<MetricResult> SimMetricSource::Query(const MetricQuery& query) {
     return MetricResult::NoData("no simulated data delivered in the window");
   }
   return MetricResult::FromSamples(std::move(samples));
+}
+
+absl::StatusOr<MetricDistribution> SimMetricSource::QueryDistribution(
+    const MetricQuery& query) {
+  SLUICE_ASSIGN_OR_RETURN(const MetricBinding binding, Prepare(query));
+  if (binding.signal != Signal::kLatencyMs) {
+    return absl::UnimplementedError(
+        absl::StrCat("metric \"", query.metric, "\" is a per-minute ",
+                     SignalName(binding.signal),
+                     ", not a distribution; query it with Query()"));
+  }
+  if (indices_.empty()) {
+    return MetricDistribution::NoData(
+        absl::StrCat("the ", CohortName(query.cohort), " cohort is empty"));
+  }
+  double requests = 0, sum = 0;
+  for (const CohortMinute& minute : minutes_) {
+    if (!(minute.requests > 0)) continue;
+    requests += minute.requests;
+    sum += minute.requests * model_.MeanLatency(minute);
+  }
+  if (!(requests > 0)) {
+    return MetricDistribution::NoData(
+        "no simulated requests delivered in the window");
+  }
+  MetricDistribution out;
+  if (binding.distribution == MetricBinding::Distribution::kObservations) {
+    // Per minute: the binding's cap, and an even share of the query's.
+    const int64_t minutes = static_cast<int64_t>(minutes_.size());
+    std::vector<double> values;
+    for (int64_t i = 0; i < minutes; ++i) {
+      int64_t cap = binding.max_observations_per_minute;
+      if (query.max_observations > 0) {
+        const int64_t share = query.max_observations / minutes +
+                              (i < query.max_observations % minutes ? 1 : 0);
+        cap = std::min(cap, share);
+      }
+      model_.LatencyObservations(minutes_[i], cap, &values);
+    }
+    out = MetricDistribution::FromObservations(std::move(values));
+  } else {
+    const std::vector<double>& bounds = binding.buckets_ms.empty()
+                                            ? DefaultLatencyBucketsMs()
+                                            : binding.buckets_ms;
+    std::vector<double> total(bounds.size() + 1, 0.0), counts;
+    for (const CohortMinute& minute : minutes_) {
+      model_.LatencyHistogram(minute, bounds, &counts);
+      for (size_t b = 0; b < counts.size(); ++b) total[b] += counts[b];
+    }
+    std::vector<HistogramBucket> buckets;
+    double cumulative = 0;
+    for (size_t b = 0; b < total.size(); ++b) {
+      cumulative += total[b];
+      buckets.push_back({b < bounds.size()
+                             ? bounds[b]
+                             : std::numeric_limits<double>::infinity(),
+                         cumulative});
+    }
+    out = MetricDistribution::FromHistogram(std::move(buckets));
+  }
+  out.total_count = requests;
+  if (std::isfinite(sum)) out.sum = sum;
+  return out;
 }
 
 absl::StatusOr<std::vector<AlarmStatus>> SimAlarmSource::QueryAlarms(

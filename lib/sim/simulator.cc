@@ -90,6 +90,8 @@ struct Completion {
   bool succeeded = true;
   ActionKind kind = ActionKind::kDeploy;
   double traffic_percent = 0;
+  // The deployment failed because the fault crashes the target.
+  bool crashed = false;
 
   bool operator>(const Completion& other) const {
     if (time != other.time) return time > other.time;
@@ -106,9 +108,11 @@ bool IsGateTrigger(FailureTrigger trigger) {
 // One run's simulated host.
 class Host {
  public:
-  Host(const Simulator& simulator, VersionHistory& versions, uint64_t seed)
+  Host(const Simulator& simulator, const MetricModel& model,
+       VersionHistory& versions, uint64_t seed)
       : fleet_(simulator.fleet()),
         scenario_(simulator.scenario()),
+        model_(model),
         versions_(versions),
         seed_(seed),
         attempts_(simulator.fleet().size(), 0) {}
@@ -176,11 +180,22 @@ class Host {
         for (const Completion& c : completions) {
           const auto t = static_cast<Fleet::TargetIndex>(c.target);
           results.push_back(
-              c.succeeded
-                  ? TargetResult::Ok(t)
+              c.succeeded ? TargetResult::Ok(t)
+              : c.crashed
+                  ? TargetResult::Failed(
+                        t,
+                        "simulated crash loop: the new version does not "
+                        "start")
                   : TargetResult::Failed(t, "simulated deployment failure"));
         }
         status = rollout.ReportOutcome(id, results, now);
+        if (status.ok()) {
+          for (const Completion& c : completions) {
+            if (c.crashed) {
+              first_crash_failure_ = std::min(first_crash_failure_, c.time);
+            }
+          }
+        }
         if (status.ok()) {
           for (const Completion& c : completions) {
             if (!c.succeeded) continue;
@@ -206,6 +221,8 @@ class Host {
 
   // When the first target started serving the new version.
   absl::Time first_new() const { return first_new_; }
+  // When the first deployment failed because the fault crashed the target.
+  absl::Time first_crash_failure() const { return first_crash_failure_; }
 
  private:
   void Schedule(const Action& action, absl::Time now, int64_t target,
@@ -239,6 +256,11 @@ class Host {
                     internal::UnitFromBits(internal::HashWords(
                         {seed_, t, attempt, kStreamDeployFail})) >=
                         deploy.failure_probability;
+      if (c.succeeded && action.kind == ActionKind::kDeploy &&
+          model_.CrashOnDeploy(static_cast<uint32_t>(target), attempt)) {
+        c.succeeded = false;
+        c.crashed = true;
+      }
     }
     queue_.push(std::move(c));
   }
@@ -272,6 +294,7 @@ class Host {
 
   const Fleet& fleet_;
   const Scenario& scenario_;
+  const MetricModel& model_;
   VersionHistory& versions_;
   uint64_t seed_;
   std::vector<uint32_t> attempts_;
@@ -281,6 +304,7 @@ class Host {
       queue_;
   uint64_t sequence_ = 0;
   absl::Time first_new_ = absl::InfiniteFuture();
+  absl::Time first_crash_failure_ = absl::InfiniteFuture();
 };
 
 // The gate that decided: for a failure, the innermost verdict with the
@@ -301,6 +325,47 @@ std::string VerdictText(const Verdict& verdict) {
     absl::StrAppend(&text, " (", decisive.reason, ")");
   }
   return text;
+}
+
+// How far the new version had spread by a moment.
+struct Reach {
+  int64_t zones = 0;
+  int64_t regions = 0;
+  // Some region had every target on the new version at once.
+  bool region_complete = false;
+};
+
+Reach ReachBy(const Fleet& fleet, const VersionHistory& versions,
+              absl::Time time) {
+  Reach reach;
+  std::vector<bool> zones(fleet.zones().size()),
+      regions(fleet.regions().size());
+  std::vector<std::vector<std::pair<absl::Time, int>>> changes(
+      fleet.regions().size());
+  std::vector<int64_t> members(fleet.regions().size());
+  for (uint32_t t = 0; t < versions.size(); ++t) {
+    const uint32_t region = fleet.region_of(t);
+    ++members[region];
+    for (const TimeInterval& interval : versions.intervals(t)) {
+      if (interval.from > time) continue;
+      zones[fleet.zone_of(t)] = true;
+      regions[region] = true;
+      changes[region].emplace_back(interval.from, +1);
+      if (interval.to <= time) changes[region].emplace_back(interval.to, -1);
+    }
+  }
+  for (bool z : zones) reach.zones += z;
+  for (bool r : regions) reach.regions += r;
+  for (size_t r = 0; r < changes.size() && !reach.region_complete; ++r) {
+    // Leaving sorts before joining at the same instant.
+    std::sort(changes[r].begin(), changes[r].end());
+    int64_t on_new = 0;
+    for (const auto& [at, delta] : changes[r]) {
+      on_new += delta;
+      if (on_new == members[r]) reach.region_complete = true;
+    }
+  }
+  return reach;
 }
 
 // Fills the trace's waves, events and curves.
@@ -489,12 +554,16 @@ absl::StatusOr<RunOutcome> Simulator::Run(int64_t run, uint64_t seed,
   GatesFromPolicy(d.gates, d.plan, options);
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<Rollout> rollout,
                           Rollout::FromSpec(d.spec, d.fleet, d.plan, options));
-  Host host(*this, versions, seed);
+  Host host(*this, model, versions, seed);
 
   const absl::Time end = scenario.start + scenario.duration;
   absl::Time now = scenario.start;
   std::optional<absl::Time> stopped_at;
   std::optional<FailureTrigger> stop_trigger;
+  int stop_wave = -1;
+  std::string decisive_gate;
+  // The decisive gate of the last non-passing verdict of each wave.
+  std::map<int, std::string> failing_gate;
   size_t events_seen = 0;
   int64_t steps = 0;
   while (true) {
@@ -512,9 +581,19 @@ absl::StatusOr<RunOutcome> Simulator::Run(int64_t run, uint64_t seed,
     }
     for (; events_seen < sink.events.size(); ++events_seen) {
       const RolloutEvent& e = sink.events[events_seen];
+      if (e.kind == EventKind::kGateVerdict && e.verdict.has_value() &&
+          e.verdict->outcome != Outcome::kPass) {
+        failing_gate[e.wave] = Decisive(*e.verdict).gate;
+      }
       if (e.kind == EventKind::kWaveFailed && !stopped_at.has_value()) {
         stopped_at = e.time;
         stop_trigger = e.trigger;
+        stop_wave = e.wave;
+        auto it = failing_gate.find(e.wave);
+        if (e.trigger.has_value() && IsGateTrigger(*e.trigger) &&
+            it != failing_gate.end()) {
+          decisive_gate = it->second;
+        }
       }
     }
     const RolloutStatus status = rollout->status();
@@ -538,21 +617,52 @@ absl::StatusOr<RunOutcome> Simulator::Run(int64_t run, uint64_t seed,
   outcome.rolled_back = status == RolloutStatus::kRolledBack ||
                         status == RolloutStatus::kRollingBack ||
                         status == RolloutStatus::kFailed;
-  const bool stopped_by_gates =
-      stopped_at.has_value() && stop_trigger.has_value() &&
-      IsGateTrigger(*stop_trigger) && status != RolloutStatus::kSucceeded;
-  if (scenario.fault.bad) {
-    outcome.detected = stopped_by_gates;
-    if (outcome.detected) {
-      outcome.time_to_detect =
-          std::max(absl::ZeroDuration(), *stopped_at - host.first_new());
+  outcome.stopped =
+      stopped_at.has_value() && status != RolloutStatus::kSucceeded;
+  if (outcome.stopped) {
+    outcome.stop_trigger = stop_trigger;
+    outcome.stop_wave = stop_wave;
+    if (stop_wave >= 0 && stop_wave < static_cast<int>(d.plan.waves.size())) {
+      const Wave& wave = d.plan.waves[stop_wave];
+      outcome.stop_stage = wave.stage.empty() ? wave.name : wave.stage;
     }
+    outcome.decisive_gate = decisive_gate;
+  }
+  const Reach reach =
+      ReachBy(d.fleet, versions, outcome.stopped ? *stopped_at : end);
+  outcome.zones_reached = reach.zones;
+  outcome.regions_reached = reach.regions;
+  if (outcome.stopped) {
+    outcome.stopped_in_first_zone = reach.zones <= 1;
+    outcome.stopped_before_region_complete = !reach.region_complete;
+  }
+  if (scenario.fault.bad) {
+    const bool by_gates = outcome.stopped && stop_trigger.has_value() &&
+                          IsGateTrigger(*stop_trigger);
+    outcome.stopped_by_fault =
+        outcome.stopped && stop_trigger == FailureTrigger::kDeployFailures &&
+        host.first_crash_failure() <= *stopped_at;
+    outcome.detected = by_gates || outcome.stopped_by_fault;
+    outcome.escaped = status == RolloutStatus::kSucceeded;
     const Exposure exposure = ComputeExposure(model, versions, end);
     outcome.max_bad_targets = exposure.max_targets;
     outcome.max_bad_weight_share = exposure.max_weight_share;
     outcome.bad_requests = exposure.hurt_requests;
+    outcome.excess_errors = exposure.excess_errors;
+    if (exposure.first_harm.has_value()) {
+      outcome.first_harm = *exposure.first_harm - scenario.start;
+    }
+    if (outcome.detected) {
+      outcome.time_to_detect =
+          std::max(absl::ZeroDuration(), *stopped_at - host.first_new());
+      outcome.time_to_detect_from_harm =
+          exposure.first_harm.has_value()
+              ? std::max(absl::ZeroDuration(),
+                         *stopped_at - *exposure.first_harm)
+              : absl::ZeroDuration();
+    }
   } else {
-    outcome.false_rollback = stopped_by_gates;
+    outcome.false_rollback = outcome.stopped;
   }
   for (const RolloutEvent& e : sink.events) {
     if (e.kind == EventKind::kRolloutFinished &&
@@ -634,6 +744,9 @@ absl::StatusOr<BacktestResult> BacktestGate(const HealthGate& gate,
                      std::min(verdict.hold_until, at + options.max_hold));
     }
     ++result.evaluations;
+    const Verdict& decisive = Decisive(verdict);
+    result.verdicts.push_back(
+        {at, now, verdict.outcome, decisive.gate, decisive.reason});
     switch (verdict.outcome) {
       case Outcome::kFail:
         ++result.failed;

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,6 +17,7 @@
 #include "gtest/gtest.h"
 #include "sluice/fleet_io.h"
 #include "sluice/rollout.h"
+#include "sluice/sim/recorded_series.h"
 #include "sluice/sim/scenario.h"
 #include "sluice/spec.h"
 #include "sluice/testing/fake_metric_source.h"
@@ -86,6 +89,24 @@ TEST(ExampleFilesTest, EveryFleetLoads) {
   for (const std::string& path : fleets) {
     SCOPED_TRACE(path);
     EXPECT_THAT(LoadFleetFile(path), testing::IsOk());
+  }
+}
+
+// Every vendored recorded series loads and is listed, with its source and
+// license, in examples/data/README.md.
+TEST(ExampleFilesTest, EveryRecordedSeriesLoadsAndIsAttributed) {
+  const std::vector<std::string> series = FilesIn("examples/data", ".csv");
+  ASSERT_GE(series.size(), 6u);
+  std::ifstream readme_file("examples/data/README.md");
+  const std::string readme((std::istreambuf_iterator<char>(readme_file)),
+                           std::istreambuf_iterator<char>());
+  EXPECT_THAT(readme, ::testing::HasSubstr("LICENSE.NAB.txt"));
+  EXPECT_TRUE(std::filesystem::exists("examples/data/LICENSE.NAB.txt"));
+  for (const std::string& path : series) {
+    SCOPED_TRACE(path);
+    EXPECT_THAT(sim::RecordedSeries::LoadFile(path), testing::IsOk());
+    const std::string name = std::filesystem::path(path).filename().string();
+    EXPECT_THAT(readme, ::testing::HasSubstr("`" + name + "`"));
   }
 }
 

@@ -250,6 +250,7 @@ TEST(ExposureTest, CountsTheLargestSimultaneousSpread) {
   const Fleet fleet = testing::MakeFleet(5);  // 30 targets
   Scenario s;
   s.traffic.diurnal_amplitude = 0;
+  s.traffic.target_spread = 0;  // exact expected traffic
   s.traffic.requests_per_second = 1;
   s.fault.bad = true;
   s.fault.onset_delay = absl::Minutes(10);
@@ -265,6 +266,9 @@ TEST(ExposureTest, CountsTheLargestSimultaneousSpread) {
   EXPECT_NEAR(e.max_weight_share, 6.0 / 30, 1e-12);
   // 6 targets hurt for 10 minutes, 4 for 30 minutes, at 60 requests/min.
   EXPECT_NEAR(e.hurt_requests, (6 * 10 + 4 * 30) * 60.0, 1e-6);
+  // The first harmed request: ten minutes after the first deployment.
+  EXPECT_EQ(e.first_harm, t0 + absl::Minutes(10));
+  EXPECT_EQ(e.excess_errors, 0);  // the default fault adds no errors
   // A good release hurts nobody.
   s.fault.bad = false;
   SLUICE_ASSERT_OK_AND_ASSIGN(MetricModel good,

@@ -9,6 +9,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lib/sim/sim_random.h"
+#include "sluice/rollback_policy.h"
 #include "sluice/sim/result_proto.h"
 #include "sluice/testing/status_matchers.h"
 
@@ -146,6 +147,41 @@ TEST(MonteCarloTest, SummaryCountsEachMeasureOverItsRuns) {
   EXPECT_DOUBLE_EQ(s.max_bad_targets.max, 100);
   EXPECT_DOUBLE_EQ(s.time_to_full_rollout_s.p90, 7200);
 
+  // A stop without a recorded trigger counts as "unknown".
+  ASSERT_EQ(s.false_rollback_triggers.size(), 1u);
+  EXPECT_EQ(s.false_rollback_triggers[0], (TriggerCount{"unknown", 1}));
+
+  // Stops by trigger, most first.
+  o[1].stopped = true;
+  o[1].stop_trigger = FailureTrigger::kDeployFailures;
+  o[2].stopped = true;
+  o[2].stop_trigger = FailureTrigger::kGateFail;
+  o.push_back(o[2]);
+  o.back().stop_trigger = FailureTrigger::kDeployFailures;
+  o.push_back(o[2]);
+  o.back().stop_trigger = FailureTrigger::kDeployFailures;
+  o[0].escaped = false;
+  o[0].stopped_in_first_zone = true;
+  o[0].time_to_detect_from_harm = absl::Minutes(2);
+  o[0].excess_errors = 50;
+  const MonteCarloSummary t = Summarize(o, 5);
+  EXPECT_EQ(t.false_rollback.successes, 3);
+  ASSERT_EQ(t.false_rollback_triggers.size(), 2u);
+  EXPECT_EQ(t.false_rollback_triggers[0], (TriggerCount{"deploy-failures", 2}));
+  EXPECT_EQ(t.false_rollback_triggers[1], (TriggerCount{"gate-fail", 1}));
+  ASSERT_EQ(t.bad_release_stop_triggers.size(), 1u);
+  EXPECT_EQ(t.bad_release_stop_triggers[0],
+            (TriggerCount{"deploy-failures", 1}));
+  EXPECT_EQ(t.caught_in_first_zone.successes, 1);
+  EXPECT_EQ(t.caught_in_first_zone.trials, 2);
+  EXPECT_DOUBLE_EQ(t.time_to_detect_from_harm_s.p50, 120);
+  EXPECT_DOUBLE_EQ(t.excess_errors.max, 50);
+  const v1::SimulationSummary with_triggers = SummaryToProto(t);
+  ASSERT_EQ(with_triggers.false_rollback_triggers_size(), 2);
+  EXPECT_EQ(with_triggers.false_rollback_triggers(0).trigger(),
+            "deploy-failures");
+  EXPECT_EQ(with_triggers.caught_in_first_zone().successes(), 1);
+
   const v1::SimulationSummary proto = SummaryToProto(s);
   EXPECT_EQ(proto.detection().trials(), 2);
   EXPECT_DOUBLE_EQ(proto.time_to_detect_s().p50(), 600);
@@ -153,6 +189,10 @@ TEST(MonteCarloTest, SummaryCountsEachMeasureOverItsRuns) {
   EXPECT_TRUE(run.detected());
   EXPECT_DOUBLE_EQ(run.time_to_detect_s(), 600);
   EXPECT_FALSE(RunOutcomeToProto(o[1]).has_time_to_detect_s());
+  const v1::RunOutcome stopped = RunOutcomeToProto(o[1]);
+  EXPECT_TRUE(stopped.stopped());
+  EXPECT_EQ(stopped.stop_trigger(), "deploy-failures");
+  EXPECT_DOUBLE_EQ(RunOutcomeToProto(o[0]).time_to_detect_from_harm_s(), 120);
 }
 
 }  // namespace

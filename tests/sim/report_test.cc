@@ -8,6 +8,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "sluice/rollback_policy.h"
 
 namespace sluice::sim {
 namespace {
@@ -23,6 +24,17 @@ ReportInput MakeInput() {
   trace.start = absl::FromUnixSeconds(1767600000);
   trace.end = trace.start + absl::Hours(6);
   trace.outcome.final_state = "rolled_back";
+  trace.outcome.bad_release = true;
+  trace.outcome.detected = true;
+  trace.outcome.stopped = true;
+  trace.outcome.stop_trigger = FailureTrigger::kGateFail;
+  trace.outcome.stop_wave = 1;
+  trace.outcome.stop_stage = "zone";
+  trace.outcome.decisive_gate = "error-rate";
+  trace.outcome.zones_reached = 2;
+  trace.outcome.regions_reached = 1;
+  trace.outcome.time_to_detect = absl::Minutes(65);
+  trace.outcome.time_to_detect_from_harm = absl::Minutes(25);
   trace.waves = {
       {0, "one-box", trace.start, trace.start + absl::Minutes(30), 1, "passed"},
       {1, "zone", trace.start + absl::Minutes(30),
@@ -62,6 +74,8 @@ ReportInput MakeInput() {
     o.bad_requests = 100.0 * i;
     input.outcomes.push_back(o);
   }
+  input.outcomes[1].stopped = true;
+  input.outcomes[1].stop_trigger = FailureTrigger::kDeployFailures;
   input.summary = Summarize(input.outcomes, 1);
   return input;
 }
@@ -81,6 +95,19 @@ TEST(ReportTest, HasEveryChart) {
   EXPECT_THAT(html, HasSubstr("class=\"bar\""));
   EXPECT_THAT(html, HasSubstr("detected (bad releases)"));
   EXPECT_THAT(html, HasSubstr("80.0% (16/20"));
+  // The run's outcome: where, by what, how far.
+  EXPECT_THAT(html, HasSubstr("<table class=\"outcome\">"));
+  EXPECT_THAT(html, HasSubstr("<th>stopped by</th><td>gate-fail</td>"));
+  EXPECT_THAT(html, HasSubstr("<th>in wave</th><td>1 zone</td>"));
+  EXPECT_THAT(html, HasSubstr("<th>decisive gate</th><td>error-rate</td>"));
+  EXPECT_THAT(html,
+              HasSubstr("<th>zones / regions reached</th><td>2 / 1</td>"));
+  EXPECT_THAT(html, HasSubstr("25.0 min from the first harmed request"));
+  // The summary's new rows.
+  EXPECT_THAT(html, HasSubstr("<th>caught in the first zone</th>"));
+  EXPECT_THAT(html, HasSubstr("<th>bad releases' stops by trigger</th><td "
+                              "colspan=\"5\">deploy-failures 1</td>"));
+  EXPECT_THAT(html, HasSubstr("time to detect from the first harmed request"));
 }
 
 TEST(ReportTest, IsSelfContainedAndEscaped) {

@@ -118,6 +118,118 @@ TEST(ScenarioTest, ConvertsEveryField) {
             "zone us-east-1/us-east-1-a), 1 alarm)");
 }
 
+TEST(ScenarioTest, ConvertsTheProductionNoiseAndFaultFields) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      Scenario s, FromText(R"pb(
+                             traffic {
+                               peak_hour_local: 14
+                               low_traffic {
+                                 start_hour: 2
+                                 duration { seconds: 10800 }
+                                 factor: 0.05
+                               }
+                               overdispersion: 0.01
+                             }
+                             errors { target_spread: 0.4 overdispersion: 0.2 }
+                             latency { target_spread: 0.1 }
+                             regions { name: "us-east-1" utc_offset_hours: -5 }
+                             incidents {
+                               zone_rate_per_day: 0.5
+                               region_rate_per_day: 0.1
+                               median_duration { seconds: 900 }
+                               duration_spread: 0.7
+                               error_multiplier: 4
+                               latency_multiplier: 2
+                             }
+                             fault {
+                               bad: true
+                               error_rate_added: 0.003
+                               latency_multiplier: 1.1
+                               tail_multiplier: 1.5
+                               ramp { seconds: 3600 }
+                               intermittent {
+                                 period { seconds: 3600 }
+                                 on { seconds: 600 }
+                               }
+                               min_load_rps: 12
+                               needs_whole_region: true
+                               crash {
+                                 deploy_failure_probability: 0.2
+                                 die_probability: 0.1
+                                 after { seconds: 300 }
+                               }
+                             }
+                             metrics {
+                               metric: "lat"
+                               signal: SIM_SIGNAL_LATENCY_MS
+                               distribution: DISTRIBUTION_OBSERVATIONS
+                               buckets_ms: [ 10, 100 ]
+                               max_observations_per_minute: 50
+                             }
+                             backgrounds {
+                               path: "data/elb_request_count_8c0756.csv"
+                               signal: SIM_SIGNAL_ERROR_RATE
+                               zone: "us-east-1/us-east-1-a"
+                               zone_replay: ZONE_REPLAY_SAME
+                             }
+                           )pb",
+                           "examples"));
+  EXPECT_EQ(s.traffic.peak_hour_local, 14);
+  ASSERT_EQ(s.traffic.low_traffic.size(), 1u);
+  EXPECT_EQ(s.traffic.low_traffic[0],
+            (LowTrafficPeriod{2, absl::Hours(3), 0.05}));
+  EXPECT_EQ(s.traffic.overdispersion, 0.01);
+  EXPECT_EQ(s.errors, (ErrorNoise{0.4, 0.2}));
+  EXPECT_EQ(s.latency.target_spread, 0.1);
+  ASSERT_EQ(s.regions.size(), 1u);
+  EXPECT_EQ(s.regions[0], (RegionTimeZone{"us-east-1", -5}));
+  EXPECT_EQ(s.incidents.median_duration, absl::Minutes(15));
+  EXPECT_EQ(s.incidents.error_multiplier, 4);
+  EXPECT_EQ(s.incidents.latency_multiplier, 2);
+  EXPECT_EQ(s.fault.error_rate_added, 0.003);
+  EXPECT_EQ(s.fault.tail_multiplier, 1.5);
+  EXPECT_EQ(s.fault.ramp, absl::Hours(1));
+  EXPECT_EQ(s.fault.intermittent,
+            (Intermittence{absl::Hours(1), absl::Minutes(10)}));
+  EXPECT_EQ(s.fault.min_load_rps, 12);
+  EXPECT_TRUE(s.fault.needs_whole_region);
+  EXPECT_EQ(s.fault.crash, (CrashModel{0.2, 0.1, absl::Minutes(5)}));
+  ASSERT_EQ(s.metrics.size(), 1u);
+  EXPECT_EQ(s.metrics[0].distribution,
+            MetricBinding::Distribution::kObservations);
+  EXPECT_EQ(s.metrics[0].buckets_ms, (std::vector<double>{10, 100}));
+  EXPECT_EQ(s.metrics[0].max_observations_per_minute, 50);
+  ASSERT_EQ(s.backgrounds.size(), 1u);
+  EXPECT_EQ(s.backgrounds[0].zone, "us-east-1-a");
+  EXPECT_EQ(s.backgrounds[0].region, "us-east-1");
+  EXPECT_FALSE(s.backgrounds[0].offset.has_value());
+  EXPECT_EQ(s.backgrounds[0].EffectiveZoneReplay(),
+            RecordedBackground::ZoneReplay::kSame);
+  EXPECT_EQ(s.AllBackgrounds().size(), 1u);
+  std::ostringstream os;
+  os << s;
+  EXPECT_THAT(os.str(), HasSubstr("ramp 1h"));
+  EXPECT_THAT(os.str(), HasSubstr("10m of every 1h"));
+  EXPECT_THAT(os.str(), HasSubstr("crashes"));
+  EXPECT_THAT(os.str(), HasSubstr("in us-east-1-a"));
+  EXPECT_THAT(os.str(), HasSubstr("incidents"));
+  const Fleet fleet = testing::MakeFleet(2);
+  EXPECT_THAT(ValidateScenarioAgainst(s, fleet), IsOk());
+}
+
+TEST(ScenarioTest, BackgroundReplayDefaultsFollowTheSignal) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      RecordedSeries series,
+      RecordedSeries::FromPoints(
+          {{absl::UnixEpoch(), 1}, {absl::UnixEpoch() + absl::Hours(1), 2}}));
+  RecordedBackground b{"x.csv", series, Signal::kRequestRate};
+  EXPECT_EQ(b.EffectiveZoneReplay(), RecordedBackground::ZoneReplay::kSame);
+  b.signal = Signal::kErrorRate;
+  EXPECT_EQ(b.EffectiveZoneReplay(), RecordedBackground::ZoneReplay::kShifted);
+  b.zone_replay = RecordedBackground::ZoneReplay::kSame;
+  EXPECT_EQ(b.EffectiveZoneReplay(), RecordedBackground::ZoneReplay::kSame);
+}
+
 TEST(ScenarioTest, ParsesJson) {
   v1::Scenario proto;
   ASSERT_THAT(ParseJsonProto(
@@ -204,7 +316,87 @@ INSTANTIATE_TEST_SUITE_P(
                 "\"examples/data/elb_request_count_8c0756.csv\" "
                 "signal: SIM_SIGNAL_ERROR_COUNT }",
                 "background.signal: must be request_rate, error_rate or "
-                "latency_ms (got error_count)"}));
+                "latency_ms (got error_count)"},
+        BadCase{"backgrounds { signal: SIM_SIGNAL_ERROR_RATE }",
+                "backgrounds[0].path: must not be empty"},
+        BadCase{"backgrounds { path: "
+                "\"examples/data/elb_request_count_8c0756.csv\" "
+                "signal: SIM_SIGNAL_ERROR_RATE } backgrounds { path: "
+                "\"examples/data/elb_request_count_8c0756.csv\" "
+                "signal: SIM_SIGNAL_LATENCY_MS strength: 11 }",
+                "backgrounds[1].strength: must be in [0, 10] (got 11)"},
+        BadCase{"backgrounds { path: "
+                "\"examples/data/elb_request_count_8c0756.csv\" "
+                "signal: SIM_SIGNAL_ERROR_RATE strength: 1 cv: 0.2 }",
+                "backgrounds[0].cv: set either strength or cv, not both"},
+        BadCase{"backgrounds { path: "
+                "\"examples/data/elb_request_count_8c0756.csv\" "
+                "signal: SIM_SIGNAL_ERROR_RATE cv: 12 }",
+                "backgrounds[0].cv: must be in [0, 10] (got 12)"},
+        BadCase{"traffic { peak_hour_local: 24 }",
+                "traffic.peak_hour_local: must be in [0, 24) (got 24)"},
+        BadCase{"traffic { low_traffic { start_hour: 1 } }",
+                "traffic.low_traffic[0].duration: must be set"},
+        BadCase{"traffic { low_traffic { start_hour: 25 duration { seconds: "
+                "60 } } }",
+                "traffic.low_traffic[0].start_hour: must be in [0, 24) (got "
+                "25)"},
+        BadCase{"traffic { low_traffic { duration { seconds: 90000 } } }",
+                "traffic.low_traffic[0].duration: must be in (0, 24h] (got "
+                "25h)"},
+        BadCase{"traffic { low_traffic { duration { seconds: 60 } factor: 2 "
+                "} }",
+                "traffic.low_traffic[0].factor: must be in [0, 1] (got 2)"},
+        BadCase{"traffic { overdispersion: -1 }",
+                "traffic.overdispersion: must be finite and >= 0 (got -1)"},
+        BadCase{"errors { target_spread: 4 }",
+                "errors.target_spread: must be in [0, 3] (got 4)"},
+        BadCase{"errors { overdispersion: 101 }",
+                "errors.overdispersion: must be in [0, 100] (got 101)"},
+        BadCase{"latency { target_spread: -0.1 }",
+                "latency.target_spread: must be in [0, 3] (got -0.1)"},
+        BadCase{"regions { utc_offset_hours: 1 }",
+                "regions[0].name: must not be empty"},
+        BadCase{"regions { name: \"a\" utc_offset_hours: 15 }",
+                "regions[0].utc_offset_hours: must be in [-12, 14] (got 15)"},
+        BadCase{"regions { name: \"a\" } regions { name: \"a\" }",
+                "regions[1].name: duplicate \"a\""},
+        BadCase{"incidents { zone_rate_per_day: -1 }",
+                "incidents.zone_rate_per_day: must be finite and >= 0"},
+        BadCase{"incidents { median_duration { seconds: -1 } }",
+                "incidents.median_duration: must be > 0 (got -1s)"},
+        BadCase{"incidents { latency_multiplier: 0 }",
+                "incidents.latency_multiplier: must be finite and > 0"},
+        BadCase{"fault { error_rate_added: 1.5 }",
+                "fault.error_rate_added: must be in [0, 1] (got 1.5)"},
+        BadCase{"fault { latency_multiplier: 0 }",
+                "fault.latency_multiplier: must be finite and > 0 (got 0)"},
+        BadCase{"fault { tail_multiplier: -2 }",
+                "fault.tail_multiplier: must be finite and > 0 (got -2)"},
+        BadCase{"fault { ramp { seconds: -60 } }",
+                "fault.ramp: must be >= 0 (got -1m)"},
+        BadCase{"fault { intermittent { on { seconds: 60 } } }",
+                "fault.intermittent.period: must be set"},
+        BadCase{"fault { intermittent { period { seconds: 60 } on { seconds: "
+                "120 } } }",
+                "fault.intermittent.on: must be in (0, period = 1m] (got 2m)"},
+        BadCase{"fault { min_load_rps: -3 }",
+                "fault.min_load_rps: must be finite and >= 0 (got -3)"},
+        BadCase{"fault { crash { die_probability: 2 } }",
+                "fault.crash.die_probability: must be in [0, 1] (got 2)"},
+        BadCase{"fault { crash { after { seconds: -5 } } }",
+                "fault.crash.after: must be > 0 (got -5s)"},
+        BadCase{"metrics { metric: \"l\" signal: SIM_SIGNAL_LATENCY_MS "
+                "buckets_ms: [ 10, 10 ] }",
+                "metrics[0].buckets_ms[1]: must be > the previous bound (got "
+                "10 <= 10)"},
+        BadCase{"metrics { metric: \"l\" signal: SIM_SIGNAL_LATENCY_MS "
+                "buckets_ms: [ 0 ] }",
+                "metrics[0].buckets_ms[0]: must be finite and > 0 (got 0)"},
+        BadCase{"metrics { metric: \"l\" signal: SIM_SIGNAL_LATENCY_MS "
+                "max_observations_per_minute: 0 }",
+                "metrics[0].max_observations_per_minute: must be in [1, "
+                "100000] (got 0)"}));
 
 TEST(ScenarioTest, ChecksTheFaultScopeAgainstTheFleet) {
   const Fleet fleet = testing::MakeFleet(2);
@@ -231,6 +423,29 @@ TEST(ScenarioTest, ChecksTheFaultScopeAgainstTheFleet) {
                                  "\"ap-south-9\"")));
   s.fault.scope.region = "us-west-2";
   EXPECT_THAT(ValidateScenarioAgainst(s, fleet), IsOk());
+}
+
+TEST(ScenarioTest, ChecksBackgroundZonesAndRegionsAgainstTheFleet) {
+  const Fleet fleet = testing::MakeFleet(2);
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      RecordedSeries series,
+      RecordedSeries::FromPoints(
+          {{absl::UnixEpoch(), 1}, {absl::UnixEpoch() + absl::Hours(1), 2}}));
+  Scenario s;
+  s.backgrounds.push_back({"a.csv", series, Signal::kErrorRate});
+  s.backgrounds.push_back({"b.csv", series, Signal::kErrorRate});
+  s.backgrounds[1].zone = "use1-az9";
+  EXPECT_THAT(ValidateScenarioAgainst(s, fleet),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("backgrounds[1].zone: the fleet has no zone "
+                                 "\"use1-az9\"")));
+  s.backgrounds[1].zone = "us-east-1-a";
+  EXPECT_THAT(ValidateScenarioAgainst(s, fleet), IsOk());
+  s.regions.push_back({"mars-1", 3});
+  EXPECT_THAT(ValidateScenarioAgainst(s, fleet),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("regions[0].name: the fleet has no region "
+                                 "\"mars-1\"")));
 }
 
 TEST(ScenarioTest, LoadsABackgroundRelativeToTheFile) {

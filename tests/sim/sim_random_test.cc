@@ -81,6 +81,70 @@ TEST(SimRandomTest, PoissonOfZeroIsZero) {
   EXPECT_EQ(PoissonFromBits(-1, 12345), 0);
 }
 
+// Gamma(k, 1): mean k and variance k; tolerances are five standard errors
+// (the variance's from the fourth cumulant 6k: sqrt((6k + 2k^2) / n)).
+class GammaTest : public ::testing::TestWithParam<double> {};
+
+TEST_P(GammaTest, MeanAndVarianceAreTheShape) {
+  const double k = GetParam();
+  const int n = 100000;
+  Moments m = Sample(n, [&](uint64_t bits) { return GammaFromKey(k, bits); });
+  EXPECT_NEAR(m.mean, k, 5 * std::sqrt(k / n));
+  EXPECT_NEAR(m.variance, k, 5 * std::sqrt((6 * k + 2 * k * k) / n));
+}
+
+INSTANTIATE_TEST_SUITE_P(Shapes, GammaTest,
+                         ::testing::Values(0.3, 1.0, 4.0, 60.0));
+
+TEST(SimRandomTest, GammaIsPositiveAndDeterministic) {
+  EXPECT_EQ(GammaFromKey(0, 1), 0);
+  EXPECT_EQ(GammaFromKey(2.5, 99), GammaFromKey(2.5, 99));
+  EXPECT_NE(GammaFromKey(2.5, 99), GammaFromKey(2.5, 100));
+  for (uint64_t i = 0; i < 1000; ++i) EXPECT_GT(GammaFromKey(0.2, i), 0);
+}
+
+// Binomial(n, p): mean np and variance np(1 - p), by inversion and by the
+// normal approximation, including p > 1/2 (drawn as n minus the complement).
+struct BinomialCase {
+  double n;
+  double p;
+};
+
+class BinomialTest : public ::testing::TestWithParam<BinomialCase> {};
+
+TEST_P(BinomialTest, MeanAndVariance) {
+  const double trials = GetParam().n;
+  const double p = GetParam().p;
+  const int n = 100000;
+  Moments m = Sample(
+      n, [&](uint64_t bits) { return BinomialFromBits(trials, p, bits); });
+  const double mean = trials * p;
+  const double variance = trials * p * (1 - p);
+  // Fourth cumulant of the binomial: np(1-p)(1 - 6p(1-p)).
+  const double k4 = variance * (1 - 6 * p * (1 - p));
+  EXPECT_NEAR(m.mean, mean, 5 * std::sqrt(variance / n));
+  EXPECT_NEAR(m.variance, variance,
+              5 * std::sqrt((k4 + 2 * variance * variance) / n) + 0.01);
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, BinomialTest,
+                         ::testing::Values(BinomialCase{20, 0.3},
+                                           BinomialCase{5000, 0.002},
+                                           BinomialCase{1e5, 0.4},
+                                           BinomialCase{50, 0.95},
+                                           BinomialCase{1e6, 0.999}));
+
+TEST(SimRandomTest, BinomialBounds) {
+  EXPECT_EQ(BinomialFromBits(0, 0.5, 3), 0);
+  EXPECT_EQ(BinomialFromBits(10, 0, 3), 0);
+  EXPECT_EQ(BinomialFromBits(10, 1, 3), 10);
+  for (uint64_t i = 0; i < 1000; ++i) {
+    const double x = BinomialFromBits(40, 0.5, HashWords({i}));
+    EXPECT_GE(x, 0);
+    EXPECT_LE(x, 40);
+  }
+}
+
 TEST(SimRandomTest, ParetoHasItsMedian) {
   // Median of Pareto(xm, a) is xm * 2^(1/a).
   int below = 0;

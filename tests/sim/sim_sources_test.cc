@@ -135,6 +135,78 @@ TEST_F(SimSourcesTest, FleetCohortCoversEveryTarget) {
   EXPECT_NEAR(r.samples[0].value, 60 * 10 * 60.0, 60 * 10 * 60.0 * 0.1);
 }
 
+// A latency metric's distribution: the same delivered minutes as Query(),
+// as Prometheus buckets whose total is the cohort's requests.
+TEST_F(SimSourcesTest, AnswersLatencyDistributionsAsHistograms) {
+  clock_.Set(scenario_.start + absl::Minutes(30));
+  SLUICE_ASSERT_OK_AND_ASSIGN(MetricResult requests,
+                              metrics_->Query(Query("requests", 0, 10)));
+  double total = 0;
+  for (const Sample& sample : requests.samples) total += sample.value;
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      MetricDistribution d,
+      metrics_->QueryDistribution(Query("p99_latency", 0, 10)));
+  ASSERT_EQ(d.kind, MetricDistribution::Kind::kHistogram);
+  EXPECT_THAT(ValidateHistogram(d.buckets), ::sluice::testing::IsOk());
+  ASSERT_EQ(d.buckets.size(), DefaultLatencyBucketsMs().size() + 1);
+  EXPECT_EQ(d.buckets[3].upper_bound, 50);
+  EXPECT_EQ(d.buckets.back().cumulative_count, total);
+  EXPECT_EQ(d.count(), total);
+  ASSERT_TRUE(d.sum.has_value());
+  EXPECT_NEAR(*d.sum / total, 48, 10);  // the mixture's mean, about 48 ms
+  // Most requests take 25 to 100 ms (median 40 ms).
+  const double median = HistogramQuantile(d.buckets, 0.5);
+  EXPECT_GT(median, 25);
+  EXPECT_LT(median, 50);
+  // Nothing delivered yet: no data.
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      d, metrics_->QueryDistribution(Query("p99_latency", 31, 40)));
+  EXPECT_EQ(d.kind, MetricDistribution::Kind::kNoData);
+  // Counts and rates are not distributions.
+  EXPECT_THAT(metrics_->QueryDistribution(Query("errors", 0, 10)),
+              StatusIs(absl::StatusCode::kUnimplemented,
+                       HasSubstr("metric \"errors\" is a per-minute "
+                                 "error_count, not a distribution")));
+  EXPECT_THAT(metrics_->QueryDistribution(Query("cpu", 0, 10)),
+              StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST_F(SimSourcesTest, AnswersRequestSamplesWhenBoundSo) {
+  MetricBinding binding;
+  binding.metric = "latency_samples";
+  binding.signal = Signal::kLatencyMs;
+  binding.distribution = MetricBinding::Distribution::kObservations;
+  binding.max_observations_per_minute = 40;
+  scenario_.metrics.push_back(binding);
+  Rebuild();
+  clock_.Set(scenario_.start + absl::Minutes(30));
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      MetricDistribution d,
+      metrics_->QueryDistribution(Query("latency_samples", 0, 10)));
+  ASSERT_EQ(d.kind, MetricDistribution::Kind::kObservations);
+  EXPECT_EQ(d.observations.size(), 10u * 40);
+  ASSERT_TRUE(d.total_count.has_value());
+  EXPECT_GT(*d.total_count, 10 * 1000);  // two targets, ~1200 a minute
+  for (double v : d.observations) EXPECT_GT(v, 0);
+  // The query's cap, shared evenly across the 10 minutes.
+  MetricQuery q = Query("latency_samples", 0, 10);
+  q.max_observations = 25;
+  SLUICE_ASSERT_OK_AND_ASSIGN(d, metrics_->QueryDistribution(q));
+  EXPECT_EQ(d.observations.size(), 25u);
+  // Same seed, same answer.
+  SLUICE_ASSERT_OK_AND_ASSIGN(MetricDistribution again,
+                              metrics_->QueryDistribution(q));
+  EXPECT_EQ(d, again);
+}
+
+TEST_F(SimSourcesTest, DistributionsHonourDeliveryFailures) {
+  scenario_.delivery.error_probability = 1;
+  Rebuild();
+  clock_.Set(scenario_.start + absl::Minutes(30));
+  EXPECT_THAT(metrics_->QueryDistribution(Query("p99_latency", 0, 10)),
+              StatusIs(absl::StatusCode::kUnavailable));
+}
+
 TEST_F(SimSourcesTest, AlarmsFireOnABadRelease) {
   scenario_.fault.bad = true;
   scenario_.fault.error_multiplier = 50;

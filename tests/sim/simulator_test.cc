@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "sluice/fleet_io.h"
 #include "sluice/gate_policy.h"
+#include "sluice/rollback_policy.h"
 #include "sluice/sim/scenario.h"
 #include "sluice/spec.h"
 #include "sluice/testing/status_matchers.h"
@@ -139,11 +140,26 @@ TEST(SimulatorTest, InvariantsHoldOverSeedsAndScenarios) {
         EXPECT_LE(o.max_bad_weight_share, 1);
         EXPECT_LE(o.max_bad_targets, 36);
         EXPECT_EQ(o.detected, o.time_to_detect.has_value());
+        EXPECT_EQ(o.detected, o.time_to_detect_from_harm.has_value());
+        EXPECT_EQ(o.stopped, o.stop_trigger.has_value());
+        EXPECT_LE(o.regions_reached, o.zones_reached);
         if (!o.bad_release) {
           EXPECT_FALSE(o.detected);
+          EXPECT_FALSE(o.escaped);
           EXPECT_EQ(o.max_bad_targets, 0);
+          // Every stop of a good release is a false rollback.
+          EXPECT_EQ(o.false_rollback, o.stopped);
         } else {
           EXPECT_FALSE(o.false_rollback);
+          EXPECT_FALSE(o.detected && o.escaped);
+          if (o.detected) {
+            EXPECT_TRUE(o.stopped);
+          }
+          EXPECT_EQ(o.escaped, o.final_state == "succeeded");
+        }
+        if (o.detected) {
+          EXPECT_LE(*o.time_to_detect_from_harm,
+                    *o.time_to_detect + absl::Minutes(30));
         }
         if (o.time_to_full_rollout.has_value()) {
           EXPECT_EQ(o.final_state, "succeeded");
@@ -155,6 +171,107 @@ TEST(SimulatorTest, InvariantsHoldOverSeedsAndScenarios) {
       }
     }
   }
+}
+
+// Where and by what: the zonal fault is caught by a gate of a late wave,
+// after the new version reached several zones and regions.
+TEST(SimulatorTest, SaysWhereAndByWhichGateAFaultWasCaught) {
+  const Simulator sim = Make("regional_waves_gated", "bad_release_one_zone");
+  SLUICE_ASSERT_OK_AND_ASSIGN(RunOutcome o, sim.Run(0, 7));
+  ASSERT_TRUE(o.detected) << o;
+  EXPECT_TRUE(o.stopped);
+  EXPECT_EQ(o.stop_trigger, FailureTrigger::kGateFail);
+  EXPECT_GT(o.stop_wave, 1);
+  EXPECT_FALSE(o.stop_stage.empty());
+  EXPECT_THAT(o.decisive_gate,
+              ::testing::AnyOf("errors-absolute", "errors-vs-baseline",
+                               "latency-vs-baseline"));
+  EXPECT_GT(o.zones_reached, 1);
+  EXPECT_FALSE(o.stopped_in_first_zone);
+  // The fault harmed requests only once the waves reached its zone, hours
+  // after the first bad target.
+  ASSERT_TRUE(o.first_harm.has_value());
+  EXPECT_LT(*o.time_to_detect_from_harm, *o.time_to_detect - absl::Hours(1));
+  EXPECT_GT(o.excess_errors, 0);
+  // Everywhere: caught on the first wave, in the first zone.
+  const Simulator everywhere =
+      Make("regional_waves_gated", "bad_release_everywhere",
+           [](Scenario& s) { s.deploy.failure_probability = 0; });
+  SLUICE_ASSERT_OK_AND_ASSIGN(RunOutcome e, everywhere.Run(0, 42));
+  ASSERT_TRUE(e.detected) << e;
+  EXPECT_EQ(e.stop_wave, 0);
+  EXPECT_EQ(e.zones_reached, 1);
+  EXPECT_EQ(e.regions_reached, 1);
+  EXPECT_TRUE(e.stopped_in_first_zone);
+  EXPECT_TRUE(e.stopped_before_region_complete);
+}
+
+// A good release stopped by a transient deploy failure is a false rollback,
+// and the summary says which trigger stopped it.
+TEST(SimulatorTest, EveryStopOfAGoodReleaseIsAFalseRollback) {
+  const Simulator sim =
+      Make("regional_waves_gated", "good_release",
+           [](Scenario& s) { s.deploy.failure_probability = 0.05; });
+  MonteCarloOptions options;
+  options.runs = 20;
+  SLUICE_ASSERT_OK_AND_ASSIGN(std::vector<RunOutcome> runs,
+                              sim.RunMany(options));
+  int64_t deploy_stops = 0;
+  for (const RunOutcome& o : runs) {
+    EXPECT_EQ(o.false_rollback, o.stopped) << o;
+    if (o.stop_trigger == FailureTrigger::kDeployFailures) ++deploy_stops;
+  }
+  ASSERT_GT(deploy_stops, 10);
+  const MonteCarloSummary s = Summarize(runs, options.seed);
+  EXPECT_GE(s.false_rollback.successes, deploy_stops);
+  ASSERT_FALSE(s.false_rollback_triggers.empty());
+  EXPECT_EQ(s.false_rollback_triggers[0].trigger, "deploy-failures");
+  EXPECT_EQ(s.false_rollback_triggers[0].count, deploy_stops);
+}
+
+// Crash-looping targets fail their deployment: the bad release is stopped
+// by its own symptoms even without a gate that sees them.
+TEST(SimulatorTest, CrashLoopsStopABadReleaseThroughDeployFailures) {
+  const Simulator sim =
+      Make("regional_waves", "bad_release_everywhere", [](Scenario& s) {
+        s.deploy.failure_probability = 0;
+        s.fault.error_multiplier = 1;
+        s.fault.latency_shift_ms = 0;
+        s.fault.crash.deploy_failure_probability = 1;
+      });
+  SLUICE_ASSERT_OK_AND_ASSIGN(RunOutcome o, sim.Run(0, 1));
+  EXPECT_TRUE(o.detected) << o;
+  EXPECT_TRUE(o.stopped_by_fault);
+  EXPECT_EQ(o.stop_trigger, FailureTrigger::kDeployFailures);
+  EXPECT_EQ(o.decisive_gate, "");
+  EXPECT_EQ(o.max_bad_targets, 0);  // no target ever ran it
+  // A transient failure of a healthy release is not the fault's doing.
+  const Simulator transient =
+      Make("regional_waves", "bad_release_everywhere", [](Scenario& s) {
+        s.deploy.failure_probability = 1;
+        s.fault.error_multiplier = 1;
+        s.fault.latency_shift_ms = 0;
+      });
+  SLUICE_ASSERT_OK_AND_ASSIGN(RunOutcome t, transient.Run(0, 1));
+  EXPECT_TRUE(t.stopped) << t;
+  EXPECT_FALSE(t.detected);
+  EXPECT_FALSE(t.stopped_by_fault);
+}
+
+// A fault no gate watches (regional waves without gates) escapes to the
+// whole fleet.
+TEST(SimulatorTest, AnUnseenFaultEscapes) {
+  const Simulator sim =
+      Make("regional_waves", "small_latency_regression", [](Scenario& s) {
+        s.deploy.failure_probability = 0;
+        s.fault.latency_shift_ms = 200;
+      });
+  SLUICE_ASSERT_OK_AND_ASSIGN(RunOutcome o, sim.Run(0, 5));
+  EXPECT_TRUE(o.escaped) << o;
+  EXPECT_FALSE(o.detected);
+  EXPECT_EQ(o.zones_reached, 9);
+  EXPECT_EQ(o.regions_reached, 3);
+  EXPECT_DOUBLE_EQ(o.max_bad_weight_share, 1.0);
 }
 
 TEST(SimulatorTest, SequentialGateCatchesErrorsWithinMinutes) {
@@ -208,6 +325,14 @@ TEST(BacktestTest, CountsFalseAlarmsOnAHealthyWeek) {
   EXPECT_EQ(result.false_alarm_rate.trials, 84);
   EXPECT_LE(result.failed + result.inconclusive + result.errors, 84);
   EXPECT_LT(result.false_alarm_rate.rate, 0.5);
+  // Every evaluation's verdict, two hours apart.
+  ASSERT_EQ(result.verdicts.size(), 84u);
+  EXPECT_EQ(result.verdicts[1].at - result.verdicts[0].at, absl::Hours(2));
+  int64_t failed = 0;
+  for (const BacktestVerdict& v : result.verdicts) {
+    failed += v.outcome == Outcome::kFail;
+  }
+  EXPECT_EQ(failed, result.failed);
   options.canary_targets = 0;
   EXPECT_THAT(
       BacktestGate(policy.ForStage("one-box"), scenario, fleet, 1, options),

@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <functional>
 #include <ostream>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -116,6 +117,17 @@ struct Proportion {
 Proportion WilsonInterval(int64_t successes, int64_t trials,
                           double z = 1.959963984540054);
 
+// How many runs stopped with one trigger. Value type; thread-compatible.
+struct TriggerCount {
+  // FailureTriggerName(), e.g. "deploy-failures"; "unknown" without one.
+  std::string trigger;
+  int64_t count = 0;
+
+  friend bool operator==(const TriggerCount& a, const TriggerCount& b) {
+    return a.trigger == b.trigger && a.count == b.count;
+  }
+};
+
 // The summary of a study. Value type; thread-compatible.
 struct MonteCarloSummary {
   // Runs summarized and the study's seed.
@@ -123,16 +135,34 @@ struct MonteCarloSummary {
   uint64_t seed = 0;
   // Detected among bad-release runs.
   Proportion detection;
-  // Stopped by their gates among good-release runs.
+  // Stopped, whatever the trigger, among good-release runs: every stop of a
+  // good release is a false rollback.
   Proportion false_rollback;
   // Succeeded among all runs.
   Proportion completion;
-  // Seconds, over detected runs.
+  // Among bad-release runs: completed (the fault escaped), detected while
+  // the new version was in one zone at most, detected before any region
+  // ran it on every target.
+  Proportion escaped;
+  Proportion caught_in_first_zone;
+  Proportion caught_before_region_complete;
+  // Stops by trigger (most first, then by name): of good releases (the
+  // false rollbacks) and of bad releases.
+  std::vector<TriggerCount> false_rollback_triggers;
+  std::vector<TriggerCount> bad_release_stop_triggers;
+  // Gate-triggered stops by decisive gate (the gate's name in `trigger`):
+  // of good releases and of bad releases.
+  std::vector<TriggerCount> false_rollback_gates;
+  std::vector<TriggerCount> bad_release_stop_gates;
+  // Seconds, over detected runs: from the first bad target and from the
+  // first harmed request.
   Distribution time_to_detect_s;
+  Distribution time_to_detect_from_harm_s;
   // Over bad-release runs.
   Distribution max_bad_targets;
   Distribution max_bad_weight_share;
   Distribution bad_requests;
+  Distribution excess_errors;
   // Seconds, over completed runs.
   Distribution time_to_full_rollout_s;
 

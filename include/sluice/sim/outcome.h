@@ -3,18 +3,28 @@
 // The measures of one simulated rollout (RunOutcome) and what the simulator
 // records along the way (the timeline, metric curves, gate verdicts).
 //
-//   - detected: a bad release was stopped by its gates: a wave failed on a
-//     gate verdict (fail, inconclusive or error) before the rollout
-//     completed;
-//   - time to detect: from the first target serving the bad version to
-//     that failure;
+//   - stopped: a wave failed (any trigger: a gate verdict, deploy failures,
+//     a deadline) and the rollout did not complete: it rolled back or waits
+//     for a person. For a good release every stop is a false rollback;
+//   - detected: a bad release stopped by its own symptoms: a gate verdict
+//     (fail, inconclusive or error), or deploy failures of targets the
+//     fault crashed. A bad release stopped by something else (a transient
+//     deploy failure) was stopped, not detected; one that completed
+//     escaped;
+//   - where: the failed wave (index and stage), the zones and regions the
+//     new version had reached by then, and whether it was still within one
+//     zone and before any region ran it on every target;
+//   - time to detect: from the first target serving the bad version, and
+//     from the first request the fault harmed (0 when detection came
+//     first), to the stop;
 //   - blast radius: the most targets and the largest share of fleet weight
-//     serving the bad version at once, and the requests served by targets
-//     the fault hurt while it showed ("bad requests");
+//     serving the bad version at once, the requests served by targets the
+//     fault hurt while it showed ("bad requests") and the failed requests
+//     it added ("excess errors");
+//   - the decisive gate: the innermost failing gate of the verdict that
+//     failed the wave;
 //   - time to full rollout: from the start to the rollout's success (its
-//     final bake included);
-//   - false rollback: a good release stopped by its gates (rolled back, or
-//     paused for a person).
+//     final bake included).
 //
 // ComputeExposure() computes the blast radius from a VersionHistory.
 //
@@ -34,6 +44,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "sluice/rollback_policy.h"
 #include "sluice/sim/metric_model.h"
 
 namespace sluice::sim {
@@ -44,24 +55,32 @@ struct Exposure {
   int64_t max_targets = 0;
   // Largest share of fleet weight on the new version at once, in [0, 1].
   double max_weight_share = 0;
-  // Expected requests served by targets the fault hurt while it showed
-  // (0 for a good release).
+  // Expected requests served by targets the fault hurt while it showed, or
+  // by crashed targets (0 for a good release).
   double hurt_requests = 0;
+  // Expected failed requests the fault added.
+  double excess_errors = 0;
+  // When the fault first harmed a request (minute resolution, not before
+  // the first onset); unset if it never did.
+  std::optional<absl::Time> first_harm;
 
   friend bool operator==(const Exposure& a, const Exposure& b) {
     return a.max_targets == b.max_targets &&
            a.max_weight_share == b.max_weight_share &&
-           a.hurt_requests == b.hurt_requests;
+           a.hurt_requests == b.hurt_requests &&
+           a.excess_errors == b.excess_errors && a.first_harm == b.first_harm;
   }
 };
 
 // The exposure of the new version over [model.scenario().start, end):
 // counts every target of the history, hurt requests by minute (the expected
-// traffic, without noise). O(targets log targets + minutes).
+// traffic, without noise, as MetricModel::CohortMinutes() with draw false
+// gives it). O(targets log targets + minutes x zones).
 Exposure ComputeExposure(const MetricModel& model,
                          const VersionHistory& versions, absl::Time end);
 
-// The measures of one run. Value type; thread-compatible.
+// The measures of one run (see the header comment). Value type;
+// thread-compatible.
 struct RunOutcome {
   // The run's index and seed.
   int64_t run = 0;
@@ -70,10 +89,38 @@ struct RunOutcome {
   bool bad_release = false;
   // The rollout ended rolled back.
   bool rolled_back = false;
-  // A bad release was stopped by its gates (see the header comment).
+  // A wave failed and the rollout did not complete.
+  bool stopped = false;
+  // Why: the first failed wave's trigger. Default: unset.
+  std::optional<FailureTrigger> stop_trigger;
+  // The first failed wave's index (-1 when none) and its stage (or name).
+  int stop_wave = -1;
+  std::string stop_stage;
+  // For a gate trigger: the innermost failing gate's name. Default: empty.
+  std::string decisive_gate;
+  // Zones and regions with a target that had served the new version by the
+  // stop (by the end when not stopped).
+  int64_t zones_reached = 0;
+  int64_t regions_reached = 0;
+  // Stopped while the new version had reached at most one zone; stopped
+  // before any region ran the new version on every target.
+  bool stopped_in_first_zone = false;
+  bool stopped_before_region_complete = false;
+  // A bad release was stopped by its own symptoms (see the header comment).
   bool detected = false;
+  // Of those: through deploy failures of crash-looping targets.
+  bool stopped_by_fault = false;
+  // A bad release completed its rollout.
+  bool escaped = false;
   // From the first bad deployment to detection; nullopt if not detected.
   std::optional<absl::Duration> time_to_detect;
+  // From the first harmed request to detection (zero when detection came
+  // first); nullopt if not detected.
+  std::optional<absl::Duration> time_to_detect_from_harm;
+  // From the start to the first harmed request; nullopt if none.
+  std::optional<absl::Duration> first_harm;
+  // Expected failed requests the fault added.
+  double excess_errors = 0;
   // Most targets on the bad version at once (0 for a good release).
   int64_t max_bad_targets = 0;
   // Largest weight share on the bad version at once (0 for a good release).
@@ -83,7 +130,7 @@ struct RunOutcome {
   // From the start to the rollout's success; nullopt when it did not
   // succeed within the scenario.
   std::optional<absl::Duration> time_to_full_rollout;
-  // A good release was stopped by its gates.
+  // A good release was stopped (any trigger).
   bool false_rollback = false;
   // The rollout's final status, e.g. "succeeded", "rolled-back", "running".
   std::string final_state;

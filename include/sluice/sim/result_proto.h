@@ -16,6 +16,9 @@
 #ifndef SLUICE_SIM_RESULT_PROTO_H_
 #define SLUICE_SIM_RESULT_PROTO_H_
 
+#include <string>
+
+#include "sluice/sim/efficacy.h"
 #include "sluice/sim/monte_carlo.h"
 #include "sluice/sim/outcome.h"
 #include "sluice/v1/scenario.pb.h"
@@ -30,6 +33,10 @@ v1::SimulationSummary SummaryToProto(const MonteCarloSummary& summary);
 
 // One timeline event, its time in RFC 3339 (UTC).
 v1::TimelineEvent TimelineEventToProto(const TimelineEvent& event);
+
+// One spec's efficacy (path: the spec's file, as given).
+v1::EfficacySpec SpecEfficacyToProto(const SpecEfficacy& efficacy,
+                                     const std::string& path);
 
 }  // namespace sluice::sim
 

@@ -3,14 +3,17 @@
 // Scenario: the virtual world in which the simulator tries a rollout policy.
 //
 // A scenario says how long deployments take and how often they fail, what
-// traffic, errors and latency each target produces (with a daily cycle,
-// per-minute noise and a heavy latency tail), whether the release is good or
-// bad (a bad release's fault has a size, an onset delay after deployment and
-// a scope), how metrics reach the gates (lag, loss, failing queries), which
-// alarms derive from them, and optionally a recorded series replayed as the
-// background. Scenarios are sluice.v1.Scenario messages in text format or
-// JSON (proto/sluice/v1/scenario.proto); docs/simulation.md explains the
-// model.
+// traffic, errors and latency each target produces (a daily cycle in each
+// region's time zone, low-traffic periods, per-target heterogeneity,
+// overdispersed counts, per-minute noise and a heavy latency tail),
+// incidents unrelated to the release that hit one zone or region, recorded
+// series replayed as backgrounds (per zone, at offsets drawn per run),
+// whether the release is good or bad (a bad release's fault has a size that
+// may multiply or add, ramp up, come and go, need load or a whole region; it
+// may crash targets; it has an onset delay and a scope), how metrics reach
+// the gates (lag, loss, failing queries) and which alarms derive from them.
+// Scenarios are sluice.v1.Scenario messages in text format or JSON
+// (proto/sluice/v1/scenario.proto); docs/simulation.md explains the model.
 //
 // Example:
 //
@@ -80,6 +83,22 @@ struct DeployModel {
   }
 };
 
+// A daily period of low traffic in each region's own time. Value type;
+// thread-compatible.
+struct LowTrafficPeriod {
+  // The local hour it starts at, in [0, 24). Default: 0.
+  double start_hour = 0;
+  // Its length, in (0, 24h]. Default: 1 hour.
+  absl::Duration duration = absl::Hours(1);
+  // The traffic multiplier during it, in [0, 1]. Default: 0.1.
+  double factor = 0.1;
+
+  friend bool operator==(const LowTrafficPeriod& a, const LowTrafficPeriod& b) {
+    return a.start_hour == b.start_hour && a.duration == b.duration &&
+           a.factor == b.factor;
+  }
+};
+
 // Requests per unit of weight, varying over the day. Value type;
 // thread-compatible.
 struct TrafficModel {
@@ -95,13 +114,80 @@ struct TrafficModel {
   double minute_noise = 0.1;
   // Persistent log-normal spread between targets, in [0, 3]. Default: 0.1.
   double target_spread = 0.1;
+  // The peak hour in each region's own time (Scenario::regions); replaces
+  // peak_hour_utc when set. In [0, 24). Default: unset.
+  std::optional<double> peak_hour_local = std::nullopt;
+  // Daily low-traffic periods in each region's own time. Default: none.
+  std::vector<LowTrafficPeriod> low_traffic = {};
+  // Negative-binomial overdispersion of a target's requests per minute
+  // (variance mean + overdispersion * mean^2), >= 0. Default: 0 (Poisson).
+  double overdispersion = 0;
 
   friend bool operator==(const TrafficModel& a, const TrafficModel& b) {
     return a.requests_per_second == b.requests_per_second &&
            a.diurnal_amplitude == b.diurnal_amplitude &&
            a.peak_hour_utc == b.peak_hour_utc &&
            a.minute_noise == b.minute_noise &&
-           a.target_spread == b.target_spread;
+           a.target_spread == b.target_spread &&
+           a.peak_hour_local == b.peak_hour_local &&
+           a.low_traffic == b.low_traffic &&
+           a.overdispersion == b.overdispersion;
+  }
+};
+
+// The noise of a healthy target's errors beyond the base rate
+// (Scenario::error_rate). Value type; thread-compatible.
+struct ErrorNoise {
+  // Persistent spread of the error rate between targets: a log-normal
+  // factor with mean 1 and this sigma of the log, in [0, 3]. Default: 0.
+  double target_spread = 0;
+  // Negative-binomial overdispersion of a target's errors per minute
+  // (variance mean + overdispersion * mean^2), in [0, 100]. Default: 0
+  // (Poisson).
+  double overdispersion = 0;
+
+  friend bool operator==(const ErrorNoise& a, const ErrorNoise& b) {
+    return a.target_spread == b.target_spread &&
+           a.overdispersion == b.overdispersion;
+  }
+};
+
+// A region's time zone. Value type; thread-compatible.
+struct RegionTimeZone {
+  // A region of the fleet. Required.
+  std::string name = {};
+  // Hours from UTC, in [-12, 14]. Default: 0.
+  double utc_offset_hours = 0;
+
+  friend bool operator==(const RegionTimeZone& a, const RegionTimeZone& b) {
+    return a.name == b.name && a.utc_offset_hours == b.utc_offset_hours;
+  }
+};
+
+// Incidents unrelated to the release, per zone and per region, drawn per
+// run: every target of the zone (or region) is degraded while one lasts,
+// whatever version it serves. Value type; thread-compatible.
+struct IncidentModel {
+  // Incidents per zone per day (Poisson), >= 0. Default: 0.
+  double zone_rate_per_day = 0;
+  // Incidents per region per day, >= 0. Default: 0.
+  double region_rate_per_day = 0;
+  // Median duration; > 0. Default: 20 minutes.
+  absl::Duration median_duration = absl::Minutes(20);
+  // Log-normal spread of the duration, in [0, 3]. Default: 0.5.
+  double duration_spread = 0.5;
+  // Error-rate multiplier during an incident, >= 0. Default: 3.
+  double error_multiplier = 3;
+  // Latency multiplier during an incident, > 0. Default: 1.5.
+  double latency_multiplier = 1.5;
+
+  friend bool operator==(const IncidentModel& a, const IncidentModel& b) {
+    return a.zone_rate_per_day == b.zone_rate_per_day &&
+           a.region_rate_per_day == b.region_rate_per_day &&
+           a.median_duration == b.median_duration &&
+           a.duration_spread == b.duration_spread &&
+           a.error_multiplier == b.error_multiplier &&
+           a.latency_multiplier == b.latency_multiplier;
   }
 };
 
@@ -121,12 +207,16 @@ struct LatencyModel {
   // Per-minute log-normal noise of a cohort's latency, in [0, 3]. Default:
   // 0.05.
   double minute_noise = 0.05;
+  // Persistent log-normal spread of latency between targets (median 1), in
+  // [0, 3]. Default: 0.
+  double target_spread = 0;
 
   friend bool operator==(const LatencyModel& a, const LatencyModel& b) {
     return a.median_ms == b.median_ms && a.sigma == b.sigma &&
            a.tail_probability == b.tail_probability &&
            a.tail_scale_ms == b.tail_scale_ms && a.tail_shape == b.tail_shape &&
-           a.minute_noise == b.minute_noise;
+           a.minute_noise == b.minute_noise &&
+           a.target_spread == b.target_spread;
   }
 };
 
@@ -160,8 +250,42 @@ struct FaultScope {
   }
 };
 
-// Whether the release is good or bad, and how bad. Value type;
-// thread-compatible.
+// An intermittent fault's cycle. Value type; thread-compatible.
+struct Intermittence {
+  // The cycle; > 0. Default: 1 hour.
+  absl::Duration period = absl::Hours(1);
+  // How long the fault shows per cycle, in (0, period]. Default: 10
+  // minutes.
+  absl::Duration on = absl::Minutes(10);
+
+  friend bool operator==(const Intermittence& a, const Intermittence& b) {
+    return a.period == b.period && a.on == b.on;
+  }
+};
+
+// Crash-looping targets on a bad version. Value type; thread-compatible.
+struct CrashModel {
+  // Probability that a hurt target's deployment fails, in [0, 1]. Default:
+  // 0.
+  double deploy_failure_probability = 0;
+  // Probability that a hurt, deployed target dies `after` its deployment
+  // and then fails every request, in [0, 1]. Default: 0.
+  double die_probability = 0;
+  // From deployment to death; > 0. Default: 10 minutes.
+  absl::Duration after = absl::Minutes(10);
+
+  friend bool operator==(const CrashModel& a, const CrashModel& b) {
+    return a.deploy_failure_probability == b.deploy_failure_probability &&
+           a.die_probability == b.die_probability && a.after == b.after;
+  }
+};
+
+// Whether the release is good or bad, and how bad. On a hurt target whose
+// fault shows with size s in [0, 1] (1 unless it ramps), the error rate is
+// base * (1 + s * (error_multiplier - 1)) + s * error_rate_added, and every
+// request takes (1 + s * (latency_multiplier - 1)) times as long plus
+// s * latency_shift_ms, its tail part (1 + s * (tail_multiplier - 1)) times
+// as long. Value type; thread-compatible.
 struct Fault {
   // True for a bad release. Default: false.
   bool bad = false;
@@ -173,11 +297,38 @@ struct Fault {
   absl::Duration onset_delay = absl::ZeroDuration();
   // Which targets are hurt. Default: all.
   FaultScope scope;
+  // Added to the error rate of hurt targets, in [0, 1]. Default: 0.
+  double error_rate_added = 0;
+  // Multiplier of every request's latency on hurt targets; > 0. Default: 1.
+  double latency_multiplier = 1;
+  // Multiplier of the latency tail's requests on hurt targets; > 0.
+  // Default: 1.
+  double tail_multiplier = 1;
+  // From the onset to full size, growing linearly (a leak); >= 0. Default:
+  // 0 (full size at once).
+  absl::Duration ramp = absl::ZeroDuration();
+  // Shows only part of each cycle, at a phase drawn per run. Default: unset
+  // (always).
+  std::optional<Intermittence> intermittent = std::nullopt;
+  // Shows only while the target's region serves at least this many requests
+  // per second per unit of weight; >= 0. Default: 0 (any load).
+  double min_load_rps = 0;
+  // Shows on a region's targets only while every target of the region
+  // serves the new version. Default: false.
+  bool needs_whole_region = false;
+  // Crash-looping targets. Default: none.
+  CrashModel crash = {};
 
   friend bool operator==(const Fault& a, const Fault& b) {
     return a.bad == b.bad && a.error_multiplier == b.error_multiplier &&
            a.latency_shift_ms == b.latency_shift_ms &&
-           a.onset_delay == b.onset_delay && a.scope == b.scope;
+           a.onset_delay == b.onset_delay && a.scope == b.scope &&
+           a.error_rate_added == b.error_rate_added &&
+           a.latency_multiplier == b.latency_multiplier &&
+           a.tail_multiplier == b.tail_multiplier && a.ramp == b.ramp &&
+           a.intermittent == b.intermittent &&
+           a.min_load_rps == b.min_load_rps &&
+           a.needs_whole_region == b.needs_whole_region && a.crash == b.crash;
   }
 };
 
@@ -199,18 +350,40 @@ struct MetricDelivery {
   }
 };
 
+// Prometheus' default histogram buckets (DefBuckets), in ms: 5, 10, 25, 50,
+// 100, 250, 500, 1000, 2500, 5000, 10000.
+const std::vector<double>& DefaultLatencyBucketsMs();
+
 // Ties a metric name of the spec to a signal. Value type; thread-compatible.
 struct MetricBinding {
+  // What a distribution query (MetricSource::QueryDistribution) of a
+  // latency metric answers.
+  enum class Distribution {
+    // Cumulative histogram buckets at `buckets_ms`.
+    kHistogram,
+    // The requests' latencies, at most max_observations_per_minute per
+    // cohort and minute.
+    kObservations,
+  };
   // The spec's metric name. Required.
   std::string metric;
   // Default: kErrorRate.
   Signal signal = Signal::kErrorRate;
   // For kLatencyMs: the quantile, in (0, 1). Default: 0.99.
   double quantile = 0.99;
+  // For kLatencyMs. Default: kHistogram.
+  Distribution distribution = Distribution::kHistogram;
+  // Histogram upper bounds in ms, strictly increasing and > 0 (+inf is
+  // added). Default: empty, meaning DefaultLatencyBucketsMs().
+  std::vector<double> buckets_ms = {};
+  // For kObservations, in [1, 100000]. Default: 1000.
+  int max_observations_per_minute = 1000;
 
   friend bool operator==(const MetricBinding& a, const MetricBinding& b) {
     return a.metric == b.metric && a.signal == b.signal &&
-           a.quantile == b.quantile;
+           a.quantile == b.quantile && a.distribution == b.distribution &&
+           a.buckets_ms == b.buckets_ms &&
+           a.max_observations_per_minute == b.max_observations_per_minute;
   }
 };
 
@@ -253,9 +426,19 @@ struct AlarmRule {
   }
 };
 
-// A recorded series shaping one signal: factor = 1 + strength * (value /
-// mean - 1). Value type; thread-compatible.
+// A recorded series shaping one signal: factor = max(0, 1 + strength *
+// (value / mean - 1)). Value type; thread-compatible.
 struct RecordedBackground {
+  // How the zones a background covers replay it.
+  enum class ZoneReplay {
+    // kSame for kRequestRate, kShifted for kErrorRate and kLatencyMs.
+    kDefault,
+    // Every zone at the same moment of the series.
+    kSame,
+    // Zone k (in the fleet's zone order) replays k days later than the
+    // first (span / zones when the series is shorter than two days).
+    kShifted,
+  };
   // The file it was loaded from, as written in the scenario. Default: empty.
   std::string path;
   // The loaded series.
@@ -263,15 +446,37 @@ struct RecordedBackground {
   // kRequestRate (replaces the daily cycle), kErrorRate or kLatencyMs.
   // Default: kRequestRate.
   Signal signal = Signal::kRequestRate;
-  // Offset into the series at the simulation's start; >= 0. Default: 0.
-  absl::Duration offset = absl::ZeroDuration();
+  // Offset into the series at the simulation's start in the first zone;
+  // >= 0. Default: unset, drawn per run uniformly over the series' period
+  // in whole minutes.
+  std::optional<absl::Duration> offset = std::nullopt;
   // In [0, 10]. Default: 1.
   double strength = 1;
+  // Only this zone replays it (and `region`, when given, names the zone's
+  // region). Default: empty, every zone.
+  std::string zone = {};
+  std::string region = {};
+  // Default: kDefault.
+  ZoneReplay zone_replay = ZoneReplay::kDefault;
+  // When set, replaces `strength`: the factor's coefficient of variation,
+  // in [0, 10] (strength = cv / series.cv(), at most 10). Default: unset.
+  std::optional<double> cv = std::nullopt;
+  // For kRequestRate: multiply the daily cycle instead of replacing it.
+  // Default: false.
+  bool keep_daily_cycle = false;
+
+  // zone_replay with kDefault resolved by the signal.
+  ZoneReplay EffectiveZoneReplay() const;
+  // The strength applied: from `cv` when set, else `strength`.
+  double EffectiveStrength() const;
 
   friend bool operator==(const RecordedBackground& a,
                          const RecordedBackground& b) {
     return a.path == b.path && a.series == b.series && a.signal == b.signal &&
-           a.offset == b.offset && a.strength == b.strength;
+           a.offset == b.offset && a.strength == b.strength &&
+           a.zone == b.zone && a.region == b.region &&
+           a.zone_replay == b.zone_replay && a.cv == b.cv &&
+           a.keep_daily_cycle == b.keep_daily_cycle;
   }
 };
 
@@ -294,6 +499,8 @@ struct Scenario {
   TrafficModel traffic;
   // A healthy request's failure probability, in [0, 1]. Default: 0.001.
   double error_rate = 0.001;
+  // Heterogeneity and overdispersion of errors. Default: none.
+  ErrorNoise errors;
   // Default: see LatencyModel.
   LatencyModel latency;
   // Default: a good release.
@@ -304,8 +511,17 @@ struct Scenario {
   std::vector<MetricBinding> metrics;
   // Alarms for alarm gates. Default: none.
   std::vector<AlarmRule> alarms;
-  // A replayed background. Default: none.
+  // A replayed background (the proto's `background`). Default: none.
   std::optional<RecordedBackground> background;
+  // More replayed backgrounds (the proto's `backgrounds`). Default: none.
+  std::vector<RecordedBackground> backgrounds;
+  // Incidents unrelated to the release. Default: none.
+  IncidentModel incidents;
+  // The regions' time zones; regions not listed are at UTC. Default: none.
+  std::vector<RegionTimeZone> regions;
+
+  // `background` (if any) followed by `backgrounds`.
+  std::vector<const RecordedBackground*> AllBackgrounds() const;
 
   // The binding of `metric`: an explicit one, else InferBinding(), else
   // nullopt.
@@ -326,9 +542,12 @@ std::ostream& operator<<(std::ostream& os, const Scenario& scenario);
 // in [0, 1] (got 1.5)", "alarms[1].name: duplicate \"errors\"".
 absl::Status ValidateScenario(const Scenario& scenario);
 
-// The checks that need the fleet: the fault's zone or region exists.
+// The checks that need the fleet: the fault's zone or region exists, and so
+// do the zones of per-zone backgrounds and the regions given time zones.
 // Errors: "fault.scope.zone: the fleet has no zone \"use1-az9\"",
-// "fault.scope.region: the fleet has no region \"ap-south-9\"".
+// "fault.scope.region: the fleet has no region \"ap-south-9\"",
+// "backgrounds[1].zone: the fleet has no zone \"x\"", "regions[0].name: the
+// fleet has no region \"mars-1\"".
 absl::Status ValidateScenarioAgainst(const Scenario& scenario,
                                      const Fleet& fleet);
 

@@ -74,6 +74,8 @@ struct CohortCache {
     size_t size = 0;
     // The fleet indices of the ids, in the same order.
     std::vector<uint32_t> indices;
+    // Their profile (MetricModel::Profile), once a query needed it.
+    std::optional<CohortProfile> profile = std::nullopt;
   };
   // The remembered cohorts.
   // At most kSize entries, replaced round-robin.
@@ -87,7 +89,19 @@ struct CohortCache {
 // Scenario::BindingFor() (kNotFound for a metric it cannot bind); each
 // answer is one sample per visible minute ending in the window, stamped with
 // the minute's end (as a rate over the minute is), or
-// MetricResult::NoData() when none is visible.
+// MetricResult::NoData() when none is visible. A cohort-minute's requests
+// and errors come from the same draw and a lost minute is lost for every
+// metric, so count metrics queried over one window line up minute by
+// minute.
+//
+// Distribution queries (QueryDistribution) of a latency metric answer the
+// requests of the same visible minutes: cumulative histogram buckets at the
+// binding's bounds (Prometheus' default buckets unless set), with the total
+// count and the expected sum; or, for a binding with
+// Distribution::kObservations, up to max_observations_per_minute request
+// latencies per minute (query.max_observations, when set, shared evenly
+// across the minutes), with the requests they stand for as total_count.
+// Other signals answer kUnimplemented.
 //
 // Cohorts: the query's target ids; without ids, kFleet is every target,
 // kWave the targets on the new version and kBaseline the others
@@ -107,11 +121,19 @@ class SimMetricSource : public MetricSource {
   // (simulated backend failure, retryable), kNotFound (unbound metric or
   // unknown target id).
   absl::StatusOr<MetricResult> Query(const MetricQuery& query) override;
+  // The distribution of a latency metric's requests (see the class
+  // comment). Errors as Query(), and kUnimplemented for other signals.
+  absl::StatusOr<MetricDistribution> QueryDistribution(
+      const MetricQuery& query) override;
 
   // The number of queries answered or failed so far.
   int64_t query_count() const { return queries_; }
 
  private:
+  // The binding, the cohort's minutes delivered in the window (in
+  // minutes_), or an error.
+  absl::StatusOr<MetricBinding> Prepare(const MetricQuery& query);
+
   const MetricModel& model_;
   const VersionHistory& versions_;
   const Clock& clock_;
@@ -119,6 +141,8 @@ class SimMetricSource : public MetricSource {
   std::vector<uint32_t> indices_;
   std::vector<CohortMinute> minutes_;
   CohortCache cache_;
+  // The cache entry of the last resolved cohort, if it came from the cache.
+  CohortCache::Entry* entry_ = nullptr;
   // Everyone on the old version: the baseline when none is left.
   std::optional<VersionHistory> old_version_;
 };

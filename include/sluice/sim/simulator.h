@@ -36,6 +36,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -46,6 +47,7 @@
 #include "sluice/sim/outcome.h"
 #include "sluice/sim/scenario.h"
 #include "sluice/spec.h"
+#include "sluice/verdict.h"
 #include "sluice/wave_plan.h"
 
 namespace sluice::sim {
@@ -103,6 +105,26 @@ struct BacktestOptions {
   absl::Duration max_hold = absl::Hours(2);
 };
 
+// One evaluation of a backtest. Value type; thread-compatible.
+struct BacktestVerdict {
+  // When the evaluation started (the canary "deployed") and when its final
+  // verdict came.
+  absl::Time at;
+  absl::Time decided_at;
+  // The final verdict: kHold means it still held after max_hold (counted as
+  // inconclusive).
+  Outcome outcome = Outcome::kPass;
+  // The decisive gate (the innermost with the verdict's outcome) and its
+  // reason.
+  std::string gate;
+  std::string reason;
+
+  friend bool operator==(const BacktestVerdict& a, const BacktestVerdict& b) {
+    return a.at == b.at && a.decided_at == b.decided_at &&
+           a.outcome == b.outcome && a.gate == b.gate && a.reason == b.reason;
+  }
+};
+
 // How often a gate fired on a healthy service. Value type;
 // thread-compatible.
 struct BacktestResult {
@@ -114,6 +136,8 @@ struct BacktestResult {
   int64_t errors = 0;
   // failed / evaluations, with its 95% Wilson interval.
   Proportion false_alarm_rate;
+  // Every evaluation's final verdict, in time order.
+  std::vector<BacktestVerdict> verdicts;
 };
 
 // Backtests `gate` over the scenario (its release must be good; typically
