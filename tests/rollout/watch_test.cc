@@ -16,6 +16,7 @@
 #include "gtest/gtest.h"
 #include "rollout_harness.h"
 #include "sluice/analysis_gate.h"
+#include "sluice/canary_analysis_gate.h"
 #include "sluice/metric_checks.h"
 #include "sluice/rollout.h"
 #include "sluice/spec.h"
@@ -482,6 +483,73 @@ TEST(WatchSpecTest, BadWatchFieldsNameThePath) {
               testing::StatusIs(
                   absl::StatusCode::kInvalidArgument,
                   ::testing::HasSubstr("watch.background.starting_wave")));
+}
+
+// ---------------------------------------------------------------------------
+// Kayenta's canary analysis as a wave's gate, restored mid-lifetime.
+
+TEST(CanaryAnalysisInTheEngineTest, SameEventsWhenRestoredMidLifetime) {
+  CanaryAnalysisGateOptions o;
+  o.judge.judge.groups = {{"errors", 60.0}, {"latency", 40.0}};
+  stats::JudgedMetricConfig errors;
+  errors.name = "error_rate";
+  errors.groups = {"errors"};
+  errors.classifier.direction = stats::MetricDirection::kIncrease;
+  stats::JudgedMetricConfig latency = errors;
+  latency.name = "latency";
+  latency.groups = {"latency"};
+  o.judge.judge.metrics = {errors, latency};
+  o.judge.judge.thresholds = {95, 75};
+  o.lifetime = absl::Minutes(30);
+  o.interval = absl::Minutes(10);
+  o.lookback = absl::Minutes(10);
+  absl::StatusOr<std::unique_ptr<HealthGate>> gate =
+      NewCanaryAnalysisGate("canary analysis", o);
+  ASSERT_TRUE(gate.ok()) << gate.status();
+  RolloutOptions options;
+  options.stage_gates["one-box"] =
+      std::shared_ptr<const HealthGate>(*std::move(gate));
+  options.bake_recheck_interval = absl::ZeroDuration();
+  // One sample a minute per cohort; the canary's latency is 100 higher in
+  // minutes [10, 20): judgement 2 scores 60 <= marginal 75.
+  auto make_metrics = [] {
+    auto m = std::make_unique<testing::FakeMetricSource>();
+    const std::vector<std::string> names = {"error_rate", "latency"};
+    for (const std::string& name : names) {
+      std::vector<Sample> baseline;
+      std::vector<Sample> canary;
+      for (int k = -10; k < 120; ++k) {
+        const absl::Time t = kT0 + absl::Minutes(k) + absl::Seconds(30);
+        const double v = 100 + (k % 10 + 10) % 10;
+        const bool bad = name == "latency" && k >= 10 && k < 20;
+        baseline.push_back({t, v});
+        canary.push_back({t, bad ? v + 100 : v});
+      }
+      m->AddSamples(name, Cohort::kBaseline, baseline);
+      m->AddSamples(name, Cohort::kWave, canary);
+      m->UseSamples(name, Cohort::kBaseline, kT0 - absl::Hours(1));
+      m->UseSamples(name, Cohort::kWave, kT0 - absl::Hours(1));
+    }
+    return m;
+  };
+  auto one = make_metrics();
+  auto restored = make_metrics();
+  DriveResult a = Drive(options, MakePlan({1, 3, 5}, absl::Hours(1)),
+                        /*crash_every_step=*/false, *one);
+  DriveResult b = Drive(options, MakePlan({1, 3, 5}, absl::Hours(1)),
+                        /*crash_every_step=*/true, *restored);
+  ASSERT_NE(a.rollout, nullptr);
+  ASSERT_NE(b.rollout, nullptr);
+  EXPECT_GT(b.restores, 0);
+  EXPECT_EQ(a.rollout->status(), RolloutStatus::kRolledBack);
+  EXPECT_EQ(a.events, b.events);
+  const RolloutEvent* failure = FirstFailure(a.events);
+  ASSERT_NE(failure, nullptr);
+  EXPECT_EQ(failure->wave, 0);
+  EXPECT_EQ(failure->time, kT0 + absl::Minutes(20));
+  EXPECT_THAT(failure->message,
+              ::testing::HasSubstr("judgement 2 of 3 (window 10m..20m): "
+                                   "score 60 <= marginal 75"));
 }
 
 }  // namespace
