@@ -18,12 +18,15 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sluice/canary_analysis_gate.h"
+#include "sluice/gate_policy.h"
 #include "sluice/gate_state_proto.h"
 #include "sluice/health_gate.h"
+#include "sluice/spec.h"
 #include "sluice/testing/fake_metric_source.h"
 #include "sluice/v1/gates.pb.h"
 
@@ -311,6 +314,73 @@ TEST(CanaryAnalysisOptionsTest, BadOptionsNameTheField) {
   o.marginal = Outcome::kHold;
   EXPECT_THAT(std::string(NewCanaryAnalysisGate("aca", o).status().message()),
               HasSubstr("marginal"));
+}
+
+// In a spec: gates { default { canary_analysis { ... } } } builds the same
+// gate, with the same scores.
+constexpr char kSpecHead[] = R"pb(
+  name: "x"
+  version: "2"
+  metrics { name: "error_rate" }
+  metrics { name: "latency" unit: "ms" }
+)pb";
+
+constexpr char kJudge[] = R"pb(
+  judge {
+    groups { name: "errors" weight: 60 }
+    groups { name: "latency" weight: 40 }
+    metrics {
+      name: "error_rate"
+      groups: "errors"
+      direction: DIRECTION_INCREASE
+    }
+    metrics { name: "latency" groups: "latency" direction: DIRECTION_INCREASE }
+    thresholds { pass: 95 marginal: 75 }
+  }
+)pb";
+
+TEST(CanaryAnalysisSpecTest, FromASpec) {
+  absl::StatusOr<RolloutSpec> spec = RolloutSpec::Parse(
+      absl::StrCat(kSpecHead,
+                   "gates { default { name: \"aca\" "
+                   "canary_analysis { ",
+                   kJudge,
+                   " lifetime { seconds: 3600 } interval { seconds: 1200 } "
+                   "warmup { seconds: 600 } lookback { seconds: 1200 } } } }"),
+      SpecFormat::kTextProto);
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  absl::StatusOr<GatePolicy> policy = GatePolicyFromSpec(*spec);
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  testing::FakeMetricSource metrics;
+  AddSeries(metrics, "error_rate", {});
+  AddSeries(metrics, "latency", {{"latency", 30, 50}});
+  Outcomes r = Judge(policy->ForStage("one-box"), metrics, false);
+  ASSERT_EQ(r.verdict.details.size(), 1u) << r.verdict;
+  const Verdict& v = r.verdict.details[0];
+  EXPECT_EQ(v.outcome, Outcome::kFail) << v;
+  EXPECT_EQ(Obs(v, "score"), 60);
+  EXPECT_EQ(r.evaluated_at.back(), kDeploy + absl::Minutes(50));
+}
+
+TEST(CanaryAnalysisSpecTest, BadSpecNamesThePath) {
+  auto parse = [](const std::string& body) {
+    return RolloutSpec::Parse(
+               absl::StrCat(kSpecHead, "gates { default { canary_analysis { ",
+                            body, " } } }"),
+               SpecFormat::kTextProto)
+        .status();
+  };
+  EXPECT_THAT(std::string(parse(kJudge).message()),
+              HasSubstr("gates.default[0].canary_analysis.lifetime: must be "
+                        "set"));
+  EXPECT_THAT(std::string(parse("lifetime { seconds: 60 }").message()),
+              HasSubstr("gates.default[0].canary_analysis.judge: must be set"));
+  EXPECT_THAT(
+      std::string(parse(absl::StrCat(kJudge,
+                                     " lifetime { seconds: 60 } "
+                                     "lookback { seconds: -5 }"))
+                      .message()),
+      HasSubstr("gates.default[0].canary_analysis.lookback: must be >= 0"));
 }
 
 }  // namespace
