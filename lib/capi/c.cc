@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <memory>
@@ -796,6 +797,19 @@ const char* sluice_metric_query_param(const sluice_metric_query_t* q,
   if (q == nullptr || key == nullptr) return nullptr;
   auto it = q->query->params.find(key);
   return it == q->query->params.end() ? nullptr : it->second.c_str();
+}
+size_t sluice_metric_query_param_count(const sluice_metric_query_t* q) {
+  return q == nullptr ? 0 : q->query->params.size();
+}
+const char* sluice_metric_query_param_key(const sluice_metric_query_t* q,
+                                          size_t i) {
+  if (q == nullptr || i >= q->query->params.size()) return nullptr;
+  return std::next(q->query->params.begin(), i)->first.c_str();
+}
+const char* sluice_metric_query_param_value(const sluice_metric_query_t* q,
+                                            size_t i) {
+  if (q == nullptr || i >= q->query->params.size()) return nullptr;
+  return std::next(q->query->params.begin(), i)->second.c_str();
 }
 int sluice_metric_query_cohort(const sluice_metric_query_t* q) {
   return q == nullptr ? -1 : static_cast<int>(q->query->cohort);

@@ -966,6 +966,9 @@ static void query_metric(void* state, const sluice_metric_query_t* query,
       sluice_metric_query_stage(query) != NULL &&
       sluice_metric_query_wave_index(query) >= 0 &&
       sluice_metric_query_param(query, "absent") == NULL &&
+      sluice_metric_query_param_count(query) == 0 &&
+      sluice_metric_query_param_key(query, 0) == NULL &&
+      sluice_metric_query_param_value(query, 0) == NULL &&
       sluice_metric_query_aggregation(query) >= SLUICE_AGGREGATION_NONE &&
       sluice_metric_query_quantile(query) >= 0) {
     ++m->fields_ok;
