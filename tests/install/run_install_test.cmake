@@ -5,7 +5,9 @@
 #   2. builds tests/install/consumer against it with find_package(sluice):
 #      one program links sluice::sluice, one only sluice::core;
 #   3. builds the same program with the flags `pkg-config sluice` prints;
-#   4. runs them, which must print "consumer ok".
+#   4. runs them, which must print "consumer ok";
+#   5. the same for a C program on the C API alone: sluice::sluice_c, then
+#      `pkg-config sluice-c` (libsluice.so.0 and its SONAME).
 # Inputs: SLUICE_BINARY_DIR, SLUICE_SOURCE_DIR, WORK_DIR.
 
 set(prefix ${WORK_DIR}/prefix)
@@ -23,7 +25,8 @@ function(run)
 endfunction()
 
 run(${CMAKE_COMMAND} --install ${SLUICE_BINARY_DIR} --prefix ${prefix})
-foreach(f include/sluice/fleet.h include/sluice/v1/fleet.pb.h bin/sluice)
+foreach(f include/sluice/fleet.h include/sluice/v1/fleet.pb.h bin/sluice
+          include/sluice/c.h)
   if(NOT EXISTS ${prefix}/${f})
     message(FATAL_ERROR "not installed: ${prefix}/${f}")
   endif()
@@ -67,3 +70,27 @@ if(NOT last_output MATCHES "consumer ok")
   message(FATAL_ERROR "pkg-config consumer printed: ${last_output}")
 endif()
 message(STATUS "pkg-config: ${last_output}")
+
+# The C API: find_package(sluice) with sluice::sluice_c, and pkg-config.
+run(${WORK_DIR}/cmake_build/c_consumer)
+if(NOT last_output MATCHES "c consumer ok")
+  message(FATAL_ERROR "find_package C consumer printed: ${last_output}")
+endif()
+message(STATUS "find_package, sluice::sluice_c: ${last_output}")
+run(${PKG_CONFIG} --cflags --libs sluice-c)
+string(STRIP "${last_output}" flags)
+separate_arguments(flags UNIX_COMMAND "${flags}")
+run(${PKG_CONFIG} --variable=libdir sluice-c)
+string(STRIP "${last_output}" c_libdir)
+if(NOT EXISTS ${c_libdir}/libsluice.so.0)
+  message(FATAL_ERROR "libsluice.so.0 not in ${c_libdir}")
+endif()
+find_program(CC NAMES cc gcc clang REQUIRED)
+run(${CC} -std=c99 -Wall -Werror ${SLUICE_SOURCE_DIR}/tests/install/consumer/c_main.c
+    ${flags} -o ${WORK_DIR}/pkgconfig_c_consumer)
+run(${CMAKE_COMMAND} -E env LD_LIBRARY_PATH=${c_libdir}
+    ${WORK_DIR}/pkgconfig_c_consumer)
+if(NOT last_output MATCHES "c consumer ok")
+  message(FATAL_ERROR "pkg-config C consumer printed: ${last_output}")
+endif()
+message(STATUS "pkg-config sluice-c: ${last_output}")
