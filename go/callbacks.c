@@ -9,9 +9,7 @@
 #include "_cgo_export.h"
 #include "sluice/c.h"
 
-static void destroy_handle(void* state) {
-  goSluiceRelease((uintptr_t)state);
-}
+static void destroy_handle(void* state) { goSluiceRelease((uintptr_t)state); }
 
 static void on_event(void* state, const sluice_event_t* event) {
   goSluiceOnEvent((uintptr_t)state, (sluice_event_t*)event);

@@ -388,8 +388,8 @@ SLUICE_C_EXPORT const char* sluice_metric_query_param(
     const sluice_metric_query_t* query, const char* key);
 /* The spec's parameters: their number, and the i-th key and value (sorted
  * by key; NULL when i >= count). */
-SLUICE_C_EXPORT size_t sluice_metric_query_param_count(
-    const sluice_metric_query_t* query);
+SLUICE_C_EXPORT size_t
+sluice_metric_query_param_count(const sluice_metric_query_t* query);
 SLUICE_C_EXPORT const char* sluice_metric_query_param_key(
     const sluice_metric_query_t* query, size_t i);
 SLUICE_C_EXPORT const char* sluice_metric_query_param_value(

@@ -63,7 +63,7 @@ run(${PKG_CONFIG} --cflags --libs sluice)
 string(STRIP "${last_output}" flags)
 separate_arguments(flags UNIX_COMMAND "${flags}")
 find_program(CXX NAMES c++ g++ clang++ REQUIRED)
-run(${CXX} ${SLUICE_SOURCE_DIR}/tests/install/consumer/main.cc ${flags}
+run(${CXX} -std=c++17 ${SLUICE_SOURCE_DIR}/tests/install/consumer/main.cc ${flags}
     -o ${WORK_DIR}/pkgconfig_consumer)
 run(${WORK_DIR}/pkgconfig_consumer)
 if(NOT last_output MATCHES "consumer ok")
@@ -94,3 +94,27 @@ if(NOT last_output MATCHES "c consumer ok")
   message(FATAL_ERROR "pkg-config C consumer printed: ${last_output}")
 endif()
 message(STATUS "pkg-config sluice-c: ${last_output}")
+
+# The testing kit, when installed: find_package(sluice COMPONENTS testing)
+# brings GoogleTest; a program links sluice::testing alone.
+if(EXISTS ${WORK_DIR}/cmake_build/testing_consumer)
+  run(${WORK_DIR}/cmake_build/testing_consumer)
+  if(NOT last_output MATCHES "testing consumer ok")
+    message(FATAL_ERROR "testing consumer printed: ${last_output}")
+  endif()
+  message(STATUS "sluice::testing: ${last_output}")
+  run(${PKG_CONFIG} --libs sluice_testing)
+  message(STATUS "pkg-config sluice_testing: ${last_output}")
+endif()
+# A component that does not exist fails find_package with the reason.
+file(WRITE ${WORK_DIR}/bad_component/CMakeLists.txt
+     "cmake_minimum_required(VERSION 3.22)\n"
+     "project(bad LANGUAGES CXX)\n"
+     "find_package(sluice REQUIRED COMPONENTS nosuch)\n")
+execute_process(COMMAND ${CMAKE_COMMAND} -S ${WORK_DIR}/bad_component
+                -B ${WORK_DIR}/bad_component/build -DCMAKE_PREFIX_PATH=${prefix}
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(rc EQUAL 0 OR NOT err MATCHES "no component \"nosuch\"")
+  message(FATAL_ERROR "find_package(sluice COMPONENTS nosuch): ${rc}\n${err}")
+endif()
+message(STATUS "find_package(sluice COMPONENTS nosuch) fails with the reason")
