@@ -8,6 +8,7 @@
 
 #include "gmock/gmock.h"
 #include "sluice/testing/fake_clock.h"
+#include "sluice/testing/mock_clock.h"
 
 int main() {
   sluice::testing::FakeClock clock(absl::UnixEpoch());
