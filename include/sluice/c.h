@@ -695,6 +695,13 @@ SLUICE_C_EXPORT sluice_rollout_t* sluice_rollout_create(
 SLUICE_C_EXPORT sluice_rollout_t* sluice_rollout_from_spec(
     const sluice_spec_t* spec, const sluice_fleet_t* fleet,
     const sluice_options_t* options, char** errptr);
+/* Rollout::FromSpec with a plan: the name, versions, rollback policy and
+ * engine limits from the spec, the waves from `plan` (made for `fleet`), the
+ * gates, sources and sink from `options` (may be NULL): e.g. a spec's
+ * rollback policy with custom gates. */
+SLUICE_C_EXPORT sluice_rollout_t* sluice_rollout_from_spec_and_plan(
+    const sluice_spec_t* spec, const sluice_fleet_t* fleet,
+    const sluice_plan_t* plan, const sluice_options_t* options, char** errptr);
 /* Rollout::Restore: continues from snapshot bytes. */
 SLUICE_C_EXPORT sluice_rollout_t* sluice_rollout_restore(
     const sluice_fleet_t* fleet, const sluice_options_t* options,

@@ -1354,6 +1354,23 @@ sluice_rollout_t* sluice_rollout_from_spec(const sluice_spec_t* spec,
   return Finish(std::move(rollout), std::move(made), errptr);
 }
 
+sluice_rollout_t* sluice_rollout_from_spec_and_plan(
+    const sluice_spec_t* spec, const sluice_fleet_t* fleet,
+    const sluice_plan_t* plan, const sluice_options_t* options, char** errptr) {
+  if (spec == nullptr || fleet == nullptr || plan == nullptr) {
+    SetError(errptr, NullArgument("sluice_rollout_from_spec_and_plan",
+                                  spec == nullptr    ? "spec"
+                                  : fleet == nullptr ? "fleet"
+                                                     : "plan"));
+    return nullptr;
+  }
+  auto rollout = std::make_unique<sluice_rollout_t>(fleet->fleet);
+  sluice::RolloutOptions o = OptionsFor(options, *rollout);
+  auto made = sluice::Rollout::FromSpec(spec->spec, rollout->fleet, plan->plan,
+                                        std::move(o));
+  return Finish(std::move(rollout), std::move(made), errptr);
+}
+
 sluice_rollout_t* sluice_rollout_restore(const sluice_fleet_t* fleet,
                                          const sluice_options_t* options,
                                          const char* snapshot, size_t len,

@@ -974,8 +974,14 @@ class Rollout(_Handle):
 
     @classmethod
     def from_spec(cls, spec: Spec, fleet: Fleet,
-                  options: Optional[Options] = None) -> "Rollout":
+                  options: Optional[Options] = None,
+                  plan: Optional[Plan] = None) -> "Rollout":
+        """Everything from the spec (plan, gates, policy, versions); with
+        `plan`, the waves are the plan's and the gates the options'."""
         with (options or Options())._build() as o:
+            if plan is not None:
+                return cls(_call(lib.sluice_rollout_from_spec_and_plan,
+                                 spec._p, fleet._p, plan._p, o._p), fleet)
             return cls(_call(lib.sluice_rollout_from_spec, spec._p, fleet._p,
                              o._p), fleet)
 

@@ -255,6 +255,7 @@ _DECLS = [
     # Rollouts.
     ("sluice_rollout_create", P, P, P, P, ERR),
     ("sluice_rollout_from_spec", P, P, P, P, ERR),
+    ("sluice_rollout_from_spec_and_plan", P, P, P, P, P, ERR),
     ("sluice_rollout_restore", P, P, P, S, SZ, ERR),
     ("sluice_rollout_destroy", None, P),
     ("sluice_rollout_advance", P, P, I64, ERR),

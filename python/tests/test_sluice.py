@@ -168,6 +168,18 @@ def test_policy_exception_pauses(fleet, plan):
         assert rollout.blockers(now)[0].kind == sluice.BlockerKind.PAUSED
 
 
+def test_spec_with_host_plan_and_gate(fleet, plan):
+    spec = sluice.Spec.load(
+        path("examples/specs/codedeploy_canary_gated.textproto"))
+    gate = HoldThenPass()
+    with sluice.Rollout.from_spec(spec, fleet, sluice.Options(gate=gate),
+                                  plan=plan) as rollout:
+        assert rollout.version == "2.4.1"
+        drive(rollout, T0)
+        assert rollout.status == sluice.RolloutStatus.SUCCEEDED
+    assert gate.contexts
+
+
 def test_builtin_policy(fleet, plan):
     options = sluice.Options(
         version="v2", previous_version="v1", gate=HoldThenPass(fail_wave=1),

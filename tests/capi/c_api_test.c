@@ -1099,6 +1099,35 @@ static void test_sources_with_specs(void) {
   sluice_options_destroy(options);
   sluice_metric_source_destroy(empty);
 
+  /* A spec's versions and policy with a plan and gate of the host's. */
+  {
+    sluice_fleet_t* small = small_fleet();
+    sluice_plan_t* plan = small_plan(small);
+    gate_state gate_s;
+    memset(&gate_s, 0, sizeof(gate_s));
+    gate_s.fail_wave = -1;
+    sluice_gate_t* gate = sluice_gate_create(&gate_s, NULL, "g", evaluate);
+    sluice_options_t* with_gate = sluice_options_create();
+    sluice_options_set_gate(with_gate, gate);
+    sluice_gate_destroy(gate);
+    sluice_rollout_t* mixed =
+        sluice_rollout_from_spec_and_plan(spec, small, plan, with_gate, &err);
+    CHECK(mixed != NULL);
+    CHECK_STR(sluice_rollout_version(mixed), "2.4.1");
+    CHECK_STR(sluice_rollout_previous_version(mixed), "2.4.0");
+    int64_t t = T0;
+    drive(mixed, &t, 50, -1);
+    CHECK(sluice_rollout_status(mixed) == SLUICE_STATUS_SUCCEEDED);
+    CHECK(gate_s.calls >= 4);
+    sluice_rollout_destroy(mixed);
+    CHECK(sluice_rollout_from_spec_and_plan(spec, small, NULL, with_gate,
+                                            &err) == NULL);
+    CHECK_ERROR(err, SLUICE_INVALID_ARGUMENT, "plan must not be NULL");
+    sluice_options_destroy(with_gate);
+    sluice_plan_destroy(plan);
+    sluice_fleet_destroy(small);
+  }
+
   /* from_spec errors. */
   CHECK(sluice_rollout_from_spec(NULL, fleet, NULL, &err) == NULL);
   CHECK_ERROR(err, SLUICE_INVALID_ARGUMENT, "spec must not be NULL");
