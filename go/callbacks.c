@@ -25,6 +25,15 @@ static void decide(void* state, const sluice_failure_t* failure,
   goSluiceDecide((uintptr_t)state, (sluice_failure_t*)failure, decision);
 }
 
+static void evaluate(void* state, const sluice_gate_context_t* context,
+                     sluice_verdict_t* verdict) {
+  goSluiceEvaluate((uintptr_t)state, (sluice_gate_context_t*)context, verdict);
+}
+
+sluice_gate_t* go_sluice_gate(uintptr_t handle, const char* name) {
+  return sluice_gate_create((void*)handle, destroy_handle, name, evaluate);
+}
+
 sluice_event_sink_t* go_sluice_event_sink(uintptr_t handle) {
   return sluice_event_sink_create((void*)handle, destroy_handle, on_event);
 }

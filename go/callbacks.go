@@ -11,6 +11,7 @@ import "C"
 
 import (
 	"errors"
+	"math"
 	"runtime/cgo"
 	"unsafe"
 )
@@ -115,4 +116,37 @@ func goSluiceDecide(state C.uintptr_t, f *C.sluice_failure_t, d *C.sluice_decisi
 	}
 	C.sluice_decision_set(d, C.int(decision.Kind), C.int(decision.Order),
 		C.int64_t(decision.RetryAfter), escalate, reason)
+}
+
+//export goSluiceEvaluate
+func goSluiceEvaluate(state C.uintptr_t, c *C.sluice_gate_context_t, v *C.sluice_verdict_t) {
+	gate := cgo.Handle(state).Value().(Gate)
+	ctx := GateContext{
+		Now:       fromNanos(C.sluice_gate_context_now(c)),
+		WaveIndex: int(C.sluice_gate_context_wave_index(c)),
+		WaveName:  goString(C.sluice_gate_context_wave_name(c)),
+		Stage:     goString(C.sluice_gate_context_stage(c)),
+		Memory:    goString(C.sluice_gate_context_memory(c)),
+	}
+	for i := 0; i < int(C.sluice_gate_context_wave_target_count(c)); i++ {
+		ctx.WaveTargets = append(ctx.WaveTargets,
+			goString(C.sluice_gate_context_wave_target(c, C.size_t(i))))
+	}
+	for i := 0; i < int(C.sluice_gate_context_baseline_target_count(c)); i++ {
+		ctx.BaselineTargets = append(ctx.BaselineTargets,
+			goString(C.sluice_gate_context_baseline_target(c, C.size_t(i))))
+	}
+	verdict := gate.Evaluate(ctx)
+	reason := C.CString(verdict.Reason)
+	defer C.free(unsafe.Pointer(reason))
+	hold := C.int64_t(math.MinInt64)
+	if !verdict.HoldUntil.IsZero() {
+		hold = toNanos(verdict.HoldUntil)
+	}
+	C.sluice_verdict_set(v, C.int(verdict.Outcome), reason, hold)
+	if verdict.Memory != nil {
+		m := C.CString(*verdict.Memory)
+		defer C.free(unsafe.Pointer(m))
+		C.sluice_verdict_set_memory(v, m)
+	}
 }

@@ -29,6 +29,7 @@ package sluice
 
 sluice_event_sink_t* go_sluice_event_sink(uintptr_t handle);
 sluice_metric_source_t* go_sluice_metric_source(uintptr_t handle);
+sluice_gate_t* go_sluice_gate(uintptr_t handle, const char* name);
 sluice_rollback_policy_t* go_sluice_rollback_policy(uintptr_t handle,
                                                     const char* name);
 */
@@ -527,6 +528,43 @@ type RollbackPolicy interface {
 	Decide(f Failure) Decision
 }
 
+// The gate outcomes (SLUICE_OUTCOME_*).
+const (
+	Pass         = 0
+	Fail         = 1
+	Inconclusive = 2
+	ErrorOutcome = 3
+	Hold         = 4
+)
+
+// GateContext is what a custom gate sees.
+type GateContext struct {
+	Now             time.Time
+	WaveIndex       int
+	WaveName, Stage string
+	WaveTargets     []string
+	BaselineTargets []string
+	// Memory is the gate's per-wave memory ("" at the wave's first look),
+	// kept in the rollout's snapshot.
+	Memory string
+}
+
+// Verdict is a custom gate's decision. Memory, when not nil, replaces the
+// gate's per-wave memory.
+type Verdict struct {
+	Outcome   int // Pass, Fail, Inconclusive, ErrorOutcome or Hold
+	Reason    string
+	HoldUntil time.Time
+	Memory    *string
+}
+
+// Gate is a custom health gate, evaluated on the goroutine that calls
+// Advance().
+type Gate interface {
+	Name() string
+	Evaluate(ctx GateContext) Verdict
+}
+
 // Options is how a rollout is made; zero values mean the C++ API's
 // defaults.
 type Options struct {
@@ -536,6 +574,8 @@ type Options struct {
 	ProgressDeadline time.Duration
 	MetricSource     MetricSource
 	RollbackPolicy   RollbackPolicy
+	// Gate judges every wave (nil: waves pass their gates at once).
+	Gate Gate
 	// EventSink receives every event (on the goroutine calling into the
 	// rollout).
 	EventSink func(Event)
@@ -573,6 +613,13 @@ func (o *Options) build() *C.sluice_options_t {
 		free(name)
 		C.sluice_options_set_rollback_policy(p, r)
 		C.sluice_rollback_policy_destroy(r)
+	}
+	if o.Gate != nil {
+		name := cstr(o.Gate.Name())
+		g := C.go_sluice_gate(C.uintptr_t(cgo.NewHandle(o.Gate)), name)
+		free(name)
+		C.sluice_options_set_gate(p, g)
+		C.sluice_gate_destroy(g)
 	}
 	if o.EventSink != nil {
 		s := C.go_sluice_event_sink(C.uintptr_t(cgo.NewHandle(o.EventSink)))

@@ -168,6 +168,57 @@ func TestRunSucceedsWithEvents(t *testing.T) {
 	}
 }
 
+// holdThenPass holds once per wave (remembering it), then passes; fails
+// wave failWave.
+type holdThenPass struct {
+	failWave int
+	contexts []GateContext
+}
+
+func (g *holdThenPass) Name() string { return "go-gate" }
+func (g *holdThenPass) Evaluate(ctx GateContext) Verdict {
+	g.contexts = append(g.contexts, ctx)
+	if ctx.WaveIndex == g.failWave {
+		return Verdict{Outcome: Fail, Reason: "errors too high"}
+	}
+	if ctx.Memory != "held" {
+		held := "held"
+		return Verdict{Outcome: Hold, Reason: "first look", HoldUntil: ctx.Now.Add(time.Minute), Memory: &held}
+	}
+	return Verdict{Outcome: Pass, Reason: "fine"}
+}
+
+func TestCustomGate(t *testing.T) {
+	for _, tc := range []struct {
+		failWave int
+		want     Status
+	}{{-1, Succeeded}, {1, RolledBack}} {
+		fleet, plan := smallFleetAndPlan(t)
+		gate := &holdThenPass{failWave: tc.failWave}
+		r, err := NewRollout(fleet, plan, Options{Version: "v2", PreviousVersion: "v1", Gate: gate})
+		if err != nil {
+			t.Fatal(err)
+		}
+		status, err := r.Run(context.Background(), &transport{}, RunOptions{Clock: &fakeClock{now: t0}, Poll: time.Minute})
+		r.Close()
+		if err != nil || status != tc.want {
+			t.Errorf("failWave %d: Run = %v, %v; want %v", tc.failWave, status, err, tc.want)
+		}
+		first := gate.contexts[0]
+		if first.WaveIndex != 0 || len(first.WaveTargets) != 1 || first.WaveTargets[0] != "a" ||
+			len(first.BaselineTargets) != 2 || first.Now.Before(t0) {
+			t.Errorf("context: %+v", first)
+		}
+		remembered := false
+		for _, c := range gate.contexts {
+			remembered = remembered || c.Memory == "held"
+		}
+		if tc.failWave < 0 && !remembered {
+			t.Error("the gate's memory was not kept")
+		}
+	}
+}
+
 type retryOnce struct{ failures []Failure }
 
 func (p *retryOnce) Name() string { return "go-policy" }
