@@ -34,6 +34,16 @@ sluice_gate_t* go_sluice_gate(uintptr_t handle, const char* name) {
   return sluice_gate_create((void*)handle, destroy_handle, name, evaluate);
 }
 
+static void query_alarms(void* state, const sluice_alarm_query_t* query,
+                         sluice_alarm_result_t* result) {
+  goSluiceQueryAlarms((uintptr_t)state, (sluice_alarm_query_t*)query, result);
+}
+
+sluice_alarm_source_t* go_sluice_alarm_source(uintptr_t handle) {
+  return sluice_alarm_source_create((void*)handle, destroy_handle,
+                                    query_alarms);
+}
+
 sluice_event_sink_t* go_sluice_event_sink(uintptr_t handle) {
   return sluice_event_sink_create((void*)handle, destroy_handle, on_event);
 }

@@ -150,3 +150,37 @@ func goSluiceEvaluate(state C.uintptr_t, c *C.sluice_gate_context_t, v *C.sluice
 		C.sluice_verdict_set_memory(v, m)
 	}
 }
+
+//export goSluiceQueryAlarms
+func goSluiceQueryAlarms(state C.uintptr_t, q *C.sluice_alarm_query_t, r *C.sluice_alarm_result_t) {
+	source := cgo.Handle(state).Value().(AlarmSource)
+	query := AlarmQuery{
+		WaveIndex: int(C.sluice_alarm_query_wave_index(q)),
+		Stage:     goString(C.sluice_alarm_query_stage(q)),
+		Now:       fromNanos(C.sluice_alarm_query_now(q)),
+	}
+	for i := 0; i < int(C.sluice_alarm_query_alarm_count(q)); i++ {
+		query.Alarms = append(query.Alarms, goString(C.sluice_alarm_query_alarm(q, C.size_t(i))))
+	}
+	for i := 0; i < int(C.sluice_alarm_query_target_count(q)); i++ {
+		query.Targets = append(query.Targets, goString(C.sluice_alarm_query_target(q, C.size_t(i))))
+	}
+	statuses, err := source.QueryAlarms(query)
+	if err != nil {
+		code := Unknown
+		var e *Error
+		if errors.As(err, &e) {
+			code = e.Code
+		}
+		msg := C.CString(err.Error())
+		defer C.free(unsafe.Pointer(msg))
+		C.sluice_alarm_result_set_error(r, C.int(code), msg)
+		return
+	}
+	for _, s := range statuses {
+		name, reason := C.CString(s.Name), C.CString(s.Reason)
+		C.sluice_alarm_result_add(r, name, C.int(s.State), reason)
+		C.free(unsafe.Pointer(name))
+		C.free(unsafe.Pointer(reason))
+	}
+}

@@ -30,6 +30,7 @@ package sluice
 sluice_event_sink_t* go_sluice_event_sink(uintptr_t handle);
 sluice_metric_source_t* go_sluice_metric_source(uintptr_t handle);
 sluice_gate_t* go_sluice_gate(uintptr_t handle, const char* name);
+sluice_alarm_source_t* go_sluice_alarm_source(uintptr_t handle);
 sluice_rollback_policy_t* go_sluice_rollback_policy(uintptr_t handle,
                                                     const char* name);
 */
@@ -528,6 +529,34 @@ type RollbackPolicy interface {
 	Decide(f Failure) Decision
 }
 
+// The alarm states (SLUICE_ALARM_*).
+const (
+	AlarmOK               = 0
+	AlarmAlarm            = 1
+	AlarmInsufficientData = 2
+)
+
+// AlarmQuery asks for the state of alarms.
+type AlarmQuery struct {
+	Alarms    []string
+	Targets   []string
+	WaveIndex int
+	Stage     string
+	Now       time.Time
+}
+
+// AlarmStatus is one alarm's state.
+type AlarmStatus struct {
+	Name   string
+	State  int // AlarmOK, AlarmAlarm or AlarmInsufficientData
+	Reason string
+}
+
+// AlarmSource is the host's alarms; errors as MetricSource's.
+type AlarmSource interface {
+	QueryAlarms(q AlarmQuery) ([]AlarmStatus, error)
+}
+
 // The gate outcomes (SLUICE_OUTCOME_*).
 const (
 	Pass         = 0
@@ -574,6 +603,7 @@ type Options struct {
 	ProgressDeadline time.Duration
 	MetricSource     MetricSource
 	RollbackPolicy   RollbackPolicy
+	AlarmSource      AlarmSource
 	// Gate judges every wave (nil: waves pass their gates at once).
 	Gate Gate
 	// EventSink receives every event (on the goroutine calling into the
@@ -613,6 +643,11 @@ func (o *Options) build() *C.sluice_options_t {
 		free(name)
 		C.sluice_options_set_rollback_policy(p, r)
 		C.sluice_rollback_policy_destroy(r)
+	}
+	if o.AlarmSource != nil {
+		a := C.go_sluice_alarm_source(C.uintptr_t(cgo.NewHandle(o.AlarmSource)))
+		C.sluice_options_set_alarm_source(p, a)
+		C.sluice_alarm_source_destroy(a)
 	}
 	if o.Gate != nil {
 		name := cstr(o.Gate.Name())
@@ -870,4 +905,49 @@ func Simulate(spec *Spec, fleet *Fleet, scenarioPath string, runs int64, seed ui
 		return nil, takeError(err)
 	}
 	return takeBytes(p, n), nil
+}
+
+// ---- The judge ---------------------------------------------------------------
+
+// JudgeSamples are one metric's samples: baseline (control) and canary
+// (experiment).
+type JudgeSamples struct {
+	Control, Experiment []float64
+}
+
+// Judge runs Kayenta's canary judge with a sluice.v1.KayentaJudgeSpec
+// config and returns the sluice.v1.JudgeResult as JSON. Safe for
+// concurrent use.
+func Judge(config []byte, format Format, samples map[string]JudgeSamples) ([]byte, error) {
+	d, n := bytesArg(config)
+	defer C.free(unsafe.Pointer(d))
+	count := len(samples)
+	arr := (*C.sluice_judge_samples_t)(C.calloc(C.size_t(count+1), C.size_t(unsafe.Sizeof(C.sluice_judge_samples_t{}))))
+	defer C.free(unsafe.Pointer(arr))
+	items := unsafe.Slice(arr, count+1)
+	i := 0
+	for name, s := range samples {
+		items[i].name = cstr(name)
+		defer free(items[i].name)
+		items[i].control = cDoubles(s.Control)
+		defer C.free(unsafe.Pointer(items[i].control))
+		items[i].control_count = C.size_t(len(s.Control))
+		items[i].experiment = cDoubles(s.Experiment)
+		defer C.free(unsafe.Pointer(items[i].experiment))
+		items[i].experiment_count = C.size_t(len(s.Experiment))
+		i++
+	}
+	var outLen C.size_t
+	var err *C.char
+	p := C.sluice_judge(d, n, C.int(format), arr, C.size_t(count), &outLen, &err)
+	if p == nil {
+		return nil, takeError(err)
+	}
+	return takeBytes(p, outLen), nil
+}
+
+func cDoubles(v []float64) *C.double {
+	p := (*C.double)(C.malloc(C.size_t(8 * (len(v) + 1))))
+	copy(unsafe.Slice((*float64)(unsafe.Pointer(p)), len(v)), v)
+	return p
 }

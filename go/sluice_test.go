@@ -407,6 +407,80 @@ func TestCommandsApprovalSnapshotRestore(t *testing.T) {
 	}
 }
 
+type alarms struct{ queries []AlarmQuery }
+
+func (a *alarms) QueryAlarms(q AlarmQuery) ([]AlarmStatus, error) {
+	a.queries = append(a.queries, q)
+	state := AlarmOK
+	if len(a.queries) >= 2 {
+		state = AlarmAlarm
+	}
+	return []AlarmStatus{{"api-5xx", AlarmOK, ""}, {"api-latency", state, "p99 high"}}, nil
+}
+
+const alarmSpec = `name: "alarmed" version: "2.4.1" previous_version: "2.4.0"
+waves { canary { percent: 10 interval { seconds: 900 } } }
+gates { default { bake { duration { seconds: 600 } interval { seconds: 60 }
+  check { alarm { alarms: "api-5xx" alarms: "api-latency" } } } } }`
+
+func TestAlarmSource(t *testing.T) {
+	fleet, _ := LoadFleet(filepath.Join(root(t), "examples/fleets/three_regions.csv"))
+	spec, err := ParseSpec([]byte(alarmSpec), TextProto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &alarms{}
+	r, err := RolloutFromSpec(spec, fleet, Options{AlarmSource: a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	status, err := r.Run(context.Background(), &transport{}, RunOptions{Clock: &fakeClock{now: t0}, Poll: time.Minute})
+	if err != nil || status != RolledBack {
+		t.Errorf("Run = %v, %v", status, err)
+	}
+	if len(a.queries) < 2 || len(a.queries[0].Alarms) != 2 || a.queries[0].Alarms[1] != "api-latency" ||
+		a.queries[0].WaveIndex != 0 || len(a.queries[0].Targets) == 0 {
+		t.Errorf("queries: %+v", a.queries)
+	}
+}
+
+const judgeConfig = `groups { name: "errors" weight: 100 }
+metrics { name: "error_rate" groups: "errors" direction: DIRECTION_INCREASE }
+thresholds { pass: 75 marginal: 50 }`
+
+func TestJudge(t *testing.T) {
+	var control, same, worse []float64
+	for i := 0; i < 20; i++ {
+		control = append(control, 1+0.01*float64(i))
+		same = append(same, 1+0.01*float64((i*7)%20))
+		worse = append(worse, 5+0.01*float64(i))
+	}
+	score := func(experiment []float64) float64 {
+		out, err := Judge([]byte(judgeConfig), TextProto, map[string]JudgeSamples{"error_rate": {control, experiment}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var result struct {
+			Score float64 `json:"score"`
+		}
+		if err := json.Unmarshal(out, &result); err != nil {
+			t.Fatal(err)
+		}
+		return result.Score
+	}
+	if s := score(same); s != 100 {
+		t.Errorf("same: score %v", s)
+	}
+	if s := score(worse); s >= 100 {
+		t.Errorf("worse: score %v", s)
+	}
+	_, err := Judge([]byte(judgeConfig), TextProto, map[string]JudgeSamples{"cpu": {control, same}})
+	if !errors.Is(err, ErrInvalidArgument) || !strings.Contains(err.Error(), "samples[0].name") {
+		t.Errorf("unknown metric: %v", err)
+	}
+}
+
 func TestSimulate(t *testing.T) {
 	fleet, _ := LoadFleet(filepath.Join(root(t), "examples/fleets/three_regions.csv"))
 	spec, _ := LoadSpec(filepath.Join(root(t), "examples/specs/codedeploy_canary_gated.textproto"))
