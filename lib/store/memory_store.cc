@@ -99,6 +99,17 @@ absl::StatusOr<CasResult> InMemoryStore::CompareAndSwap(
   return CasResult::kSwapped;
 }
 
+absl::StatusOr<bool> InMemoryStore::SetNextWakeup(absl::string_view id,
+                                                  int64_t version,
+                                                  absl::Time next_wakeup) {
+  absl::MutexLock lock(&mu_);
+  auto it = rows_.find(id);
+  if (it == rows_.end()) return NoRollout("SetNextWakeup", id);
+  if (it->second.rollout.version != version) return false;
+  it->second.rollout.next_wakeup = next_wakeup;
+  return true;
+}
+
 absl::StatusOr<std::vector<DueRollout>> InMemoryStore::ListDue(absl::Time now,
                                                                int limit) {
   if (absl::Status s = CheckLimit("ListDue", limit); !s.ok()) return s;

@@ -435,6 +435,27 @@ absl::StatusOr<CasResult> PostgresStore::CompareAndSwap(
   return result;
 }
 
+absl::StatusOr<bool> PostgresStore::SetNextWakeup(absl::string_view id,
+                                                  int64_t version,
+                                                  absl::Time next_wakeup) {
+  constexpr absl::string_view kCall = "SetNextWakeup";
+  Impl& m = *impl_;
+  absl::MutexLock lock(&m.mu);
+  if (absl::Status s = m.Ensure(kCall); !s.ok()) return s;
+  absl::StatusOr<Result> r =
+      Run(m.conn, kCall,
+          "UPDATE sluice_rollouts SET next_wakeup = $3 WHERE id = $1 AND "
+          "version = $2",
+          {Text(id), Int(version), Int(ToMicros(next_wakeup))});
+  if (!r.ok()) return r.status();
+  if (std::string(r->affected()) == "1") return true;
+  r = Run(m.conn, kCall, "SELECT 1 FROM sluice_rollouts WHERE id = $1",
+          {Text(id)});
+  if (!r.ok()) return r.status();
+  if (r->rows() == 0) return NoRollout(kCall, id);
+  return false;
+}
+
 absl::StatusOr<std::vector<DueRollout>> PostgresStore::ListDue(absl::Time now,
                                                                int limit) {
   if (absl::Status s = CheckLimit("ListDue", limit); !s.ok()) return s;

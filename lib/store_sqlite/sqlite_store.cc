@@ -393,6 +393,29 @@ absl::StatusOr<CasResult> SqliteStore::CompareAndSwap(
   return result;
 }
 
+absl::StatusOr<bool> SqliteStore::SetNextWakeup(absl::string_view id,
+                                                int64_t version,
+                                                absl::Time next_wakeup) {
+  constexpr absl::string_view kCall = "SetNextWakeup";
+  Impl& m = *impl_;
+  absl::MutexLock lock(&m.mu);
+  bool set = false;
+  absl::Status s = m.Write(kCall, [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(m.mu) {
+    absl::StatusOr<bool> exists = m.Exists(kCall, id);
+    if (!exists.ok()) return exists.status();
+    if (!*exists) return NoRollout(kCall, id);
+    Stmt update(m.db,
+                "UPDATE sluice_rollouts SET next_wakeup = ? WHERE id = ? AND "
+                "version = ?");
+    update.Int(1, ToMicros(next_wakeup)).Text(2, id).Int(3, version);
+    if (update.Step() != SQLITE_DONE) return m.Error(kCall, "update");
+    set = sqlite3_changes(m.db) == 1;
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return set;
+}
+
 absl::StatusOr<std::vector<DueRollout>> SqliteStore::ListDue(absl::Time now,
                                                              int limit) {
   if (absl::Status s = CheckLimit("ListDue", limit); !s.ok()) return s;

@@ -258,6 +258,19 @@ TEST_P(RolloutStoreConformanceTest, ListDueByWakeupSkipsTerminalAndLimits) {
   EXPECT_EQ(due[0].next_wakeup, kT0 + absl::Seconds(5));
 }
 
+TEST_P(RolloutStoreConformanceTest, SetNextWakeupOnlyAtTheGivenVersion) {
+  ASSERT_THAT(store().Create(Row("web", 3, kT0 + absl::Seconds(60)), {}),
+              IsOk());
+  EXPECT_FALSE(*store().SetNextWakeup("web", 2, kT0));
+  EXPECT_EQ(store().Get("web")->next_wakeup, kT0 + absl::Seconds(60));
+  EXPECT_TRUE(*store().SetNextWakeup("web", 3, kT0 + absl::Seconds(5)));
+  StoredRollout got = *store().Get("web");
+  EXPECT_EQ(got.next_wakeup, kT0 + absl::Seconds(5));
+  EXPECT_EQ(got.version, 3);
+  EXPECT_THAT(store().SetNextWakeup("nope", 1, kT0),
+              StatusIs(absl::StatusCode::kNotFound));
+}
+
 TEST_P(RolloutStoreConformanceTest, LeaseIsExclusiveUntilItExpires) {
   ASSERT_THAT(store().Create(Row("web"), {}), IsOk());
   EXPECT_EQ(*store().GetLease("web"), std::nullopt);

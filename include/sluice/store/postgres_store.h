@@ -62,6 +62,8 @@ class PostgresStore : public RolloutStore {
   absl::StatusOr<StoredRollout> Get(absl::string_view id) override;
   absl::StatusOr<std::vector<std::string>> List() override;
   absl::StatusOr<CasResult> CompareAndSwap(const CasRequest& request) override;
+  absl::StatusOr<bool> SetNextWakeup(absl::string_view id, int64_t version,
+                                     absl::Time next_wakeup) override;
   absl::StatusOr<std::vector<DueRollout>> ListDue(absl::Time now,
                                                   int limit) override;
   absl::StatusOr<std::optional<Lease>> AcquireLease(

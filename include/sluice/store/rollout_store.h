@@ -225,6 +225,14 @@ class RolloutStore {
   virtual absl::StatusOr<CasResult> CompareAndSwap(
       const CasRequest& request) = 0;
 
+  // Sets the stored next wakeup of rollout `id` if its version is still
+  // `version`, without a new version (a step that found nothing to do but
+  // a different wakeup, e.g. after an outcome made it due at once).
+  // Returns whether it was set; kNotFound for an unknown rollout.
+  virtual absl::StatusOr<bool> SetNextWakeup(absl::string_view id,
+                                             int64_t version,
+                                             absl::Time next_wakeup) = 0;
+
   // The non-terminal rollouts whose next wakeup is at or before `now`, by
   // next wakeup then id, at most `limit` (>= 1).
   virtual absl::StatusOr<std::vector<DueRollout>> ListDue(absl::Time now,
