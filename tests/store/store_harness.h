@@ -66,6 +66,8 @@ inline bool DeployFails(const Action& action, Fleet::TargetIndex t) {
 // Configs of the rollouts, by id. Thread-safe after setup.
 class Configs {
  public:
+  // The bake of every wave of the rollouts NewRollout() makes.
+  absl::Duration bake = absl::Minutes(1);
   // Adds rollout `id` of `n` targets rolling out `version`.
   void Add(const std::string& id, int n, const std::string& version) {
     RolloutConfig c;
@@ -90,7 +92,8 @@ class Configs {
   // A new rollout of `id` (kPending), to add to a store.
   std::unique_ptr<Rollout> NewRollout(const std::string& id) const {
     const RolloutConfig& c = configs_.at(id);
-    return *Rollout::Create(*c.fleet, MakePlan(c.fleet->size()), c.options);
+    return *Rollout::Create(*c.fleet, MakePlan(c.fleet->size(), bake),
+                            c.options);
   }
   const std::map<std::string, RolloutConfig>& all() const { return configs_; }
 
