@@ -18,6 +18,7 @@
 #include "sluice/analysis_gate.h"
 #include "sluice/canary_analysis_gate.h"
 #include "sluice/metric_checks.h"
+#include "sluice/review.h"
 #include "sluice/rollout.h"
 #include "sluice/spec.h"
 #include "sluice/testing/fake_clock.h"
@@ -246,6 +247,10 @@ TEST_P(BackgroundTest, CatchesARegressionAfterTheFirstWavePassed) {
   EXPECT_EQ(last->end, kT0 + absl::Minutes(40));
   EXPECT_THAT(last->targets,
               ::testing::ElementsAre("web-0", "web-1", "web-2", "web-3"));
+  // A post-incident review finds the failing background run as the first
+  // failing check.
+  const ReviewMoments moments = FindReviewMoments(run.events);
+  EXPECT_EQ(moments.first_failing_check, kT0 + absl::Minutes(40));
 }
 
 TEST_P(BackgroundTest, WithoutItTheRegressionIsMissed) {
