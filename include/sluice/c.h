@@ -278,6 +278,7 @@ SLUICE_C_EXPORT char* sluice_plan_to_json(const sluice_plan_t* plan,
 #define SLUICE_EVENT_ESCALATED 11
 #define SLUICE_EVENT_OPERATOR_COMMAND 12
 #define SLUICE_EVENT_ROLLOUT_FINISHED 13
+#define SLUICE_EVENT_BACKGROUND_VERDICT 14
 /* Gate outcome (sluice::Outcome). */
 #define SLUICE_OUTCOME_PASS 0
 #define SLUICE_OUTCOME_FAIL 1

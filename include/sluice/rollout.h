@@ -196,6 +196,38 @@ struct RolloutOptions {
   // Which targets gates get as GateContext::baseline_targets.
   // Default: kNextWave.
   BaselineCohort baseline = BaselineCohort::kNextWave;
+
+  // --- Keep watching (docs/rollouts.md, "Watching a rollout").
+
+  // While a wave bakes (its gate passed, Wave::bake not over), its gate is
+  // evaluated again, afresh (a new GateState), every this long after it
+  // passed; a re-check that does not pass fails the wave (kGateFail,
+  // kGateInconclusive or kGateError) and goes to the rollback policy. A
+  // re-check that holds is asked again when it says; one still holding when
+  // the bake ends is dropped (the wave passes). Zero disables re-checks.
+  // Default: 5 minutes, the usual metric window, so that consecutive
+  // re-checks look at (mostly) new data. Must be finite and >= 0.
+  absl::Duration bake_recheck_interval = absl::Minutes(5);
+
+  // Background analysis (Argo Rollouts' spec.strategy.canary.analysis): a
+  // gate that watches the whole rollout, not one wave. It starts when wave
+  // `background_start_wave` has deployed and runs until the rollout ends:
+  // evaluated at once, then (after each run that passes, with a fresh
+  // GateState) every `background_interval`, with no count. Its cohorts are
+  // every target on the new version (GateContext::wave_targets) and every
+  // target still on the old one (baseline_targets); its wave_deployed_at is
+  // when the start wave deployed. A run that fails, is inconclusive or
+  // errors fails the current wave with the matching gate trigger (the
+  // reason starts "background analysis: "), whatever phase it is in; a run
+  // that holds is asked again when it says. It does not run while the
+  // rollout is paused or after Promote(). Null: none. Default: null.
+  std::shared_ptr<const HealthGate> background_gate;
+  // Time between background runs. Must be > 0 and finite. Default: 5
+  // minutes.
+  absl::Duration background_interval = absl::Minutes(5);
+  // The wave whose deploy starts the background analysis (Argo's
+  // startingStep). Must be in [0, waves). Default: 0 (the first wave).
+  int background_start_wave = 0;
 };
 
 // Fills `options.stage_gates` with the gate of every stage the plan uses,
@@ -232,11 +264,12 @@ class Rollout {
 
   // Makes a rollout from a validated spec: the name, versions, rollback
   // policy and engine limits come from `spec` (its `rollback` field, or the
-  // defaults), overriding `options`; `plan` is the spec's strategy applied to
-  // `fleet` (NewScheduler(spec), sluice/spec.h); gates come from `options`
-  // (e.g. GatesFromPolicy(*GatePolicyFromSpec(spec), plan, options)). Errors
-  // as Create(), and "previous_version: must be set in the spec or in
-  // options" when neither has it.
+  // defaults), and so do the bake re-checks and the background analysis
+  // (its `watch` field, when set), overriding `options`; `plan` is the spec's
+  // strategy applied to `fleet` (NewScheduler(spec), sluice/spec.h); gates come
+  // from `options` (e.g. GatesFromPolicy(*GatePolicyFromSpec(spec), plan,
+  // options)). Errors as Create(), and "previous_version: must be set in the
+  // spec or in options" when neither has it.
   static absl::StatusOr<std::unique_ptr<Rollout>> FromSpec(
       const RolloutSpec& spec, const Fleet& fleet, WavePlan plan,
       RolloutOptions options);

@@ -66,6 +66,10 @@ enum class EventKind {
   kOperatorCommand,
   // The rollout reached a terminal state (see `status`).
   kRolloutFinished,
+  // A run of the background analysis (RolloutOptions::background_gate)
+  // decided (see `verdict`); one that did not pass is followed by
+  // kWaveFailed.
+  kBackgroundVerdict,
 };
 
 // "rollout-started", "wave-started", ... (kebab case of the enumerator).
@@ -95,7 +99,8 @@ struct RolloutEvent {
   std::string who;
   // One line for people. Default: empty.
   std::string message;
-  // For kGateVerdict: the verdict, with its numbers. Default: unset.
+  // For kGateVerdict and kBackgroundVerdict: the verdict, with its numbers.
+  // Default: unset.
   std::optional<Verdict> verdict;
   // For kWaveFailed and kPolicyDecision: why the wave failed. Default: unset.
   std::optional<FailureTrigger> trigger;

@@ -38,6 +38,7 @@
 #include "sluice/bake_gate.h"                    // IWYU pragma: export
 #include "sluice/batch_schedulers.h"             // IWYU pragma: export
 #include "sluice/blocker.h"                      // IWYU pragma: export
+#include "sluice/canary_analysis_gate.h"         // IWYU pragma: export
 #include "sluice/clock.h"                        // IWYU pragma: export
 #include "sluice/composite_scheduler.h"          // IWYU pragma: export
 #include "sluice/csv.h"                          // IWYU pragma: export

@@ -24,6 +24,7 @@
 #include "sluice/analysis_gate.h"
 #include "sluice/approval_gate.h"
 #include "sluice/bake_gate.h"
+#include "sluice/canary_analysis_gate.h"
 #include "sluice/deploy_window_gate.h"
 #include "sluice/gate_combinators.h"
 #include "sluice/judge_gates.h"
@@ -393,6 +394,55 @@ absl::StatusOr<KayentaJudgeGateOptions> KayentaJudgeFromProto(
   return o;
 }
 
+// A canary analysis gate: the judge as kayenta_judge, then the schedule.
+absl::StatusOr<CanaryAnalysisGateOptions> CanaryAnalysisFromProto(
+    const v1::CanaryAnalysisGateSpec& p, const Metrics& metrics,
+    const std::string& path) {
+  CanaryAnalysisGateOptions o;
+  if (!p.has_judge()) {
+    return InvalidArgumentAt(absl::StrCat(path, ".judge"), "must be set");
+  }
+  SLUICE_ASSIGN_OR_RETURN(
+      o.judge,
+      KayentaJudgeFromProto(p.judge(), metrics, absl::StrCat(path, ".judge")));
+  if (!p.has_lifetime()) {
+    return InvalidArgumentAt(absl::StrCat(path, ".lifetime"), "must be set");
+  }
+  SLUICE_ASSIGN_OR_RETURN(
+      o.lifetime,
+      DurationFromProto(p.lifetime(), absl::StrCat(path, ".lifetime")));
+  if (p.has_interval()) {
+    SLUICE_ASSIGN_OR_RETURN(
+        o.interval,
+        DurationFromProto(p.interval(), absl::StrCat(path, ".interval")));
+  }
+  if (p.has_warmup()) {
+    SLUICE_ASSIGN_OR_RETURN(
+        o.warmup, DurationFromProto(p.warmup(), absl::StrCat(path, ".warmup")));
+  }
+  if (p.has_lookback()) {
+    SLUICE_ASSIGN_OR_RETURN(
+        o.lookback,
+        DurationFromProto(p.lookback(), absl::StrCat(path, ".lookback")));
+  }
+  switch (p.marginal()) {
+    case v1::KayentaJudgeSpec::MARGINAL_UNSPECIFIED:
+    case v1::KayentaJudgeSpec::MARGINAL_FAIL:
+      o.marginal = Outcome::kFail;
+      break;
+    case v1::KayentaJudgeSpec::MARGINAL_INCONCLUSIVE:
+      o.marginal = Outcome::kInconclusive;
+      break;
+    case v1::KayentaJudgeSpec::MARGINAL_PASS:
+      o.marginal = Outcome::kPass;
+      break;
+    default:
+      return InvalidArgumentAt(absl::StrCat(path, ".marginal"),
+                               absl::StrCat("unknown value ", p.marginal()));
+  }
+  return o;
+}
+
 // The interval (default 1m) and duration (required) of a sequential gate.
 absl::Status ScheduleFromProto(bool has_interval,
                                const google::protobuf::Duration& interval,
@@ -503,6 +553,8 @@ std::string DefaultName(const v1::GateSpec& g) {
       return absl::StrCat("sequential count ", g.sequential_count().metric());
     case v1::GateSpec::kSequentialMeans:
       return absl::StrCat("sequential means ", g.sequential_means().metric());
+    case v1::GateSpec::kCanaryAnalysis:
+      return "canary analysis";
     case v1::GateSpec::KIND_NOT_SET:
       return "gate";
   }
@@ -727,6 +779,13 @@ absl::StatusOr<std::unique_ptr<HealthGate>> BuildGate(const v1::GateSpec& g,
           SequentialMeansFromProto(g.sequential_means(), metrics, p));
       return Nested(NewSequentialMeansGate(name, std::move(o)), p);
     }
+    case v1::GateSpec::kCanaryAnalysis: {
+      const std::string p = absl::StrCat(path, ".canary_analysis");
+      SLUICE_ASSIGN_OR_RETURN(
+          CanaryAnalysisGateOptions o,
+          CanaryAnalysisFromProto(g.canary_analysis(), metrics, p));
+      return Nested(NewCanaryAnalysisGate(name, std::move(o)), p);
+    }
     case v1::GateSpec::KIND_NOT_SET:
       break;
   }
@@ -734,7 +793,7 @@ absl::StatusOr<std::unique_ptr<HealthGate>> BuildGate(const v1::GateSpec& g,
       path,
       "needs a kind: one of threshold, relative, alarm, analysis, bake, "
       "window, manual_approval, all_of, any_of, at_least, weighted, shadow, "
-      "kayenta_judge, sequential_count, sequential_means");
+      "kayenta_judge, sequential_count, sequential_means, canary_analysis");
 }
 
 absl::StatusOr<Metrics> BuildMetrics(const v1::RolloutSpec& spec) {

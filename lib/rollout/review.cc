@@ -26,7 +26,9 @@ namespace sluice {
 namespace {
 
 bool IsFailing(const RolloutEvent& e) {
-  return e.kind == EventKind::kGateVerdict && e.verdict.has_value() &&
+  return (e.kind == EventKind::kGateVerdict ||
+          e.kind == EventKind::kBackgroundVerdict) &&
+         e.verdict.has_value() &&
          (e.verdict->outcome == Outcome::kFail ||
           e.verdict->outcome == Outcome::kError);
 }
@@ -149,6 +151,7 @@ ReviewMoments FindReviewMoments(const std::vector<RolloutEvent>& events) {
         SetFirst(m.first_deploy, e->time);
         break;
       case EventKind::kGateVerdict:
+      case EventKind::kBackgroundVerdict:
         if (IsFailing(*e)) SetFirst(m.first_failing_check, e->time);
         break;
       case EventKind::kWaveFailed:

@@ -147,6 +147,23 @@ absl::Status ValidateOptions(const RolloutOptions& options, int wave_count) {
           absl::StrCat("must be in [0, ", wave_count, ") (got ", w, ")"));
     }
   }
+  if (options.bake_recheck_interval < absl::ZeroDuration() ||
+      options.bake_recheck_interval == absl::InfiniteDuration()) {
+    return InvalidArgumentAt("options.bake_recheck_interval",
+                             "must be finite and >= 0");
+  }
+  if (options.background_interval <= absl::ZeroDuration() ||
+      options.background_interval == absl::InfiniteDuration()) {
+    return InvalidArgumentAt("options.background_interval",
+                             "must be > 0 and finite");
+  }
+  if (options.background_start_wave < 0 ||
+      options.background_start_wave >= wave_count) {
+    return InvalidArgumentAt(
+        "options.background_start_wave",
+        absl::StrCat("must be in [0, ", wave_count, ") (got ",
+                     options.background_start_wave, ")"));
+  }
   for (const auto& [stage, gate] : options.stage_gates) {
     if (gate == nullptr) {
       return InvalidArgumentAt(
@@ -372,12 +389,14 @@ void RolloutEngine::ComputeNextWakeup() {
                   : gate_wake_;
           break;
         case WavePhase::kBaking:
-          t = promoted_ ? absl::InfinitePast() : bake_until_;
+          t = promoted_ ? absl::InfinitePast()
+                        : std::min(bake_until_, RecheckWakeup());
           break;
         case WavePhase::kRetryBackoff:
           t = retry_at_;
           break;
       }
+      t = std::min(t, BackgroundWakeup());
       break;
     case RolloutStatus::kRollingBack:
       if (open_rollback_actions_ > 0) {
@@ -443,6 +462,7 @@ bool RolloutEngine::Progress(absl::Time now, std::vector<Action>& out) {
     default:
       return false;
   }
+  if (RunBackground(now, out)) return true;
   const Wave& wave = plan_.waves[current_wave_];
   switch (phase_) {
     case WavePhase::kNotStarted:
@@ -506,6 +526,7 @@ bool RolloutEngine::Progress(absl::Time now, std::vector<Action>& out) {
         phase_since_ = deployed_at_;
         gate_wake_ = deployed_at_;
         Emit(EventKind::kWaveDeployed, now, std::move(e));
+        MaybeStartBackground(now);
         return true;
       }
       if (now >= phase_since_ + options_.progress_deadline) {
@@ -521,6 +542,7 @@ bool RolloutEngine::Progress(absl::Time now, std::vector<Action>& out) {
     case WavePhase::kVerifying:
       return Verify(now, out);
     case WavePhase::kBaking:
+      if (RecheckBake(now, out)) return true;
       if (promoted_ || now >= bake_until_) {
         PassWave(now);
         return true;
@@ -678,6 +700,7 @@ bool RolloutEngine::Verify(absl::Time now, std::vector<Action>& out) {
       phase_ = WavePhase::kBaking;
       phase_since_ = now;
       bake_until_ = std::max(deployed_at_ + wave.bake, now);
+      ScheduleRechecks(now);
       return true;
     case Outcome::kFail:
       FailWave(FailureTrigger::kGateFail, verdict.reason, verdict, 0, now, out);
@@ -1365,6 +1388,7 @@ absl::Status RolloutEngine::Supersede(absl::string_view version,
     current_wave_ = 0;
     phase_ = WavePhase::kNotStarted;
   }
+  ResetBackground();
   Touch(now);
   return absl::OkStatus();
 }

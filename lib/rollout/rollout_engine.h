@@ -163,6 +163,28 @@ class RolloutEngine : public Rollout {
                   absl::string_view past_tense, absl::string_view who,
                   absl::Time now);
 
+  // --- watching (lib/rollout/rollout_watch.cc): bake re-checks and the
+  // background analysis.
+  // During a bake: evaluates the wave's gate again when a re-check is due.
+  // True when the state machine moved (a re-check decided).
+  bool RecheckBake(absl::Time now, std::vector<Action>& out);
+  // Schedules the first re-check of a wave whose gate just passed.
+  void ScheduleRechecks(absl::Time now);
+  // The time of the next re-check (absl::InfiniteFuture() when none is due
+  // before the bake ends).
+  absl::Time RecheckWakeup() const;
+  // Starts the background analysis when the wave that starts it deployed.
+  void MaybeStartBackground(absl::Time now);
+  // Runs the background analysis when due. True when it failed the wave.
+  bool RunBackground(absl::Time now, std::vector<Action>& out);
+  // When the background analysis runs next (absl::InfiniteFuture(): never).
+  absl::Time BackgroundWakeup() const;
+  // Forgets the background analysis (a superseding version starts over).
+  void ResetBackground();
+  // The gate context of a wave (its cohorts cached in wave_ids_ and
+  // baseline_ids_).
+  GateContext WaveContext(int wave, absl::Time now);
+
   // --- configuration
   Fleet fleet_;
   WavePlan plan_;
@@ -216,6 +238,22 @@ class RolloutEngine : public Rollout {
   bool traffic_rollback_failed_ = false;
   // Set by Reject() of a wave approval; the next Advance() fails the wave.
   std::string rejected_by_;
+
+  // Bake re-checks of the current wave: the state of the one in progress,
+  // when it is due (absl::InfiniteFuture(): none), how many passed.
+  GateState recheck_state_;
+  absl::Time recheck_at_ = absl::InfiniteFuture();
+  int32_t rechecks_passed_ = 0;
+  // The background analysis: started or not, since when (the start wave's
+  // deploy), its run in progress, when it is due, how many runs passed.
+  bool background_started_ = false;
+  absl::Time background_since_ = absl::InfinitePast();
+  GateState background_state_;
+  absl::Time background_at_ = absl::InfiniteFuture();
+  int64_t background_runs_ = 0;
+  // Cohorts of the background analysis (rebuilt for each evaluation).
+  std::vector<std::string> background_new_ids_;
+  std::vector<std::string> background_old_ids_;
 
   // --- derived (recomputed on restore)
   int64_t touched_count_ = 0;

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "lib/core/status_macros.h"
+#include "lib/rollout/spec_watch.h"
 #include "sluice/gate_policy.h"
 #include "sluice/rollout.h"
 #include "sluice/rollout_proto.h"
@@ -31,6 +32,7 @@ absl::StatusOr<std::unique_ptr<Rollout>> Rollout::FromSpec(
     SLUICE_RETURN_IF_ERROR(
         ApplyRollbackPolicySpec(spec.proto().rollback(), options));
   }
+  SLUICE_RETURN_IF_ERROR(internal::ApplyWatchSpec(spec.proto(), options));
   return Create(fleet, std::move(plan), std::move(options));
 }
 

@@ -160,6 +160,15 @@ void RolloutEngine::SaveState(v1::RolloutState& p) const {
   p.set_traffic_rollback_failed(traffic_rollback_failed_);
   p.set_rejected_by(rejected_by_);
   p.set_traffic_touched(traffic_touched_);
+  v1::WatchState* watch = p.mutable_watch();
+  RolloutGateStateToProto(recheck_state_, watch->mutable_recheck_state());
+  EncodeTime(recheck_at_, watch->mutable_recheck_at());
+  watch->set_rechecks_passed(rechecks_passed_);
+  watch->set_background_started(background_started_);
+  EncodeTime(background_since_, watch->mutable_background_since());
+  RolloutGateStateToProto(background_state_, watch->mutable_background_state());
+  EncodeTime(background_at_, watch->mutable_background_at());
+  watch->set_background_runs(background_runs_);
 }
 
 std::string RolloutEngine::Snapshot() const {
@@ -264,6 +273,25 @@ absl::Status RolloutEngine::LoadState(const v1::RolloutState& p) {
   if (!gate_state.ok()) {
     return Bad(absl::StrCat("gate_state: ", gate_state.status().message()));
   }
+  GateState recheck_state;
+  GateState background_state;
+  if (p.has_watch()) {
+    absl::StatusOr<GateState> s =
+        RolloutGateStateFromProto(p.watch().recheck_state());
+    if (!s.ok()) {
+      return Bad(absl::StrCat("watch.recheck_state: ", s.status().message()));
+    }
+    recheck_state = *std::move(s);
+    s = RolloutGateStateFromProto(p.watch().background_state());
+    if (!s.ok()) {
+      return Bad(
+          absl::StrCat("watch.background_state: ", s.status().message()));
+    }
+    background_state = *std::move(s);
+    if (p.watch().rechecks_passed() < 0 || p.watch().background_runs() < 0) {
+      return Bad("watch: negative count");
+    }
+  }
   std::optional<Verdict> verdict;
   if (p.has_verdict()) {
     absl::StatusOr<Verdict> v = VerdictFromRecord(p.last_verdict(), true);
@@ -297,6 +325,21 @@ absl::Status RolloutEngine::LoadState(const v1::RolloutState& p) {
   last_now_ = DecodeTime(p.last_now());
   gate_state_ = *std::move(gate_state);
   last_verdict_ = std::move(verdict);
+  recheck_state_ = std::move(recheck_state);
+  background_state_ = std::move(background_state);
+  if (p.has_watch()) {
+    const v1::WatchState& watch = p.watch();
+    recheck_at_ = DecodeTime(watch.recheck_at());
+    rechecks_passed_ = watch.rechecks_passed();
+    background_started_ = watch.background_started();
+    background_since_ = DecodeTime(watch.background_since());
+    background_at_ = DecodeTime(watch.background_at());
+    background_runs_ = watch.background_runs();
+  } else {
+    recheck_at_ = absl::InfiniteFuture();
+    rechecks_passed_ = 0;
+    ResetBackground();
+  }
   signals_.clear();
   for (const v1::SignalRecord& r : p.signals()) {
     OperatorSignal s;

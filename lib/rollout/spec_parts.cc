@@ -13,6 +13,7 @@
 #include "lib/gates/spec_gates.h"
 #include "lib/rollout/spec_rollback.h"
 #include "lib/rollout/spec_validation.h"
+#include "lib/rollout/spec_watch.h"
 #include "lib/waves/spec_waves.h"
 #include "sluice/gate_policy.h"
 #include "sluice/spec.h"
@@ -26,6 +27,7 @@ absl::Status ValidateSpecParts(const v1::RolloutSpec& spec) {
   SLUICE_RETURN_IF_ERROR(ValidateWaveStrategy(spec.waves()));
   SLUICE_RETURN_IF_ERROR(ValidateGatesSpec(spec));
   SLUICE_RETURN_IF_ERROR(ValidateRollbackSpec(spec));
+  SLUICE_RETURN_IF_ERROR(ValidateWatchSpec(spec));
   return absl::OkStatus();
 }
 
@@ -45,6 +47,9 @@ std::vector<std::string> SummarizeSpecParts(const v1::RolloutSpec& spec) {
   }
   if (std::string rollback = SummarizeRollbackSpec(spec); !rollback.empty()) {
     parts.push_back(std::move(rollback));
+  }
+  if (std::string watch = SummarizeWatchSpec(spec); !watch.empty()) {
+    parts.push_back(std::move(watch));
   }
   return parts;
 }

@@ -69,10 +69,11 @@ TEST(ReviewCommandTest, WithSpecAndFleetGivesWeightsAndZones) {
   EXPECT_THAT(r.out,
               HasSubstr("wave 11 (\"us-east-1 / use1-az2\", stage "
                         "region-wave, 4 target(s) in us-east-1/use1-az2)"));
-  // The earlier waves' verdicts of the decisive gate, with their numbers.
+  // The earlier waves' verdicts of the decisive gate, with their numbers
+  // (each wave's latest: wave 0's bake re-check at +27m12s).
   EXPECT_THAT(r.out,
               HasSubstr("The earlier waves' verdicts of `errors-absolute`"));
-  EXPECT_THAT(r.out, HasSubstr("| PASS | error_rate=0.00135769ratio, "
+  EXPECT_THAT(r.out, HasSubstr("| +27m12s | PASS | error_rate=0.00141261ratio, "
                                "max=0.01ratio, n=5 | unknown |"));
 }
 

@@ -1,0 +1,225 @@
+// Copyright 2026 The Sluice Authors.
+//
+// Keep watching: the rollout engine's bake re-checks and its background
+// analysis (RolloutOptions::bake_recheck_interval, background_gate;
+// docs/rollouts.md, "Watching a rollout").
+//
+// A bake re-check evaluates the wave's gate again, with a fresh GateState,
+// every bake_recheck_interval after it passed, until the bake ends. The
+// background analysis evaluates RolloutOptions::background_gate from the
+// moment the start wave deployed until the rollout ends, comparing every
+// target on the new version with every target on the old one, as Argo
+// Rollouts' background analysis (spec.strategy.canary.analysis) runs its
+// metrics at an interval with no count. Either one's failure goes through
+// FailWave() to the rollback policy.
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "lib/rollout/rollout_engine.h"
+#include "sluice/rollout.h"
+
+namespace sluice {
+namespace internal {
+namespace {
+
+FailureTrigger TriggerFor(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kFail:
+      return FailureTrigger::kGateFail;
+    case Outcome::kInconclusive:
+      return FailureTrigger::kGateInconclusive;
+    default:
+      return FailureTrigger::kGateError;
+  }
+}
+
+// The time a holding gate asks to be evaluated again: its hold_until, or a
+// second from now when that is not in the future.
+absl::Time HoldWake(const Verdict& verdict, absl::Time now) {
+  return verdict.hold_until > now ? verdict.hold_until : now + absl::Seconds(1);
+}
+
+}  // namespace
+
+GateContext RolloutEngine::WaveContext(int w, absl::Time now) {
+  const Wave& wave = plan_.waves[w];
+  if (cached_wave_ != w) {
+    wave_ids_.clear();
+    baseline_ids_.clear();
+    for (Fleet::TargetIndex t : wave.targets) {
+      wave_ids_.push_back(fleet_.target(t).id);
+    }
+    const int last_baseline_wave =
+        options_.baseline == BaselineCohort::kAllRemaining
+            ? static_cast<int>(plan_.waves.size()) - 1
+            : w + 1;
+    for (int b = w + 1;
+         b <= last_baseline_wave && b < static_cast<int>(plan_.waves.size());
+         ++b) {
+      for (Fleet::TargetIndex t : plan_.waves[b].targets) {
+        baseline_ids_.push_back(fleet_.target(t).id);
+      }
+    }
+    cached_wave_ = w;
+  }
+  GateContext context;
+  context.now = now;
+  context.wave_index = w;
+  context.wave_name = wave.name;
+  context.stage = wave.stage;
+  context.wave_deployed_at = deployed_at_;
+  context.wave_targets = wave_ids_;
+  context.baseline_targets = baseline_ids_;
+  context.metric_source = options_.metric_source;
+  context.alarm_source = options_.alarm_source;
+  context.signals = signals_;
+  return context;
+}
+
+// ---------------------------------------------------------------------------
+// Bake re-checks.
+
+void RolloutEngine::ScheduleRechecks(absl::Time now) {
+  recheck_state_ = GateState();
+  rechecks_passed_ = 0;
+  recheck_at_ = absl::InfiniteFuture();
+  if (promoted_ || GateFor(current_wave_) == nullptr ||
+      options_.bake_recheck_interval <= absl::ZeroDuration()) {
+    return;
+  }
+  recheck_at_ = now + options_.bake_recheck_interval;
+}
+
+absl::Time RolloutEngine::RecheckWakeup() const {
+  if (promoted_ || recheck_at_ >= bake_until_) return absl::InfiniteFuture();
+  return recheck_at_;
+}
+
+bool RolloutEngine::RecheckBake(absl::Time now, std::vector<Action>& out) {
+  if (promoted_ || now < recheck_at_ || recheck_at_ >= bake_until_) {
+    return false;
+  }
+  const int w = current_wave_;
+  const HealthGate* gate = GateFor(w);
+  if (gate == nullptr) {
+    recheck_at_ = absl::InfiniteFuture();
+    return false;
+  }
+  const GateContext context = WaveContext(w, now);
+  Verdict verdict = gate->Evaluate(context, recheck_state_);
+  if (verdict.outcome == Outcome::kHold) {
+    recheck_at_ = HoldWake(verdict, now);
+    return false;
+  }
+  const int n = rechecks_passed_ + 1;
+  RolloutEvent e;
+  e.wave = w;
+  e.message = absl::StrCat("bake re-check ", n, ": ", verdict.ToString());
+  e.verdict = verdict;
+  Emit(EventKind::kGateVerdict, now, std::move(e));
+  if (verdict.outcome == Outcome::kPass) {
+    ++rechecks_passed_;
+    recheck_state_ = GateState();
+    recheck_at_ = now + options_.bake_recheck_interval;
+    last_verdict_ = std::move(verdict);
+    return true;
+  }
+  recheck_at_ = absl::InfiniteFuture();
+  last_verdict_ = verdict;
+  const FailureTrigger trigger = TriggerFor(verdict.outcome);
+  std::string reason = absl::StrCat("bake re-check ", n, " (",
+                                    absl::FormatDuration(now - phase_since_),
+                                    " into the bake): ", verdict.reason);
+  FailWave(trigger, std::move(reason), std::move(verdict), 0, now, out);
+  return true;
+}
+
+// ---------------------------------------------------------------------------
+// Background analysis.
+
+void RolloutEngine::MaybeStartBackground(absl::Time now) {
+  if (options_.background_gate == nullptr || background_started_ || promoted_ ||
+      current_wave_ < options_.background_start_wave) {
+    return;
+  }
+  background_started_ = true;
+  background_since_ = deployed_at_ == absl::InfinitePast() ? now : deployed_at_;
+  background_state_ = GateState();
+  background_at_ = now;  // Argo measures at once, then every interval
+  background_runs_ = 0;
+}
+
+void RolloutEngine::ResetBackground() {
+  background_started_ = false;
+  background_since_ = absl::InfinitePast();
+  background_state_ = GateState();
+  background_at_ = absl::InfiniteFuture();
+  background_runs_ = 0;
+}
+
+absl::Time RolloutEngine::BackgroundWakeup() const {
+  if (!background_started_ || promoted_ ||
+      options_.background_gate == nullptr) {
+    return absl::InfiniteFuture();
+  }
+  return background_at_;
+}
+
+bool RolloutEngine::RunBackground(absl::Time now, std::vector<Action>& out) {
+  if (now < BackgroundWakeup()) return false;
+  // A wave that failed is in the rollback policy's hands already.
+  if (phase_ == WavePhase::kFailed) return false;
+  background_new_ids_.clear();
+  background_old_ids_.clear();
+  for (size_t t = 0; t < tstate_.size(); ++t) {
+    const uint8_t s = tstate_[t];
+    if (s == kTargetNew) {
+      background_new_ids_.push_back(
+          fleet_.target(static_cast<Fleet::TargetIndex>(t)).id);
+    } else if (s == kTargetOld || s == kTargetRolledBack) {
+      background_old_ids_.push_back(
+          fleet_.target(static_cast<Fleet::TargetIndex>(t)).id);
+    }
+  }
+  GateContext context;
+  context.now = now;
+  context.wave_index = current_wave_;
+  context.wave_name = "background analysis";
+  context.stage = "background";
+  context.wave_deployed_at = background_since_;
+  context.wave_targets = background_new_ids_;
+  context.baseline_targets = background_old_ids_;
+  context.metric_source = options_.metric_source;
+  context.alarm_source = options_.alarm_source;
+  Verdict verdict =
+      options_.background_gate->Evaluate(context, background_state_);
+  if (verdict.outcome == Outcome::kHold) {
+    background_at_ = HoldWake(verdict, now);
+    return false;
+  }
+  ++background_runs_;
+  background_state_ = GateState();
+  background_at_ = now + options_.background_interval;
+  RolloutEvent e;
+  e.wave = current_wave_;
+  e.message = absl::StrCat("background analysis run ", background_runs_, " (",
+                           background_new_ids_.size(), " new, ",
+                           background_old_ids_.size(),
+                           " old targets): ", verdict.ToString());
+  e.verdict = verdict;
+  Emit(EventKind::kBackgroundVerdict, now, std::move(e));
+  if (verdict.outcome == Outcome::kPass) return false;
+  const FailureTrigger trigger = TriggerFor(verdict.outcome);
+  std::string reason = absl::StrCat("background analysis run ",
+                                    background_runs_, ": ", verdict.reason);
+  FailWave(trigger, std::move(reason), std::move(verdict), 0, now, out);
+  return true;
+}
+
+}  // namespace internal
+}  // namespace sluice
