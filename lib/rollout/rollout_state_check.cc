@@ -81,6 +81,18 @@ absl::Status CheckNonNegative(int64_t v, absl::string_view path) {
   return absl::OkStatus();
 }
 
+// A counter the engine increments: >= 0 and far enough from the type's
+// maximum that no later increment overflows.
+absl::Status CheckCounter(int64_t v, int64_t max, absl::string_view path) {
+  if (v < 0 || v > max) {
+    return Bad(path, absl::StrCat("must be in [0, ", max, "] (got ", v, ")"));
+  }
+  return absl::OkStatus();
+}
+constexpr int64_t kMaxSequence = int64_t{1} << 62;
+constexpr int64_t kMaxAttempts = 1'000'000;
+constexpr int64_t kMaxGateCount = int64_t{1} << 30;
+
 absl::Status CheckVerdict(const v1::VerdictRecord& r, const std::string& path,
                           int depth) {
   if (depth > 64) return Bad(path, "verdict details nest too deeply");
@@ -108,12 +120,14 @@ absl::Status CheckGateState(const v1::GateState& g, const std::string& path,
       {g.inconclusive(), "inconclusive"},
       {g.error(), "error"},
       {g.consecutive_error(), "consecutive_error"},
-      {g.consecutive_success(), "consecutive_success"},
-      {g.samples(), "samples"}};
+      {g.consecutive_success(), "consecutive_success"}};
   for (const auto& [value, name] : counts) {
+    // The gates increment these (int32 in the message).
     SLUICE_RETURN_IF_ERROR(
-        CheckNonNegative(value, absl::StrCat(path, ".", name)));
+        CheckCounter(value, kMaxGateCount, absl::StrCat(path, ".", name)));
   }
+  SLUICE_RETURN_IF_ERROR(
+      CheckCounter(g.samples(), kMaxSequence, path + ".samples"));
   for (int i = 0; i < g.children_size(); ++i) {
     SLUICE_RETURN_IF_ERROR(CheckGateState(
         g.children(i), absl::StrCat(path, ".children[", i, "]"), depth + 1));
@@ -126,9 +140,10 @@ absl::Status CheckGateState(const v1::GateState& g, const std::string& path,
 absl::Status CheckRolloutState(const v1::RolloutState& p, size_t fleet_size) {
   const int waves = p.waves_size();
   const int64_t action_count = p.actions_size();
-  SLUICE_RETURN_IF_ERROR(CheckNonNegative(p.state_version(), "state_version"));
   SLUICE_RETURN_IF_ERROR(
-      CheckNonNegative(p.event_sequence(), "event_sequence"));
+      CheckCounter(p.state_version(), kMaxSequence, "state_version"));
+  SLUICE_RETURN_IF_ERROR(
+      CheckCounter(p.event_sequence(), kMaxSequence, "event_sequence"));
 
   // The plan.
   for (int i = 0; i < waves; ++i) {
@@ -207,11 +222,13 @@ absl::Status CheckRolloutState(const v1::RolloutState& p, size_t fleet_size) {
                             p.wave_attempts_size(), ")"));
   }
   for (int i = 0; i < p.wave_attempts_size(); ++i) {
-    SLUICE_RETURN_IF_ERROR(CheckNonNegative(
-        p.wave_attempts(i), absl::StrCat("wave_attempts[", i, "]")));
+    SLUICE_RETURN_IF_ERROR(
+        CheckCounter(p.wave_attempts(i), kMaxAttempts,
+                     absl::StrCat("wave_attempts[", i, "]")));
   }
-  SLUICE_RETURN_IF_ERROR(CheckNonNegative(p.traffic_rollback_attempts(),
-                                          "traffic_rollback_attempts"));
+  SLUICE_RETURN_IF_ERROR(CheckCounter(p.traffic_rollback_attempts(),
+                                      kMaxAttempts,
+                                      "traffic_rollback_attempts"));
   SLUICE_RETURN_IF_ERROR(CheckNonNegative(p.touched_count(), "touched_count"));
   SLUICE_RETURN_IF_ERROR(CheckNonNegative(p.new_count(), "new_count"));
   if (p.max_wave_started() < -1 || p.max_wave_started() >= waves) {

@@ -121,10 +121,20 @@ TEST_F(RestoreTest, ImpossibleStatesAreRefusedWithTheFieldPath) {
        "snapshot: actions[0].remaining: must be in [0, total 1] (got -5)"},
       {"negative wave attempts",
        [](v1::RolloutState& p) { p.set_wave_attempts(0, -3); },
-       "snapshot: wave_attempts[0]: must be >= 0 (got -3)"},
+       "snapshot: wave_attempts[0]: must be in [0, 1000000] (got -3)"},
+      {"wave attempts about to overflow",
+       [](v1::RolloutState& p) {
+         p.set_wave_attempts(0, std::numeric_limits<int32_t>::max());
+       },
+       "snapshot: wave_attempts[0]: must be in [0, 1000000]"},
+      {"event sequence about to overflow",
+       [](v1::RolloutState& p) {
+         p.set_event_sequence(std::numeric_limits<int64_t>::max());
+       },
+       "snapshot: event_sequence: must be in [0, 4611686018427387904]"},
       {"negative traffic rollback attempts",
        [](v1::RolloutState& p) { p.set_traffic_rollback_attempts(-1); },
-       "snapshot: traffic_rollback_attempts: must be >= 0"},
+       "snapshot: traffic_rollback_attempts: must be in [0, 1000000]"},
       {"NaN fraction",
        [nan](v1::RolloutState& p) {
          p.mutable_waves(1)->set_cumulative_count_fraction(nan);
@@ -178,10 +188,10 @@ TEST_F(RestoreTest, ImpossibleStatesAreRefusedWithTheFieldPath) {
        "snapshot: max_wave_started: must be in [-1, 3)"},
       {"negative gate count",
        [](v1::RolloutState& p) { p.mutable_gate_state()->set_failed(-1); },
-       "snapshot: gate_state.failed: must be >= 0"},
+       "snapshot: gate_state.failed: must be in [0, 1073741824]"},
       {"negative event sequence",
        [](v1::RolloutState& p) { p.set_event_sequence(-1); },
-       "snapshot: event_sequence: must be >= 0"},
+       "snapshot: event_sequence: must be in [0, "},
   };
   const std::string before = rollout_->Snapshot();
   for (const BadField& c : cases) {
