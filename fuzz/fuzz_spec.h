@@ -16,6 +16,7 @@
 #include "sluice/fleet.h"
 #include "sluice/gate_policy.h"
 #include "sluice/spec.h"
+#include "sluice/v1/rollout_spec.pb.h"
 #include "sluice/wave_scheduler.h"
 
 namespace sluice::fuzz {

@@ -32,6 +32,8 @@ int Fail(const std::string& what) {
 int main() {
   namespace fs = std::filesystem;
   const fs::path corpus = "fuzz/corpus";
+  fs::create_directories(corpus / "spec_json");
+  fs::create_directories(corpus / "restore");
   for (const auto& entry : fs::directory_iterator("examples/specs")) {
     absl::StatusOr<sluice::RolloutSpec> spec =
         sluice::RolloutSpec::LoadFile(entry.path().string());
