@@ -684,6 +684,7 @@ absl::StatusOr<RunOutcome> Simulator::Run(int64_t run, uint64_t seed,
   }
   if (trace != nullptr) {
     trace->outcome = outcome;
+    trace->rollout_events = sink.events;
     BuildTrace(*this, model, versions, sink.events, d.metrics,
                std::max(end, now), trace);
   }
