@@ -129,7 +129,8 @@ if want fuzz; then
          -DCMAKE_CXX_COMPILER=clang++ -DSLUICE_SANITIZE=address,undefined \
          -DSLUICE_BUILD_FUZZERS=ON -DSLUICE_BUILD_TESTS=OFF \
          -DSLUICE_BUILD_BENCHMARKS=OFF -DSLUICE_BUILD_EXAMPLES=OFF \
-         -DSLUICE_BUILD_TOOLS=OFF >"$log_dir/fuzz-configure.log" 2>&1 ||
+         -DSLUICE_BUILD_TOOLS=OFF -DSLUICE_BUILD_CAPI=OFF \
+         >"$log_dir/fuzz-configure.log" 2>&1 ||
      ! cmake --build build/fuzz --target fuzzers -- -j"$jobs" \
          >"$log_dir/fuzz-build.log" 2>&1; then
     grep -E "error|FAILED" -A5 "$log_dir/fuzz-configure.log" \

@@ -227,6 +227,12 @@ void GatesFromPolicy(const GatePolicyT& policy, const WavePlan& plan,
 
 // How Restore() treats a snapshot. Copyable. Thread-compatible.
 struct RestoreOptions {
+  // Whether the configuration is compared (below). The 3-argument Restore()
+  // does not compare (a tool that only applies a command, without the
+  // gates, may restore), and then the engine keeps the snapshot's record,
+  // so its next Snapshot() still names the configuration that governed the
+  // rollout. Default: true.
+  bool check_config = true;
   // A snapshot records the configuration that governs decisions: the gate
   // of every wave (by name), the rollback policy (by name), the engine's
   // limits (progress_deadline, approval_waves, approval_timeout,
@@ -294,12 +300,15 @@ class Rollout {
   // counters, fractions, times), and an impossible state is refused with the
   // field's path ("snapshot: actions[3].remaining: must be in [0, total 4]
   // (got -5)"); a snapshot made under another configuration is refused (see
-  // RestoreOptions); with RolloutOptions::snapshot_key the HMAC must verify.
-  // Nothing is restored on error.
+  // RestoreOptions) by the 4-argument overload and RestoreFromSpec(); with
+  // RolloutOptions::snapshot_key the HMAC must verify. Nothing is restored on
+  // error.
   static absl::StatusOr<std::unique_ptr<Rollout>> Restore(
       const Fleet& fleet, RolloutOptions options, absl::string_view snapshot);
-  // As above, with `restore` deciding whether a configuration change is
-  // accepted.
+  // As above, comparing the configuration the snapshot records with the one
+  // given (RestoreOptions::check_config, default true): a controller that
+  // decides (Advance) restores this way, so that a replica built without
+  // the gates cannot pass a wave they would fail.
   static absl::StatusOr<std::unique_ptr<Rollout>> Restore(
       const Fleet& fleet, RolloutOptions options, absl::string_view snapshot,
       const RestoreOptions& restore);

@@ -126,6 +126,11 @@ class RolloutEngine : public Rollout {
   absl::Status LoadState(const v1::RolloutState& state);
   // Writes the whole state.
   void SaveState(v1::RolloutState& state) const;
+  // The configuration record SaveState() writes (rollout_config.h): the
+  // engine's own, or the snapshot's when restored without checking it.
+  void set_config_record(std::vector<std::string> lines) {
+    config_record_ = std::move(lines);
+  }
   // Records a configuration change accepted on restore (RestoreOptions) as
   // an operator-command event "config-change" at the last time the engine
   // saw (lib/rollout/rollout_snapshot.cc).
@@ -180,6 +185,7 @@ class RolloutEngine : public Rollout {
   uint64_t fingerprint_ = 0;
   std::vector<int32_t> wave_of_;  // per target
   std::vector<bool> approval_wave_;
+  std::vector<std::string> config_record_;
 
   // --- state (all of it is in the snapshot, or recomputed from it)
   std::string version_;

@@ -178,7 +178,8 @@ void RolloutEngine::SaveState(v1::RolloutState& p) const {
   p.set_rejected_by(rejected_by_);
   p.set_traffic_touched(traffic_touched_);
   const std::vector<std::string> config =
-      DescribeConfig(plan_, options_, *policy_);
+      config_record_.empty() ? DescribeConfig(plan_, options_, *policy_)
+                             : config_record_;
   p.set_config_fingerprint(ConfigFingerprint(config));
   for (const std::string& line : config) p.add_config(line);
 }
@@ -433,7 +434,9 @@ absl::StatusOr<v1::RolloutState> ParseSnapshot(absl::string_view bytes,
 
 absl::StatusOr<std::unique_ptr<Rollout>> Rollout::Restore(
     const Fleet& fleet, RolloutOptions options, absl::string_view snapshot) {
-  return Restore(fleet, std::move(options), snapshot, RestoreOptions());
+  RestoreOptions unchecked;
+  unchecked.check_config = false;
+  return Restore(fleet, std::move(options), snapshot, unchecked);
 }
 
 absl::StatusOr<std::unique_ptr<Rollout>> Rollout::Restore(
@@ -489,9 +492,9 @@ absl::StatusOr<std::unique_ptr<Rollout>> Rollout::Restore(
   // The configuration that governs decisions: the snapshot's against the
   // one given (snapshots of older libraries record none).
   std::string config_change;
-  if (state.config_size() > 0) {
-    const std::vector<std::string> recorded(state.config().begin(),
-                                            state.config().end());
+  std::vector<std::string> recorded(state.config().begin(),
+                                    state.config().end());
+  if (!recorded.empty()) {
     if (internal::ConfigFingerprint(recorded) != state.config_fingerprint()) {
       return internal::Bad(
           "config_fingerprint: does not match the recorded config");
@@ -500,8 +503,11 @@ absl::StatusOr<std::unique_ptr<Rollout>> Rollout::Restore(
         options.rollback_policy != nullptr
             ? options.rollback_policy
             : std::shared_ptr<const RollbackPolicy>(NewDefaultRollbackPolicy());
-    config_change = internal::DescribeConfigChange(
-        recorded, internal::DescribeConfig(plan, options, *policy));
+    if (restore.check_config) {
+      config_change = internal::DescribeConfigChange(
+          recorded, internal::DescribeConfig(plan, options, *policy));
+      recorded.clear();  // checked: the engine records its own from now on
+    }
     if (!config_change.empty() && !restore.accept_config_change) {
       return internal::Bad(absl::StrCat(
           "config: made under another configuration: ", config_change,
@@ -512,6 +518,10 @@ absl::StatusOr<std::unique_ptr<Rollout>> Rollout::Restore(
   auto engine = std::make_unique<internal::RolloutEngine>(
       fleet, std::move(plan), std::move(options));
   SLUICE_RETURN_IF_ERROR(engine->LoadState(state));
+  // Unchecked (e.g. a command applied by a tool without the gates): the
+  // snapshot's record is kept, so the next checked restore still compares
+  // against the configuration that governed the rollout.
+  engine->set_config_record(std::move(recorded));
   if (!config_change.empty()) {
     engine->RecordConfigChange(
         restore.who,

@@ -210,7 +210,8 @@ TEST_F(RestoreTest, SnapshotUnderOtherGatesIsRefusedUnlessTheChangeIsIntended) {
   RolloutOptions no_gates = options_;
   no_gates.gate = nullptr;
   const std::string snapshot = rollout_->Snapshot();
-  EXPECT_THAT(Rollout::Restore(fleet_, no_gates, snapshot),
+  const RestoreOptions checked;
+  EXPECT_THAT(Rollout::Restore(fleet_, no_gates, snapshot, checked),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("snapshot: config: made under another "
                                  "configuration: \"wave 0 (one-box): gate "
@@ -219,12 +220,12 @@ TEST_F(RestoreTest, SnapshotUnderOtherGatesIsRefusedUnlessTheChangeIsIntended) {
   // Another rollback policy, or other limits, likewise.
   RolloutOptions other_policy = options_;
   other_policy.rollback_policy = NewPauseAndEscalatePolicy();
-  EXPECT_THAT(Rollout::Restore(fleet_, other_policy, snapshot),
+  EXPECT_THAT(Rollout::Restore(fleet_, other_policy, snapshot, checked),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("\"rollback policy: ")));
   RolloutOptions other_deadline = options_;
   other_deadline.progress_deadline = absl::Minutes(3);
-  EXPECT_THAT(Rollout::Restore(fleet_, other_deadline, snapshot),
+  EXPECT_THAT(Rollout::Restore(fleet_, other_deadline, snapshot, checked),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("\"progress_deadline: 10m\" is now "
                                  "\"progress_deadline: 3m\"")));
@@ -245,7 +246,26 @@ TEST_F(RestoreTest, SnapshotUnderOtherGatesIsRefusedUnlessTheChangeIsIntended) {
   EXPECT_THAT(e.message, HasSubstr("gate none"));
   EXPECT_EQ(r->event_sequence(), rollout_->event_sequence() + 1);
   // Its snapshot records the new configuration: it restores without gates.
-  SLUICE_ASSERT_OK(Rollout::Restore(fleet_, no_gates, r->Snapshot()).status());
+  SLUICE_ASSERT_OK(
+      Rollout::Restore(fleet_, no_gates, r->Snapshot(), checked).status());
+}
+
+TEST_F(RestoreTest, UncheckedRestoreKeepsTheRecordedConfiguration) {
+  // A tool that applies a command without the gates (the 3-argument
+  // Restore) neither fails nor erases the record: a checked restore without
+  // the gates is still refused afterwards.
+  RolloutOptions no_gates = options_;
+  no_gates.gate = nullptr;
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      std::unique_ptr<Rollout> tool,
+      Rollout::Restore(fleet_, no_gates, rollout_->Snapshot()));
+  SLUICE_ASSERT_OK(tool->Pause("ops@example.com", kT0 + absl::Minutes(1)));
+  const std::string after = tool->Snapshot();
+  EXPECT_THAT(Rollout::Restore(fleet_, no_gates, after, RestoreOptions()),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("gate error-rate\" is now")));
+  SLUICE_ASSERT_OK(
+      Rollout::Restore(fleet_, options_, after, RestoreOptions()).status());
 }
 
 TEST_F(RestoreTest, AlteredConfigRecordIsRefused) {
@@ -306,9 +326,10 @@ TEST(RestoreFromSpecTest, ContinuesARolloutMadeFromTheSameSpec) {
   EXPECT_EQ(restored->Snapshot(), snapshot);
   EXPECT_EQ(restored->PendingActions(), rollout->PendingActions());
   // Restore() with hand-built options that lack the spec's gates is refused.
-  EXPECT_THAT(Rollout::Restore(fleet, RolloutOptions(), snapshot),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("snapshot: config: ")));
+  EXPECT_THAT(
+      Rollout::Restore(fleet, RolloutOptions(), snapshot, RestoreOptions()),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("snapshot: config: ")));
   // A spec whose metrics or gates changed under the same gate names is
   // noticed (RolloutOptions::config_id).
   v1::RolloutSpec changed = spec.proto();
