@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -117,16 +118,19 @@ int RunTimeline(CommandContext& context) {
               << absl::FormatTime("%Y-%m-%d %H:%M:%S", start, utc) << " to "
               << absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", end, utc) << " ("
               << absl::FormatDuration(end - start) << ")\n\n";
-  int64_t expected = events.front().sequence;
+  // The previous event's sequence; events with a gap after it are reported.
+  // (Sequences may reach INT64_MAX: never compute one past it.)
+  std::optional<int64_t> previous;
   int failures = 0, escalations = 0;
   std::vector<std::string> commands;
   std::string outcome = "unfinished";
   for (const RolloutEvent& e : events) {
-    if (e.sequence != expected) {
-      context.out << "   (events " << expected << " to " << e.sequence - 1
+    // Sorted, so e.sequence >= *previous and e.sequence - 1 cannot overflow.
+    if (previous.has_value() && e.sequence - 1 > *previous) {
+      context.out << "   (events " << *previous + 1 << " to " << e.sequence - 1
                   << " missing)\n";
     }
-    expected = e.sequence + 1;
+    previous = e.sequence;
     const std::string wave =
         e.wave >= 0 ? absl::StrCat("wave ", e.wave) : std::string();
     context.out << Marker(e) << " " << absl::FormatTime("%H:%M:%S", e.time, utc)

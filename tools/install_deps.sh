@@ -7,7 +7,9 @@
 #   tools/install_deps.sh --bazel  # also Bazel (bazel-bootstrap and its rules)
 set -euo pipefail
 
-packages=(cmake ninja-build g++ clang pkgconf tzdata
+# libclang-rt-14-dev: the libFuzzer runtime (-fsanitize=fuzzer) of the fuzz
+# stage (fuzz/, tools/fuzz.sh).
+packages=(cmake ninja-build g++ clang libclang-rt-14-dev pkgconf tzdata
           libabsl-dev libprotobuf-dev protobuf-compiler
           libgtest-dev libgmock-dev libbenchmark-dev
           python3-pytest python3-pip golang-go

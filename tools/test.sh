@@ -12,14 +12,18 @@
 #      UndefinedBehaviorSanitizer (the C API's tests under LSan too; not the
 #      Python and Go suites, whose interpreters are not instrumented);
 #   3. the Bazel build and tests (offline, against Debian's libraries), then
-#      the layering check's targets (tests/layering/), which must not build.
-# Stages can be chosen: tools/test.sh [gcc] [asan] [bazel] (default: all).
+#      the layering check's targets (tests/layering/), which must not build;
+#   4. the libFuzzer targets of fuzz/ (clang, ASan+UBSan), each over its seed
+#      corpus and then for SLUICE_FUZZ_SECONDS (default 20) seconds
+#      (tools/fuzz.sh); each target counts as one test.
+# Stages can be chosen: tools/test.sh [gcc] [asan] [bazel] [fuzz] (default:
+# all).
 # Ends with one line "tests: N passed, M failed" over all stages.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 stages=("$@")
-if (( ${#stages[@]} == 0 )); then stages=(gcc asan bazel); fi
+if (( ${#stages[@]} == 0 )); then stages=(gcc asan bazel fuzz); fi
 want() { local s; for s in "${stages[@]}"; do [[ "$s" == "$1" ]] && return 0; done; return 1; }
 
 if want bazel; then tools/install_deps.sh --bazel; else tools/install_deps.sh; fi || exit 1
@@ -115,6 +119,35 @@ if want bazel; then
   done
   echo "== bazel: done in $(elapsed "$start")"
   bazel shutdown >/dev/null 2>&1 || true
+fi
+
+if want fuzz; then
+  start=$(date +%s)
+  echo "== fuzz: configure and build (build/fuzz)"
+  if ! cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+         -DCMAKE_CXX_FLAGS_DEBUG=-O0 -DCMAKE_C_COMPILER=clang \
+         -DCMAKE_CXX_COMPILER=clang++ -DSLUICE_SANITIZE=address,undefined \
+         -DSLUICE_BUILD_FUZZERS=ON -DSLUICE_BUILD_TESTS=OFF \
+         -DSLUICE_BUILD_BENCHMARKS=OFF -DSLUICE_BUILD_EXAMPLES=OFF \
+         -DSLUICE_BUILD_TOOLS=OFF -DSLUICE_BUILD_CAPI=OFF \
+         >"$log_dir/fuzz-configure.log" 2>&1 ||
+     ! cmake --build build/fuzz --target fuzzers -- -j"$jobs" \
+         >"$log_dir/fuzz-build.log" 2>&1; then
+    grep -E "error|FAILED" -A5 "$log_dir/fuzz-configure.log" \
+      "$log_dir/fuzz-build.log" | head -n 80
+    status=1; failed=$((failed + 1))
+  else
+    echo "== fuzz: built in $(elapsed "$start"); running tools/fuzz.sh"
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ASAN_OPTIONS=detect_leaks=1 \
+    tools/fuzz.sh build/fuzz "${SLUICE_FUZZ_SECONDS:-20}" 2>&1 |
+      tee "$log_dir/fuzz.log" | tail -n 40
+    if [[ ${PIPESTATUS[0]} -ne 0 ]]; then status=1; fi
+    fp=$(grep -cE "^fuzz_.* PASSED$" "$log_dir/fuzz.log" || true)
+    ff=$(grep -cE "^fuzz_.*: (FAILED|not built)" "$log_dir/fuzz.log" || true)
+    passed=$((passed + fp)); failed=$((failed + ff))
+  fi
+  echo "== fuzz: done in $(elapsed "$start")"
 fi
 
 if (( failed > 0 )); then status=1; fi

@@ -123,8 +123,9 @@ absl::StatusOr<std::unique_ptr<WaveScheduler>> NewMinHealthyScheduler(
 // ---- Kubernetes.
 
 // A Kubernetes rolling update with maxSurge / maxUnavailable. Percents are of
-// the fleet; surge rounds up and unavailable rounds down; if both are 0,
-// unavailable becomes 1 (ResolveFenceposts). Each wave updates surge +
+// the fleet; surge rounds up and unavailable rounds down; if both resolve to
+// 0, unavailable becomes 1 (ResolveFenceposts); both set to 0 is an error
+// (as Kubernetes validation). Each wave updates surge +
 // unavailable targets: the host brings up `surge` extra capacity so that at
 // most `unavailable` targets' worth is missing. The failure budgets keep
 // N - unavailable targets available.

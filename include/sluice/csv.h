@@ -57,9 +57,12 @@ struct CsvTable {
 
 // Parses CSV text: comma-separated, fields optionally in double quotes (""
 // is a quote inside one), LF or CRLF line ends, a UTF-8 BOM ignored. Blank
-// lines and lines starting with '#' are skipped. The first row is the header;
-// header names must be non-empty and unique. Errors are kInvalidArgument
-// "line N: ...".
+// lines and lines starting with '#' are comments, skipped (a field that
+// starts with '#' at the start of a line must be quoted). The text must be
+// UTF-8: UTF-16 or UTF-32 (with or without a byte-order mark) is an error
+// naming the encoding, and invalid bytes an error naming the line. The first
+// row is the header; header names must be non-empty and unique. Errors are
+// kInvalidArgument "line N: ...".
 absl::StatusOr<CsvTable> ParseCsv(absl::string_view text);
 
 // Parses a finite or non-finite double ("nan", "inf" accepted); nullopt when

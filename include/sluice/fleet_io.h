@@ -6,7 +6,11 @@
 // CSV: a header row, then one target per row. Columns `id`, `region` and
 // `zone` are required; `cell` and `weight` are optional (an empty weight cell
 // means 1); every other column is a label whose key is the column name (an
-// empty cell means the target lacks that label). Errors name the line, the
+// empty cell means the target lacks that label). Lines that start with '#'
+// are comments: a target whose id starts with '#' is written quoted
+// ("\"#7\"", as FleetToCsv() does) or it is skipped. The file must be
+// UTF-8 (a UTF-8 byte-order mark is allowed); UTF-16 and UTF-32 are errors
+// that name the encoding (sluice/csv.h). Errors name the line, the
 // column and the target, e.g.
 //   "line 5 (targets[3]).weight: must be finite and >= 0 (got -1)".
 //

@@ -66,7 +66,8 @@ absl::StatusOr<std::unique_ptr<WaveScheduler>> NewLinearScheduler(
 // configurations (e.g. Canary10Percent5Minutes).
 // Value type; thread-compatible.
 struct CanaryOptions {
-  // The first step's percent, in (0, 100). Default: 10.
+  // The first step's percent, in (0, 100]; 100 is a single wave.
+  // Default: 10.
   double percent = 10;
   // Time between the canary and the rest. Default: 5 minutes.
   absl::Duration interval = absl::Minutes(5);

@@ -57,13 +57,25 @@ absl::StatusOr<std::string> ReadFileToString(const std::string& path);
 absl::Status WriteStringToFile(const std::string& path,
                                absl::string_view contents);
 
+// The deepest nesting of messages the text-format and JSON parsers accept:
+// 100, as protobuf's JSON parser. Deeper input is kInvalidArgument rather
+// than a stack overflow.
+inline constexpr int kMaxMessageDepth = 100;
+
 // Parses proto text format into `message` (cleared first). Unknown fields are
-// errors. Errors are kInvalidArgument "line L:C: <parser message>".
+// errors; so is nesting deeper than kMaxMessageDepth. Errors are
+// kInvalidArgument "line L:C: <parser message>". Both parsers then refuse,
+// with the field's path ("waves.staged.region_order_default: unknown value 99
+// of enum ..."): text that is not UTF-8 (UTF-16 and UTF-32 named), strings
+// that are not UTF-8, enum numbers no value has, durations beyond
+// google.protobuf.Duration's range (10000 years) and timestamps outside
+// 0001-01-01..9999-12-31. On error `message` is left empty.
 absl::Status ParseTextProto(absl::string_view text,
                             google::protobuf::Message* message);
 
 // Parses proto JSON into `message` (cleared first). Unknown fields are
-// errors (kInvalidArgument).
+// errors (kInvalidArgument); so are duplicate keys in an object and a string
+// where a bool is expected ("true"), and whatever ParseTextProto() refuses.
 absl::Status ParseJsonProto(absl::string_view text,
                             google::protobuf::Message* message);
 

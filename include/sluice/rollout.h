@@ -174,6 +174,20 @@ struct RolloutOptions {
   // events are delivered; the sequence still counts).
   EventSink* event_sink = nullptr;
 
+  // Enables the keyed integrity check of snapshots: Snapshot() appends an
+  // HMAC-SHA256 of the state under this key, and Restore() refuses a
+  // snapshot without a valid one ("snapshot: integrity check failed"). The
+  // plain checksum guards against accidents only (truncation, bit rot), not
+  // against a hostile store (docs/distributed.md). Keep the key out of the
+  // store. Default: empty (checksum only).
+  std::string snapshot_key;
+  // Names configuration the engine cannot see for itself, such as the
+  // gates' parameters behind their names; part of the configuration a
+  // snapshot records (Restore() compares it). FromSpec() sets it to a
+  // fingerprint of the spec's metrics, gates and rollback policy.
+  // Default: empty.
+  std::string config_id;
+
   // A wave whose deploy has not completed this long after it started fails
   // with kProgressDeadline (Argo Rollouts' progressDeadlineSeconds).
   // Default: 10 minutes (Argo's 600 s). Must be > 0.
@@ -243,6 +257,28 @@ void GatesFromPolicy(const GatePolicyT& policy, const WavePlan& plan,
   }
 }
 
+// How Restore() treats a snapshot. Copyable. Thread-compatible.
+struct RestoreOptions {
+  // Whether the configuration is compared (below). The 3-argument Restore()
+  // does not compare (a tool that only applies a command, without the
+  // gates, may restore), and then the engine keeps the snapshot's record,
+  // so its next Snapshot() still names the configuration that governed the
+  // rollout. Default: true.
+  bool check_config = true;
+  // A snapshot records the configuration that governs decisions: the gate
+  // of every wave (by name), the rollback policy (by name), the engine's
+  // limits (progress_deadline, approval_waves, approval_timeout,
+  // rollback_attempts, rollback_retry_backoff, abort_order, baseline) and
+  // RolloutOptions::config_id. Restore() refuses a snapshot made under
+  // another configuration ("snapshot: config: ... \"wave 1 (zone): gate
+  // error-rate\" is now \"wave 1 (zone): gate none\"") unless this is true;
+  // then the change is recorded as an operator-command event (command
+  // "config-change", by `who`). Default: false.
+  bool accept_config_change = false;
+  // Who declared the change, for the event. Default: empty.
+  std::string who;
+};
+
 // The rollout engine. Made by Create() (or Restore()); an object that exists
 // is valid.
 //
@@ -291,8 +327,35 @@ class Rollout {
   // parse ..."), a snapshot of a different fleet ("snapshot: fleet
   // fingerprint ... does not match"), or a newer schema ("snapshot:
   // schema_version 3 is newer than this library's 1").
+  //
+  // Restore trusts nothing: every field and their consistency are checked
+  // (status against phase, the current wave against the plan, actions,
+  // counters, fractions, times), and an impossible state is refused with the
+  // field's path ("snapshot: actions[3].remaining: must be in [0, total 4]
+  // (got -5)"); a snapshot made under another configuration is refused (see
+  // RestoreOptions) by the 4-argument overload and RestoreFromSpec(); with
+  // RolloutOptions::snapshot_key the HMAC must verify. Nothing is restored on
+  // error.
   static absl::StatusOr<std::unique_ptr<Rollout>> Restore(
       const Fleet& fleet, RolloutOptions options, absl::string_view snapshot);
+  // As above, comparing the configuration the snapshot records with the one
+  // given (RestoreOptions::check_config, default true): a controller that
+  // decides (Advance) restores this way, so that a replica built without
+  // the gates cannot pass a wave they would fail.
+  static absl::StatusOr<std::unique_ptr<Rollout>> Restore(
+      const Fleet& fleet, RolloutOptions options, absl::string_view snapshot,
+      const RestoreOptions& restore);
+
+  // FromSpec()'s counterpart for Restore(): continues a rollout made by
+  // FromSpec(spec, fleet, options) from its Snapshot() bytes, building the
+  // gates (GatePolicyFromSpec(spec), for the stages of the snapshot's plan),
+  // the rollback policy and the engine limits from `spec` as FromSpec()
+  // does, so the host need not rebuild them by hand. `options` supplies the
+  // sources, the sink and the snapshot key. Errors: the spec's (as
+  // RolloutSpec::ValidateAgainst), then Restore()'s.
+  static absl::StatusOr<std::unique_ptr<Rollout>> RestoreFromSpec(
+      const RolloutSpec& spec, const Fleet& fleet, RolloutOptions options,
+      absl::string_view snapshot, const RestoreOptions& restore = {});
 
   // Steps the state machine at `now` and returns the new actions (possibly
   // none). O(1) when nothing changed since the last call and no timer is

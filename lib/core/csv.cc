@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "lib/core/utf8.h"
 
 namespace sluice {
 
@@ -23,6 +24,7 @@ std::optional<size_t> CsvTable::Column(absl::string_view name) const {
 
 absl::StatusOr<CsvTable> ParseCsv(absl::string_view text) {
   absl::ConsumePrefix(&text, "\xEF\xBB\xBF");
+  if (absl::Status s = internal::CheckUtf8Text(text); !s.ok()) return s;
   CsvTable table;
   bool have_header = false;
   int line = 1;

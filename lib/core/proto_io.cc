@@ -16,7 +16,9 @@
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
+#include "lib/core/proto_checks.h"
 #include "lib/core/status_macros.h"
+#include "lib/core/utf8.h"
 
 namespace sluice {
 namespace {
@@ -92,13 +94,22 @@ absl::Status WriteStringToFile(const std::string& path,
 absl::Status ParseTextProto(absl::string_view text,
                             google::protobuf::Message* message) {
   message->Clear();
+  SLUICE_RETURN_IF_ERROR(internal::CheckUtf8Text(text));
   google::protobuf::TextFormat::Parser parser;
   CollectingErrorPrinter errors;
   parser.RecordErrorsTo(&errors);
   parser.AllowUnknownField(false);
+  // Protobuf 3.21's text parser has no recursion limit by default: a deeply
+  // nested message would overflow the stack. JSON's parser stops at the same
+  // depth ("Message too deep").
+  parser.SetRecursionLimit(kMaxMessageDepth);
   if (!parser.ParseFromString(std::string(text), message)) {
     message->Clear();
     return absl::InvalidArgumentError(errors.Joined());
+  }
+  if (absl::Status s = internal::CheckMessageFields(*message); !s.ok()) {
+    message->Clear();
+    return s;
   }
   return absl::OkStatus();
 }
@@ -106,6 +117,7 @@ absl::Status ParseTextProto(absl::string_view text,
 absl::Status ParseJsonProto(absl::string_view text,
                             google::protobuf::Message* message) {
   message->Clear();
+  SLUICE_RETURN_IF_ERROR(internal::CheckUtf8Text(text));
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
   auto status = google::protobuf::util::JsonStringToMessage(
@@ -114,6 +126,13 @@ absl::Status ParseJsonProto(absl::string_view text,
   if (!status.ok()) {
     message->Clear();
     return absl::InvalidArgumentError(std::string(status.message()));
+  }
+  absl::Status checked =
+      internal::CheckJsonText(text, message->GetDescriptor());
+  if (checked.ok()) checked = internal::CheckMessageFields(*message);
+  if (!checked.ok()) {
+    message->Clear();
+    return checked;
   }
   return absl::OkStatus();
 }

@@ -567,12 +567,13 @@ std::string NameOf(const v1::GateSpec& g) {
 
 absl::StatusOr<std::unique_ptr<HealthGate>> BuildGate(const v1::GateSpec& g,
                                                       const Metrics& metrics,
-                                                      const std::string& path);
+                                                      const std::string& path,
+                                                      int depth = 1);
 
 // Builds a list of sibling gates; names must be unique among them.
 absl::StatusOr<std::vector<std::unique_ptr<HealthGate>>> BuildGateList(
     const google::protobuf::RepeatedPtrField<v1::GateSpec>& gates,
-    const Metrics& metrics, const std::string& path) {
+    const Metrics& metrics, const std::string& path, int depth = 1) {
   std::vector<std::unique_ptr<HealthGate>> out;
   std::map<std::string, int> seen;
   for (int i = 0; i < gates.size(); ++i) {
@@ -586,7 +587,7 @@ absl::StatusOr<std::vector<std::unique_ptr<HealthGate>>> BuildGateList(
                        "[", it->second, "]; give the gates distinct names)"));
     }
     SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<HealthGate> gate,
-                            BuildGate(gates[i], metrics, child));
+                            BuildGate(gates[i], metrics, child, depth));
     out.push_back(std::move(gate));
   }
   return out;
@@ -600,7 +601,13 @@ absl::StatusOr<std::unique_ptr<HealthGate>> Nested(
 
 absl::StatusOr<std::unique_ptr<HealthGate>> BuildGate(const v1::GateSpec& g,
                                                       const Metrics& metrics,
-                                                      const std::string& path) {
+                                                      const std::string& path,
+                                                      int depth) {
+  if (depth > kMaxGateDepth) {
+    return InvalidArgumentAt(
+        path, absl::StrCat("gates nest more than ", kMaxGateDepth,
+                           " levels deep (the limit); flatten the spec"));
+  }
   const std::string name = NameOf(g);
   if (absl::Status s = ValidateGateName(name); !s.ok()) {
     return NestStatus(s, path);
@@ -659,7 +666,7 @@ absl::StatusOr<std::unique_ptr<HealthGate>> BuildGate(const v1::GateSpec& g,
       }
       SLUICE_ASSIGN_OR_RETURN(
           std::unique_ptr<HealthGate> check,
-          BuildGate(b.check(), metrics, absl::StrCat(p, ".check")));
+          BuildGate(b.check(), metrics, absl::StrCat(p, ".check"), depth + 1));
       return Nested(NewBakeGate(name, o, std::move(check)), p);
     }
     case v1::GateSpec::kWindow: {
@@ -700,8 +707,8 @@ absl::StatusOr<std::unique_ptr<HealthGate>> BuildGate(const v1::GateSpec& g,
                                  "must not be empty");
       }
       SLUICE_ASSIGN_OR_RETURN(
-          auto children,
-          BuildGateList(list.gates(), metrics, absl::StrCat(p, ".gates")));
+          auto children, BuildGateList(list.gates(), metrics,
+                                       absl::StrCat(p, ".gates"), depth + 1));
       return Nested(all ? NewAllOfGate(name, std::move(children))
                         : NewAnyOfGate(name, std::move(children)),
                     p);
@@ -712,9 +719,9 @@ absl::StatusOr<std::unique_ptr<HealthGate>> BuildGate(const v1::GateSpec& g,
         return InvalidArgumentAt(absl::StrCat(p, ".gates"),
                                  "must not be empty");
       }
-      SLUICE_ASSIGN_OR_RETURN(auto children,
-                              BuildGateList(g.at_least().gates(), metrics,
-                                            absl::StrCat(p, ".gates")));
+      SLUICE_ASSIGN_OR_RETURN(
+          auto children, BuildGateList(g.at_least().gates(), metrics,
+                                       absl::StrCat(p, ".gates"), depth + 1));
       return Nested(NewAtLeastGate(name, g.at_least().k(), std::move(children)),
                     p);
     }
@@ -742,8 +749,9 @@ absl::StatusOr<std::unique_ptr<HealthGate>> BuildGate(const v1::GateSpec& g,
         }
         WeightedGate e;
         e.weight = w.gates(i).weight();
-        SLUICE_ASSIGN_OR_RETURN(e.gate, BuildGate(w.gates(i).gate(), metrics,
-                                                  absl::StrCat(ep, ".gate")));
+        SLUICE_ASSIGN_OR_RETURN(
+            e.gate, BuildGate(w.gates(i).gate(), metrics,
+                              absl::StrCat(ep, ".gate"), depth + 1));
         entries.push_back(std::move(e));
       }
       std::optional<double> marginal;
@@ -755,7 +763,7 @@ absl::StatusOr<std::unique_ptr<HealthGate>> BuildGate(const v1::GateSpec& g,
     case v1::GateSpec::kShadow: {
       const std::string p = absl::StrCat(path, ".shadow");
       SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<HealthGate> child,
-                              BuildGate(g.shadow(), metrics, p));
+                              BuildGate(g.shadow(), metrics, p, depth + 1));
       return Nested(NewShadowGate(name, std::move(child)), path);
     }
     case v1::GateSpec::kKayentaJudge: {

@@ -23,6 +23,11 @@
 
 namespace sluice::internal {
 
+// How deep gates may nest (a top-level gate is level 1; each all_of, any_of,
+// at_least, weighted, shadow or bake check adds one). Deeper specs are
+// refused with the path of the first gate past the limit.
+inline constexpr int kMaxGateDepth = 16;
+
 // The gates of a spec, built.
 struct BuiltGates {
   // RolloutSpec.gates.default, in order.

@@ -69,6 +69,11 @@ struct ActionRecord {
   absl::Time issued_at = absl::UnixEpoch();
 };
 
+// Parses Snapshot() bytes: the checksum, then (with a non-empty `key`) the
+// HMAC, then the message (lib/rollout/rollout_snapshot.cc).
+absl::StatusOr<v1::RolloutState> ParseSnapshot(absl::string_view bytes,
+                                               absl::string_view key);
+
 // FNV-1a over the fleet's ids.
 uint64_t FleetFingerprint(const Fleet& fleet);
 // Checks that `plan` fits `fleet`: indices in range, no target twice, at
@@ -121,6 +126,15 @@ class RolloutEngine : public Rollout {
   absl::Status LoadState(const v1::RolloutState& state);
   // Writes the whole state.
   void SaveState(v1::RolloutState& state) const;
+  // The configuration record SaveState() writes (rollout_config.h): the
+  // engine's own, or the snapshot's when restored without checking it.
+  void set_config_record(std::vector<std::string> lines) {
+    config_record_ = std::move(lines);
+  }
+  // Records a configuration change accepted on restore (RestoreOptions) as
+  // an operator-command event "config-change" at the last time the engine
+  // saw (lib/rollout/rollout_snapshot.cc).
+  void RecordConfigChange(absl::string_view who, std::string message);
 
  private:
   // --- helpers (lib/rollout/rollout.cc)
@@ -193,6 +207,7 @@ class RolloutEngine : public Rollout {
   uint64_t fingerprint_ = 0;
   std::vector<int32_t> wave_of_;  // per target
   std::vector<bool> approval_wave_;
+  std::vector<std::string> config_record_;
 
   // --- state (all of it is in the snapshot, or recomputed from it)
   std::string version_;

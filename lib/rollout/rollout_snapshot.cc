@@ -15,9 +15,12 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "lib/core/sha256.h"
 #include "lib/core/status_macros.h"
 #include "lib/rollout/rollout_codec.h"
+#include "lib/rollout/rollout_config.h"
 #include "lib/rollout/rollout_engine.h"
+#include "lib/rollout/rollout_state_check.h"
 #include "sluice/rollout.h"
 #include "sluice/rollout_proto.h"
 #include "sluice/v1/rollout.pb.h"
@@ -45,6 +48,20 @@ std::string ChecksumTag() {
   const uint32_t t = (kChecksumField << 3) | 1;  // wire type 1: fixed64
   tag.push_back(static_cast<char>((t & 0x7f) | 0x80));
   tag.push_back(static_cast<char>(t >> 7));
+  return tag;
+}
+
+// The HMAC's encoding: field 98, wire type 2 (2-byte tag), length 32 (1
+// byte), 32 bytes.
+constexpr int kIntegrityField = 98;
+constexpr size_t kIntegrityBytes = 35;
+
+std::string IntegrityTag() {
+  std::string tag;
+  const uint32_t t = (kIntegrityField << 3) | 2;  // wire type 2: bytes
+  tag.push_back(static_cast<char>((t & 0x7f) | 0x80));
+  tag.push_back(static_cast<char>(t >> 7));
+  tag.push_back(static_cast<char>(32));
   return tag;
 }
 
@@ -169,6 +186,17 @@ void RolloutEngine::SaveState(v1::RolloutState& p) const {
   RolloutGateStateToProto(background_state_, watch->mutable_background_state());
   EncodeTime(background_at_, watch->mutable_background_at());
   watch->set_background_runs(background_runs_);
+  const std::vector<std::string> config =
+      config_record_.empty() ? DescribeConfig(plan_, options_, *policy_)
+                             : config_record_;
+  p.set_config_fingerprint(ConfigFingerprint(config));
+  for (const std::string& line : config) p.add_config(line);
+}
+
+void RolloutEngine::RecordConfigChange(absl::string_view who,
+                                       std::string message) {
+  Command("config-change", who, last_now_, std::move(message));
+  ++state_version_;
 }
 
 std::string RolloutEngine::Snapshot() const {
@@ -180,6 +208,11 @@ std::string RolloutEngine::Snapshot() const {
     google::protobuf::io::CodedOutputStream coded(&stream);
     coded.SetSerializationDeterministic(true);
     p.SerializeToCodedStream(&coded);
+  }
+  if (!options_.snapshot_key.empty()) {
+    const std::string mac = DigestBytes(HmacSha256(options_.snapshot_key, out));
+    out += IntegrityTag();
+    out += mac;
   }
   const uint64_t sum = Fnv1a(out);
   out += ChecksumTag();
@@ -393,34 +426,68 @@ absl::Status RolloutEngine::LoadState(const v1::RolloutState& p) {
 }  // namespace internal
 
 absl::StatusOr<v1::RolloutState> ParseRolloutState(absl::string_view bytes) {
-  const std::string tag = internal::ChecksumTag();
-  if (bytes.size() < internal::kChecksumBytes ||
-      bytes.substr(bytes.size() - internal::kChecksumBytes, 2) != tag) {
-    return internal::Bad(
-        "no checksum at the end (truncated, or not a Rollout snapshot)");
+  return internal::ParseSnapshot(bytes, "");
+}
+
+namespace internal {
+
+absl::StatusOr<v1::RolloutState> ParseSnapshot(absl::string_view bytes,
+                                               absl::string_view key) {
+  const std::string tag = ChecksumTag();
+  if (bytes.size() < kChecksumBytes ||
+      bytes.substr(bytes.size() - kChecksumBytes, 2) != tag) {
+    return Bad("no checksum at the end (truncated, or not a Rollout snapshot)");
   }
-  const absl::string_view body =
-      bytes.substr(0, bytes.size() - internal::kChecksumBytes);
+  const absl::string_view body = bytes.substr(0, bytes.size() - kChecksumBytes);
   uint64_t sum = 0;
   for (int i = 0; i < 8; ++i) {
     sum |= static_cast<uint64_t>(
                static_cast<unsigned char>(bytes[bytes.size() - 8 + i]))
            << (8 * i);
   }
-  if (internal::Fnv1a(body) != sum) {
-    return internal::Bad("checksum mismatch (truncated or corrupted)");
+  if (Fnv1a(body) != sum) {
+    return Bad("checksum mismatch (truncated or corrupted)");
+  }
+  if (!key.empty()) {
+    const std::string tag = IntegrityTag();
+    if (body.size() < kIntegrityBytes ||
+        body.substr(body.size() - kIntegrityBytes, tag.size()) != tag) {
+      return Bad(
+          "integrity check failed: no HMAC (the snapshot was made without "
+          "RolloutOptions::snapshot_key)");
+    }
+    const absl::string_view signed_part =
+        body.substr(0, body.size() - kIntegrityBytes);
+    const absl::string_view mac = body.substr(body.size() - 32);
+    if (!ConstantTimeEquals(DigestBytes(HmacSha256(key, signed_part)), mac)) {
+      return Bad(
+          "integrity check failed: HMAC mismatch (another key, or the "
+          "snapshot was altered)");
+    }
   }
   v1::RolloutState state;
   if (!state.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
-    return internal::Bad("cannot parse sluice.v1.RolloutState");
+    return Bad("cannot parse sluice.v1.RolloutState");
   }
   state.set_checksum(sum);
   return state;
 }
 
+}  // namespace internal
+
 absl::StatusOr<std::unique_ptr<Rollout>> Rollout::Restore(
     const Fleet& fleet, RolloutOptions options, absl::string_view snapshot) {
-  SLUICE_ASSIGN_OR_RETURN(v1::RolloutState state, ParseRolloutState(snapshot));
+  RestoreOptions unchecked;
+  unchecked.check_config = false;
+  return Restore(fleet, std::move(options), snapshot, unchecked);
+}
+
+absl::StatusOr<std::unique_ptr<Rollout>> Rollout::Restore(
+    const Fleet& fleet, RolloutOptions options, absl::string_view snapshot,
+    const RestoreOptions& restore) {
+  SLUICE_ASSIGN_OR_RETURN(
+      v1::RolloutState state,
+      internal::ParseSnapshot(snapshot, options.snapshot_key));
   if (state.schema_version() > kRolloutStateSchemaVersion) {
     return internal::Bad(absl::StrCat("schema_version ", state.schema_version(),
                                       " is newer than this library's ",
@@ -438,6 +505,7 @@ absl::StatusOr<std::unique_ptr<Rollout>> Rollout::Restore(
         state.fleet_size(), " targets) does not match the fleet given (",
         fleet.size(), " targets): the snapshot is of another fleet"));
   }
+  SLUICE_RETURN_IF_ERROR(internal::CheckRolloutState(state, fleet.size()));
   WavePlan plan;
   plan.strategy = state.strategy();
   for (const v1::WaveRecord& r : state.waves()) {
@@ -464,9 +532,44 @@ absl::StatusOr<std::unique_ptr<Rollout>> Rollout::Restore(
   if (!options_status.ok()) {
     return internal::PrefixStatus(options_status, "snapshot");
   }
+  // The configuration that governs decisions: the snapshot's against the
+  // one given (snapshots of older libraries record none).
+  std::string config_change;
+  std::vector<std::string> recorded(state.config().begin(),
+                                    state.config().end());
+  if (!recorded.empty()) {
+    if (internal::ConfigFingerprint(recorded) != state.config_fingerprint()) {
+      return internal::Bad(
+          "config_fingerprint: does not match the recorded config");
+    }
+    std::shared_ptr<const RollbackPolicy> policy =
+        options.rollback_policy != nullptr
+            ? options.rollback_policy
+            : std::shared_ptr<const RollbackPolicy>(NewDefaultRollbackPolicy());
+    if (restore.check_config) {
+      config_change = internal::DescribeConfigChange(
+          recorded, internal::DescribeConfig(plan, options, *policy));
+      recorded.clear();  // checked: the engine records its own from now on
+    }
+    if (!config_change.empty() && !restore.accept_config_change) {
+      return internal::Bad(absl::StrCat(
+          "config: made under another configuration: ", config_change,
+          " (restore with the snapshot's gates, policy and limits, or set "
+          "RestoreOptions::accept_config_change if the change is intended)"));
+    }
+  }
   auto engine = std::make_unique<internal::RolloutEngine>(
       fleet, std::move(plan), std::move(options));
   SLUICE_RETURN_IF_ERROR(engine->LoadState(state));
+  // Unchecked (e.g. a command applied by a tool without the gates): the
+  // snapshot's record is kept, so the next checked restore still compares
+  // against the configuration that governed the rollout.
+  engine->set_config_record(std::move(recorded));
+  if (!config_change.empty()) {
+    engine->RecordConfigChange(
+        restore.who,
+        absl::StrCat("configuration changed on restore: ", config_change));
+  }
   return std::unique_ptr<Rollout>(std::move(engine));
 }
 

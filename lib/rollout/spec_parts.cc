@@ -4,11 +4,14 @@
 // parts build (NewScheduler, GatePolicyFromSpec in sluice/spec.h). Each part
 // (strategy, metrics and gates, rollback policy) adds its call here.
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "lib/core/status_macros.h"
 #include "lib/gates/spec_gates.h"
 #include "lib/rollout/spec_rollback.h"
@@ -23,9 +26,34 @@
 namespace sluice {
 namespace internal {
 
+namespace {
+
+// A per-stage gate override for a stage the strategy never produces would
+// silently never run: an error naming the stages that exist.
+absl::Status ValidateStageOverrides(const v1::RolloutSpec& spec) {
+  if (spec.waves().strategy_case() == v1::WaveStrategy::STRATEGY_NOT_SET) {
+    return absl::OkStatus();
+  }
+  const std::vector<std::string> stages = StagesOfStrategy(spec.waves());
+  for (int i = 0; i < spec.gates().stages_size(); ++i) {
+    const std::string& stage = spec.gates().stages(i).stage();
+    if (std::find(stages.begin(), stages.end(), stage) == stages.end()) {
+      return InvalidArgumentAt(
+          absl::StrCat("gates.stages[", i, "].stage"),
+          absl::StrCat("the strategy never produces a stage \"", stage,
+                       "\", so its gates would never run; its stages are ",
+                       absl::StrJoin(stages, ", ")));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status ValidateSpecParts(const v1::RolloutSpec& spec) {
   SLUICE_RETURN_IF_ERROR(ValidateWaveStrategy(spec.waves()));
   SLUICE_RETURN_IF_ERROR(ValidateGatesSpec(spec));
+  SLUICE_RETURN_IF_ERROR(ValidateStageOverrides(spec));
   SLUICE_RETURN_IF_ERROR(ValidateRollbackSpec(spec));
   SLUICE_RETURN_IF_ERROR(ValidateWatchSpec(spec));
   return absl::OkStatus();

@@ -15,6 +15,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "lib/core/status_macros.h"
 #include "lib/sim/sim_random.h"
@@ -54,6 +55,17 @@ absl::StatusOr<Simulator> Simulator::Create(const RolloutSpec& spec,
   std::vector<std::string> metrics;
   for (const v1::MetricSpec& metric : spec.proto().metrics()) {
     metrics.push_back(metric.name());
+  }
+  // A binding for a metric the spec does not declare binds nothing (a typo
+  // would leave the declared metric on its inferred signal).
+  for (size_t i = 0; i < scenario.metrics.size(); ++i) {
+    const std::string& name = scenario.metrics[i].metric;
+    if (std::find(metrics.begin(), metrics.end(), name) == metrics.end()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "metrics[", i, "].metric: binds \"", name,
+          "\", which the spec does not declare (its metrics: ",
+          metrics.empty() ? "none" : absl::StrJoin(metrics, ", "), ")"));
+    }
   }
   return Simulator(
       std::make_shared<const Data>(Data{spec, fleet, scenario, std::move(plan),

@@ -7,6 +7,7 @@
 
 #include "lib/waves/spec_waves.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <utility>
@@ -63,6 +64,25 @@ Selector ToSelector(const v1::Selector& s) {
 }
 
 StatusOrScheduler Build(const v1::WaveStrategy& strategy);
+
+// Whether the strategy plans traffic waves (traffic_routed, or a Flagger
+// analysis without target_waves).
+bool TrafficRouted(const v1::WaveStrategy& s) {
+  switch (s.strategy_case()) {
+    case v1::WaveStrategy::kLinear:
+      return s.linear().traffic_routed();
+    case v1::WaveStrategy::kCanary:
+      return s.canary().traffic_routed();
+    case v1::WaveStrategy::kExponential:
+      return s.exponential().traffic_routed();
+    case v1::WaveStrategy::kSteps:
+      return s.steps().traffic_routed();
+    case v1::WaveStrategy::kFlagger:
+      return !s.flagger().target_waves();
+    default:
+      return false;
+  }
+}
 
 StatusOrScheduler BuildStaged(const v1::Staged& s) {
   const std::string p = "staged";
@@ -132,6 +152,14 @@ StatusOrScheduler BuildComposite(const v1::Composite& c) {
     if (!s.has_scheduler() ||
         s.scheduler().strategy_case() == v1::WaveStrategy::STRATEGY_NOT_SET) {
       return InvalidArgumentAt(absl::StrCat(path, ".scheduler"), "must be set");
+    }
+    if (TrafficRouted(s.scheduler())) {
+      // Known without a fleet: the plan would be refused anyway.
+      return InvalidArgumentAt(
+          absl::StrCat(path, ".scheduler"),
+          "plans traffic waves (traffic_routed, or flagger without "
+          "target_waves), which cannot be composed; composite stages plan "
+          "target waves");
     }
     StatusOrScheduler inner = Build(s.scheduler());
     if (!inner.ok()) {
@@ -324,6 +352,47 @@ std::string SummarizeWaveStrategy(const v1::WaveStrategy& strategy) {
   StatusOrScheduler scheduler = NewSchedulerFromSpec(strategy);
   if (!scheduler.ok()) return "waves: invalid";
   return absl::StrCat("waves: ", (*scheduler)->name());
+}
+
+std::vector<std::string> StagesOfStrategy(const v1::WaveStrategy& strategy) {
+  std::vector<std::string> out;
+  switch (strategy.strategy_case()) {
+    case v1::WaveStrategy::kAllAtOnce:
+      out = {"all"};
+      break;
+    case v1::WaveStrategy::kOneAtATime:
+    case v1::WaveStrategy::kHalfAtATime:
+    case v1::WaveStrategy::kBatches:
+    case v1::WaveStrategy::kMinHealthy:
+    case v1::WaveStrategy::kRolling:
+      out = {"batch"};
+      break;
+    case v1::WaveStrategy::kLinear:
+    case v1::WaveStrategy::kExponential:
+      out = {"step"};
+      break;
+    case v1::WaveStrategy::kCanary:
+      out = {"canary", "rest"};
+      break;
+    case v1::WaveStrategy::kSteps:
+    case v1::WaveStrategy::kFlagger:
+      out = {"promotion", "step"};
+      break;
+    case v1::WaveStrategy::kStaged:
+      out = {"first-zone",     "first-zone-batch", "one-box",
+             "region-one-box", "region-wave",      "zone"};
+      break;
+    case v1::WaveStrategy::kComposite:
+      for (const v1::CompositeStage& s : strategy.composite().stages()) {
+        out.push_back(s.name());
+      }
+      std::sort(out.begin(), out.end());
+      out.erase(std::unique(out.begin(), out.end()), out.end());
+      break;
+    case v1::WaveStrategy::STRATEGY_NOT_SET:
+      break;
+  }
+  return out;
 }
 
 absl::StatusOr<std::unique_ptr<WaveScheduler>> NewSchedulerFromSpec(

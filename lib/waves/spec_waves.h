@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -34,6 +35,15 @@ absl::Status ValidateWaveStrategyAgainst(const v1::WaveStrategy& strategy,
 // A short phrase, e.g. "waves: staged (max 4 regions per wave)", or empty
 // when no strategy is set.
 std::string SummarizeWaveStrategy(const v1::WaveStrategy& strategy);
+
+// The stage names (Wave::stage) the strategy can produce, sorted, for
+// checking per-stage gate overrides: "all" (all_at_once); "batch"
+// (one_at_a_time, half_at_a_time, batches, min_healthy, rolling); "step"
+// (linear, exponential); "canary" and "rest" (canary); "step" and
+// "promotion" (steps, flagger); the six stages of staged; a composite's
+// stage names. Empty when no strategy is set. tests/waves/spec_waves_test.cc
+// checks it against the plans of every example spec.
+std::vector<std::string> StagesOfStrategy(const v1::WaveStrategy& strategy);
 
 // The scheduler the strategy describes (validating it first). Errors are
 // prefixed "waves."; an unset strategy is kInvalidArgument "waves: not set".

@@ -43,6 +43,57 @@ TEST(ParseFleetCsvTest, AcceptsCrlfBomAndColumnsInAnyOrder) {
   EXPECT_EQ(fleet.target(0).topology.zone, "z1");
 }
 
+TEST(ParseFleetCsvTest, HashLinesAreCommentsAndQuotedHashIdsAreTargets) {
+  // '#' at the start of a line is a comment (documented in fleet_io.h); an
+  // id that starts with '#' is quoted, as FleetToCsv() writes it.
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet fleet, ParseFleetCsv("id,region,zone\n"
+                                                         "#web-1,r1,z1\n"
+                                                         "\"#web-2\",r1,z1\n"));
+  ASSERT_EQ(fleet.size(), 1u);
+  EXPECT_EQ(fleet.target(0).id, "#web-2");
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet back, ParseFleetCsv(FleetToCsv(fleet)));
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back.target(0).id, "#web-2");
+}
+
+TEST(ParseFleetCsvTest, OtherEncodingsAreNamed) {
+  const std::string utf16le("\xFF\xFEi\0d\0,\0", 8);
+  EXPECT_THAT(ParseFleetCsv(utf16le),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("the text is UTF-16LE (byte-order mark FF "
+                                 "FE), not UTF-8; save it as UTF-8")));
+  EXPECT_THAT(ParseFleetCsv(std::string("\xFE\xFF\0i\0d", 6)),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("UTF-16BE (byte-order mark FE FF)")));
+  EXPECT_THAT(ParseFleetCsv(std::string("i\0d\0,\0r\0", 8)),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("UTF-16LE (no byte-order mark, NUL bytes)")));
+  EXPECT_THAT(
+      ParseFleetCsv(std::string("\xFF\xFE\0\0i\0\0\0", 8)),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("UTF-32LE")));
+  EXPECT_THAT(ParseFleetCsv("id,region,zone\nweb-\xff,r1,z1\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("line 2:5: not valid UTF-8 (byte 0xff)")));
+  // Overlong forms and surrogates are not UTF-8 either.
+  EXPECT_FALSE(ParseFleetCsv("id,region,zone\nweb-\xc0\xaf,r1,z1\n").ok());
+  EXPECT_FALSE(ParseFleetCsv("id,region,zone\nweb-\xed\xa0\x80,r1,z1\n").ok());
+  // Real UTF-8 is fine.
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      Fleet fleet, ParseFleetCsv("id,region,zone\nwéb-1,eu-zürich,z1\n"));
+  EXPECT_EQ(fleet.target(0).id, "wéb-1");
+}
+
+TEST(ParseFleetTextProtoTest, InvalidUtf8IsRefusedWithThePath) {
+  EXPECT_THAT(ParseFleetTextProto(
+                  "targets { id: \"web-\\377\" region: \"r\" zone: \"z\" }"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("targets[0].id: not valid UTF-8 (byte 0xff "
+                                 "at offset 4)")));
+  EXPECT_THAT(ParseFleetJson("{\"targets\": [{\"id\": \"web-\xff\"}]}"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("not valid UTF-8")));
+}
+
 struct BadCsvCase {
   const char* label;
   const char* csv;

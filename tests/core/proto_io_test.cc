@@ -11,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "sluice/testing/status_matchers.h"
 #include "sluice/v1/fleet.pb.h"
+#include "sluice/v1/gates.pb.h"
 #include "sluice/v1/rollout_spec.pb.h"
 
 namespace sluice {
@@ -87,6 +88,112 @@ TEST(ProtoIoTest, UnknownFieldsAreErrorsWithTheLineAndLeaveTheMessageEmpty) {
   EXPECT_THAT(ParseJsonProto(R"({"targets": [], "size": 3})", &fleet),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("size")));
   EXPECT_EQ(fleet.targets_size(), 0);
+}
+
+TEST(ProtoIoTest, DeepNestingIsAnErrorNotAStackOverflow) {
+  // Thousands of nested shadow gates (the crash of issue 17): refused at
+  // kMaxMessageDepth levels in both formats.
+  std::string text = "gates { default { ";
+  std::string json = R"({"gates": {"default": [)";
+  for (int i = 0; i < 5000; ++i) {
+    text += "shadow { ";
+    json += R"({"shadow": )";
+  }
+  text += "alarm { alarms: \"A\" }";
+  json += R"({"alarm": {"alarms": ["A"]}})";
+  for (int i = 0; i < 5000; ++i) {
+    text += " }";
+    json += "}";
+  }
+  text += " } }";
+  json += "]}}";
+  v1::RolloutSpec spec;
+  EXPECT_THAT(ParseTextProto(text, &spec),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("recursion limit of 100")));
+  EXPECT_EQ(spec.ByteSizeLong(), 0u);
+  EXPECT_THAT(ParseJsonProto(json, &spec),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  // Nesting within the limit parses.
+  std::string ok = "gates { default { ";
+  for (int i = 0; i < 20; ++i) ok += "shadow { ";
+  ok += "alarm { alarms: \"A\" }";
+  for (int i = 0; i < 20; ++i) ok += " }";
+  ok += " } }";
+  EXPECT_THAT(ParseTextProto(ok, &spec), IsOk());
+}
+
+TEST(ProtoIoTest, ValuesTheParsersLetThroughAreRefusedWithThePath) {
+  v1::RolloutSpec spec;
+  // An open enum's unknown number.
+  EXPECT_THAT(
+      ParseTextProto("waves { staged { region_order_default: 99 } }", &spec),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("waves.staged.region_order_default: unknown value "
+                         "99 of enum sluice.v1.")));
+  EXPECT_EQ(spec.ByteSizeLong(), 0u);
+  EXPECT_THAT(
+      ParseJsonProto(R"({"waves": {"staged": {"regionOrderDefault": 99}}})",
+                     &spec),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("waves.staged.region_order_default: unknown value")));
+  // A duration beyond protobuf's range.
+  EXPECT_THAT(
+      ParseTextProto("waves { all_at_once { bake { seconds: 315576000001 } } }",
+                     &spec),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("waves.all_at_once.bake: duration out of range")));
+  EXPECT_THAT(
+      ParseTextProto("waves { all_at_once { bake { seconds: 1 nanos: -5 } } }",
+                     &spec),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("waves.all_at_once.bake: duration out of "
+                         "range")));
+  // A timestamp outside 0001-9999.
+  v1::MeasurementState m;
+  EXPECT_THAT(ParseTextProto("at { seconds: 253402300800 }", &m),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("at: timestamp must be within 0001-01-01 and "
+                                 "9999-12-31")));
+  EXPECT_THAT(ParseTextProto("at { seconds: 253402300799 }", &m), IsOk());
+  // Raw bytes that are not UTF-8, and escapes that make them.
+  EXPECT_THAT(ParseTextProto("name: \"a\xff\"", &spec),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("line 1:9: not valid UTF-8 (byte 0xff)")));
+  EXPECT_THAT(
+      ParseTextProto("labels { key: \"team\" value: \"\\300\" }", &spec),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("labels[\"team\"]: not valid UTF-8")));
+}
+
+TEST(ProtoIoTest, JsonDuplicateKeysAndStringBoolsAreRefused) {
+  v1::RolloutSpec spec;
+  EXPECT_THAT(
+      ParseJsonProto(R"({"name": "a", "version": "1", "name": "b"})", &spec),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("duplicate key \"name\"")));
+  // (protobuf itself refuses a repeated map key.)
+  EXPECT_THAT(
+      ParseJsonProto(R"({"labels": {"team": "a", "team": "b"}})", &spec),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("team")));
+  EXPECT_THAT(
+      ParseJsonProto(
+          R"({"waves": {"staged": {"bakes": {}, "noOneBox": true, "bakes": {}}}})",
+          &spec),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("waves.staged: duplicate key \"bakes\"")));
+  EXPECT_THAT(
+      ParseJsonProto(R"({"waves": {"staged": {"noOneBox": "true"}}})", &spec),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("waves.staged.no_one_box: a string where true or "
+                         "false is expected")));
+  EXPECT_EQ(spec.ByteSizeLong(), 0u);
+  // The same keys in different objects, and real bools, are fine.
+  EXPECT_THAT(
+      ParseJsonProto(
+          R"({"name": "a", "labels": {"name": "x"}, "waves": {"staged": {"noOneBox": true}}})",
+          &spec),
+      IsOk());
 }
 
 TEST(ProtoIoTest, ParseProtoChoosesTheParserAndRefusesCsv) {

@@ -676,6 +676,33 @@ namespace sluice {
 namespace {
 
 // Every complete textproto example in docs/gates.md is a valid spec.
+TEST(SpecGatesTest, GatesNestedTooDeeplyAreRefusedWithThePathAndTheLimit) {
+  // kMaxGateDepth (16) levels build; one more is an error at its path.
+  auto nested = [](int levels) {
+    std::string gates = "gates { default { ";
+    for (int i = 1; i < levels; ++i) gates += "shadow { ";
+    gates += "threshold { metric: \"error_rate\" max: 1 }";
+    for (int i = 1; i < levels; ++i) gates += " }";
+    return gates + " } }";
+  };
+  SLUICE_ASSERT_OK_AND_ASSIGN(RolloutSpec ok, Spec(nested(16)));
+  EXPECT_THAT(GatePolicyFromSpec(ok).status(), IsOk());
+  std::string path = "gates.default[0]";
+  for (int i = 1; i < 17; ++i) path += ".shadow";
+  EXPECT_THAT(Spec(nested(17)),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr(absl::StrCat(
+                           path, ": gates nest more than 16 levels deep"))));
+  // all_of counts as well.
+  std::string all = "gates { default { ";
+  for (int i = 0; i < 17; ++i) all += "all_of { gates { ";
+  all += "alarm { alarms: \"A\" }";
+  for (int i = 0; i < 17; ++i) all += " } }";
+  all += " } }";
+  EXPECT_THAT(Spec(all), StatusIs(absl::StatusCode::kInvalidArgument,
+                                  HasSubstr("levels deep (the limit)")));
+}
+
 TEST(DocsTest, GatesDocExamplesValidate) {
   std::ifstream in("docs/gates.md");
   if (!in.good()) {

@@ -14,6 +14,7 @@
 #include "sluice/sim/scenario.h"
 #include "sluice/spec.h"
 #include "sluice/testing/status_matchers.h"
+#include "sluice/v1/rollout_spec.pb.h"
 #include "tests/sim/sim_test_util.h"
 
 namespace sluice::sim {
@@ -60,6 +61,25 @@ TEST(SimulatorTest, RejectsAScenarioTheFleetCannotHold) {
   EXPECT_THAT(Simulator::Create(spec, fleet, scenario),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("deploy.failure_probability")));
+}
+
+TEST(SimulatorTest, RejectsABindingForAnUndeclaredMetric) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      RolloutSpec spec,
+      RolloutSpec::LoadFile("examples/specs/regional_waves_gated.textproto"));
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet fleet, LoadFleetFile(kFleet));
+  ASSERT_GT(spec.proto().metrics_size(), 0);
+  Scenario scenario;
+  MetricBinding binding;
+  binding.metric = spec.proto().metrics(0).name();
+  scenario.metrics.push_back(binding);
+  EXPECT_THAT(Simulator::Create(spec, fleet, scenario), IsOk());
+  scenario.metrics[0].metric = "error-rate-typo";
+  EXPECT_THAT(Simulator::Create(spec, fleet, scenario),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("metrics[0].metric: binds "
+                                 "\"error-rate-typo\", which the spec does "
+                                 "not declare (its metrics: ")));
 }
 
 TEST(SimulatorTest, CatchesABadReleaseEverywhereOnTheFirstWave) {

@@ -1,10 +1,13 @@
 // Copyright 2026 The Sluice Authors.
 
+#include <cstdint>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
@@ -80,6 +83,33 @@ TEST(TimelineCommandTest, ReportsMissingEvents) {
   CliRun r = Sluice({"timeline", path});
   EXPECT_EQ(r.code, kExitOk) << r.err;
   EXPECT_THAT(r.out, HasSubstr("(events 3 to 3 missing)"));
+}
+
+TEST(TimelineCommandTest, LargestSequenceDoesNotOverflow) {
+  // A gap up to INT64_MAX, and INT64_MAX as the last event: the gap is
+  // counted without computing one past INT64_MAX (UBSan checks the rest).
+  rollout_test::Scenario s;
+  for (rollout_test::Scenario& x : rollout_test::ScriptedScenarios()) {
+    if (x.name == "bad-release-at-wave-2") s = x;
+  }
+  rollout_test::RunResult run = rollout_test::RunScenario(s, false);
+  ASSERT_GE(run.events.size(), 2u);
+  RolloutEvent first = run.events.front();
+  first.sequence = 1;
+  RolloutEvent last = run.events.back();
+  last.sequence = std::numeric_limits<int64_t>::max();
+  const std::string path = WriteFile(
+      "max.jsonl",
+      absl::StrCat(EventToJsonLine(first), "\n", EventToJsonLine(last), "\n"));
+  CliRun r = Sluice({"timeline", path});
+  EXPECT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("(events 2 to 9223372036854775806 missing)"));
+  // Only the largest: nothing is missing.
+  const std::string only =
+      WriteFile("only-max.jsonl", EventToJsonLine(last) + "\n");
+  r = Sluice({"timeline", only});
+  EXPECT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, ::testing::Not(HasSubstr("missing")));
 }
 
 TEST(TimelineCommandTest, BadLineNamesTheLine) {

@@ -1,0 +1,9 @@
+// Copyright 2026 The Sluice Authors.
+//
+// libFuzzer target: the spec loader, text format.
+
+#include "fuzz/fuzz_spec.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  return sluice::fuzz::FuzzSpec(data, size, sluice::SpecFormat::kTextProto);
+}
