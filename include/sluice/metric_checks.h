@@ -93,7 +93,15 @@ struct ThresholdCheck {
   // and max is required.
   std::optional<double> max;
   // The query window, ending at the evaluation; > 0. Default: 5 minutes.
+  // It never reaches before the wave finished deploying
+  // (GateContext::wave_deployed_at) unless include_before_deploy: a query
+  // starts at the later of the two, and an analysis takes its first
+  // measurement once a whole window has passed since the deploy (as if
+  // Argo Rollouts' initialDelay were the window).
   absl::Duration window = absl::Minutes(5);
+  // Let the window reach before the deploy (the check then also sees the
+  // old version's minutes). Default: false.
+  bool include_before_deploy = false;
   // The cohort whose aggregate is checked. Default: kWave.
   Cohort cohort = Cohort::kWave;
 };
@@ -118,7 +126,15 @@ struct RelativeCheck {
   // allowance, true requires both. Default: false.
   bool require_both = false;
   // The query window, ending at the evaluation; > 0. Default: 5 minutes.
+  // It never reaches before the wave finished deploying
+  // (GateContext::wave_deployed_at) unless include_before_deploy: a query
+  // starts at the later of the two, and an analysis takes its first
+  // measurement once a whole window has passed since the deploy (as if
+  // Argo Rollouts' initialDelay were the window).
   absl::Duration window = absl::Minutes(5);
+  // Let the window reach before the deploy (the check then also sees the
+  // old version's minutes). Default: false.
+  bool include_before_deploy = false;
 };
 
 // What an alarm in INSUFFICIENT_DATA means.

@@ -136,6 +136,7 @@ absl::StatusOr<ThresholdCheck> ThresholdFromProto(
   absl::StatusOr<Cohort> cohort = CohortFromProto(p.cohort());
   if (!cohort.ok()) return NestStatus(cohort.status(), path);
   c.cohort = *cohort;
+  c.include_before_deploy = p.include_before_deploy();
   return c;
 }
 
@@ -153,6 +154,7 @@ absl::StatusOr<RelativeCheck> RelativeFromProto(const v1::RelativeGateSpec& p,
   c.require_both = p.require_both();
   SLUICE_ASSIGN_OR_RETURN(c.window,
                           WindowFromProto(p.has_window(), p.window(), path));
+  c.include_before_deploy = p.include_before_deploy();
   return c;
 }
 
@@ -426,8 +428,50 @@ absl::StatusOr<SequentialCountGateOptions> SequentialCountFromProto(
   if (p.has_prior_concentration()) {
     o.test.prior_concentration = p.prior_concentration();
   }
-  // The test's fields are the spec's own (no "test." level).
-  if (absl::Status s = o.test.Validate(); !s.ok()) return NestStatus(s, path);
+  if (!p.requests_metric().empty()) {
+    auto it = metrics.find(p.requests_metric());
+    if (it == metrics.end()) {
+      return InvalidArgumentAt(absl::StrCat(path, ".requests_metric"),
+                               absl::StrCat("names undeclared metric \"",
+                                            p.requests_metric(), "\""));
+    }
+    o.requests_metric = it->second;
+    if (p.canary_share() != 0 &&
+        !(p.canary_share() > 0 && p.canary_share() < 1)) {
+      return InvalidArgumentAt(absl::StrCat(path, ".canary_share"),
+                               absl::StrCat("must be in (0, 1) or unset (got ",
+                                            p.canary_share(), ")"));
+    }
+    stats::SequentialRateOptions rate;
+    if (p.has_null_ratio()) rate.null_ratio = p.null_ratio();
+    if (p.has_tuning_events()) rate.tuning_events = p.tuning_events();
+    rate.alpha = o.test.alpha;
+    if (absl::Status s = rate.Validate(); !s.ok()) return NestStatus(s, path);
+    o.rate_test = rate;
+  } else {
+    if (p.canary_share() == 0) {
+      return InvalidArgumentAt(
+          absl::StrCat(path, ".canary_share"),
+          "is required without requests_metric (name a metric of request "
+          "counts in requests_metric so that the canary's share is measured, "
+          "or give the traffic split's share)");
+    }
+    if (p.has_null_ratio() || p.has_tuning_events()) {
+      return InvalidArgumentAt(
+          absl::StrCat(path,
+                       p.has_null_ratio() ? ".null_ratio" : ".tuning_events"),
+          "needs requests_metric (it is a parameter of the measured-share "
+          "test)");
+    }
+    // The test's fields are the spec's own (no "test." level).
+    if (absl::Status s = o.test.Validate(); !s.ok()) return NestStatus(s, path);
+  }
+  if (p.min_samples() < 0) {
+    return InvalidArgumentAt(
+        absl::StrCat(path, ".min_samples"),
+        absl::StrCat("must be >= 0 (got ", p.min_samples(), ")"));
+  }
+  o.min_samples = p.min_samples();
   SLUICE_RETURN_IF_ERROR(ScheduleFromProto(p.has_interval(), p.interval(),
                                            p.has_duration(), p.duration(), path,
                                            &o.interval, &o.duration));

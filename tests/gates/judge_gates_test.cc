@@ -389,7 +389,27 @@ TEST(SequentialCountGateTest, FactoryErrorsNameTheField) {
   o.test.canary_share = 0;
   EXPECT_THAT(NewSequentialCountGate("s", o).status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("test.canary_share: is required without a "
+                                  "requests metric")));
+  o.test.canary_share = 1.5;
+  EXPECT_THAT(NewSequentialCountGate("s", o).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
                        StartsWith("test.canary_share: must be in (0, 1)")));
+  o = CountOptions();
+  o.min_samples = -1;
+  EXPECT_THAT(NewSequentialCountGate("s", o).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("min_samples: must be >= 0")));
+  o = CountOptions();
+  o.requests_metric = MetricDefinition();
+  EXPECT_THAT(NewSequentialCountGate("s", o).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("requests_metric.name: must not be empty")));
+  o.requests_metric->name = "requests";
+  o.rate_test.null_ratio = 0;
+  EXPECT_THAT(NewSequentialCountGate("s", o).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("rate_test.null_ratio: ")));
   o = CountOptions();
   o.duration = absl::ZeroDuration();
   EXPECT_THAT(NewSequentialCountGate("s", o).status(),
@@ -405,6 +425,162 @@ TEST(SequentialCountGateTest, FactoryErrorsNameTheField) {
   EXPECT_THAT(NewSequentialCountGate("s", o).status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        StartsWith("metric.name: must not be empty")));
+}
+
+// --- Sequential count gate at the measured share ---
+
+// Per-minute error and request counts on each cohort for `minutes` minutes
+// from `from` (stamped mid-minute).
+void AddTraffic(Harness& h, absl::Time from, int minutes, double wave_errors,
+                double wave_requests, double base_errors,
+                double base_requests) {
+  std::vector<Sample> we, wr, be, br;
+  for (int i = 0; i < minutes; ++i) {
+    const absl::Time t = from + absl::Minutes(i) + absl::Seconds(30);
+    we.push_back({t, wave_errors});
+    wr.push_back({t, wave_requests});
+    be.push_back({t, base_errors});
+    br.push_back({t, base_requests});
+  }
+  h.metrics.AddSamples("errors", Cohort::kWave, we);
+  h.metrics.AddSamples("requests", Cohort::kWave, wr);
+  h.metrics.AddSamples("errors", Cohort::kBaseline, be);
+  h.metrics.AddSamples("requests", Cohort::kBaseline, br);
+}
+
+SequentialCountGateOptions MeasuredOptions() {
+  SequentialCountGateOptions o;
+  o.metric.name = "errors";
+  MetricDefinition requests;
+  requests.name = "requests";
+  o.requests_metric = requests;
+  o.duration = absl::Minutes(30);
+  return o;
+}
+
+TEST(SequentialCountGateTest, MeasuredShareIsNotTheConfiguredOne) {
+  // The canary serves 1/6 of the traffic and errs at the baseline's rate.
+  Harness h;
+  h.deployed_at = T0();
+  AddTraffic(h, T0(), 40, 2, 200, 10, 1000);
+  SequentialCountGateOptions o = MeasuredOptions();
+  o.test.canary_share = 0.1;  // what the spec says: wrong
+  GateState state;
+  testing::GateRun run = DriveGate(*CountGate(o), h, state, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kPass) << run.verdict;
+  EXPECT_THAT(Obs(run.verdict, "measured_share"), DoubleNear(1.0 / 6, 1e-9));
+  EXPECT_EQ(Obs(run.verdict, "configured_share"), 0.1);
+  EXPECT_THAT(run.verdict.reason,
+              HasSubstr("measured canary share 0.167; the configured "
+                        "canary_share 0.1 disagrees with the measured share"));
+  EXPECT_THAT(Obs(run.verdict, "rate_ratio"), DoubleNear(1, 1e-9));
+
+  // The same data judged at the configured share: a false alarm.
+  SequentialCountGateOptions configured = CountOptions();
+  GateState state2;
+  run = DriveGate(*CountGate(configured), h, state2, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kFail) << run.verdict;
+}
+
+TEST(SequentialCountGateTest, MeasuredShareCatchesAWorseCanary) {
+  Harness h;
+  h.deployed_at = T0();
+  AddTraffic(h, T0(), 40, 6, 200, 10, 1000);  // 3x the baseline's rate
+  GateState state;
+  testing::GateRun run =
+      DriveGate(*CountGate(MeasuredOptions()), h, state, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kFail) << run.verdict;
+  EXPECT_LT(run.evaluations.back(), T0() + absl::Minutes(15));
+  EXPECT_GT(Obs(run.verdict, "lower"), 1);
+  // A null ratio above the true one keeps it from failing.
+  SequentialCountGateOptions lenient = MeasuredOptions();
+  lenient.rate_test.null_ratio = 4;
+  GateState state2;
+  run = DriveGate(*CountGate(lenient), h, state2, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kPass) << run.verdict;
+}
+
+TEST(SequentialCountGateTest, MeasuredShareResumesFromTheStateProto) {
+  Harness h;
+  h.deployed_at = T0();
+  AddTraffic(h, T0(), 40, 3, 200, 10, 1000);
+  GateState straight;
+  testing::GateRun whole =
+      DriveGate(*CountGate(MeasuredOptions()), h, straight, T0());
+  GateState state;
+  absl::Time now = T0();
+  Verdict v;
+  for (int i = 0; i < 100; ++i) {
+    v = CountGate(MeasuredOptions())->Evaluate(h.Context(now), state);
+    SLUICE_ASSERT_OK_AND_ASSIGN(state,
+                                GateStateFromProto(GateStateToProto(state)));
+    if (v.outcome != Outcome::kHold) break;
+    now = v.hold_until;
+  }
+  EXPECT_EQ(v, whole.verdict);
+  EXPECT_EQ(state, straight);
+}
+
+TEST(SequentialCountGateTest, MinutesDeliveredLateAreReadLater) {
+  Harness h;
+  h.deployed_at = T0();
+  std::unique_ptr<HealthGate> gate = CountGate(MeasuredOptions());
+  GateState state;
+  // At 1m nothing has arrived: the gate waits without consuming the minute.
+  Verdict v = gate->Evaluate(h.Context(T0() + absl::Minutes(1)), state);
+  EXPECT_EQ(v.outcome, Outcome::kHold);
+  EXPECT_EQ(state.measurements[0].at, T0());
+  // The first two minutes arrive late; at 2m both are counted.
+  AddTraffic(h, T0(), 2, 1, 100, 5, 500);
+  v = gate->Evaluate(h.Context(T0() + absl::Minutes(2)), state);
+  EXPECT_EQ(v.outcome, Outcome::kHold);
+  EXPECT_EQ(Obs(v, "n_canary"), 2);
+  EXPECT_EQ(Obs(v, "n_baseline"), 10);
+  EXPECT_EQ(state.measurements[0].at,
+            T0() + absl::Minutes(1) + absl::Seconds(30) + absl::Nanoseconds(1));
+}
+
+TEST(SequentialCountGateTest, TooFewRequestsAreInconclusive) {
+  Harness h;
+  h.deployed_at = T0();
+  AddTraffic(h, T0(), 40, 0, 10, 1, 1000);  // a quiet canary: 300 requests
+  SequentialCountGateOptions o = MeasuredOptions();
+  o.min_samples = 1000;
+  GateState state;
+  testing::GateRun run = DriveGate(*CountGate(o), h, state, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kInconclusive) << run.verdict;
+  EXPECT_THAT(run.verdict.reason,
+              StartsWith("too few samples on wave 2 over 30m: 300 requests < "
+                         "min_samples 1000"));
+  o.min_samples = 300;
+  GateState state2;
+  run = DriveGate(*CountGate(o), h, state2, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kPass) << run.verdict;
+}
+
+TEST(SequentialCountGateTest, NoBaselinePassesAtOnce) {
+  // The last wave of a plan: the engine has no baseline targets.
+  Harness h;
+  h.deployed_at = T0();
+  h.baseline = {};
+  AddTraffic(h, T0(), 40, 9, 200, 1, 1000);
+  GateState state;
+  Verdict v = CountGate(MeasuredOptions())->Evaluate(h.Context(T0()), state);
+  EXPECT_EQ(v.outcome, Outcome::kPass) << v;
+  EXPECT_THAT(v.reason,
+              StartsWith("no baseline for wave 2: no target is left on the "
+                         "old version"));
+  EXPECT_EQ(h.metrics.query_count(), 0u);
+  // A traffic-routed plan names no targets on either side: it is tested.
+  Harness routed;
+  routed.deployed_at = T0();
+  routed.wave = {};
+  routed.baseline = {};
+  AddTraffic(routed, T0(), 40, 9, 200, 1, 1000);
+  GateState state2;
+  testing::GateRun run =
+      DriveGate(*CountGate(MeasuredOptions()), routed, state2, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kFail) << run.verdict;
 }
 
 // --- Sequential means gate ---
@@ -665,6 +841,60 @@ TEST(JudgeGatesSpecTest, ErrorsNameTheField) {
               }
             })pb",
        "gates.default[0].sequential_means.sigma_baseline: "},
+      {R"pb(gates {
+              default {
+                sequential_count {
+                  metric: "errors"
+                  duration { seconds: 60 }
+                }
+              }
+            })pb",
+       "gates.default[0].sequential_count.canary_share: is required without "
+       "requests_metric"},
+      {R"pb(gates {
+              default {
+                sequential_count {
+                  metric: "errors"
+                  requests_metric: "requets"
+                  duration { seconds: 60 }
+                }
+              }
+            })pb",
+       "gates.default[0].sequential_count.requests_metric: names undeclared "
+       "metric \"requets\""},
+      {R"pb(gates {
+              default {
+                sequential_count {
+                  metric: "errors"
+                  requests_metric: "latency"
+                  null_ratio: 0
+                  duration { seconds: 60 }
+                }
+              }
+            })pb",
+       "gates.default[0].sequential_count.null_ratio: "},
+      {R"pb(gates {
+              default {
+                sequential_count {
+                  metric: "errors"
+                  canary_share: 0.1
+                  null_ratio: 1.5
+                  duration { seconds: 60 }
+                }
+              }
+            })pb",
+       "gates.default[0].sequential_count.null_ratio: needs requests_metric"},
+      {R"pb(gates {
+              default {
+                sequential_count {
+                  metric: "errors"
+                  requests_metric: "latency"
+                  min_samples: -1
+                  duration { seconds: 60 }
+                }
+              }
+            })pb",
+       "gates.default[0].sequential_count.min_samples: must be >= 0"},
   };
   for (const Case& c : cases) {
     EXPECT_THAT(Spec(c.gates).status(),

@@ -234,6 +234,23 @@ TEST(RelativeGateTest, BaselineErrorIsRetried) {
   EXPECT_EQ(v.outcome, Outcome::kPass);
 }
 
+TEST(RelativeGateTest, NoBaselinePassesSayingSo) {
+  // The last wave of a plan: no target is left on the old version.
+  Harness h;
+  h.baseline = {};
+  h.metrics.SetAggregate("error_rate", Cohort::kWave, T0(), 0.5, 100);
+  h.metrics.SetAggregate("error_rate", Cohort::kBaseline, T0(), 0.001, 100);
+  RelativeCheck c;
+  c.metric.name = "error_rate";
+  c.max_difference = 0.01;
+  SLUICE_ASSERT_OK_AND_ASSIGN(auto gate, NewRelativeGate("rel", c));
+  GateState state;
+  Verdict v = gate->Evaluate(h.Context(T0()), state);
+  EXPECT_EQ(v.outcome, Outcome::kPass) << v;
+  EXPECT_THAT(v.reason, HasSubstr("no baseline for wave 2"));
+  EXPECT_EQ(h.metrics.query_count(), 0u);
+}
+
 TEST(RelativeGateTest, BadInputNamesTheField) {
   struct Bad {
     std::function<void(RelativeCheck&)> edit;
