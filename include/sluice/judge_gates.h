@@ -52,10 +52,12 @@
 #include "absl/time/time.h"
 #include "sluice/health_gate.h"
 #include "sluice/metric_checks.h"
+#include "sluice/metric_source.h"
 #include "sluice/stats/kayenta_classifier.h"
 #include "sluice/stats/kayenta_judge.h"
 #include "sluice/stats/sequential_counts.h"
 #include "sluice/stats/sequential_means.h"
+#include "sluice/stats/sequential_quantiles.h"
 #include "sluice/stats/sequential_rates.h"
 #include "sluice/verdict.h"
 
@@ -189,6 +191,52 @@ struct SequentialMeansGateOptions {
 // "max_value: must be > min_value").
 absl::StatusOr<std::unique_ptr<HealthGate>> NewSequentialMeansGate(
     std::string name, SequentialMeansGateOptions options);
+
+// Options of the sequential quantile gate. A value type; thread-compatible.
+struct SequentialQuantileGateOptions {
+  // The metric, queried with MetricSource::QueryDistribution() (every
+  // request's latency as observations or cumulative histogram buckets).
+  // Required (a name).
+  MetricDefinition metric;
+  // The test: quantile (e.g. 0.99), alpha, tuning_observations,
+  // arm_boundary; its alternative follows `direction`. Must validate.
+  // Defaults: stats::SequentialQuantileOptions's (quantile 0.5).
+  stats::SequentialQuantileOptions test;
+  // As SequentialCountGateOptions: interval (1 minute), duration (required),
+  // direction (kIncrease: the wave's quantile higher), 10 s and 4.
+  absl::Duration interval = absl::Minutes(1);
+  absl::Duration duration = absl::ZeroDuration();
+  stats::MetricDirection direction = stats::MetricDirection::kIncrease;
+  absl::Duration error_retry_interval = absl::Seconds(10);
+  int32_t consecutive_error_limit = 4;
+  // When `duration` ends without harm shown and the wave gave fewer than
+  // this many observations, the gate is kInconclusive; >= 0; 0 disables.
+  // Default: 0.
+  int64_t min_samples = 0;
+  // Each query's window ends this long before the check, so that the host
+  // has delivered it (distributions carry no timestamps, so late data
+  // cannot be read later); >= 0 and < duration. Default: 0.
+  absl::Duration delivery_delay = absl::ZeroDuration();
+  // MetricQuery::max_observations of the queries (a host holding more
+  // subsamples or answers a histogram); >= 0; 0: no limit. Default: 0.
+  int64_t max_observations = 0;
+};
+
+// A sequential quantile gate: every `interval`, the wave's and the
+// baseline's distributions since the last check (observations, or the
+// histogram buckets' observations at their upper bounds) are added to a
+// stats::SequentialQuantileTest (Howard & Ramdas' quantile A/B test, one-
+// sided in the harmful direction); fails as soon as the test rejects,
+// passes when `duration` ends without that (kInconclusive below
+// min_samples); a wave with no baseline passes at once. Observations:
+// "quantile_difference", "lower", "upper", "p_value", "e_value",
+// "n_canary", "n_baseline". The test's state (one value and count per
+// distinct observation) lives in the GateState, so a snapshot resumes it
+// exactly. A host without distribution queries makes it kError.
+// Errors: kInvalidArgument naming the field ("test.quantile: ...",
+// "delivery_delay: must be >= 0 and < duration").
+absl::StatusOr<std::unique_ptr<HealthGate>> NewSequentialQuantileGate(
+    std::string name, SequentialQuantileGateOptions options);
 
 }  // namespace sluice
 

@@ -402,6 +402,8 @@ struct SequentialSchedule {
   absl::Duration error_retry_interval;
   int32_t consecutive_error_limit;
   int64_t min_samples = 0;
+  // Windows end this long before the check (data not delivered yet).
+  absl::Duration delivery_delay = absl::ZeroDuration();
 };
 
 // One cohort's new data for a check: the metric's samples and, for a gate
@@ -409,6 +411,8 @@ struct SequentialSchedule {
 struct CohortSeries {
   std::vector<Sample> values;
   std::vector<Sample> requests;
+  // For a distribution gate: the cohort's distribution over the window.
+  MetricDistribution distribution;
 };
 
 // The samples of `data` before `until` (an aggregate answer has one sample,
@@ -474,8 +478,34 @@ class SequentialGate : public HealthGate {
       return v;
     }
     const absl::Time upto = std::min(context.now, end);
-    CohortData data[2][2];  // [wave, baseline][values, requests]
     const Cohort cohorts[2] = {Cohort::kWave, Cohort::kBaseline};
+    if (distribution()) {
+      // Distributions carry no timestamps: the window ends delivery_delay
+      // before the check, and is consumed whole.
+      const absl::Time until = std::max(
+          consumed, std::min(context.now - schedule_.delivery_delay, end));
+      CohortSeries series[2];
+      if (until > consumed) {
+        for (int c = 0; c < 2; ++c) {
+          absl::StatusOr<MetricDistribution> d =
+              QueryDistributionOf(cohorts[c], consumed, until, context);
+          if (!d.ok()) {
+            return QueryError(
+                name_, d.status(),
+                absl::StrCat("querying the distribution of ", metric_.name,
+                             " on ",
+                             c == 0 ? WavePhrase(context) : "the baseline"),
+                schedule_.error_retry_interval,
+                schedule_.consecutive_error_limit, context, state);
+          }
+          series[c].distribution = *std::move(d);
+        }
+      }
+      state.counts.consecutive_error = 0;
+      return Conclude(context, start, end, upto, until, series[0], series[1],
+                      saved, state);
+    }
+    CohortData data[2][2];  // [wave, baseline][values, requests]
     for (int c = 0; c < 2; ++c) {
       for (int k = 0; k < (requests_.has_value() ? 2 : 1); ++k) {
         const MetricDefinition& m = k == 0 ? metric_ : *requests_;
@@ -515,6 +545,17 @@ class SequentialGate : public HealthGate {
       wave.requests = Before(data[0][1], until);
       base.requests = Before(data[1][1], until);
     }
+    return Conclude(context, start, end, upto, until, wave, base, saved, state);
+  }
+
+ protected:
+  // Pushes the new data, moves the checkpoint to `until` and decides.
+  Verdict Conclude(const GateContext& context, absl::Time start, absl::Time end,
+                   absl::Time upto, absl::Time until, const CohortSeries& wave,
+                   const CohortSeries& base, const std::vector<double>& saved,
+                   GateState& state) const {
+    Measurement& checkpoint = state.measurements[0];
+    const absl::Time consumed = checkpoint.at;
     absl::StatusOr<std::vector<double>> updated = Push(saved, wave, base);
     if (!updated.ok()) {
       state.completed = Outcome::kError;
@@ -527,17 +568,16 @@ class SequentialGate : public HealthGate {
     for (double v : *updated)
       checkpoint.observations.push_back({"state", v, ""});
     ++state.counts.count;
-    state.counts.samples +=
-        static_cast<int64_t>(wave.values.size() + base.values.size());
+    state.counts.samples += static_cast<int64_t>(
+        wave.values.size() + base.values.size() + wave.distribution.count() +
+        base.distribution.count());
 
     const stats::SequentialResult r = Result(*updated);
-    const double null = NullEffect();
+    const int harm = HarmSign(r);
     const bool harm_up =
-        schedule_.direction != stats::MetricDirection::kDecrease &&
-        r.lower > null;
+        schedule_.direction != stats::MetricDirection::kDecrease && harm > 0;
     const bool harm_down =
-        schedule_.direction != stats::MetricDirection::kIncrease &&
-        r.upper < null;
+        schedule_.direction != stats::MetricDirection::kIncrease && harm < 0;
     const std::string elapsed = DurationText(upto - start);
     if (harm_up || harm_down) {
       return Decide(Outcome::kFail,
@@ -572,7 +612,6 @@ class SequentialGate : public HealthGate {
     return v;
   }
 
- protected:
   // The test's state before any data.
   virtual std::vector<double> InitialState() const = 0;
   // Whether `state` is one this gate's test can resume from.
@@ -602,6 +641,39 @@ class SequentialGate : public HealthGate {
   }
   virtual std::string Note(const std::vector<double>& state) const {
     return "";
+  }
+  // Whether the gate compares distributions (QueryDistribution) rather than
+  // samples.
+  virtual bool distribution() const { return false; }
+  // +1 when the result shows the wave higher, -1 lower, 0 neither.
+  virtual int HarmSign(const stats::SequentialResult& r) const {
+    if (r.lower > NullEffect()) return 1;
+    if (r.upper < NullEffect()) return -1;
+    return 0;
+  }
+  // The largest number of observations a distribution query asks for.
+  virtual int64_t max_observations() const { return 0; }
+
+  absl::StatusOr<MetricDistribution> QueryDistributionOf(
+      Cohort cohort, absl::Time start, absl::Time end,
+      const GateContext& context) const {
+    if (context.metric_source == nullptr) {
+      return absl::FailedPreconditionError(
+          "GateContext.metric_source is null (the host provided no "
+          "MetricSource)");
+    }
+    MetricQuery query;
+    query.metric = metric_.name;
+    query.query = metric_.query;
+    query.params = metric_.params;
+    query.cohort = cohort;
+    query.targets = TargetsOf(cohort, context);
+    query.wave_index = context.wave_index;
+    query.stage = context.stage;
+    query.start = start;
+    query.end = end;
+    query.max_observations = max_observations();
+    return context.metric_source->QueryDistribution(query);
   }
 
   const MetricDefinition& metric() const { return metric_; }
@@ -887,6 +959,90 @@ class SequentialMeansGate
   std::optional<double> max_value_;
 };
 
+// The quantile gate (SequentialQuantileTest) over each cohort's latency
+// distribution, observations or histogram buckets.
+class SequentialQuantileGate
+    : public StreamingTestGate<stats::SequentialQuantileTest,
+                               stats::SequentialQuantileOptions> {
+ public:
+  SequentialQuantileGate(std::string name,
+                         const SequentialQuantileGateOptions& o,
+                         stats::SequentialQuantileOptions test_options,
+                         stats::SequentialQuantileTest fresh)
+      : StreamingTestGate(std::move(name), o.metric, std::nullopt,
+                          QuantileSchedule(o), std::move(test_options),
+                          std::move(fresh)),
+        max_observations_(o.max_observations) {}
+
+ protected:
+  static SequentialSchedule QuantileSchedule(
+      const SequentialQuantileGateOptions& o) {
+    SequentialSchedule s =
+        ScheduleOf(o.interval, o.duration, o.direction, o.error_retry_interval,
+                   o.consecutive_error_limit, o.min_samples);
+    s.delivery_delay = o.delivery_delay;
+    return s;
+  }
+
+  absl::StatusOr<std::vector<double>> Push(
+      const std::vector<double>& state, const CohortSeries& wave,
+      const CohortSeries& baseline) const override {
+    SLUICE_ASSIGN_OR_RETURN(stats::SequentialQuantileTest test, Load(state));
+    for (int c = 0; c < 2; ++c) {
+      const MetricDistribution& d =
+          c == 0 ? wave.distribution : baseline.distribution;
+      const char* arm = c == 0 ? "wave" : "baseline";
+      switch (d.kind) {
+        case MetricDistribution::Kind::kNoData:
+          break;
+        case MetricDistribution::Kind::kObservations: {
+          std::vector<double> finite;
+          for (double v : d.observations) {
+            if (!std::isnan(v)) finite.push_back(v);
+          }
+          SLUICE_RETURN_IF_ERROR(c == 0 ? test.AddCanaryValues(finite)
+                                        : test.AddBaselineValues(finite));
+          break;
+        }
+        case MetricDistribution::Kind::kHistogram: {
+          if (absl::Status s = ValidateHistogram(d.buckets); !s.ok()) {
+            return absl::InvalidArgumentError(
+                absl::StrCat("the ", arm, "'s histogram: ", s.message()));
+          }
+          stats::Histogram h;
+          for (const HistogramBucket& b : d.buckets) {
+            h.upper_bounds.push_back(b.upper_bound);
+            h.cumulative_counts.push_back(static_cast<uint64_t>(
+                std::llround(std::min(b.cumulative_count, 9.0e15))));
+          }
+          SLUICE_RETURN_IF_ERROR(c == 0 ? test.AddCanaryHistogram(h)
+                                        : test.AddBaselineHistogram(h));
+          break;
+        }
+      }
+    }
+    return test.SaveState();
+  }
+
+  double NullEffect() const override { return 0; }
+  std::string EffectName() const override { return "quantile_difference"; }
+  std::string SamplesName() const override { return "observations"; }
+  std::optional<Aggregation> aggregation() const override {
+    return std::nullopt;
+  }
+  bool distribution() const override { return true; }
+  int64_t max_observations() const override { return max_observations_; }
+  // The test itself decides (it can reject while the arms' union-bound
+  // interval still holds 0): a rejection is harm on the estimate's side.
+  int HarmSign(const stats::SequentialResult& r) const override {
+    if (!r.rejected) return 0;
+    return r.estimate >= 0 ? 1 : -1;
+  }
+
+ private:
+  int64_t max_observations_;
+};
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<HealthGate>> NewKayentaJudgeGate(
@@ -1016,6 +1172,43 @@ absl::StatusOr<std::unique_ptr<HealthGate>> NewSequentialMeansGate(
   }
   return std::unique_ptr<HealthGate>(
       new SequentialMeansGate(std::move(name), options, *std::move(test)));
+}
+
+absl::StatusOr<std::unique_ptr<HealthGate>> NewSequentialQuantileGate(
+    std::string name, SequentialQuantileGateOptions options) {
+  SLUICE_RETURN_IF_ERROR(internal::ValidateGateName(name));
+  SLUICE_RETURN_IF_ERROR(ValidateMetricName(options.metric));
+  stats::SequentialQuantileOptions test = options.test;
+  test.alternative = options.direction == stats::MetricDirection::kIncrease
+                         ? stats::Alternative::kGreater
+                     : options.direction == stats::MetricDirection::kDecrease
+                         ? stats::Alternative::kLess
+                         : stats::Alternative::kTwoSided;
+  absl::StatusOr<stats::SequentialQuantileTest> fresh =
+      stats::SequentialQuantileTest::Create(test);
+  if (!fresh.ok()) return internal::NestStatus(fresh.status(), "test");
+  SLUICE_RETURN_IF_ERROR(ValidateSchedule(options.interval, options.duration));
+  SLUICE_RETURN_IF_ERROR(ValidateRetry(options.error_retry_interval,
+                                       options.consecutive_error_limit));
+  if (options.min_samples < 0) {
+    return InvalidArgumentAt(
+        "min_samples",
+        absl::StrCat("must be >= 0 (got ", options.min_samples, ")"));
+  }
+  if (options.max_observations < 0) {
+    return InvalidArgumentAt(
+        "max_observations",
+        absl::StrCat("must be >= 0 (got ", options.max_observations, ")"));
+  }
+  if (options.delivery_delay < absl::ZeroDuration() ||
+      options.delivery_delay >= options.duration) {
+    return InvalidArgumentAt(
+        "delivery_delay",
+        absl::StrCat("must be >= 0 and < duration (got ",
+                     DurationText(options.delivery_delay), ")"));
+  }
+  return std::unique_ptr<HealthGate>(new SequentialQuantileGate(
+      std::move(name), options, test, *std::move(fresh)));
 }
 
 }  // namespace sluice

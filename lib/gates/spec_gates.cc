@@ -485,6 +485,39 @@ absl::StatusOr<SequentialCountGateOptions> SequentialCountFromProto(
   return o;
 }
 
+absl::StatusOr<SequentialQuantileGateOptions> SequentialQuantileFromProto(
+    const v1::SequentialQuantileGateSpec& p, const Metrics& metrics,
+    const std::string& path) {
+  SequentialQuantileGateOptions o;
+  SLUICE_ASSIGN_OR_RETURN(o.metric, FindMetric(metrics, p.metric(), path));
+  if (p.has_quantile()) o.test.quantile = p.quantile();
+  if (p.has_alpha()) o.test.alpha = p.alpha();
+  if (p.has_tuning_observations()) {
+    o.test.tuning_observations = p.tuning_observations();
+  }
+  // The test's fields are the spec's own (no "test." level).
+  if (absl::Status s = o.test.Validate(); !s.ok()) return NestStatus(s, path);
+  SLUICE_RETURN_IF_ERROR(ScheduleFromProto(p.has_interval(), p.interval(),
+                                           p.has_duration(), p.duration(), path,
+                                           &o.interval, &o.duration));
+  absl::StatusOr<stats::MetricDirection> d =
+      DirectionFromProto(p.direction(), stats::MetricDirection::kIncrease);
+  if (!d.ok()) {
+    return InvalidArgumentAt(absl::StrCat(path, ".direction"),
+                             d.status().message());
+  }
+  o.direction = *d;
+  o.min_samples = p.min_samples();
+  o.max_observations = p.max_observations();
+  if (p.has_delivery_delay()) {
+    SLUICE_ASSIGN_OR_RETURN(
+        o.delivery_delay,
+        DurationFromProto(p.delivery_delay(),
+                          absl::StrCat(path, ".delivery_delay")));
+  }
+  return o;
+}
+
 absl::StatusOr<SequentialMeansGateOptions> SequentialMeansFromProto(
     const v1::SequentialMeansGateSpec& p, const Metrics& metrics,
     const std::string& path) {
@@ -500,6 +533,7 @@ absl::StatusOr<SequentialMeansGateOptions> SequentialMeansFromProto(
   if (absl::Status s = o.test.Validate(); !s.ok()) return NestStatus(s, path);
   if (p.has_min_value()) o.min_value = p.min_value();
   if (p.has_max_value()) o.max_value = p.max_value();
+  o.min_samples = p.min_samples();
   SLUICE_RETURN_IF_ERROR(ScheduleFromProto(p.has_interval(), p.interval(),
                                            p.has_duration(), p.duration(), path,
                                            &o.interval, &o.duration));
@@ -547,6 +581,9 @@ std::string DefaultName(const v1::GateSpec& g) {
       return absl::StrCat("sequential count ", g.sequential_count().metric());
     case v1::GateSpec::kSequentialMeans:
       return absl::StrCat("sequential means ", g.sequential_means().metric());
+    case v1::GateSpec::kSequentialQuantile:
+      return absl::StrCat("sequential quantile ",
+                          g.sequential_quantile().metric());
     case v1::GateSpec::KIND_NOT_SET:
       return "gate";
   }
@@ -771,6 +808,13 @@ absl::StatusOr<std::unique_ptr<HealthGate>> BuildGate(const v1::GateSpec& g,
           SequentialMeansFromProto(g.sequential_means(), metrics, p));
       return Nested(NewSequentialMeansGate(name, std::move(o)), p);
     }
+    case v1::GateSpec::kSequentialQuantile: {
+      const std::string p = absl::StrCat(path, ".sequential_quantile");
+      SLUICE_ASSIGN_OR_RETURN(
+          SequentialQuantileGateOptions o,
+          SequentialQuantileFromProto(g.sequential_quantile(), metrics, p));
+      return Nested(NewSequentialQuantileGate(name, std::move(o)), p);
+    }
     case v1::GateSpec::KIND_NOT_SET:
       break;
   }
@@ -778,7 +822,8 @@ absl::StatusOr<std::unique_ptr<HealthGate>> BuildGate(const v1::GateSpec& g,
       path,
       "needs a kind: one of threshold, relative, alarm, analysis, bake, "
       "window, manual_approval, all_of, any_of, at_least, weighted, shadow, "
-      "kayenta_judge, sequential_count, sequential_means");
+      "kayenta_judge, sequential_count, sequential_means, "
+      "sequential_quantile");
 }
 
 absl::StatusOr<Metrics> BuildMetrics(const v1::RolloutSpec& spec) {

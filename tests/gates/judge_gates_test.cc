@@ -7,6 +7,7 @@
 #include "sluice/judge_gates.h"
 
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -645,6 +646,176 @@ TEST(SequentialMeansGateTest, FactoryErrorsNameTheField) {
   EXPECT_THAT(NewSequentialMeansGate("s", o).status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        StartsWith("max_value: must be > min_value")));
+}
+
+// --- Sequential quantile gate ---
+
+// `n` latencies with a log-normal body and a heavier tail, deterministic:
+// the i-th of n quantiles of the body, every 50th pushed into the tail;
+// multiplied by `scale`, and the tail by `tail_scale`.
+std::vector<double> Latencies(int n, double scale, double tail_scale) {
+  std::vector<double> out;
+  for (int i = 0; i < n; ++i) {
+    const double u = (i + 0.5) / n;
+    // A logistic stand-in for the normal quantile.
+    const double z = std::log(u / (1 - u)) / 1.7;
+    double v = 40 * std::exp(0.35 * z) * scale;
+    if (i % 50 == 49) v = (150 + 3 * i % 200) * tail_scale * scale;
+    out.push_back(v);
+  }
+  return out;
+}
+
+SequentialQuantileGateOptions QuantileOptions() {
+  SequentialQuantileGateOptions o;
+  o.metric.name = "latency";
+  o.metric.unit = "ms";
+  o.test.quantile = 0.99;
+  o.duration = absl::Minutes(30);
+  return o;
+}
+
+std::unique_ptr<HealthGate> QuantileGate(SequentialQuantileGateOptions o) {
+  absl::StatusOr<std::unique_ptr<HealthGate>> gate =
+      NewSequentialQuantileGate("latency quantile", std::move(o));
+  EXPECT_THAT(gate.status(), IsOk());
+  return gate.ok() ? *std::move(gate) : nullptr;
+}
+
+TEST(SequentialQuantileGateTest, SlowerTailFailsSameTailPasses) {
+  Harness h;
+  h.deployed_at = T0();
+  h.metrics.SetDistribution(
+      "latency", Cohort::kBaseline, T0(),
+      MetricDistribution::FromObservations(Latencies(2000, 1, 1)));
+  h.metrics.SetDistribution(
+      "latency", Cohort::kWave, T0(),
+      MetricDistribution::FromObservations(Latencies(400, 1, 1.4)));
+  GateState state;
+  testing::GateRun run =
+      DriveGate(*QuantileGate(QuantileOptions()), h, state, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kFail) << run.verdict;
+  EXPECT_LT(run.evaluations.back(), T0() + absl::Minutes(30));
+  EXPECT_THAT(run.verdict.reason, StartsWith("higher on wave 2 after "));
+  EXPECT_GT(Obs(run.verdict, "quantile_difference"), 0);
+  EXPECT_LE(Obs(run.verdict, "p_value"), 0.05);
+  // Each check asked for the distribution since the last one.
+  const std::vector<testing::RecordedMetricQuery> q = h.metrics.queries();
+  ASSERT_GE(q.size(), 4u);
+  EXPECT_EQ(q[0].start, T0());
+  EXPECT_EQ(q[2].start, q[0].end);
+
+  Harness same;
+  same.deployed_at = T0();
+  same.metrics.SetDistribution(
+      "latency", Cohort::kBaseline, T0(),
+      MetricDistribution::FromObservations(Latencies(2000, 1, 1)));
+  same.metrics.SetDistribution(
+      "latency", Cohort::kWave, T0(),
+      MetricDistribution::FromObservations(Latencies(400, 1, 1)));
+  GateState state2;
+  run = DriveGate(*QuantileGate(QuantileOptions()), same, state2, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kPass) << run.verdict;
+  EXPECT_EQ(Obs(run.verdict, "n_canary"), 30 * 400);
+}
+
+// A cumulative histogram of `values` over Prometheus-like bounds.
+MetricDistribution HistogramOf(const std::vector<double>& values) {
+  const std::vector<double> bounds = {25,  50,  100, 150, 200,
+                                      250, 300, 400, 500, 1000};
+  std::vector<HistogramBucket> buckets;
+  for (double b : bounds) {
+    double n = 0;
+    for (double v : values) n += v <= b ? 1 : 0;
+    buckets.push_back({b, n});
+  }
+  buckets.push_back({std::numeric_limits<double>::infinity(),
+                     static_cast<double>(values.size())});
+  return MetricDistribution::FromHistogram(buckets);
+}
+
+TEST(SequentialQuantileGateTest, ComparesHistogramBuckets) {
+  Harness h;
+  h.deployed_at = T0();
+  h.metrics.SetDistribution("latency", Cohort::kBaseline, T0(),
+                            HistogramOf(Latencies(2000, 1, 1)));
+  h.metrics.SetDistribution("latency", Cohort::kWave, T0(),
+                            HistogramOf(Latencies(400, 1, 1.6)));
+  GateState state;
+  testing::GateRun run =
+      DriveGate(*QuantileGate(QuantileOptions()), h, state, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kFail) << run.verdict;
+}
+
+TEST(SequentialQuantileGateTest, ResumesExactlyFromTheStateProto) {
+  Harness h;
+  h.deployed_at = T0();
+  h.metrics.SetDistribution("latency", Cohort::kBaseline, T0(),
+                            HistogramOf(Latencies(2000, 1, 1)));
+  h.metrics.SetDistribution("latency", Cohort::kWave, T0(),
+                            HistogramOf(Latencies(400, 1, 1.2)));
+  GateState straight;
+  testing::GateRun whole =
+      DriveGate(*QuantileGate(QuantileOptions()), h, straight, T0());
+  GateState state;
+  absl::Time now = T0();
+  Verdict v;
+  for (int i = 0; i < 100; ++i) {
+    v = QuantileGate(QuantileOptions())->Evaluate(h.Context(now), state);
+    SLUICE_ASSERT_OK_AND_ASSIGN(state,
+                                GateStateFromProto(GateStateToProto(state)));
+    if (v.outcome != Outcome::kHold) break;
+    now = v.hold_until;
+  }
+  EXPECT_EQ(v, whole.verdict);
+  EXPECT_EQ(state, straight);
+}
+
+TEST(SequentialQuantileGateTest, DelayMinSamplesAndErrors) {
+  Harness h;
+  h.deployed_at = T0();
+  h.metrics.SetDistribution(
+      "latency", Cohort::kBaseline, T0(),
+      MetricDistribution::FromObservations(Latencies(2000, 1, 1)));
+  h.metrics.SetDistribution(
+      "latency", Cohort::kWave, T0(),
+      MetricDistribution::FromObservations(Latencies(10, 1, 1)));
+  SequentialQuantileGateOptions o = QuantileOptions();
+  o.delivery_delay = absl::Minutes(2);
+  o.min_samples = 1000;
+  o.max_observations = 500;
+  GateState state;
+  testing::GateRun run = DriveGate(*QuantileGate(o), h, state, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kInconclusive) << run.verdict;
+  EXPECT_THAT(run.verdict.reason,
+              StartsWith("too few samples on wave 2 over 30m: 280 "
+                         "observations < min_samples 1000"));
+  const std::vector<testing::RecordedMetricQuery> q = h.metrics.queries();
+  ASSERT_FALSE(q.empty());
+  EXPECT_EQ(q[0].end, T0() + absl::Minutes(1));  // the 3m check, 2m back
+  EXPECT_EQ(q[0].max_observations, 500);
+
+  o = QuantileOptions();
+  o.delivery_delay = absl::Minutes(30);
+  EXPECT_THAT(NewSequentialQuantileGate("q", o).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("delivery_delay: must be >= 0 and < "
+                                  "duration")));
+  o = QuantileOptions();
+  o.test.quantile = 1;
+  EXPECT_THAT(NewSequentialQuantileGate("q", o).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("test.quantile: ")));
+  // A host without distribution queries: an error, not a pass.
+  Harness none;
+  none.deployed_at = T0();
+  none.metrics.SetDistribution("latency", Cohort::kWave, T0(),
+                               absl::UnimplementedError("no distributions"));
+  GateState state2;
+  run = DriveGate(*QuantileGate(QuantileOptions()), none, state2, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kError) << run.verdict;
+  EXPECT_THAT(run.verdict.reason,
+              HasSubstr("querying the distribution of latency on wave 2"));
 }
 
 // --- Spec form ---
