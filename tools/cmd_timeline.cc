@@ -11,7 +11,6 @@
 // failures, escalations and operator commands are marked. A summary follows.
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
@@ -21,7 +20,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "sluice/rollout_event.h"
 #include "sluice/rollout_proto.h"
@@ -102,31 +100,10 @@ int RunTimeline(CommandContext& context) {
   if (args->positional.size() != 1) {
     return UsageError(context, "timeline", "expects exactly one EVENTS file");
   }
-  const std::string& path = args->positional[0];
-  std::ifstream in(path);
-  if (!in) {
-    context.err << "error: " << path << ": cannot open\n";
-    return kExitFailure;
-  }
-  std::vector<RolloutEvent> events;
-  std::string line;
-  int number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    absl::string_view text = absl::StripAsciiWhitespace(line);
-    if (text.empty() || absl::StartsWith(text, "#")) continue;
-    absl::StatusOr<RolloutEvent> event = EventFromJsonLine(text);
-    if (!event.ok()) {
-      context.err << "error: " << path << ": line " << number << ": "
-                  << event.status().message() << "\n";
-      return kExitFailure;
-    }
-    events.push_back(*std::move(event));
-  }
-  if (events.empty()) {
-    context.err << "error: " << path << ": no events\n";
-    return kExitFailure;
-  }
+  absl::StatusOr<std::vector<RolloutEvent>> read =
+      ReadEventsFile(args->positional[0]);
+  if (!read.ok()) return Fail(context, "", read.status());
+  std::vector<RolloutEvent> events = *std::move(read);
   std::stable_sort(events.begin(), events.end(),
                    [](const RolloutEvent& a, const RolloutEvent& b) {
                      return a.sequence < b.sequence;

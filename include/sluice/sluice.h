@@ -51,6 +51,7 @@
 #include "sluice/metric_source.h"                // IWYU pragma: export
 #include "sluice/percent_schedulers.h"           // IWYU pragma: export
 #include "sluice/replan.h"                       // IWYU pragma: export
+#include "sluice/review.h"                       // IWYU pragma: export
 #include "sluice/rollback_policy.h"              // IWYU pragma: export
 #include "sluice/rollout.h"                      // IWYU pragma: export
 #include "sluice/rollout_event.h"                // IWYU pragma: export
