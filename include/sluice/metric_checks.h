@@ -102,6 +102,10 @@ struct ThresholdCheck {
   // Let the window reach before the deploy (the check then also sees the
   // old version's minutes). Default: false.
   bool include_before_deploy = false;
+  // The measurement is kInconclusive, saying so, when the data points
+  // behind the wave's value (MetricResult::sample_count, or the samples'
+  // count) are known and fewer than this; >= 0; 0 disables. Default: 0.
+  int64_t min_samples = 0;
   // The cohort whose aggregate is checked. Default: kWave.
   Cohort cohort = Cohort::kWave;
 };
@@ -135,6 +139,10 @@ struct RelativeCheck {
   // Let the window reach before the deploy (the check then also sees the
   // old version's minutes). Default: false.
   bool include_before_deploy = false;
+  // The measurement is kInconclusive, saying so, when the data points
+  // behind the wave's value (MetricResult::sample_count, or the samples'
+  // count) are known and fewer than this; >= 0; 0 disables. Default: 0.
+  int64_t min_samples = 0;
 };
 
 // What an alarm in INSUFFICIENT_DATA means.

@@ -296,6 +296,23 @@ CheckResult MissingData(const MetricDefinition& metric, std::string message) {
   return r;
 }
 
+// A kInconclusive result when `n` is known and below `min_samples`.
+std::optional<CheckResult> TooFewSamples(const std::string& metric,
+                                         const std::optional<int64_t>& n,
+                                         int64_t min_samples,
+                                         const std::string& over) {
+  if (min_samples <= 0 || !n.has_value() || *n >= min_samples) {
+    return std::nullopt;
+  }
+  CheckResult r;
+  r.phase = Outcome::kInconclusive;
+  r.sample_count = n;
+  r.observations.push_back({"n", static_cast<double>(*n), ""});
+  r.message = absl::StrCat(metric, ": too few samples", over, " (n=", *n,
+                           " < min_samples ", min_samples, ")");
+  return r;
+}
+
 std::string SampleSuffix(const std::optional<int64_t>& n) {
   if (!n.has_value()) return "";
   return absl::StrCat(" (n=", *n, ")");
@@ -327,6 +344,10 @@ class ThresholdCheckImpl : public Check {
                             : absl::StrCat(": ", a.no_data_message);
       return MissingData(c_.metric,
                          absl::StrCat(c_.metric.name, ": no data", over, why));
+    }
+    if (std::optional<CheckResult> few = TooFewSamples(
+            c_.metric.name, a.sample_count, c_.min_samples, over)) {
+      return *few;
     }
     const double v = *a.value;
     const std::string& unit = c_.metric.unit;
@@ -412,6 +433,11 @@ class RelativeCheckImpl : public Check {
       return MissingData(c_.metric,
                          absl::StrCat(c_.metric.name, ": no data on ", which,
                                       " over ", DurationText(c_.window)));
+    }
+    if (std::optional<CheckResult> few = TooFewSamples(
+            c_.metric.name, wave.sample_count, c_.min_samples,
+            absl::StrCat(" over ", DurationText(c_.window), " on ", cohort))) {
+      return *few;
     }
     const double w = *wave.value;
     const double b = *base.value;
@@ -621,6 +647,10 @@ absl::Status ValidateThreshold(const ThresholdCheck& c) {
     return InvalidArgumentAt("max", absl::StrCat("must be >= min (got ", *c.max,
                                                  " < ", *c.min, ")"));
   }
+  if (c.min_samples < 0) {
+    return InvalidArgumentAt(
+        "min_samples", absl::StrCat("must be >= 0 (got ", c.min_samples, ")"));
+  }
   return ValidateWindow(c.window);
 }
 
@@ -656,6 +686,10 @@ absl::Status ValidateRelative(const RelativeCheck& c) {
         "max_difference",
         absl::StrCat("must be >= min_difference (got ", *c.max_difference,
                      " < ", *c.min_difference, ")"));
+  }
+  if (c.min_samples < 0) {
+    return InvalidArgumentAt(
+        "min_samples", absl::StrCat("must be >= 0 (got ", c.min_samples, ")"));
   }
   return ValidateWindow(c.window);
 }

@@ -137,6 +137,7 @@ absl::StatusOr<ThresholdCheck> ThresholdFromProto(
   if (!cohort.ok()) return NestStatus(cohort.status(), path);
   c.cohort = *cohort;
   c.include_before_deploy = p.include_before_deploy();
+  c.min_samples = p.min_samples();
   return c;
 }
 
@@ -155,6 +156,7 @@ absl::StatusOr<RelativeCheck> RelativeFromProto(const v1::RelativeGateSpec& p,
   SLUICE_ASSIGN_OR_RETURN(c.window,
                           WindowFromProto(p.has_window(), p.window(), path));
   c.include_before_deploy = p.include_before_deploy();
+  c.min_samples = p.min_samples();
   return c;
 }
 

@@ -363,6 +363,28 @@ TEST(ThresholdGateTest, WindowStartsAtTheDeployInsideABake) {
   }
 }
 
+TEST(ThresholdGateTest, TooFewSamplesAreInconclusive) {
+  Harness h;
+  h.metrics.SetAggregate("p99_latency", Cohort::kWave, T0(), 412, 40);
+  ThresholdCheck c = P99Latency();
+  c.min_samples = 100;
+  SLUICE_ASSERT_OK_AND_ASSIGN(auto gate, NewThresholdGate("p99", c));
+  GateState state;
+  Verdict v = gate->Evaluate(h.Context(T0()), state);
+  EXPECT_EQ(v.outcome, Outcome::kInconclusive) << v;
+  EXPECT_EQ(v.reason,
+            "p99_latency: too few samples over 5m on wave 2 (n=40 < "
+            "min_samples 100)");
+  c.min_samples = 40;
+  SLUICE_ASSERT_OK_AND_ASSIGN(auto enough, NewThresholdGate("p99", c));
+  GateState state2;
+  EXPECT_EQ(enough->Evaluate(h.Context(T0()), state2).outcome, Outcome::kFail);
+  c.min_samples = -1;
+  EXPECT_THAT(NewThresholdGate("p99", c).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("min_samples: must be >= 0")));
+}
+
 TEST(ParseAggregationTest, NamesAndQuantiles) {
   EXPECT_THAT(ParseAggregation("p99"),
               IsOkAndHolds(Aggregation{AggregationKind::kQuantile, 0.99}));
