@@ -7,6 +7,7 @@
 #include <libpq-fe.h>
 #include <sys/select.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <limits>
@@ -254,14 +255,30 @@ absl::Status Transaction(PGconn* conn, absl::string_view call, Body body) {
 absl::Status InsertOutbox(PGconn* conn, absl::string_view call,
                           absl::string_view id, int64_t version,
                           const std::vector<OutboxMessage>& outbox) {
-  for (const OutboxMessage& m : outbox) {
-    absl::StatusOr<Result> r =
-        Run(conn, call,
-            "INSERT INTO sluice_outbox (rollout, key, kind, sequence, "
-            "version, payload) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT "
-            "DO NOTHING",
-            {Text(id), Text(m.key), Int(static_cast<int>(m.kind)),
-             Int(m.sequence), Int(version), Bytes(m.payload)});
+  // One statement per 1,000 messages (6 parameters each, well below
+  // PostgreSQL's 65,535): a step costs one round trip for its outbox.
+  constexpr size_t kRowsPerStatement = 1000;
+  for (size_t begin = 0; begin < outbox.size(); begin += kRowsPerStatement) {
+    const size_t end = std::min(outbox.size(), begin + kRowsPerStatement);
+    std::string sql =
+        "INSERT INTO sluice_outbox (rollout, key, kind, sequence, version, "
+        "payload) VALUES ";
+    std::vector<Param> params;
+    for (size_t i = begin; i < end; ++i) {
+      const OutboxMessage& m = outbox[i];
+      const size_t p = params.size();
+      absl::StrAppend(&sql, i == begin ? "" : ", ", "($", p + 1, ", $", p + 2,
+                      ", $", p + 3, ", $", p + 4, ", $", p + 5, ", $", p + 6,
+                      ")");
+      params.push_back(Text(id));
+      params.push_back(Text(m.key));
+      params.push_back(Int(static_cast<int>(m.kind)));
+      params.push_back(Int(m.sequence));
+      params.push_back(Int(version));
+      params.push_back(Bytes(m.payload));
+    }
+    absl::StrAppend(&sql, " ON CONFLICT DO NOTHING");
+    absl::StatusOr<Result> r = Run(conn, call, sql.c_str(), params);
     if (!r.ok()) return r.status();
   }
   return absl::OkStatus();

@@ -69,7 +69,7 @@ CREATE INDEX IF NOT EXISTS sluice_outbox_pending
 // One prepared statement, finalized on destruction.
 class Stmt {
  public:
-  Stmt(sqlite3* db, const char* sql) : db_(db) {
+  Stmt(sqlite3* db, const char* sql) {
     rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr);
   }
   ~Stmt() { sqlite3_finalize(stmt_); }
@@ -104,7 +104,6 @@ class Stmt {
   int rc() const { return rc_; }
 
  private:
-  sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
   int rc_;
 };

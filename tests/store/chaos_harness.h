@@ -335,7 +335,12 @@ inline void RunChaos(const StoreOpener& open, const std::string& url,
     absl::StatusOr<RolloutEvent> e = EventFromJsonLine(f[3]);
     ASSERT_TRUE(e.ok()) << f[3];
     e->time = absl::UnixEpoch();
-    events[f[0]][e->sequence] = EventToJsonLine(*e);
+    const std::string line = EventToJsonLine(*e);
+    auto [it, inserted] = events[f[0]].emplace(e->sequence, line);
+    // Delivered again (at least once) is fine; a different event under the
+    // same sequence is not.
+    EXPECT_TRUE(inserted || it->second == line)
+        << f[0] << " event " << e->sequence << " delivered as two events";
   }
   for (const auto& [key, count] : deliveries) {
     figures.duplicate_deliveries += count - 1;

@@ -148,12 +148,19 @@ struct ControllerOptions {
 
 // Operator commands (Rollout's methods of the same names).
 enum class OperatorCommand {
+  // Rollout::Pause.
   kPause,
+  // Rollout::Resume.
   kResume,
+  // Rollout::Abort.
   kAbort,
+  // Rollout::Approve.
   kApprove,
+  // Rollout::Reject.
   kReject,
+  // Rollout::Promote.
   kPromote,
+  // Rollout::Retry.
   kRetry,
 };
 
@@ -286,13 +293,16 @@ class Controller {
   // number acknowledged.
   absl::StatusOr<int> PublishOutbox();
 
-  // Waits until the store signals a change or `timeout` passes, but no
-  // longer than until the earliest due rollout.
+  // Waits until the store signals a change (RolloutStore::WaitForChange())
+  // or `timeout` passes. A rollout that comes due without a change (a bake
+  // ends) is found by the next RunOnce(): keep `timeout` at the delay you
+  // accept for timers (seconds).
   void WaitForWork(absl::Duration timeout);
 
   // Gives up every lease this controller holds (for a clean shutdown).
   void ReleaseLeases();
 
+  // The options it was made with.
   const ControllerOptions& options() const { return options_; }
 
  private:
