@@ -52,10 +52,13 @@
 #include "absl/time/time.h"
 #include "sluice/health_gate.h"
 #include "sluice/metric_checks.h"
+#include "sluice/metric_source.h"
 #include "sluice/stats/kayenta_classifier.h"
 #include "sluice/stats/kayenta_judge.h"
 #include "sluice/stats/sequential_counts.h"
 #include "sluice/stats/sequential_means.h"
+#include "sluice/stats/sequential_quantiles.h"
+#include "sluice/stats/sequential_rates.h"
 #include "sluice/verdict.h"
 
 namespace sluice {
@@ -102,8 +105,27 @@ struct SequentialCountGateOptions {
   // (queries ask for kSum). No data is zero events. Required (a name).
   MetricDefinition metric;
   // The test: canary_share is the wave's share of the traffic of wave and
-  // baseline together (required); alpha, prior_concentration. Must validate.
+  // baseline together (required without requests_metric, then the test is
+  // stats::SequentialCountTest at that share; with requests_metric, 0 or
+  // the share the traffic split is meant to give, only compared with the
+  // measured one); alpha (used by both tests), prior_concentration. Must
+  // validate.
   stats::SequentialCountOptions test;
+  // The request counts (the opportunities for an event) of the same
+  // minutes. When set, each check adds each cohort's errors and requests
+  // over the minutes both cohorts delivered to a stats::SequentialRateTest,
+  // so the canary's share is measured, not configured; its verdicts report
+  // "measured_share" (and "configured_share"), and say when a configured
+  // share differs from the measured one by more than 20%. Default: unset.
+  std::optional<MetricDefinition> requests_metric;
+  // With requests_metric: null_ratio and tuning_events of the rate test
+  // (its alpha is test.alpha, its alternative follows `direction`).
+  // Defaults: 1 and 50.
+  stats::SequentialRateOptions rate_test;
+  // When `duration` ends without harm shown and the wave saw fewer than
+  // this many requests (with requests_metric) or events, the gate is
+  // kInconclusive, not kPass; >= 0; 0 disables. Default: 0.
+  int64_t min_samples = 0;
   // Time between checks; > 0 and <= duration. Default: 1 minute.
   absl::Duration interval = absl::Minutes(1);
   // How long the test runs from the end of the wave's deploy (or the first
@@ -120,13 +142,18 @@ struct SequentialCountGateOptions {
 
 // A sequential count gate; see the file comment. Holds (with the next check
 // time) while the test has not shown harm and `duration` is not over; kFail
-// when the rate ratio's confidence sequence excludes 1 on the harmful side;
-// kPass at the end. Observations: "rate_ratio", "lower", "upper",
-// "p_value", "e_value", "n_canary", "n_baseline". The test's state lives in
-// the GateState (one measurement whose observations hold
+// when the rate ratio's confidence sequence excludes 1 (the null ratio with
+// requests_metric) on the harmful side; kPass at the end (kInconclusive
+// below min_samples). A wave with no baseline (wave targets but no baseline
+// targets: the last wave of a plan) passes at once, saying so. Each check
+// consumes the minutes both cohorts have delivered, so data arriving late
+// is read at a later check rather than skipped. Observations: "rate_ratio",
+// "lower", "upper", "p_value", "e_value", "n_canary", "n_baseline". The test's
+// state lives in the GateState (one measurement whose observations hold
 // SequentialCountTest::SaveState()), so a snapshot resumes it exactly.
-// Errors: kInvalidArgument naming the field ("test.canary_share: ...",
-// "duration: must be > 0", "interval: must be <= duration").
+// Errors: kInvalidArgument naming the field ("test.canary_share: is
+// required without a requests metric ...", "duration: must be > 0",
+// "interval: must be <= duration", "min_samples: must be >= 0").
 absl::StatusOr<std::unique_ptr<HealthGate>> NewSequentialCountGate(
     std::string name, SequentialCountGateOptions options);
 
@@ -151,6 +178,10 @@ struct SequentialMeansGateOptions {
   stats::MetricDirection direction = stats::MetricDirection::kIncrease;
   absl::Duration error_retry_interval = absl::Seconds(10);
   int32_t consecutive_error_limit = 4;
+  // When `duration` ends without harm shown and the wave gave fewer than
+  // this many samples, the gate is kInconclusive; >= 0; 0 disables.
+  // Default: 0.
+  int64_t min_samples = 0;
 };
 
 // A sequential means gate: as the count gate, with the difference of means
@@ -160,6 +191,52 @@ struct SequentialMeansGateOptions {
 // "max_value: must be > min_value").
 absl::StatusOr<std::unique_ptr<HealthGate>> NewSequentialMeansGate(
     std::string name, SequentialMeansGateOptions options);
+
+// Options of the sequential quantile gate. A value type; thread-compatible.
+struct SequentialQuantileGateOptions {
+  // The metric, queried with MetricSource::QueryDistribution() (every
+  // request's latency as observations or cumulative histogram buckets).
+  // Required (a name).
+  MetricDefinition metric;
+  // The test: quantile (e.g. 0.99), alpha, tuning_observations,
+  // arm_boundary; its alternative follows `direction`. Must validate.
+  // Defaults: stats::SequentialQuantileOptions's (quantile 0.5).
+  stats::SequentialQuantileOptions test;
+  // As SequentialCountGateOptions: interval (1 minute), duration (required),
+  // direction (kIncrease: the wave's quantile higher), 10 s and 4.
+  absl::Duration interval = absl::Minutes(1);
+  absl::Duration duration = absl::ZeroDuration();
+  stats::MetricDirection direction = stats::MetricDirection::kIncrease;
+  absl::Duration error_retry_interval = absl::Seconds(10);
+  int32_t consecutive_error_limit = 4;
+  // When `duration` ends without harm shown and the wave gave fewer than
+  // this many observations, the gate is kInconclusive; >= 0; 0 disables.
+  // Default: 0.
+  int64_t min_samples = 0;
+  // Each query's window ends this long before the check, so that the host
+  // has delivered it (distributions carry no timestamps, so late data
+  // cannot be read later); >= 0 and < duration. Default: 0.
+  absl::Duration delivery_delay = absl::ZeroDuration();
+  // MetricQuery::max_observations of the queries (a host holding more
+  // subsamples or answers a histogram); >= 0; 0: no limit. Default: 0.
+  int64_t max_observations = 0;
+};
+
+// A sequential quantile gate: every `interval`, the wave's and the
+// baseline's distributions since the last check (observations, or the
+// histogram buckets' observations at their upper bounds) are added to a
+// stats::SequentialQuantileTest (Howard & Ramdas' quantile A/B test, one-
+// sided in the harmful direction); fails as soon as the test rejects,
+// passes when `duration` ends without that (kInconclusive below
+// min_samples); a wave with no baseline passes at once. Observations:
+// "quantile_difference", "lower", "upper", "p_value", "e_value",
+// "n_canary", "n_baseline". The test's state (one value and count per
+// distinct observation) lives in the GateState, so a snapshot resumes it
+// exactly. A host without distribution queries makes it kError.
+// Errors: kInvalidArgument naming the field ("test.quantile: ...",
+// "delivery_delay: must be >= 0 and < duration").
+absl::StatusOr<std::unique_ptr<HealthGate>> NewSequentialQuantileGate(
+    std::string name, SequentialQuantileGateOptions options);
 
 }  // namespace sluice
 

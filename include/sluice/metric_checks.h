@@ -93,7 +93,19 @@ struct ThresholdCheck {
   // and max is required.
   std::optional<double> max;
   // The query window, ending at the evaluation; > 0. Default: 5 minutes.
+  // It never reaches before the wave finished deploying
+  // (GateContext::wave_deployed_at) unless include_before_deploy: a query
+  // starts at the later of the two, and an analysis takes its first
+  // measurement once a whole window has passed since the deploy (as if
+  // Argo Rollouts' initialDelay were the window).
   absl::Duration window = absl::Minutes(5);
+  // Let the window reach before the deploy (the check then also sees the
+  // old version's minutes). Default: false.
+  bool include_before_deploy = false;
+  // The measurement is kInconclusive, saying so, when the data points
+  // behind the wave's value (MetricResult::sample_count, or the samples'
+  // count) are known and fewer than this; >= 0; 0 disables. Default: 0.
+  int64_t min_samples = 0;
   // The cohort whose aggregate is checked. Default: kWave.
   Cohort cohort = Cohort::kWave;
 };
@@ -118,7 +130,19 @@ struct RelativeCheck {
   // allowance, true requires both. Default: false.
   bool require_both = false;
   // The query window, ending at the evaluation; > 0. Default: 5 minutes.
+  // It never reaches before the wave finished deploying
+  // (GateContext::wave_deployed_at) unless include_before_deploy: a query
+  // starts at the later of the two, and an analysis takes its first
+  // measurement once a whole window has passed since the deploy (as if
+  // Argo Rollouts' initialDelay were the window).
   absl::Duration window = absl::Minutes(5);
+  // Let the window reach before the deploy (the check then also sees the
+  // old version's minutes). Default: false.
+  bool include_before_deploy = false;
+  // The measurement is kInconclusive, saying so, when the data points
+  // behind the wave's value (MetricResult::sample_count, or the samples'
+  // count) are known and fewer than this; >= 0; 0 disables. Default: 0.
+  int64_t min_samples = 0;
 };
 
 // What an alarm in INSUFFICIENT_DATA means.

@@ -235,8 +235,10 @@ absl::StatusOr<std::unique_ptr<RollbackPolicy>> NewPerTriggerPolicy(
 // The default, "roll back quickly and automatically, and escalate early":
 // on Fail, Error, deploy failures, a rejection or a progress deadline, roll
 // back everything at once (kAllAtOnce, no retry, no gates) and escalate; on
-// Inconclusive, pause and escalate (a person decides, as Argo Rollouts
-// pauses on an inconclusive analysis). Named "default".
+// Inconclusive (e.g. a gate's minimum-samples guard), extend the bake once
+// (retry the wave at once: its gates run afresh on the deployed targets),
+// then pause and escalate (a person decides, as Argo Rollouts pauses on an
+// inconclusive analysis). Named "default".
 std::unique_ptr<RollbackPolicy> NewDefaultRollbackPolicy();
 
 // Builds the policy of a validated spec's `rollback` field (the default when

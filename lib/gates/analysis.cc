@@ -82,7 +82,8 @@ class AnalysisGate : public HealthGate {
     for (size_t i = 0; i < metrics_.size(); ++i) {
       GateState& s = state.children[i];
       if (s.completed.has_value() || terminating) continue;
-      if (now >= NextDue(metrics_[i], s, state.started_at)) {
+      if (now >=
+          NextDue(metrics_[i], s, state.started_at, context.wave_deployed_at)) {
         Measure(metrics_[i], context, s);
       }
     }
@@ -93,7 +94,7 @@ class AnalysisGate : public HealthGate {
     if (!terminating && IsTerminating(state)) AssessAll(state, true);
 
     // 4: assessRunStatus.
-    return BuildVerdict(state, now);
+    return BuildVerdict(state, now, context.wave_deployed_at);
   }
 
  private:
@@ -108,9 +109,17 @@ class AnalysisGate : public HealthGate {
 
   // When metric `m` wants its next measurement. InfiniteFuture when it
   // takes no more (count reached).
+  // The first waits for initial_delay and, unless the check may reach
+  // before the deploy, until a whole window has passed since the deploy.
   static absl::Time NextDue(const MetricPlan& m, const GateState& s,
-                            absl::Time started_at) {
-    if (s.measurements.empty()) return started_at + m.spec.initial_delay;
+                            absl::Time started_at, absl::Time deployed_at) {
+    if (s.measurements.empty()) {
+      absl::Time due = started_at + m.spec.initial_delay;
+      if (deployed_at != absl::InfinitePast()) {
+        due = std::max(due, deployed_at + m.check->settle());
+      }
+      return due;
+    }
     if (s.counts.count >= m.effective_count) return absl::InfiniteFuture();
     const Measurement& last = s.measurements.back();
     const absl::Duration wait = last.phase == Outcome::kError
@@ -254,7 +263,7 @@ class AnalysisGate : public HealthGate {
   }
 
   Verdict MetricVerdict(const MetricPlan& m, const GateState& s,
-                        absl::Time started_at) const {
+                        absl::Time started_at, absl::Time deployed_at) const {
     const std::string gate =
         m.spec.dry_run ? absl::StrCat(m.spec.name, " (dry run)") : m.spec.name;
     const Measurement* last =
@@ -278,11 +287,16 @@ class AnalysisGate : public HealthGate {
 
     if (!s.completed.has_value()) {
       v.outcome = Outcome::kHold;
-      v.hold_until = NextDue(m, s, started_at);
+      v.hold_until = NextDue(m, s, started_at, deployed_at);
       if (last == nullptr) {
         v.reason = absl::StrCat(
             "first measurement at ", internal::FormatTimeUtc(v.hold_until),
             " (initial_delay ", internal::DurationText(m.spec.initial_delay),
+            m.check->settle() > absl::ZeroDuration()
+                ? absl::StrCat("; a whole ",
+                               internal::DurationText(m.check->settle()),
+                               " window after the deploy")
+                : "",
             ")");
       } else {
         v.reason = absl::StrCat(
@@ -307,7 +321,8 @@ class AnalysisGate : public HealthGate {
     return v;
   }
 
-  Verdict BuildVerdict(const GateState& state, absl::Time now) const {
+  Verdict BuildVerdict(const GateState& state, absl::Time now,
+                       absl::Time deployed_at) const {
     std::vector<Verdict> details;
     details.reserve(metrics_.size());
     bool running = false;
@@ -315,8 +330,8 @@ class AnalysisGate : public HealthGate {
     size_t worst_index = 0;
     absl::Time next = absl::InfiniteFuture();
     for (size_t i = 0; i < metrics_.size(); ++i) {
-      details.push_back(
-          MetricVerdict(metrics_[i], state.children[i], state.started_at));
+      details.push_back(MetricVerdict(metrics_[i], state.children[i],
+                                      state.started_at, deployed_at));
       const Verdict& d = details.back();
       if (d.outcome == Outcome::kHold) {
         running = true;

@@ -194,9 +194,22 @@ struct Aggregated {
   std::string no_data_message;
 };
 
+// The start of a check's window ending now: `window` back, but not before
+// the wave's deploy unless `include_before_deploy`.
+absl::Time WindowStart(absl::Duration window, bool include_before_deploy,
+                       const GateContext& context) {
+  absl::Time start = context.now - window;
+  if (!include_before_deploy &&
+      context.wave_deployed_at != absl::InfinitePast() &&
+      context.wave_deployed_at > start) {
+    start = std::min(context.wave_deployed_at, context.now);
+  }
+  return start;
+}
+
 Aggregated QueryAndAggregate(const MetricDefinition& metric,
                              const Aggregation& aggregation, Cohort cohort,
-                             absl::Duration window,
+                             absl::Duration window, bool include_before_deploy,
                              const GateContext& context) {
   Aggregated out;
   if (context.metric_source == nullptr) {
@@ -213,7 +226,7 @@ Aggregated QueryAndAggregate(const MetricDefinition& metric,
   query.targets = CohortTargets(cohort, context);
   query.wave_index = context.wave_index;
   query.stage = context.stage;
-  query.start = context.now - window;
+  query.start = WindowStart(window, include_before_deploy, context);
   query.end = context.now;
   query.aggregation = aggregation;
   absl::StatusOr<MetricResult> result = context.metric_source->Query(query);
@@ -226,7 +239,8 @@ Aggregated QueryAndAggregate(const MetricDefinition& metric,
       out.no_data_message = result->message;
       break;
     case MetricResult::Kind::kSamples: {
-      out.value = Aggregate(result->samples, aggregation, window);
+      out.value =
+          Aggregate(result->samples, aggregation, query.end - query.start);
       int64_t finite = 0;
       for (const Sample& s : result->samples) {
         if (!std::isnan(s.value)) ++finite;
@@ -282,6 +296,23 @@ CheckResult MissingData(const MetricDefinition& metric, std::string message) {
   return r;
 }
 
+// A kInconclusive result when `n` is known and below `min_samples`.
+std::optional<CheckResult> TooFewSamples(const std::string& metric,
+                                         const std::optional<int64_t>& n,
+                                         int64_t min_samples,
+                                         const std::string& over) {
+  if (min_samples <= 0 || !n.has_value() || *n >= min_samples) {
+    return std::nullopt;
+  }
+  CheckResult r;
+  r.phase = Outcome::kInconclusive;
+  r.sample_count = n;
+  r.observations.push_back({"n", static_cast<double>(*n), ""});
+  r.message = absl::StrCat(metric, ": too few samples", over, " (n=", *n,
+                           " < min_samples ", min_samples, ")");
+  return r;
+}
+
 std::string SampleSuffix(const std::optional<int64_t>& n) {
   if (!n.has_value()) return "";
   return absl::StrCat(" (n=", *n, ")");
@@ -292,13 +323,17 @@ class ThresholdCheckImpl : public Check {
   explicit ThresholdCheckImpl(ThresholdCheck c) : c_(std::move(c)) {}
 
   std::string default_name() const override { return c_.metric.name; }
+  absl::Duration settle() const override {
+    return c_.include_before_deploy ? absl::ZeroDuration() : c_.window;
+  }
 
   CheckResult Measure(const GateContext& context) const override {
     const std::string cohort = CohortPhrase(c_.cohort, context);
     const std::string over =
         absl::StrCat(" over ", DurationText(c_.window), " on ", cohort);
-    Aggregated a = QueryAndAggregate(c_.metric, c_.aggregation, c_.cohort,
-                                     c_.window, context);
+    Aggregated a =
+        QueryAndAggregate(c_.metric, c_.aggregation, c_.cohort, c_.window,
+                          c_.include_before_deploy, context);
     if (a.error.has_value()) {
       return ErrorResult(
           *a.error, absl::StrCat("querying ", c_.metric.name, " on ", cohort));
@@ -309,6 +344,10 @@ class ThresholdCheckImpl : public Check {
                             : absl::StrCat(": ", a.no_data_message);
       return MissingData(c_.metric,
                          absl::StrCat(c_.metric.name, ": no data", over, why));
+    }
+    if (std::optional<CheckResult> few = TooFewSamples(
+            c_.metric.name, a.sample_count, c_.min_samples, over)) {
+      return *few;
     }
     const double v = *a.value;
     const std::string& unit = c_.metric.unit;
@@ -355,19 +394,33 @@ class RelativeCheckImpl : public Check {
   explicit RelativeCheckImpl(RelativeCheck c) : c_(std::move(c)) {}
 
   std::string default_name() const override { return c_.metric.name; }
+  absl::Duration settle() const override {
+    return c_.include_before_deploy ? absl::ZeroDuration() : c_.window;
+  }
 
   CheckResult Measure(const GateContext& context) const override {
     const std::string cohort = CohortPhrase(Cohort::kWave, context);
+    if (context.baseline_targets.empty() && !context.wave_targets.empty()) {
+      // The last wave: no target is left on the old version.
+      CheckResult r;
+      r.phase = Outcome::kPass;
+      r.message = absl::StrCat(c_.metric.name, ": no baseline for ", cohort,
+                               " (no target is left on the old version to "
+                               "compare with)");
+      return r;
+    }
     const std::string over =
         absl::StrCat(" over ", DurationText(c_.window), " on ", cohort);
-    Aggregated wave = QueryAndAggregate(c_.metric, c_.aggregation,
-                                        Cohort::kWave, c_.window, context);
+    Aggregated wave =
+        QueryAndAggregate(c_.metric, c_.aggregation, Cohort::kWave, c_.window,
+                          c_.include_before_deploy, context);
     if (wave.error.has_value()) {
       return ErrorResult(*wave.error, absl::StrCat("querying ", c_.metric.name,
                                                    " on ", cohort));
     }
-    Aggregated base = QueryAndAggregate(c_.metric, c_.aggregation,
-                                        Cohort::kBaseline, c_.window, context);
+    Aggregated base =
+        QueryAndAggregate(c_.metric, c_.aggregation, Cohort::kBaseline,
+                          c_.window, c_.include_before_deploy, context);
     if (base.error.has_value()) {
       return ErrorResult(*base.error, absl::StrCat("querying ", c_.metric.name,
                                                    " on the baseline"));
@@ -380,6 +433,11 @@ class RelativeCheckImpl : public Check {
       return MissingData(c_.metric,
                          absl::StrCat(c_.metric.name, ": no data on ", which,
                                       " over ", DurationText(c_.window)));
+    }
+    if (std::optional<CheckResult> few = TooFewSamples(
+            c_.metric.name, wave.sample_count, c_.min_samples,
+            absl::StrCat(" over ", DurationText(c_.window), " on ", cohort))) {
+      return *few;
     }
     const double w = *wave.value;
     const double b = *base.value;
@@ -589,6 +647,10 @@ absl::Status ValidateThreshold(const ThresholdCheck& c) {
     return InvalidArgumentAt("max", absl::StrCat("must be >= min (got ", *c.max,
                                                  " < ", *c.min, ")"));
   }
+  if (c.min_samples < 0) {
+    return InvalidArgumentAt(
+        "min_samples", absl::StrCat("must be >= 0 (got ", c.min_samples, ")"));
+  }
   return ValidateWindow(c.window);
 }
 
@@ -624,6 +686,10 @@ absl::Status ValidateRelative(const RelativeCheck& c) {
         "max_difference",
         absl::StrCat("must be >= min_difference (got ", *c.max_difference,
                      " < ", *c.min_difference, ")"));
+  }
+  if (c.min_samples < 0) {
+    return InvalidArgumentAt(
+        "min_samples", absl::StrCat("must be >= 0 (got ", c.min_samples, ")"));
   }
   return ValidateWindow(c.window);
 }

@@ -52,6 +52,10 @@ class Check {
   // Queries the host and classifies the answer. Never fails: host errors
   // become kError results.
   virtual CheckResult Measure(const GateContext& context) const = 0;
+  // How long after the wave's deploy the first measurement should wait so
+  // that its window holds only the new version's minutes (the window, or
+  // zero for checks without one or that may reach before the deploy).
+  virtual absl::Duration settle() const { return absl::ZeroDuration(); }
 };
 
 // Validates `check` and builds it. Errors are kInvalidArgument with paths

@@ -137,6 +137,8 @@ absl::StatusOr<ThresholdCheck> ThresholdFromProto(
   absl::StatusOr<Cohort> cohort = CohortFromProto(p.cohort());
   if (!cohort.ok()) return NestStatus(cohort.status(), path);
   c.cohort = *cohort;
+  c.include_before_deploy = p.include_before_deploy();
+  c.min_samples = p.min_samples();
   return c;
 }
 
@@ -154,6 +156,8 @@ absl::StatusOr<RelativeCheck> RelativeFromProto(const v1::RelativeGateSpec& p,
   c.require_both = p.require_both();
   SLUICE_ASSIGN_OR_RETURN(c.window,
                           WindowFromProto(p.has_window(), p.window(), path));
+  c.include_before_deploy = p.include_before_deploy();
+  c.min_samples = p.min_samples();
   return c;
 }
 
@@ -476,6 +480,73 @@ absl::StatusOr<SequentialCountGateOptions> SequentialCountFromProto(
   if (p.has_prior_concentration()) {
     o.test.prior_concentration = p.prior_concentration();
   }
+  if (!p.requests_metric().empty()) {
+    auto it = metrics.find(p.requests_metric());
+    if (it == metrics.end()) {
+      return InvalidArgumentAt(absl::StrCat(path, ".requests_metric"),
+                               absl::StrCat("names undeclared metric \"",
+                                            p.requests_metric(), "\""));
+    }
+    o.requests_metric = it->second;
+    if (p.canary_share() != 0 &&
+        !(p.canary_share() > 0 && p.canary_share() < 1)) {
+      return InvalidArgumentAt(absl::StrCat(path, ".canary_share"),
+                               absl::StrCat("must be in (0, 1) or unset (got ",
+                                            p.canary_share(), ")"));
+    }
+    stats::SequentialRateOptions rate;
+    if (p.has_null_ratio()) rate.null_ratio = p.null_ratio();
+    if (p.has_tuning_events()) rate.tuning_events = p.tuning_events();
+    rate.alpha = o.test.alpha;
+    if (absl::Status s = rate.Validate(); !s.ok()) return NestStatus(s, path);
+    o.rate_test = rate;
+  } else {
+    if (p.canary_share() == 0) {
+      return InvalidArgumentAt(
+          absl::StrCat(path, ".canary_share"),
+          "is required without requests_metric (name a metric of request "
+          "counts in requests_metric so that the canary's share is measured, "
+          "or give the traffic split's share)");
+    }
+    if (p.has_null_ratio() || p.has_tuning_events()) {
+      return InvalidArgumentAt(
+          absl::StrCat(path,
+                       p.has_null_ratio() ? ".null_ratio" : ".tuning_events"),
+          "needs requests_metric (it is a parameter of the measured-share "
+          "test)");
+    }
+    // The test's fields are the spec's own (no "test." level).
+    if (absl::Status s = o.test.Validate(); !s.ok()) return NestStatus(s, path);
+  }
+  if (p.min_samples() < 0) {
+    return InvalidArgumentAt(
+        absl::StrCat(path, ".min_samples"),
+        absl::StrCat("must be >= 0 (got ", p.min_samples(), ")"));
+  }
+  o.min_samples = p.min_samples();
+  SLUICE_RETURN_IF_ERROR(ScheduleFromProto(p.has_interval(), p.interval(),
+                                           p.has_duration(), p.duration(), path,
+                                           &o.interval, &o.duration));
+  absl::StatusOr<stats::MetricDirection> d =
+      DirectionFromProto(p.direction(), stats::MetricDirection::kIncrease);
+  if (!d.ok()) {
+    return InvalidArgumentAt(absl::StrCat(path, ".direction"),
+                             d.status().message());
+  }
+  o.direction = *d;
+  return o;
+}
+
+absl::StatusOr<SequentialQuantileGateOptions> SequentialQuantileFromProto(
+    const v1::SequentialQuantileGateSpec& p, const Metrics& metrics,
+    const std::string& path) {
+  SequentialQuantileGateOptions o;
+  SLUICE_ASSIGN_OR_RETURN(o.metric, FindMetric(metrics, p.metric(), path));
+  if (p.has_quantile()) o.test.quantile = p.quantile();
+  if (p.has_alpha()) o.test.alpha = p.alpha();
+  if (p.has_tuning_observations()) {
+    o.test.tuning_observations = p.tuning_observations();
+  }
   // The test's fields are the spec's own (no "test." level).
   if (absl::Status s = o.test.Validate(); !s.ok()) return NestStatus(s, path);
   SLUICE_RETURN_IF_ERROR(ScheduleFromProto(p.has_interval(), p.interval(),
@@ -488,6 +559,14 @@ absl::StatusOr<SequentialCountGateOptions> SequentialCountFromProto(
                              d.status().message());
   }
   o.direction = *d;
+  o.min_samples = p.min_samples();
+  o.max_observations = p.max_observations();
+  if (p.has_delivery_delay()) {
+    SLUICE_ASSIGN_OR_RETURN(
+        o.delivery_delay,
+        DurationFromProto(p.delivery_delay(),
+                          absl::StrCat(path, ".delivery_delay")));
+  }
   return o;
 }
 
@@ -506,6 +585,7 @@ absl::StatusOr<SequentialMeansGateOptions> SequentialMeansFromProto(
   if (absl::Status s = o.test.Validate(); !s.ok()) return NestStatus(s, path);
   if (p.has_min_value()) o.min_value = p.min_value();
   if (p.has_max_value()) o.max_value = p.max_value();
+  o.min_samples = p.min_samples();
   SLUICE_RETURN_IF_ERROR(ScheduleFromProto(p.has_interval(), p.interval(),
                                            p.has_duration(), p.duration(), path,
                                            &o.interval, &o.duration));
@@ -555,6 +635,9 @@ std::string DefaultName(const v1::GateSpec& g) {
       return absl::StrCat("sequential means ", g.sequential_means().metric());
     case v1::GateSpec::kCanaryAnalysis:
       return "canary analysis";
+    case v1::GateSpec::kSequentialQuantile:
+      return absl::StrCat("sequential quantile ",
+                          g.sequential_quantile().metric());
     case v1::GateSpec::KIND_NOT_SET:
       return "gate";
   }
@@ -793,6 +876,12 @@ absl::StatusOr<std::unique_ptr<HealthGate>> BuildGate(const v1::GateSpec& g,
           CanaryAnalysisGateOptions o,
           CanaryAnalysisFromProto(g.canary_analysis(), metrics, p));
       return Nested(NewCanaryAnalysisGate(name, std::move(o)), p);
+    case v1::GateSpec::kSequentialQuantile: {
+      const std::string p = absl::StrCat(path, ".sequential_quantile");
+      SLUICE_ASSIGN_OR_RETURN(
+          SequentialQuantileGateOptions o,
+          SequentialQuantileFromProto(g.sequential_quantile(), metrics, p));
+      return Nested(NewSequentialQuantileGate(name, std::move(o)), p);
     }
     case v1::GateSpec::KIND_NOT_SET:
       break;
@@ -801,7 +890,8 @@ absl::StatusOr<std::unique_ptr<HealthGate>> BuildGate(const v1::GateSpec& g,
       path,
       "needs a kind: one of threshold, relative, alarm, analysis, bake, "
       "window, manual_approval, all_of, any_of, at_least, weighted, shadow, "
-      "kayenta_judge, sequential_count, sequential_means, canary_analysis");
+      "kayenta_judge, sequential_count, sequential_means, "
+      "sequential_quantile, canary_analysis");
 }
 
 absl::StatusOr<Metrics> BuildMetrics(const v1::RolloutSpec& spec) {

@@ -233,7 +233,20 @@ class DefaultPolicy : public RollbackPolicy {
   std::string name() const override { return "default"; }
   Decision Decide(const FailureContext& context) const override {
     if (context.trigger == FailureTrigger::kGateInconclusive) {
-      return Decision::PauseAndEscalate(TriggerReason(context));
+      // Too little data is not a failure: watch the wave once more (its
+      // gates start afresh, extending the bake), then ask a person.
+      if (context.attempt <= 1) {
+        Decision d = Decision::RetryWave(
+            absl::ZeroDuration(),
+            absl::StrCat("extending the bake: the wave's gates run once more "
+                         "before escalating (",
+                         TriggerReason(context), ")"));
+        return d;
+      }
+      Decision d = Decision::PauseAndEscalate(TriggerReason(context));
+      d.reason =
+          absl::StrCat("still inconclusive after an extended bake; ", d.reason);
+      return d;
     }
     return Decision::RollBackAll(RollbackOrder::kAllAtOnce,
                                  TriggerReason(context));

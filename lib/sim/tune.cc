@@ -90,6 +90,12 @@ const Row kRows[] = {
     {{"sluice.v1.SequentialMeansGateSpec", "duration", Kind::kDuration, 0, 60,
       86400 * 7, "sequential means test's length"},
      kNoDefault},
+    {{"sluice.v1.SequentialQuantileGateSpec", "alpha", Kind::kInverse, 0, 1e-9,
+      0.5, "sequential quantile test's alpha"},
+     0.05},
+    {{"sluice.v1.SequentialQuantileGateSpec", "duration", Kind::kDuration, 0,
+      60, 86400 * 7, "sequential quantile test's length"},
+     kNoDefault},
 };
 
 const std::vector<TunableField>& Fields() {

@@ -7,6 +7,7 @@
 #include "sluice/judge_gates.h"
 
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -389,7 +390,27 @@ TEST(SequentialCountGateTest, FactoryErrorsNameTheField) {
   o.test.canary_share = 0;
   EXPECT_THAT(NewSequentialCountGate("s", o).status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("test.canary_share: is required without a "
+                                  "requests metric")));
+  o.test.canary_share = 1.5;
+  EXPECT_THAT(NewSequentialCountGate("s", o).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
                        StartsWith("test.canary_share: must be in (0, 1)")));
+  o = CountOptions();
+  o.min_samples = -1;
+  EXPECT_THAT(NewSequentialCountGate("s", o).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("min_samples: must be >= 0")));
+  o = CountOptions();
+  o.requests_metric = MetricDefinition();
+  EXPECT_THAT(NewSequentialCountGate("s", o).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("requests_metric.name: must not be empty")));
+  o.requests_metric->name = "requests";
+  o.rate_test.null_ratio = 0;
+  EXPECT_THAT(NewSequentialCountGate("s", o).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("rate_test.null_ratio: ")));
   o = CountOptions();
   o.duration = absl::ZeroDuration();
   EXPECT_THAT(NewSequentialCountGate("s", o).status(),
@@ -405,6 +426,162 @@ TEST(SequentialCountGateTest, FactoryErrorsNameTheField) {
   EXPECT_THAT(NewSequentialCountGate("s", o).status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        StartsWith("metric.name: must not be empty")));
+}
+
+// --- Sequential count gate at the measured share ---
+
+// Per-minute error and request counts on each cohort for `minutes` minutes
+// from `from` (stamped mid-minute).
+void AddTraffic(Harness& h, absl::Time from, int minutes, double wave_errors,
+                double wave_requests, double base_errors,
+                double base_requests) {
+  std::vector<Sample> we, wr, be, br;
+  for (int i = 0; i < minutes; ++i) {
+    const absl::Time t = from + absl::Minutes(i) + absl::Seconds(30);
+    we.push_back({t, wave_errors});
+    wr.push_back({t, wave_requests});
+    be.push_back({t, base_errors});
+    br.push_back({t, base_requests});
+  }
+  h.metrics.AddSamples("errors", Cohort::kWave, we);
+  h.metrics.AddSamples("requests", Cohort::kWave, wr);
+  h.metrics.AddSamples("errors", Cohort::kBaseline, be);
+  h.metrics.AddSamples("requests", Cohort::kBaseline, br);
+}
+
+SequentialCountGateOptions MeasuredOptions() {
+  SequentialCountGateOptions o;
+  o.metric.name = "errors";
+  MetricDefinition requests;
+  requests.name = "requests";
+  o.requests_metric = requests;
+  o.duration = absl::Minutes(30);
+  return o;
+}
+
+TEST(SequentialCountGateTest, MeasuredShareIsNotTheConfiguredOne) {
+  // The canary serves 1/6 of the traffic and errs at the baseline's rate.
+  Harness h;
+  h.deployed_at = T0();
+  AddTraffic(h, T0(), 40, 2, 200, 10, 1000);
+  SequentialCountGateOptions o = MeasuredOptions();
+  o.test.canary_share = 0.1;  // what the spec says: wrong
+  GateState state;
+  testing::GateRun run = DriveGate(*CountGate(o), h, state, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kPass) << run.verdict;
+  EXPECT_THAT(Obs(run.verdict, "measured_share"), DoubleNear(1.0 / 6, 1e-9));
+  EXPECT_EQ(Obs(run.verdict, "configured_share"), 0.1);
+  EXPECT_THAT(run.verdict.reason,
+              HasSubstr("measured canary share 0.167; the configured "
+                        "canary_share 0.1 disagrees with the measured share"));
+  EXPECT_THAT(Obs(run.verdict, "rate_ratio"), DoubleNear(1, 1e-9));
+
+  // The same data judged at the configured share: a false alarm.
+  SequentialCountGateOptions configured = CountOptions();
+  GateState state2;
+  run = DriveGate(*CountGate(configured), h, state2, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kFail) << run.verdict;
+}
+
+TEST(SequentialCountGateTest, MeasuredShareCatchesAWorseCanary) {
+  Harness h;
+  h.deployed_at = T0();
+  AddTraffic(h, T0(), 40, 6, 200, 10, 1000);  // 3x the baseline's rate
+  GateState state;
+  testing::GateRun run =
+      DriveGate(*CountGate(MeasuredOptions()), h, state, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kFail) << run.verdict;
+  EXPECT_LT(run.evaluations.back(), T0() + absl::Minutes(15));
+  EXPECT_GT(Obs(run.verdict, "lower"), 1);
+  // A null ratio above the true one keeps it from failing.
+  SequentialCountGateOptions lenient = MeasuredOptions();
+  lenient.rate_test.null_ratio = 4;
+  GateState state2;
+  run = DriveGate(*CountGate(lenient), h, state2, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kPass) << run.verdict;
+}
+
+TEST(SequentialCountGateTest, MeasuredShareResumesFromTheStateProto) {
+  Harness h;
+  h.deployed_at = T0();
+  AddTraffic(h, T0(), 40, 3, 200, 10, 1000);
+  GateState straight;
+  testing::GateRun whole =
+      DriveGate(*CountGate(MeasuredOptions()), h, straight, T0());
+  GateState state;
+  absl::Time now = T0();
+  Verdict v;
+  for (int i = 0; i < 100; ++i) {
+    v = CountGate(MeasuredOptions())->Evaluate(h.Context(now), state);
+    SLUICE_ASSERT_OK_AND_ASSIGN(state,
+                                GateStateFromProto(GateStateToProto(state)));
+    if (v.outcome != Outcome::kHold) break;
+    now = v.hold_until;
+  }
+  EXPECT_EQ(v, whole.verdict);
+  EXPECT_EQ(state, straight);
+}
+
+TEST(SequentialCountGateTest, MinutesDeliveredLateAreReadLater) {
+  Harness h;
+  h.deployed_at = T0();
+  std::unique_ptr<HealthGate> gate = CountGate(MeasuredOptions());
+  GateState state;
+  // At 1m nothing has arrived: the gate waits without consuming the minute.
+  Verdict v = gate->Evaluate(h.Context(T0() + absl::Minutes(1)), state);
+  EXPECT_EQ(v.outcome, Outcome::kHold);
+  EXPECT_EQ(state.measurements[0].at, T0());
+  // The first two minutes arrive late; at 2m both are counted.
+  AddTraffic(h, T0(), 2, 1, 100, 5, 500);
+  v = gate->Evaluate(h.Context(T0() + absl::Minutes(2)), state);
+  EXPECT_EQ(v.outcome, Outcome::kHold);
+  EXPECT_EQ(Obs(v, "n_canary"), 2);
+  EXPECT_EQ(Obs(v, "n_baseline"), 10);
+  EXPECT_EQ(state.measurements[0].at,
+            T0() + absl::Minutes(1) + absl::Seconds(30) + absl::Nanoseconds(1));
+}
+
+TEST(SequentialCountGateTest, TooFewRequestsAreInconclusive) {
+  Harness h;
+  h.deployed_at = T0();
+  AddTraffic(h, T0(), 40, 0, 10, 1, 1000);  // a quiet canary: 300 requests
+  SequentialCountGateOptions o = MeasuredOptions();
+  o.min_samples = 1000;
+  GateState state;
+  testing::GateRun run = DriveGate(*CountGate(o), h, state, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kInconclusive) << run.verdict;
+  EXPECT_THAT(run.verdict.reason,
+              StartsWith("too few samples on wave 2 over 30m: 300 requests < "
+                         "min_samples 1000"));
+  o.min_samples = 300;
+  GateState state2;
+  run = DriveGate(*CountGate(o), h, state2, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kPass) << run.verdict;
+}
+
+TEST(SequentialCountGateTest, NoBaselinePassesAtOnce) {
+  // The last wave of a plan: the engine has no baseline targets.
+  Harness h;
+  h.deployed_at = T0();
+  h.baseline = {};
+  AddTraffic(h, T0(), 40, 9, 200, 1, 1000);
+  GateState state;
+  Verdict v = CountGate(MeasuredOptions())->Evaluate(h.Context(T0()), state);
+  EXPECT_EQ(v.outcome, Outcome::kPass) << v;
+  EXPECT_THAT(v.reason,
+              StartsWith("no baseline for wave 2: no target is left on the "
+                         "old version"));
+  EXPECT_EQ(h.metrics.query_count(), 0u);
+  // A traffic-routed plan names no targets on either side: it is tested.
+  Harness routed;
+  routed.deployed_at = T0();
+  routed.wave = {};
+  routed.baseline = {};
+  AddTraffic(routed, T0(), 40, 9, 200, 1, 1000);
+  GateState state2;
+  testing::GateRun run =
+      DriveGate(*CountGate(MeasuredOptions()), routed, state2, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kFail) << run.verdict;
 }
 
 // --- Sequential means gate ---
@@ -469,6 +646,176 @@ TEST(SequentialMeansGateTest, FactoryErrorsNameTheField) {
   EXPECT_THAT(NewSequentialMeansGate("s", o).status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        StartsWith("max_value: must be > min_value")));
+}
+
+// --- Sequential quantile gate ---
+
+// `n` latencies with a log-normal body and a heavier tail, deterministic:
+// the i-th of n quantiles of the body, every 50th pushed into the tail;
+// multiplied by `scale`, and the tail by `tail_scale`.
+std::vector<double> Latencies(int n, double scale, double tail_scale) {
+  std::vector<double> out;
+  for (int i = 0; i < n; ++i) {
+    const double u = (i + 0.5) / n;
+    // A logistic stand-in for the normal quantile.
+    const double z = std::log(u / (1 - u)) / 1.7;
+    double v = 40 * std::exp(0.35 * z) * scale;
+    if (i % 50 == 49) v = (150 + 3 * i % 200) * tail_scale * scale;
+    out.push_back(v);
+  }
+  return out;
+}
+
+SequentialQuantileGateOptions QuantileOptions() {
+  SequentialQuantileGateOptions o;
+  o.metric.name = "latency";
+  o.metric.unit = "ms";
+  o.test.quantile = 0.99;
+  o.duration = absl::Minutes(30);
+  return o;
+}
+
+std::unique_ptr<HealthGate> QuantileGate(SequentialQuantileGateOptions o) {
+  absl::StatusOr<std::unique_ptr<HealthGate>> gate =
+      NewSequentialQuantileGate("latency quantile", std::move(o));
+  EXPECT_THAT(gate.status(), IsOk());
+  return gate.ok() ? *std::move(gate) : nullptr;
+}
+
+TEST(SequentialQuantileGateTest, SlowerTailFailsSameTailPasses) {
+  Harness h;
+  h.deployed_at = T0();
+  h.metrics.SetDistribution(
+      "latency", Cohort::kBaseline, T0(),
+      MetricDistribution::FromObservations(Latencies(2000, 1, 1)));
+  h.metrics.SetDistribution(
+      "latency", Cohort::kWave, T0(),
+      MetricDistribution::FromObservations(Latencies(400, 1, 1.4)));
+  GateState state;
+  testing::GateRun run =
+      DriveGate(*QuantileGate(QuantileOptions()), h, state, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kFail) << run.verdict;
+  EXPECT_LT(run.evaluations.back(), T0() + absl::Minutes(30));
+  EXPECT_THAT(run.verdict.reason, StartsWith("higher on wave 2 after "));
+  EXPECT_GT(Obs(run.verdict, "quantile_difference"), 0);
+  EXPECT_LE(Obs(run.verdict, "p_value"), 0.05);
+  // Each check asked for the distribution since the last one.
+  const std::vector<testing::RecordedMetricQuery> q = h.metrics.queries();
+  ASSERT_GE(q.size(), 4u);
+  EXPECT_EQ(q[0].start, T0());
+  EXPECT_EQ(q[2].start, q[0].end);
+
+  Harness same;
+  same.deployed_at = T0();
+  same.metrics.SetDistribution(
+      "latency", Cohort::kBaseline, T0(),
+      MetricDistribution::FromObservations(Latencies(2000, 1, 1)));
+  same.metrics.SetDistribution(
+      "latency", Cohort::kWave, T0(),
+      MetricDistribution::FromObservations(Latencies(400, 1, 1)));
+  GateState state2;
+  run = DriveGate(*QuantileGate(QuantileOptions()), same, state2, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kPass) << run.verdict;
+  EXPECT_EQ(Obs(run.verdict, "n_canary"), 30 * 400);
+}
+
+// A cumulative histogram of `values` over Prometheus-like bounds.
+MetricDistribution HistogramOf(const std::vector<double>& values) {
+  const std::vector<double> bounds = {25,  50,  100, 150, 200,
+                                      250, 300, 400, 500, 1000};
+  std::vector<HistogramBucket> buckets;
+  for (double b : bounds) {
+    double n = 0;
+    for (double v : values) n += v <= b ? 1 : 0;
+    buckets.push_back({b, n});
+  }
+  buckets.push_back({std::numeric_limits<double>::infinity(),
+                     static_cast<double>(values.size())});
+  return MetricDistribution::FromHistogram(buckets);
+}
+
+TEST(SequentialQuantileGateTest, ComparesHistogramBuckets) {
+  Harness h;
+  h.deployed_at = T0();
+  h.metrics.SetDistribution("latency", Cohort::kBaseline, T0(),
+                            HistogramOf(Latencies(2000, 1, 1)));
+  h.metrics.SetDistribution("latency", Cohort::kWave, T0(),
+                            HistogramOf(Latencies(400, 1, 1.6)));
+  GateState state;
+  testing::GateRun run =
+      DriveGate(*QuantileGate(QuantileOptions()), h, state, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kFail) << run.verdict;
+}
+
+TEST(SequentialQuantileGateTest, ResumesExactlyFromTheStateProto) {
+  Harness h;
+  h.deployed_at = T0();
+  h.metrics.SetDistribution("latency", Cohort::kBaseline, T0(),
+                            HistogramOf(Latencies(2000, 1, 1)));
+  h.metrics.SetDistribution("latency", Cohort::kWave, T0(),
+                            HistogramOf(Latencies(400, 1, 1.2)));
+  GateState straight;
+  testing::GateRun whole =
+      DriveGate(*QuantileGate(QuantileOptions()), h, straight, T0());
+  GateState state;
+  absl::Time now = T0();
+  Verdict v;
+  for (int i = 0; i < 100; ++i) {
+    v = QuantileGate(QuantileOptions())->Evaluate(h.Context(now), state);
+    SLUICE_ASSERT_OK_AND_ASSIGN(state,
+                                GateStateFromProto(GateStateToProto(state)));
+    if (v.outcome != Outcome::kHold) break;
+    now = v.hold_until;
+  }
+  EXPECT_EQ(v, whole.verdict);
+  EXPECT_EQ(state, straight);
+}
+
+TEST(SequentialQuantileGateTest, DelayMinSamplesAndErrors) {
+  Harness h;
+  h.deployed_at = T0();
+  h.metrics.SetDistribution(
+      "latency", Cohort::kBaseline, T0(),
+      MetricDistribution::FromObservations(Latencies(2000, 1, 1)));
+  h.metrics.SetDistribution(
+      "latency", Cohort::kWave, T0(),
+      MetricDistribution::FromObservations(Latencies(10, 1, 1)));
+  SequentialQuantileGateOptions o = QuantileOptions();
+  o.delivery_delay = absl::Minutes(2);
+  o.min_samples = 1000;
+  o.max_observations = 500;
+  GateState state;
+  testing::GateRun run = DriveGate(*QuantileGate(o), h, state, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kInconclusive) << run.verdict;
+  EXPECT_THAT(run.verdict.reason,
+              StartsWith("too few samples on wave 2 over 30m: 280 "
+                         "observations < min_samples 1000"));
+  const std::vector<testing::RecordedMetricQuery> q = h.metrics.queries();
+  ASSERT_FALSE(q.empty());
+  EXPECT_EQ(q[0].end, T0() + absl::Minutes(1));  // the 3m check, 2m back
+  EXPECT_EQ(q[0].max_observations, 500);
+
+  o = QuantileOptions();
+  o.delivery_delay = absl::Minutes(30);
+  EXPECT_THAT(NewSequentialQuantileGate("q", o).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("delivery_delay: must be >= 0 and < "
+                                  "duration")));
+  o = QuantileOptions();
+  o.test.quantile = 1;
+  EXPECT_THAT(NewSequentialQuantileGate("q", o).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("test.quantile: ")));
+  // A host without distribution queries: an error, not a pass.
+  Harness none;
+  none.deployed_at = T0();
+  none.metrics.SetDistribution("latency", Cohort::kWave, T0(),
+                               absl::UnimplementedError("no distributions"));
+  GateState state2;
+  run = DriveGate(*QuantileGate(QuantileOptions()), none, state2, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kError) << run.verdict;
+  EXPECT_THAT(run.verdict.reason,
+              HasSubstr("querying the distribution of latency on wave 2"));
 }
 
 // --- Spec form ---
@@ -665,6 +1012,60 @@ TEST(JudgeGatesSpecTest, ErrorsNameTheField) {
               }
             })pb",
        "gates.default[0].sequential_means.sigma_baseline: "},
+      {R"pb(gates {
+              default {
+                sequential_count {
+                  metric: "errors"
+                  duration { seconds: 60 }
+                }
+              }
+            })pb",
+       "gates.default[0].sequential_count.canary_share: is required without "
+       "requests_metric"},
+      {R"pb(gates {
+              default {
+                sequential_count {
+                  metric: "errors"
+                  requests_metric: "requets"
+                  duration { seconds: 60 }
+                }
+              }
+            })pb",
+       "gates.default[0].sequential_count.requests_metric: names undeclared "
+       "metric \"requets\""},
+      {R"pb(gates {
+              default {
+                sequential_count {
+                  metric: "errors"
+                  requests_metric: "latency"
+                  null_ratio: 0
+                  duration { seconds: 60 }
+                }
+              }
+            })pb",
+       "gates.default[0].sequential_count.null_ratio: "},
+      {R"pb(gates {
+              default {
+                sequential_count {
+                  metric: "errors"
+                  canary_share: 0.1
+                  null_ratio: 1.5
+                  duration { seconds: 60 }
+                }
+              }
+            })pb",
+       "gates.default[0].sequential_count.null_ratio: needs requests_metric"},
+      {R"pb(gates {
+              default {
+                sequential_count {
+                  metric: "errors"
+                  requests_metric: "latency"
+                  min_samples: -1
+                  duration { seconds: 60 }
+                }
+              }
+            })pb",
+       "gates.default[0].sequential_count.min_samples: must be >= 0"},
   };
   for (const Case& c : cases) {
     EXPECT_THAT(Spec(c.gates).status(),

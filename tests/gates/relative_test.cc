@@ -234,6 +234,40 @@ TEST(RelativeGateTest, BaselineErrorIsRetried) {
   EXPECT_EQ(v.outcome, Outcome::kPass);
 }
 
+TEST(RelativeGateTest, NoBaselinePassesSayingSo) {
+  // The last wave of a plan: no target is left on the old version.
+  Harness h;
+  h.baseline = {};
+  h.metrics.SetAggregate("error_rate", Cohort::kWave, T0(), 0.5, 100);
+  h.metrics.SetAggregate("error_rate", Cohort::kBaseline, T0(), 0.001, 100);
+  RelativeCheck c;
+  c.metric.name = "error_rate";
+  c.max_difference = 0.01;
+  SLUICE_ASSERT_OK_AND_ASSIGN(auto gate, NewRelativeGate("rel", c));
+  GateState state;
+  Verdict v = gate->Evaluate(h.Context(T0()), state);
+  EXPECT_EQ(v.outcome, Outcome::kPass) << v;
+  EXPECT_THAT(v.reason, HasSubstr("no baseline for wave 2"));
+  EXPECT_EQ(h.metrics.query_count(), 0u);
+}
+
+TEST(RelativeGateTest, TooFewWaveSamplesAreInconclusive) {
+  // A low-traffic window: the wave's p99 rests on 12 requests.
+  Harness h;
+  h.metrics.SetAggregate("p99", Cohort::kWave, T0(), 900, 12);
+  h.metrics.SetAggregate("p99", Cohort::kBaseline, T0(), 200, 9000);
+  RelativeCheck c;
+  c.metric.name = "p99";
+  c.max_ratio = 1.5;
+  c.min_samples = 500;
+  SLUICE_ASSERT_OK_AND_ASSIGN(auto gate, NewRelativeGate("rel", c));
+  GateState state;
+  Verdict v = gate->Evaluate(h.Context(T0()), state);
+  EXPECT_EQ(v.outcome, Outcome::kInconclusive) << v;
+  EXPECT_THAT(v.reason, HasSubstr("too few samples"));
+  EXPECT_THAT(v.reason, HasSubstr("(n=12 < min_samples 500)"));
+}
+
 TEST(RelativeGateTest, BadInputNamesTheField) {
   struct Bad {
     std::function<void(RelativeCheck&)> edit;

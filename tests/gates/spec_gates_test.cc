@@ -653,11 +653,13 @@ TEST_F(WorkedExampleTest, OneBoxMeasuresRecordsAndWaitsForApproval) {
   h_.stage = "one-box";
   Healthy(deployed - absl::Hours(1));
   GateState state;
-  // Ten measurements a minute apart, then the approval wait.
+  // Ten measurements a minute apart from a whole 5m window after the
+  // deploy, then the approval wait.
   testing::GateRun run =
       DriveGate(policy_->ForStage("one-box"), h_, state, deployed,
-                /*max_steps=*/10);
-  EXPECT_EQ(run.evaluations.back(), deployed + absl::Minutes(9));
+                /*max_steps=*/11);
+  EXPECT_EQ(run.evaluations[1], deployed + absl::Minutes(5));
+  EXPECT_EQ(run.evaluations.back(), deployed + absl::Minutes(14));
   EXPECT_EQ(run.verdict.outcome, Outcome::kHold) << run.verdict;
   EXPECT_EQ(run.verdict.hold_until, deployed + absl::Hours(4));
   ASSERT_EQ(run.verdict.details.size(), 2u);

@@ -305,6 +305,86 @@ TEST(ThresholdGateTest, PermanentErrorsAndMissingSourceErrorAtOnce) {
   }
 }
 
+TEST(ThresholdGateTest, WindowNeverReachesBeforeTheDeploy) {
+  Harness h;
+  h.deployed_at = T0();
+  // The old version's minutes before the deploy were bad, the new one's good.
+  h.metrics.AddSamples("p99_latency", Cohort::kWave,
+                       {{T0() - absl::Minutes(2), 900},
+                        {T0() + absl::Minutes(1), 100},
+                        {T0() + absl::Minutes(4), 120}});
+  ThresholdCheck c = P99Latency();
+  c.aggregation = {AggregationKind::kMax, 0.5};
+  SLUICE_ASSERT_OK_AND_ASSIGN(auto gate, NewThresholdGate("p99", c));
+  GateState state;
+  // Evaluated at the deploy: it waits for a whole window of the new version.
+  Verdict v = gate->Evaluate(h.Context(T0()), state);
+  EXPECT_EQ(v.outcome, Outcome::kHold) << v;
+  EXPECT_EQ(v.hold_until, T0() + absl::Minutes(5));
+  EXPECT_THAT(v.reason, HasSubstr("a whole 5m window after the deploy"));
+  EXPECT_EQ(h.metrics.query_count(), 0u);
+  testing::GateRun run = DriveGate(*gate, h, state, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kPass) << run.verdict;
+  ASSERT_EQ(h.metrics.queries().size(), 1u);
+  EXPECT_EQ(h.metrics.queries()[0].start, T0());
+  EXPECT_EQ(h.metrics.queries()[0].end, T0() + absl::Minutes(5));
+
+  // include_before_deploy: measured at once, over the old version's minutes.
+  c.include_before_deploy = true;
+  SLUICE_ASSERT_OK_AND_ASSIGN(auto old, NewThresholdGate("p99", c));
+  GateState state2;
+  v = old->Evaluate(h.Context(T0() + absl::Minutes(1)), state2);
+  EXPECT_EQ(v.outcome, Outcome::kFail) << v;
+  EXPECT_EQ(h.metrics.queries().back().start, T0() - absl::Minutes(4));
+}
+
+TEST(ThresholdGateTest, WindowStartsAtTheDeployInsideABake) {
+  // A bake checking every minute with a 5m window: the early checks'
+  // windows start at the deploy, never before.
+  Harness h;
+  h.deployed_at = T0();
+  h.metrics.AddSamples("p99_latency", Cohort::kWave,
+                       {{T0() - absl::Minutes(1), 900},
+                        {T0() + absl::Minutes(2), 100},
+                        {T0() + absl::Minutes(6), 100}});
+  ThresholdCheck c = P99Latency();
+  c.aggregation = {AggregationKind::kMax, 0.5};
+  SLUICE_ASSERT_OK_AND_ASSIGN(auto check, NewThresholdGate("p99", c));
+  BakeOptions bake;
+  bake.duration = absl::Minutes(10);
+  bake.interval = absl::Minutes(1);
+  SLUICE_ASSERT_OK_AND_ASSIGN(auto gate,
+                              NewBakeGate("bake", bake, std::move(check)));
+  GateState state;
+  testing::GateRun run = DriveGate(*gate, h, state, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kPass) << run.verdict;
+  for (const testing::RecordedMetricQuery& q : h.metrics.queries()) {
+    EXPECT_GE(q.start, T0());
+  }
+}
+
+TEST(ThresholdGateTest, TooFewSamplesAreInconclusive) {
+  Harness h;
+  h.metrics.SetAggregate("p99_latency", Cohort::kWave, T0(), 412, 40);
+  ThresholdCheck c = P99Latency();
+  c.min_samples = 100;
+  SLUICE_ASSERT_OK_AND_ASSIGN(auto gate, NewThresholdGate("p99", c));
+  GateState state;
+  Verdict v = gate->Evaluate(h.Context(T0()), state);
+  EXPECT_EQ(v.outcome, Outcome::kInconclusive) << v;
+  EXPECT_EQ(v.reason,
+            "p99_latency: too few samples over 5m on wave 2 (n=40 < "
+            "min_samples 100)");
+  c.min_samples = 40;
+  SLUICE_ASSERT_OK_AND_ASSIGN(auto enough, NewThresholdGate("p99", c));
+  GateState state2;
+  EXPECT_EQ(enough->Evaluate(h.Context(T0()), state2).outcome, Outcome::kFail);
+  c.min_samples = -1;
+  EXPECT_THAT(NewThresholdGate("p99", c).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("min_samples: must be >= 0")));
+}
+
 TEST(ParseAggregationTest, NamesAndQuantiles) {
   EXPECT_THAT(ParseAggregation("p99"),
               IsOkAndHolds(Aggregation{AggregationKind::kQuantile, 0.99}));

@@ -64,7 +64,7 @@ GateRun BadReleaseWithSequentialGate(bool crash_every_step) {
   options.event_sink = &sink;
   testing::FakeTransport transport(fleet.size(), "1.0");
   std::unique_ptr<Rollout> rollout =
-      DriveToEnd(fleet, MakePlan({1, 3, 5}, absl::ZeroDuration()), options,
+      DriveToEnd(fleet, MakePlan({1, 3, 3, 2}, absl::ZeroDuration()), options,
                  transport, crash_every_step, &run.actions);
   EXPECT_NE(rollout, nullptr);
   if (rollout == nullptr) return run;

@@ -55,7 +55,8 @@ TEST(DefaultRollbackPolicyTest, RollsBackQuicklyAndEscalatesEarly) {
   };
   for (const Row& row : table) {
     SCOPED_TRACE(FailureTriggerName(row.trigger));
-    const Decision d = policy->Decide(Context(row.trigger));
+    // attempt 2: an inconclusive wave's bake was already extended once.
+    const Decision d = policy->Decide(Context(row.trigger, 2));
     EXPECT_EQ(d.kind, row.kind);
     EXPECT_TRUE(d.escalate);
     if (d.kind == Decision::Kind::kRollBackAll) {
@@ -63,6 +64,21 @@ TEST(DefaultRollbackPolicyTest, RollsBackQuicklyAndEscalatesEarly) {
     }
     EXPECT_THAT(d.reason, HasSubstr("wave 2"));
   }
+}
+
+TEST(DefaultRollbackPolicyTest, InconclusiveExtendsTheBakeOnceThenEscalates) {
+  std::unique_ptr<RollbackPolicy> policy = NewDefaultRollbackPolicy();
+  const Decision first =
+      policy->Decide(Context(FailureTrigger::kGateInconclusive, 1));
+  EXPECT_EQ(first.kind, Decision::Kind::kRetryWave);
+  EXPECT_EQ(first.retry_after, absl::ZeroDuration());
+  EXPECT_THAT(first.reason, HasSubstr("extending the bake"));
+  const Decision second =
+      policy->Decide(Context(FailureTrigger::kGateInconclusive, 2));
+  EXPECT_EQ(second.kind, Decision::Kind::kPauseAndEscalate);
+  EXPECT_TRUE(second.escalate);
+  EXPECT_THAT(second.reason,
+              HasSubstr("still inconclusive after an extended bake"));
 }
 
 TEST(RollbackPolicyTest, BuiltInsDecideTheSameWhateverTheTrigger) {

@@ -114,7 +114,7 @@ TEST(TuneTest, EachKindOfFieldMovesAsStated) {
   ApplyTuning(statistical, 4, 1);
   const v1::GatePolicy& gates = statistical.gates();
   EXPECT_DOUBLE_EQ(gates.default_(0).sequential_count().alpha(), 0.0125);
-  EXPECT_DOUBLE_EQ(gates.default_(1).sequential_means().alpha(), 0.0125);
+  EXPECT_DOUBLE_EQ(gates.default_(1).sequential_quantile().alpha(), 0.0125);
   EXPECT_DOUBLE_EQ(gates.default_(2).kayenta_judge().thresholds().pass(), 80);
   EXPECT_DOUBLE_EQ(gates.default_(2).kayenta_judge().thresholds().marginal(),
                    0);
