@@ -876,6 +876,7 @@ absl::StatusOr<std::unique_ptr<HealthGate>> BuildGate(const v1::GateSpec& g,
           CanaryAnalysisGateOptions o,
           CanaryAnalysisFromProto(g.canary_analysis(), metrics, p));
       return Nested(NewCanaryAnalysisGate(name, std::move(o)), p);
+    }
     case v1::GateSpec::kSequentialQuantile: {
       const std::string p = absl::StrCat(path, ".sequential_quantile");
       SLUICE_ASSIGN_OR_RETURN(
