@@ -23,6 +23,7 @@ namespace sluice::cli {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr char kFleet[] = "examples/fleets/three_regions.csv";
 
@@ -121,6 +122,48 @@ TEST_F(StoreCommandTest, StatusListsEveryRolloutAndReadsSnapshotFiles) {
   ASSERT_EQ(r.code, kExitOk) << r.err;
   EXPECT_THAT(r.out, HasSubstr("web: pending, wave -1 of 1 (not-started)"));
   std::remove(file.c_str());
+}
+
+TEST_F(StoreCommandTest, StatusShowsBlockersWithTheFleet) {
+  CliRun r = Sluice({"status", "web", "--store", url_});
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("blockers: need --fleet FLEET"));
+  r = Sluice(
+      {"pause", "web", "--store", url_, "--by", "alice", "--fleet", kFleet});
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  r = Sluice({"status", "web", "--store", url_, "--fleet", kFleet});
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("web: paused"));
+  EXPECT_THAT(r.out, HasSubstr("  blocker: paused: "));
+  EXPECT_THAT(r.out, Not(HasSubstr("need --fleet")));
+  // The snapshot file too.
+  const std::string file = path_ + ".snapshot";
+  {
+    std::unique_ptr<SqliteStore> store = *SqliteStore::Open(path_);
+    std::ofstream out(file, std::ios::binary);
+    out << store->Get("web")->state;
+  }
+  r = Sluice({"status", file, "--fleet", kFleet});
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("  blocker: paused: "));
+  std::remove(file.c_str());
+}
+
+TEST_F(StoreCommandTest, StatusWithAnotherFleetSaysWhy) {
+  CliRun r = Sluice({"status", "web", "--store", url_, "--fleet",
+                     "examples/fleets/no_such_fleet.csv"});
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err, HasSubstr("no_such_fleet.csv"));
+  const std::string other = path_ + ".fleet.csv";
+  {
+    std::ofstream out(other);
+    out << "id,region,zone,cell,weight,tier\n"
+           "a,us-east-1,use1-az1,cell-1,1,canary\n";
+  }
+  r = Sluice({"status", "web", "--store", url_, "--fleet", other});
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err, HasSubstr("error: web: snapshot: fleet fingerprint"));
+  std::remove(other.c_str());
 }
 
 }  // namespace
