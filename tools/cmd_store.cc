@@ -4,7 +4,8 @@
 //
 //   sluice pause|resume|abort|approve|reject|promote|retry ROLLOUT
 //       --store URL --by WHO --fleet FLEET
-//   sluice status [ROLLOUT] --store URL [--fleet FLEET] [--watch]
+//   sluice status [ROLLOUT] --store URL [--fleet FLEET]
+//       [--watch | --watch-for DURATION]
 //   sluice status SNAPSHOT_FILE [--fleet FLEET]
 //
 // URL: sqlite:PATH, postgres://... or postgresql://... (libpq URIs, e.g.
@@ -15,6 +16,7 @@
 // for (the snapshot holds only its fingerprint), hence --fleet; `status`
 // shows a rollout's blockers (Rollout::Blockers()) only with --fleet.
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -170,8 +172,8 @@ absl::Status PrintBlockers(std::ostream& out, const v1::RolloutState& state,
 }
 
 int RunStatus(CommandContext& context) {
-  absl::StatusOr<ParsedArgs> args =
-      ParseArgs(context.args, {"--store", "--fleet"}, {"--watch"});
+  absl::StatusOr<ParsedArgs> args = ParseArgs(
+      context.args, {"--store", "--fleet", "--watch-for"}, {"--watch"});
   if (!args.ok()) return UsageError(context, "status", args.status().message());
   if (args->positional.size() > 1) {
     return UsageError(context, "status", "expects at most one ROLLOUT");
@@ -183,7 +185,24 @@ int RunStatus(CommandContext& context) {
     fleet = *std::move(loaded);
   }
   const Fleet* fleet_or_null = fleet.has_value() ? &*fleet : nullptr;
+  // --watch-for DURATION: a bounded --watch (for scripts and tests).
+  absl::Time watch_until = absl::InfiniteFuture();
+  const bool bounded = args->Flag("--watch-for").has_value();
+  if (bounded) {
+    absl::Duration d;
+    if (!absl::ParseDuration(*args->Flag("--watch-for"), &d) ||
+        d < absl::ZeroDuration()) {
+      return UsageError(context, "status",
+                        absl::StrCat("--watch-for: expected a duration >= 0 "
+                                     "such as 30s or 5m, got \"",
+                                     *args->Flag("--watch-for"), "\""));
+    }
+    watch_until = absl::Now() + d;
+  }
   std::optional<std::string> url = args->Flag("--store");
+  if (!url.has_value() && (bounded || args->Flag("--watch").has_value())) {
+    return UsageError(context, "status", "--watch needs --store URL");
+  }
   if (!url.has_value()) {
     // A snapshot file.
     if (args->positional.size() != 1) {
@@ -209,7 +228,7 @@ int RunStatus(CommandContext& context) {
   }
   absl::StatusOr<std::unique_ptr<RolloutStore>> store = OpenStore(*url);
   if (!store.ok()) return Fail(context, "", store.status());
-  const bool watch = args->Flag("--watch").has_value();
+  const bool watch = bounded || args->Flag("--watch").has_value();
   while (true) {
     std::vector<std::string> ids;
     if (args->positional.size() == 1) {
@@ -233,7 +252,10 @@ int RunStatus(CommandContext& context) {
     }
     if (!watch || all_terminal) return kExitOk;
     // Until something changes (PostgreSQL's NOTIFY, SQLite's data version).
-    (void)(*store)->WaitForChange(absl::Seconds(2));
+    const absl::Time now = absl::Now();
+    if (now >= watch_until) return kExitOk;
+    (void)(*store)->WaitForChange(
+        std::min(absl::Seconds(2), watch_until - now));
     context.out << "--\n";
   }
 }
@@ -267,11 +289,12 @@ SLUICE_CLI_COMMAND(promote, "promote", kOperatorUsage,
                    RunPromote);
 SLUICE_CLI_COMMAND(retry, "retry", kOperatorUsage,
                    "Retry a rollout's failed wave in a store.", RunRetry);
-SLUICE_CLI_COMMAND(status, "status",
-                   "[ROLLOUT] --store URL [--fleet FLEET] [--watch] | "
-                   "SNAPSHOT [--fleet FLEET]",
-                   "Show rollouts in a store (or a snapshot file); their "
-                   "blockers with --fleet.",
-                   RunStatus);
+SLUICE_CLI_COMMAND(
+    status, "status",
+    "[ROLLOUT] --store URL [--fleet FLEET] "
+    "[--watch | --watch-for DURATION] | SNAPSHOT [--fleet FLEET]",
+    "Show rollouts in a store (or a snapshot file); their "
+    "blockers with --fleet.",
+    RunStatus);
 
 }  // namespace sluice::cli
