@@ -144,6 +144,24 @@ elseif(EXISTS ${SLUICE_BINARY_DIR}/sluice_store_postgres.pc)
   message(FATAL_ERROR "sluice_store_postgres was built but find_package("
                       "sluice COMPONENTS store_postgres) did not find it")
 endif()
+# A store whose client library is missing (here: hidden) fails a required
+# find_package with the reason.
+if(EXISTS ${WORK_DIR}/cmake_build/store_consumer)
+  file(WRITE ${WORK_DIR}/no_sqlite/CMakeLists.txt
+       "cmake_minimum_required(VERSION 3.22)\n"
+       "project(no_sqlite LANGUAGES CXX)\n"
+       "find_package(sluice REQUIRED COMPONENTS store_sqlite)\n")
+  execute_process(COMMAND ${CMAKE_COMMAND} -S ${WORK_DIR}/no_sqlite
+                  -B ${WORK_DIR}/no_sqlite/build -DCMAKE_PREFIX_PATH=${prefix}
+                  -DCMAKE_DISABLE_FIND_PACKAGE_SQLite3=TRUE
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(rc EQUAL 0 OR NOT err MATCHES "sluice::store_sqlite needs SQLite3")
+    message(FATAL_ERROR "find_package(sluice COMPONENTS store_sqlite) "
+                        "without SQLite3: ${rc}\n${err}")
+  endif()
+  message(STATUS "find_package(sluice COMPONENTS store_sqlite) without "
+                 "SQLite3 fails with the reason")
+endif()
 # A component that does not exist fails find_package with the reason.
 file(WRITE ${WORK_DIR}/bad_component/CMakeLists.txt
      "cmake_minimum_required(VERSION 3.22)\n"
