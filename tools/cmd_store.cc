@@ -4,16 +4,19 @@
 //
 //   sluice pause|resume|abort|approve|reject|promote|retry ROLLOUT
 //       --store URL --by WHO --fleet FLEET
-//   sluice status [ROLLOUT] --store URL [--watch]
-//   sluice status SNAPSHOT_FILE
+//   sluice status [ROLLOUT] --store URL [--fleet FLEET]
+//       [--watch | --watch-for DURATION]
+//   sluice status SNAPSHOT_FILE [--fleet FLEET]
 //
 // URL: sqlite:PATH, postgres://... or postgresql://... (libpq URIs, e.g.
 // postgresql:///deploys?host=/run/pg). A command goes through the store's
 // compare-and-swap (read, restore, command, swap; retried on a lost race),
 // so it is safe while controllers run; the rollout is then due at once and
 // its controller acts on it. Restoring needs the fleet the rollout was made
-// for (the snapshot holds only its fingerprint), hence --fleet.
+// for (the snapshot holds only its fingerprint), hence --fleet; `status`
+// shows a rollout's blockers (Rollout::Blockers()) only with --fleet.
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -25,8 +28,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "sluice/blocker.h"
 #include "sluice/clock.h"
 #include "sluice/fleet_io.h"
+#include "sluice/rollout.h"
 #include "sluice/rollout_proto.h"
 #include "sluice/store/controller.h"
 #include "sluice/store/rollout_store.h"
@@ -137,14 +142,67 @@ void PrintStatus(std::ostream& out, const std::string& id,
   }
 }
 
+// One rollout's blockers at `now`: the rollout restored from `snapshot` with
+// `fleet` (null: says that blockers need --fleet). The options a snapshot
+// does not hold (gates, policy) are the defaults: gate blockers that come
+// from the host's gates are not shown, the ones in the state (bakes,
+// approvals, pauses, actions in flight, backoffs) are.
+absl::Status PrintBlockers(std::ostream& out, const v1::RolloutState& state,
+                           const std::string& snapshot, const Fleet* fleet,
+                           absl::Time now) {
+  if (fleet == nullptr) {
+    out << "  blockers: need --fleet FLEET (the fleet the rollout was made "
+           "for)\n";
+    return absl::OkStatus();
+  }
+  RolloutOptions options;
+  options.version = state.version();
+  options.previous_version = state.previous_version();
+  options.name = state.name();
+  absl::StatusOr<std::unique_ptr<Rollout>> rollout =
+      Rollout::Restore(*fleet, std::move(options), snapshot);
+  if (!rollout.ok()) return rollout.status();
+  std::vector<Blocker> blockers = (*rollout)->Blockers(now);
+  if (blockers.empty()) out << "  blockers: none\n";
+  for (const Blocker& b : blockers) {
+    out << "  blocker: " << BlockerKindName(b.kind) << ": "
+        << DescribeBlocker(b, now) << "\n";
+  }
+  return absl::OkStatus();
+}
+
 int RunStatus(CommandContext& context) {
-  absl::StatusOr<ParsedArgs> args =
-      ParseArgs(context.args, {"--store"}, {"--watch"});
+  absl::StatusOr<ParsedArgs> args = ParseArgs(
+      context.args, {"--store", "--fleet", "--watch-for"}, {"--watch"});
   if (!args.ok()) return UsageError(context, "status", args.status().message());
   if (args->positional.size() > 1) {
     return UsageError(context, "status", "expects at most one ROLLOUT");
   }
+  std::optional<Fleet> fleet;
+  if (std::optional<std::string> file = args->Flag("--fleet")) {
+    absl::StatusOr<Fleet> loaded = LoadFleetFile(*file);
+    if (!loaded.ok()) return Fail(context, "", loaded.status());
+    fleet = *std::move(loaded);
+  }
+  const Fleet* fleet_or_null = fleet.has_value() ? &*fleet : nullptr;
+  // --watch-for DURATION: a bounded --watch (for scripts and tests).
+  absl::Time watch_until = absl::InfiniteFuture();
+  const bool bounded = args->Flag("--watch-for").has_value();
+  if (bounded) {
+    absl::Duration d;
+    if (!absl::ParseDuration(*args->Flag("--watch-for"), &d) ||
+        d < absl::ZeroDuration()) {
+      return UsageError(context, "status",
+                        absl::StrCat("--watch-for: expected a duration >= 0 "
+                                     "such as 30s or 5m, got \"",
+                                     *args->Flag("--watch-for"), "\""));
+    }
+    watch_until = absl::Now() + d;
+  }
   std::optional<std::string> url = args->Flag("--store");
+  if (!url.has_value() && (bounded || args->Flag("--watch").has_value())) {
+    return UsageError(context, "status", "--watch needs --store URL");
+  }
   if (!url.has_value()) {
     // A snapshot file.
     if (args->positional.size() != 1) {
@@ -163,11 +221,14 @@ int RunStatus(CommandContext& context) {
     PrintStatus(context.out,
                 state->name().empty() ? args->positional[0] : state->name(),
                 *state, absl::InfiniteFuture());
+    absl::Status s = PrintBlockers(context.out, *state, bytes.str(),
+                                   fleet_or_null, absl::Now());
+    if (!s.ok()) return Fail(context, args->positional[0], s);
     return kExitOk;
   }
   absl::StatusOr<std::unique_ptr<RolloutStore>> store = OpenStore(*url);
   if (!store.ok()) return Fail(context, "", store.status());
-  const bool watch = args->Flag("--watch").has_value();
+  const bool watch = bounded || args->Flag("--watch").has_value();
   while (true) {
     std::vector<std::string> ids;
     if (args->positional.size() == 1) {
@@ -184,11 +245,17 @@ int RunStatus(CommandContext& context) {
       absl::StatusOr<v1::RolloutState> state = ParseRolloutState(row->state);
       if (!state.ok()) return Fail(context, id, state.status());
       PrintStatus(context.out, id, *state, row->next_wakeup);
+      absl::Status s = PrintBlockers(context.out, *state, row->state,
+                                     fleet_or_null, absl::Now());
+      if (!s.ok()) return Fail(context, id, s);
       all_terminal = all_terminal && row->terminal;
     }
     if (!watch || all_terminal) return kExitOk;
     // Until something changes (PostgreSQL's NOTIFY, SQLite's data version).
-    (void)(*store)->WaitForChange(absl::Seconds(2));
+    const absl::Time now = absl::Now();
+    if (now >= watch_until) return kExitOk;
+    (void)(*store)->WaitForChange(
+        std::min(absl::Seconds(2), watch_until - now));
     context.out << "--\n";
   }
 }
@@ -222,8 +289,12 @@ SLUICE_CLI_COMMAND(promote, "promote", kOperatorUsage,
                    RunPromote);
 SLUICE_CLI_COMMAND(retry, "retry", kOperatorUsage,
                    "Retry a rollout's failed wave in a store.", RunRetry);
-SLUICE_CLI_COMMAND(status, "status",
-                   "[ROLLOUT] --store URL [--watch] | SNAPSHOT",
-                   "Show rollouts in a store (or a snapshot file).", RunStatus);
+SLUICE_CLI_COMMAND(
+    status, "status",
+    "[ROLLOUT] --store URL [--fleet FLEET] "
+    "[--watch | --watch-for DURATION] | SNAPSHOT [--fleet FLEET]",
+    "Show rollouts in a store (or a snapshot file); their "
+    "blockers with --fleet.",
+    RunStatus);
 
 }  // namespace sluice::cli

@@ -7,7 +7,9 @@
 #   3. builds the same program with the flags `pkg-config sluice` prints;
 #   4. runs them, which must print "consumer ok";
 #   5. the same for a C program on the C API alone: sluice::sluice_c, then
-#      `pkg-config sluice-c` (libsluice.so.0 and its SONAME).
+#      `pkg-config sluice-c` (libsluice.so.0 and its SONAME);
+#   6. the SQLite and PostgreSQL stores, when built (components store_sqlite,
+#      store_postgres; pkg-config sluice_store_sqlite, sluice_store_postgres).
 # Inputs: SLUICE_BINARY_DIR, SLUICE_SOURCE_DIR, WORK_DIR.
 
 set(prefix ${WORK_DIR}/prefix)
@@ -105,6 +107,60 @@ if(EXISTS ${WORK_DIR}/cmake_build/testing_consumer)
   message(STATUS "sluice::testing: ${last_output}")
   run(${PKG_CONFIG} --libs sluice_testing)
   message(STATUS "pkg-config sluice_testing: ${last_output}")
+endif()
+# The stores, when installed: find_package(sluice COMPONENTS store_sqlite)
+# and store_postgres (each finds its client library), and
+# `pkg-config sluice_store_sqlite`.
+if(EXISTS ${WORK_DIR}/cmake_build/store_consumer)
+  run(${WORK_DIR}/cmake_build/store_consumer ${WORK_DIR}/store.db)
+  if(NOT last_output MATCHES "store consumer ok")
+    message(FATAL_ERROR "store consumer printed: ${last_output}")
+  endif()
+  message(STATUS "sluice::store_sqlite: ${last_output}")
+  run(${PKG_CONFIG} --cflags --libs sluice_store_sqlite)
+  string(STRIP "${last_output}" flags)
+  separate_arguments(flags UNIX_COMMAND "${flags}")
+  run(${CXX} -std=c++17
+      ${SLUICE_SOURCE_DIR}/tests/install/consumer/store_main.cc ${flags}
+      -o ${WORK_DIR}/pkgconfig_store_consumer)
+  run(${WORK_DIR}/pkgconfig_store_consumer ${WORK_DIR}/store_pc.db)
+  if(NOT last_output MATCHES "store consumer ok")
+    message(FATAL_ERROR "pkg-config store consumer printed: ${last_output}")
+  endif()
+  message(STATUS "pkg-config sluice_store_sqlite: ${last_output}")
+elseif(EXISTS ${SLUICE_BINARY_DIR}/sluice_store_sqlite.pc)
+  message(FATAL_ERROR "sluice_store_sqlite was built but find_package(sluice "
+                      "COMPONENTS store_sqlite) did not find it")
+endif()
+if(EXISTS ${WORK_DIR}/cmake_build/postgres_consumer)
+  run(${WORK_DIR}/cmake_build/postgres_consumer)
+  if(NOT last_output MATCHES "postgres consumer ok")
+    message(FATAL_ERROR "postgres consumer printed: ${last_output}")
+  endif()
+  message(STATUS "sluice::store_postgres: ${last_output}")
+  run(${PKG_CONFIG} --libs sluice_store_postgres)
+  message(STATUS "pkg-config sluice_store_postgres: ${last_output}")
+elseif(EXISTS ${SLUICE_BINARY_DIR}/sluice_store_postgres.pc)
+  message(FATAL_ERROR "sluice_store_postgres was built but find_package("
+                      "sluice COMPONENTS store_postgres) did not find it")
+endif()
+# A store whose client library is missing (here: hidden) fails a required
+# find_package with the reason.
+if(EXISTS ${WORK_DIR}/cmake_build/store_consumer)
+  file(WRITE ${WORK_DIR}/no_sqlite/CMakeLists.txt
+       "cmake_minimum_required(VERSION 3.22)\n"
+       "project(no_sqlite LANGUAGES CXX)\n"
+       "find_package(sluice REQUIRED COMPONENTS store_sqlite)\n")
+  execute_process(COMMAND ${CMAKE_COMMAND} -S ${WORK_DIR}/no_sqlite
+                  -B ${WORK_DIR}/no_sqlite/build -DCMAKE_PREFIX_PATH=${prefix}
+                  -DCMAKE_DISABLE_FIND_PACKAGE_SQLite3=TRUE
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(rc EQUAL 0 OR NOT err MATCHES "sluice::store_sqlite needs SQLite3")
+    message(FATAL_ERROR "find_package(sluice COMPONENTS store_sqlite) "
+                        "without SQLite3: ${rc}\n${err}")
+  endif()
+  message(STATUS "find_package(sluice COMPONENTS store_sqlite) without "
+                 "SQLite3 fails with the reason")
 endif()
 # A component that does not exist fails find_package with the reason.
 file(WRITE ${WORK_DIR}/bad_component/CMakeLists.txt

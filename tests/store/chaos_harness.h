@@ -6,10 +6,13 @@
 // environment) share N rollouts of 20 to 200 targets, good and bad
 // releases, through one store; every 0.5 s one random controller is
 // SIGKILLed and restarted, and every fourth time one is SIGSTOPped past its
-// lease and SIGCONTinued instead. Each process's transport appends every
-// (rollout, action id, target) effect, and its publisher every delivered
-// outbox message, to its own append-only file (one write() per line, so a
-// SIGKILL loses no written line). Then the checks, against a run of the
+// lease and SIGCONTinued instead. Each process's transport records every
+// (rollout, action id, target) effect in the database, a table of the
+// store's own SQLite file or PostgreSQL database (an EffectLog, committed
+// before the outcome is reported, so a SIGKILL loses no carried-out
+// effect), and its publisher appends every delivered outbox message to its
+// own append-only file (one write() per line, so a SIGKILL loses no written
+// line). Then the checks, against a run of the
 // same rollouts by one controller on virtual time:
 //   * every rollout ends in the same state and version with the same event
 //     sequence (events compared without their times);
@@ -31,9 +34,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <random>
@@ -46,6 +51,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -60,6 +66,26 @@ namespace sluice::chaos {
 
 using StoreOpener = std::function<absl::StatusOr<std::unique_ptr<RolloutStore>>(
     const std::string& url)>;
+
+// Where the controller processes record the effects of their actions: a
+// table (chaos_effects) in the store's database. Each store's test
+// implements it with the database's own client (SQLite, libpq). Open()
+// creates the table; Append() commits one row per target of an action in
+// one transaction (waiting out a busy database); Read() gives every row as
+// {rollout, action id, kind, target}. Append() may be called from several
+// threads.
+class EffectLog {
+ public:
+  virtual ~EffectLog() = default;
+  virtual absl::Status Append(const std::string& rollout,
+                              const std::string& action_id,
+                              const std::string& kind,
+                              const std::vector<int64_t>& targets) = 0;
+  virtual absl::StatusOr<std::vector<std::vector<std::string>>> Read() = 0;
+};
+using EffectLogOpener =
+    std::function<absl::StatusOr<std::unique_ptr<EffectLog>>(
+        const std::string& url)>;
 
 inline int RolloutCount() {
   const char* env = std::getenv("SLUICE_CHAOS_ROLLOUTS");
@@ -101,25 +127,32 @@ class LineFile {
   absl::Mutex mu_;
 };
 
-// The controller process's transport: records each effect, then reports
-// the outcome through its controller (deploys of a bad release fail on
-// some targets, as store_test::DeployFails says).
+// The controller process's transport: records each effect in the
+// database, then reports the outcome through its controller (deploys of a
+// bad release fail on some targets, as store_test::DeployFails says). A
+// process that cannot record an effect exits (the chaos loop restarts it
+// when it next picks it), so no effect goes unrecorded.
 class RecordingTransport : public ActionTransport {
  public:
-  explicit RecordingTransport(LineFile& effects) : effects_(effects) {}
+  explicit RecordingTransport(EffectLog& effects) : effects_(effects) {}
   void Attach(Controller* c) { controller_ = c; }
   void Start(absl::string_view rollout, const Action& action) override {
+    std::vector<int64_t> targets(action.targets.begin(), action.targets.end());
+    if (targets.empty()) targets.push_back(-1);
+    absl::Status s =
+        effects_.Append(std::string(rollout), action.id,
+                        std::string(ActionKindName(action.kind)), targets);
+    if (!s.ok()) {
+      std::cerr << "chaos: cannot record an effect: " << s << "\n";
+      _exit(3);
+    }
     std::vector<TargetResult> results;
     for (Fleet::TargetIndex t : action.targets) {
-      effects_.Append(absl::StrCat(rollout, "\t", action.id, "\t",
-                                   ActionKindName(action.kind), "\t", t));
       results.push_back(store_test::DeployFails(action, t)
                             ? TargetResult::Failed(t, "bad release")
                             : TargetResult::Ok(t));
     }
     if (action.targets.empty()) {
-      effects_.Append(absl::StrCat(rollout, "\t", action.id, "\t",
-                                   ActionKindName(action.kind), "\t-1"));
       (void)controller_->ReportActionOutcome(rollout, action.id, true, "");
       return;
     }
@@ -127,7 +160,7 @@ class RecordingTransport : public ActionTransport {
   }
 
  private:
-  LineFile& effects_;
+  EffectLog& effects_;
   Controller* controller_ = nullptr;
 };
 
@@ -154,16 +187,18 @@ inline ControllerOptions ChaosOptions(const std::string& id) {
 }
 
 // The body of a controller process: runs until killed.
-inline void RunControllerProcess(const StoreOpener& open) {
+inline void RunControllerProcess(const StoreOpener& open,
+                                 const EffectLogOpener& open_log) {
   const std::string id = std::getenv("SLUICE_CHAOS_ID");
   const std::string url = std::getenv("SLUICE_CHAOS_URL");
   const std::string dir = std::getenv("SLUICE_CHAOS_DIR");
   absl::StatusOr<std::unique_ptr<RolloutStore>> store = open(url);
   ASSERT_TRUE(store.ok()) << store.status();
   const store_test::Configs configs = ChaosConfigs(RolloutCount());
-  LineFile effects(absl::StrCat(dir, "/effects-", id, "-", getpid()));
+  absl::StatusOr<std::unique_ptr<EffectLog>> effects = open_log(url);
+  ASSERT_TRUE(effects.ok()) << effects.status();
   LineFile delivered(absl::StrCat(dir, "/delivered-", id, "-", getpid()));
-  RecordingTransport transport(effects);
+  RecordingTransport transport(**effects);
   FilePublisher publisher(delivered);
   Controller controller(**store, configs.Fn(), transport, publisher,
                         Clock::Real(), ChaosOptions(id));
@@ -230,8 +265,8 @@ struct ChaosFigures {
 };
 
 // The whole chaos run against the store at `url` (empty, reachable).
-inline void RunChaos(const StoreOpener& open, const std::string& url,
-                     ChaosFigures& figures) {
+inline void RunChaos(const StoreOpener& open, const EffectLogOpener& open_log,
+                     const std::string& url, ChaosFigures& figures) {
   const int n = RolloutCount();
   const store_test::Configs configs = ChaosConfigs(n);
   figures.rollouts = n;
@@ -270,6 +305,9 @@ inline void RunChaos(const StoreOpener& open, const std::string& url,
                              {})
                     .ok());
   }
+  // The effects table, created before the controllers start.
+  absl::StatusOr<std::unique_ptr<EffectLog>> effects = open_log(url);
+  ASSERT_TRUE(effects.ok()) << effects.status();
   char tmpl[] = "/tmp/sluice_chaos_XXXXXX";
   ASSERT_NE(mkdtemp(tmpl), nullptr);
   const std::string dir = tmpl;
@@ -374,7 +412,11 @@ inline void RunChaos(const StoreOpener& open, const std::string& url,
       deploy_ids;
   std::set<std::pair<std::string, std::string>> actions;
   std::map<std::vector<std::string>, int> effect_count;
-  for (const auto& f : ReadLines(dir, "effects-", 4)) {
+  absl::StatusOr<std::vector<std::vector<std::string>>> effect_rows =
+      (*effects)->Read();
+  ASSERT_TRUE(effect_rows.ok()) << effect_rows.status();
+  EXPECT_FALSE(effect_rows->empty());
+  for (const auto& f : *effect_rows) {
     actions.insert({f[0], f[1]});
     if (++effect_count[f] > 1) ++figures.duplicate_effects;
     if (f[2] == "deploy") deploy_ids[{f[0], f[3]}].insert(f[1]);

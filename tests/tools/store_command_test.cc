@@ -8,9 +8,12 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sluice/fleet_io.h"
@@ -23,6 +26,7 @@ namespace sluice::cli {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr char kFleet[] = "examples/fleets/three_regions.csv";
 
@@ -121,6 +125,90 @@ TEST_F(StoreCommandTest, StatusListsEveryRolloutAndReadsSnapshotFiles) {
   ASSERT_EQ(r.code, kExitOk) << r.err;
   EXPECT_THAT(r.out, HasSubstr("web: pending, wave -1 of 1 (not-started)"));
   std::remove(file.c_str());
+}
+
+TEST_F(StoreCommandTest, StatusShowsBlockersWithTheFleet) {
+  CliRun r = Sluice({"status", "web", "--store", url_});
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("blockers: need --fleet FLEET"));
+  r = Sluice(
+      {"pause", "web", "--store", url_, "--by", "alice", "--fleet", kFleet});
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  r = Sluice({"status", "web", "--store", url_, "--fleet", kFleet});
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("web: paused"));
+  EXPECT_THAT(r.out, HasSubstr("  blocker: paused: "));
+  EXPECT_THAT(r.out, Not(HasSubstr("need --fleet")));
+  // The snapshot file too.
+  const std::string file = path_ + ".snapshot";
+  {
+    std::unique_ptr<SqliteStore> store = *SqliteStore::Open(path_);
+    std::ofstream out(file, std::ios::binary);
+    out << store->Get("web")->state;
+  }
+  r = Sluice({"status", file, "--fleet", kFleet});
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("  blocker: paused: "));
+  std::remove(file.c_str());
+}
+
+TEST_F(StoreCommandTest, StatusWithAnotherFleetSaysWhy) {
+  CliRun r = Sluice({"status", "web", "--store", url_, "--fleet",
+                     "examples/fleets/no_such_fleet.csv"});
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err, HasSubstr("no_such_fleet.csv"));
+  const std::string other = path_ + ".fleet.csv";
+  {
+    std::ofstream out(other);
+    out << "id,region,zone,cell,weight,tier\n"
+           "a,us-east-1,use1-az1,cell-1,1,canary\n";
+  }
+  r = Sluice({"status", "web", "--store", url_, "--fleet", other});
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err, HasSubstr("error: web: snapshot: fleet fingerprint"));
+  std::remove(other.c_str());
+}
+
+// A bounded watch ends by itself and shows a change made meanwhile by
+// another command.
+TEST_F(StoreCommandTest, WatchShowsAChangeByAnotherCommand) {
+  CliRun watch{};
+  const absl::Time start = absl::Now();
+  std::thread watcher([&] {
+    watch = Sluice({"status", "web", "--store", url_, "--watch-for", "4s"});
+  });
+  absl::SleepFor(absl::Milliseconds(500));
+  CliRun r = Sluice(
+      {"pause", "web", "--store", url_, "--by", "alice", "--fleet", kFleet});
+  watcher.join();
+  const absl::Duration took = absl::Now() - start;
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  ASSERT_EQ(watch.code, kExitOk) << watch.err;
+  EXPECT_GE(took, absl::Seconds(4));
+  EXPECT_LT(took, absl::Seconds(30));
+  // First the state before, then (after "--") the paused one.
+  const size_t pending = watch.out.find("web: pending");
+  const size_t paused = watch.out.find("web: paused");
+  ASSERT_NE(pending, std::string::npos) << watch.out;
+  ASSERT_NE(paused, std::string::npos) << watch.out;
+  EXPECT_LT(pending, paused);
+  EXPECT_NE(watch.out.find("--\n", pending), std::string::npos);
+}
+
+TEST_F(StoreCommandTest, WatchForChecksItsArguments) {
+  CliRun r = Sluice({"status", "--store", url_, "--watch-for", "soon"});
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("--watch-for: expected a duration"));
+  r = Sluice({"status", "--store", url_, "--watch-for", "-1s"});
+  EXPECT_EQ(r.code, kExitUsage);
+  r = Sluice({"status", path_ + ".snapshot", "--watch"});
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("--watch needs --store URL"));
+  // Zero: one look, like no --watch.
+  r = Sluice({"status", "--store", url_, "--watch-for", "0s"});
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("web: pending"));
+  EXPECT_THAT(r.out, Not(HasSubstr("--\n")));
 }
 
 }  // namespace
