@@ -136,7 +136,7 @@ TEST(SpecWavesTest, ErrorsCarryTheSpecFieldPath) {
       {"staged { bakes { zone { seconds: -5 } } }",
        "waves.staged.bakes.zone: must be finite and >= 0 (got -5s)"},
       {"staged { bakes { zone { seconds: 1 nanos: -5 } } }",
-       "waves.staged.bakes.zone: is not a valid duration"},
+       "waves.staged.bakes.zone: duration out of range"},
       {"batches {}", "waves.batches.size: must be set"},
       {"batches { size { percent: 0 } }",
        "waves.batches.size.percent: must be in (0, 100] (got 0)"},
