@@ -66,6 +66,10 @@ enum class EventKind {
   kOperatorCommand,
   // The rollout reached a terminal state (see `status`).
   kRolloutFinished,
+  // A wave's targets that failed to deploy are deployed again by a new
+  // deploy action (RolloutOptions::deploy_attempts); `failed_targets` is how
+  // many, `message` names the first and why it failed.
+  kDeployRetried,
 };
 
 // "rollout-started", "wave-started", ... (kebab case of the enumerator).

@@ -134,6 +134,16 @@ absl::Status ValidateOptions(const RolloutOptions& options, int wave_count) {
                              absl::StrCat("must be in [1, 100] (got ",
                                           options.rollback_attempts, ")"));
   }
+  if (options.deploy_attempts < 1 || options.deploy_attempts > 100) {
+    return InvalidArgumentAt("options.deploy_attempts",
+                             absl::StrCat("must be in [1, 100] (got ",
+                                          options.deploy_attempts, ")"));
+  }
+  if (options.deploy_retry_backoff < absl::ZeroDuration() ||
+      options.deploy_retry_backoff == absl::InfiniteDuration()) {
+    return InvalidArgumentAt("options.deploy_retry_backoff",
+                             "must be finite and >= 0");
+  }
   if (options.rollback_retry_backoff < absl::ZeroDuration() ||
       options.rollback_retry_backoff == absl::InfiniteDuration()) {
     return InvalidArgumentAt("options.rollback_retry_backoff",
@@ -172,6 +182,7 @@ RolloutEngine::RolloutEngine(const Fleet& fleet, WavePlan plan,
   previous_version_ = options_.previous_version;
   tstate_.assign(fleet_.size(), kTargetOld);
   tattempts_.assign(fleet_.size(), 0);
+  tdeploy_attempts_.assign(fleet_.size(), 0);
   taction_.assign(fleet_.size(), 0);
   wave_attempts_.assign(plan_.waves.size(), 0);
   wave_touched_.assign(plan_.waves.size(), 0);
@@ -357,13 +368,19 @@ void RolloutEngine::ComputeNextWakeup() {
             break;
           }
           const ActionRecord& r = actions_[current_action_ - 1];
+          const bool traffic = r.action.kind == ActionKind::kSetTraffic;
           const bool over_budget =
-              r.action.kind == ActionKind::kSetTraffic
-                  ? r.failed > 0
-                  : r.failed > plan_.waves[current_wave_].max_failed_targets;
-          t = (r.remaining == 0 || over_budget)
-                  ? absl::InfinitePast()
-                  : phase_since_ + options_.progress_deadline;
+              traffic ? r.failed > 0
+                      : wave_deploy_failed_ >
+                            plan_.waves[current_wave_].max_failed_targets;
+          if (over_budget) {
+            t = absl::InfinitePast();
+          } else if (r.remaining == 0) {
+            t = !traffic && wave_deploy_retryable_ > 0 ? deploy_retry_at_
+                                                       : absl::InfinitePast();
+          } else {
+            t = phase_since_ + options_.progress_deadline;
+          }
           break;
         }
         case WavePhase::kVerifying:
@@ -479,29 +496,41 @@ bool RolloutEngine::Progress(absl::Time now, std::vector<Action>& out) {
       const ActionRecord& r = actions_[current_action_ - 1];
       const bool traffic = r.action.kind == ActionKind::kSetTraffic;
       const int64_t budget = traffic ? 0 : wave.max_failed_targets;
-      if (r.failed > budget) {
-        const int64_t size = r.total;
+      const int64_t failed = traffic ? r.failed : wave_deploy_failed_;
+      if (failed > budget) {
+        const int64_t size = static_cast<int64_t>(wave.targets.size());
         FailWave(
             FailureTrigger::kDeployFailures,
             traffic
                 ? absl::StrCat("setting traffic to ", *wave.traffic_percent,
                                "% failed: ", r.first_failure)
-                : absl::StrCat(r.failed, " of ", size,
-                               " targets failed to deploy (at most ", budget,
-                               " allowed; first: ", r.first_failure, ")"),
-            std::nullopt, r.failed, now, out);
+                : absl::StrCat(
+                      failed, " of ", size,
+                      " targets failed to deploy (at most ", budget, " allowed",
+                      options_.deploy_attempts > 1
+                          ? absl::StrCat("; ", options_.deploy_attempts,
+                                         " tries each")
+                          : "",
+                      "; first: ", r.first_failure, ")"),
+            std::nullopt, failed, now, out);
+        return true;
+      }
+      if (r.remaining == 0 && !traffic && wave_deploy_retryable_ > 0) {
+        if (now < deploy_retry_at_) return false;
+        IssueDeployRetry(now, out);
         return true;
       }
       if (r.remaining == 0) {
         RolloutEvent e;
         e.wave = current_wave_;
         e.action_id = r.action.id;
-        e.succeeded_targets = r.succeeded;
-        e.failed_targets = r.failed;
+        const int64_t size = static_cast<int64_t>(wave.targets.size());
+        e.succeeded_targets = traffic ? r.succeeded : size - failed;
+        e.failed_targets = failed;
         e.message =
             traffic ? absl::StrCat("traffic at ", *wave.traffic_percent, "%")
-                    : absl::StrCat(r.succeeded, " of ", r.total,
-                                   " targets run ", version_);
+                    : absl::StrCat(size - failed, " of ", size, " targets run ",
+                                   version_);
         phase_ = WavePhase::kVerifying;
         phase_since_ = deployed_at_;
         gate_wake_ = deployed_at_;
@@ -599,11 +628,16 @@ void RolloutEngine::IssueDeploy(absl::Time now, std::vector<Action>& out) {
     a.id = NewActionId("deploy", w);
     a.kind = ActionKind::kDeploy;
     const uint32_t seq = static_cast<uint32_t>(actions_.size()) + 1;
+    wave_deploy_failed_ = 0;
+    wave_deploy_retryable_ = 0;
+    wave_deploy_retries_ = 0;
+    deploy_retry_at_ = absl::InfinitePast();
     for (Fleet::TargetIndex t : wave.targets) {
       if (tstate_[t] == kTargetNew) continue;
       a.targets.push_back(t);
       SetTargetState(t, kTargetDeploying);
       taction_[t] = seq;
+      tdeploy_attempts_[t] = 1;
     }
     std::sort(a.targets.begin(), a.targets.end());
     if (a.targets.empty()) {  // a retry of a wave that is fully deployed
@@ -615,6 +649,52 @@ void RolloutEngine::IssueDeploy(absl::Time now, std::vector<Action>& out) {
   }
   Issue(std::move(a), now, out);
   current_action_ = static_cast<int64_t>(actions_.size());
+}
+
+absl::Duration RolloutEngine::DeployRetryBackoff() const {
+  return options_.deploy_retry_backoff *
+         (int64_t{1} << std::min(wave_deploy_retries_, 20));
+}
+
+void RolloutEngine::IssueDeployRetry(absl::Time now, std::vector<Action>& out) {
+  const int w = current_wave_;
+  const ActionRecord& previous = actions_[current_action_ - 1];
+  const std::string first_failure = previous.first_failure;
+  Action a;
+  a.wave = w;
+  a.version = version_;
+  a.id = NewActionId("deploy", w);
+  a.kind = ActionKind::kDeploy;
+  const uint32_t seq = static_cast<uint32_t>(actions_.size()) + 1;
+  int max_try = 0;
+  for (Fleet::TargetIndex t : plan_.waves[w].targets) {
+    if (tstate_[t] != kTargetDeployFailed ||
+        tdeploy_attempts_[t] >= options_.deploy_attempts) {
+      continue;
+    }
+    a.targets.push_back(t);
+    SetTargetState(t, kTargetDeploying);
+    taction_[t] = seq;
+    ++tdeploy_attempts_[t];
+    max_try = std::max<int>(max_try, tdeploy_attempts_[t]);
+  }
+  std::sort(a.targets.begin(), a.targets.end());
+  wave_deploy_retryable_ = 0;
+  ++wave_deploy_retries_;
+  ++deploy_retries_total_;
+  deploy_retry_at_ = absl::InfinitePast();
+  phase_since_ = now;  // a retry is progress: the deadline starts again
+  RolloutEvent e;
+  e.wave = w;
+  e.action_id = a.id;
+  e.failed_targets = static_cast<int64_t>(a.targets.size());
+  e.message = absl::StrCat("deploying ", version_, " again to ",
+                           a.targets.size(), " targets that failed (try ",
+                           max_try, " of ", options_.deploy_attempts,
+                           "; first failure: ", first_failure, ")");
+  Issue(std::move(a), now, out);
+  current_action_ = static_cast<int64_t>(actions_.size());
+  Emit(EventKind::kDeployRetried, now, std::move(e));
 }
 
 bool RolloutEngine::Verify(absl::Time now, std::vector<Action>& out) {
@@ -1055,8 +1135,15 @@ absl::Status RolloutEngine::ReportOutcome(
         }
         SetTargetState(t, kTargetRollbackFailed);
       }
+    } else if (result.succeeded) {
+      SetTargetState(t, kTargetNew);
     } else {
-      SetTargetState(t, result.succeeded ? kTargetNew : kTargetDeployFailed);
+      SetTargetState(t, kTargetDeployFailed);
+      if (tdeploy_attempts_[t] < options_.deploy_attempts) {
+        ++wave_deploy_retryable_;
+      } else {
+        ++wave_deploy_failed_;
+      }
     }
   }
   if (r->remaining == 0) {
@@ -1067,6 +1154,9 @@ absl::Status RolloutEngine::ReportOutcome(
       --open_rollback_actions_;
     } else {
       deployed_at_ = now;
+      if (wave_deploy_retryable_ > 0) {
+        deploy_retry_at_ = now + DeployRetryBackoff();
+      }
     }
   }
   if (rollback && any_failed) {
@@ -1120,6 +1210,7 @@ size_t RolloutEngine::PerTargetStateBytes() const {
   }
   return ledger + tstate_.capacity() * sizeof(uint8_t) +
          tattempts_.capacity() * sizeof(uint8_t) +
+         tdeploy_attempts_.capacity() * sizeof(uint8_t) +
          taction_.capacity() * sizeof(uint32_t) +
          wave_of_.capacity() * sizeof(int32_t) +
          plan_.target_count() * sizeof(Fleet::TargetIndex);
@@ -1436,7 +1527,19 @@ std::vector<Blocker> RolloutEngine::Blockers(absl::Time now) const {
     case WavePhase::kDeploying: {
       if (current_action_ <= 0) break;
       const ActionRecord& r = actions_[current_action_ - 1];
-      if (r.remaining == 0) break;
+      if (r.remaining == 0) {
+        if (wave_deploy_retryable_ == 0 || now >= deploy_retry_at_) break;
+        b.kind = Blocker::Kind::kRetryBackoff;
+        b.name = absl::StrCat("deploy retry of wave ", w);
+        b.reason = absl::StrCat(wave_deploy_retryable_,
+                                " targets failed to deploy and will be "
+                                "deployed again (first: ",
+                                r.first_failure, ")");
+        b.since = deployed_at_;
+        b.until = deploy_retry_at_;
+        out.push_back(b);
+        break;
+      }
       b.kind = Blocker::Kind::kActionsInFlight;
       b.name = r.action.id;
       b.reason = absl::StrCat(

@@ -40,6 +40,8 @@ absl::string_view EventKindName(EventKind kind) {
       return "operator-command";
     case EventKind::kRolloutFinished:
       return "rollout-finished";
+    case EventKind::kDeployRetried:
+      return "deploy-retried";
   }
   return "unknown";
 }
