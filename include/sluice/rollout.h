@@ -150,6 +150,10 @@ enum class BaselineCohort {
 struct RolloutOptions {
   // The rollout's name, copied onto every event. Default: empty.
   std::string name;
+  // This run's id, copied onto every event (RolloutEvent::rollout_id).
+  // Default: empty (derived from the name, the version and the time of the
+  // first event).
+  std::string rollout_id;
   // The version rolled out. Required (non-empty).
   std::string version;
   // The last good version, the rollback target. Required (non-empty).

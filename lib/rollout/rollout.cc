@@ -240,6 +240,16 @@ void RolloutEngine::Emit(EventKind kind, absl::Time now, RolloutEvent event) {
   event.time = now;
   event.kind = kind;
   event.rollout = options_.name;
+  if (rollout_id_.empty()) {
+    rollout_id_ =
+        options_.rollout_id.empty()
+            ? absl::StrCat(
+                  options_.name.empty() ? "rollout" : options_.name, "/",
+                  version_, "/",
+                  absl::FormatTime(absl::RFC3339_sec, now, absl::UTCTimeZone()))
+            : options_.rollout_id;
+  }
+  event.rollout_id = rollout_id_;
   event.status = std::string(RolloutStatusName(status_));
   if (options_.event_sink != nullptr) options_.event_sink->OnEvent(event);
 }
@@ -788,6 +798,28 @@ void RolloutEngine::PassWave(absl::Time now) {
   Emit(EventKind::kWavePassed, now, std::move(e));
   if (w + 1 == static_cast<int>(plan_.waves.size())) {
     current_wave_ = w + 1;
+    if (!plan_.traffic_routed() &&
+        new_count_ < static_cast<int64_t>(plan_.target_count())) {
+      RolloutEvent lb;
+      for (size_t pw = 0; pw < plan_.waves.size(); ++pw) {
+        for (Fleet::TargetIndex t : plan_.waves[pw].targets) {
+          if (tstate_[t] == kTargetNew) continue;
+          lb.failures.push_back(
+              {fleet_.target(t).id,
+               absl::StrCat("failed to deploy in wave ", pw,
+                            ", within its failure budget of ",
+                            plan_.waves[pw].max_failed_targets)});
+        }
+      }
+      lb.failed_targets = static_cast<int64_t>(lb.failures.size());
+      lb.message = absl::StrCat(
+          lb.failures.size(), " of ", plan_.target_count(),
+          " targets failed to deploy and were left behind within their "
+          "waves' failure budgets (they may run ",
+          previous_version_,
+          " or neither version); first: ", lb.failures.front().target);
+      Emit(EventKind::kTargetsLeftBehind, now, std::move(lb));
+    }
     Finish(RolloutStatus::kSucceeded, now,
            absl::StrCat(version_, " rolled out to every wave"));
     return;
@@ -1094,12 +1126,16 @@ absl::Status RolloutEngine::ReportOutcome(
   }
   const bool rollback = r->action.kind == ActionKind::kRollBack;
   bool any_failed = false;
+  std::vector<TargetFailure> failures;
   for (const TargetResult& result : results) {
     if (result.succeeded) {
       ++r->succeeded;
     } else {
       ++r->failed;
       any_failed = true;
+      failures.push_back(
+          {per_target ? fleet_.target(result.target).id : std::string(),
+           result.reason});
       if (r->first_failure.empty()) {
         r->first_failure = per_target
                                ? absl::StrCat(fleet_.target(result.target).id,
@@ -1166,7 +1202,29 @@ absl::Status RolloutEngine::ReportOutcome(
     e.failed_targets = r->failed;
     e.succeeded_targets = r->succeeded;
     e.message = absl::StrCat("rollback failed: ", r->first_failure);
+    e.failures = failures;
     Emit(EventKind::kRollbackFailed, now, std::move(e));
+  } else if (any_failed) {
+    RolloutEvent e;
+    e.wave = r->action.wave;
+    e.action_id = r->action.id;
+    e.failed_targets = static_cast<int64_t>(failures.size());
+    e.message = absl::StrCat(
+        r->action.kind == ActionKind::kSetTraffic
+            ? std::string("setting traffic failed")
+            : absl::StrCat(failures.size(), " targets failed to deploy ",
+                           r->action.version),
+        ": ", failures.front().target.empty() ? "" : failures.front().target,
+        failures.front().target.empty() ? "" : ": ", failures.front().reason,
+        failures.size() > 1
+            ? absl::StrCat(" (and ", failures.size() - 1, " more)")
+            : "");
+    std::sort(failures.begin(), failures.end(),
+              [](const TargetFailure& a, const TargetFailure& b) {
+                return a.target < b.target;
+              });
+    e.failures = std::move(failures);
+    Emit(EventKind::kTargetsFailed, now, std::move(e));
   }
   Touch(now);
   return absl::OkStatus();

@@ -196,6 +196,8 @@ class RolloutEngine : public Rollout {
   absl::Time deploy_retry_at_ = absl::InfinitePast();
   // Deploy retry actions issued over the whole rollout.
   int64_t deploy_retries_total_ = 0;
+  // RolloutEvent::rollout_id (set by the first event when not given).
+  std::string rollout_id_;
   std::vector<uint32_t> taction_;
   std::vector<ActionRecord> actions_;  // index = seq - 1
   int64_t event_seq_ = 0;

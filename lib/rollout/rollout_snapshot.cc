@@ -168,6 +168,7 @@ void RolloutEngine::SaveState(v1::RolloutState& p) const {
   p.set_wave_deploy_retries(wave_deploy_retries_);
   EncodeTime(deploy_retry_at_, p.mutable_deploy_retry_at());
   p.set_deploy_retries_total(deploy_retries_total_);
+  p.set_rollout_id(rollout_id_);
 }
 
 std::string RolloutEngine::Snapshot() const {
@@ -362,6 +363,7 @@ absl::Status RolloutEngine::LoadState(const v1::RolloutState& p) {
   wave_deploy_retries_ = p.wave_deploy_retries();
   deploy_retry_at_ = DecodeTime(p.deploy_retry_at());
   deploy_retries_total_ = p.deploy_retries_total();
+  rollout_id_ = p.rollout_id();
   RecountTargets();
   open_rollback_actions_ = 0;
   for (const ActionRecord& a : actions_) {

@@ -13,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "sluice/rollback_policy.h"
 #include "sluice/rollout.h"
+#include "sluice/rollout_proto.h"
 #include "sluice/testing/rollout_testing.h"
 #include "sluice/testing/status_matchers.h"
 #include "tests/rollout/rollout_harness.h"
@@ -652,6 +653,60 @@ TEST_F(RolloutUnitTest, DeployRetryOptionsAreValidated) {
   EXPECT_THAT(Rollout::Create(fleet_, MakePlan({1, 2}), o),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("options.deploy_retry_backoff")));
+}
+
+TEST_F(RolloutUnitTest, EventsNameTheFailedTargetsAndWhatWasLeftBehind) {
+  options_.deploy_attempts = 1;
+  std::unique_ptr<Rollout> r = Make(MakePlan({1, 3}, absl::Minutes(10), 1));
+  absl::Time now = kT0;
+  for (int step = 0; step < 100 && !IsTerminal(r->status()); ++step) {
+    SLUICE_ASSERT_OK_AND_ASSIGN(std::vector<Action> actions, r->Advance(now));
+    for (const Action& a : actions) {
+      if (a.kind != ActionKind::kDeploy) continue;
+      std::vector<TargetResult> results;
+      for (Fleet::TargetIndex t : a.targets) {
+        results.push_back(t == 2 ? TargetResult::Failed(t, "disk full")
+                                 : TargetResult::Ok(t));
+      }
+      SLUICE_ASSERT_OK(r->ReportOutcome(a.id, results, now));
+    }
+    now += absl::Minutes(1);
+  }
+  ASSERT_EQ(r->status(), RolloutStatus::kSucceeded);
+  const std::vector<RolloutEvent> failed =
+      sink_.OfKind(EventKind::kTargetsFailed);
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0].wave, 1);
+  EXPECT_THAT(failed[0].failures,
+              ElementsAre(TargetFailure{"web-2", "disk full"}));
+  EXPECT_THAT(failed[0].message,
+              HasSubstr("1 targets failed to deploy 2.0: web-2: disk full"));
+  const std::vector<RolloutEvent> left =
+      sink_.OfKind(EventKind::kTargetsLeftBehind);
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].failed_targets, 1);
+  ASSERT_EQ(left[0].failures.size(), 1u);
+  EXPECT_EQ(left[0].failures[0].target, "web-2");
+  EXPECT_THAT(left[0].message, HasSubstr("1 of 4 targets failed to deploy and "
+                                         "were left behind"));
+  EXPECT_EQ(sink_.events().back().kind, EventKind::kRolloutFinished);
+  // One rollout id on every event, and it survives JSON.
+  const std::string id = sink_.events().front().rollout_id;
+  EXPECT_EQ(id, "unit/2.0/2025-11-24T16:00:00+00:00");
+  for (const RolloutEvent& e : sink_.events()) EXPECT_EQ(e.rollout_id, id);
+  SLUICE_ASSERT_OK_AND_ASSIGN(RolloutEvent back,
+                              EventFromJsonLine(EventToJsonLine(left[0])));
+  EXPECT_EQ(back, left[0]);
+}
+
+TEST_F(RolloutUnitTest, TheHostMayNameTheRolloutId) {
+  options_.rollout_id = "deploy-4711";
+  std::unique_ptr<Rollout> r = Make(MakePlan({1, 3}));
+  SLUICE_ASSERT_OK(r->Advance(kT0).status());
+  ASSERT_FALSE(sink_.events().empty());
+  for (const RolloutEvent& e : sink_.events()) {
+    EXPECT_EQ(e.rollout_id, "deploy-4711");
+  }
 }
 
 TEST_F(RolloutUnitTest, IdleAdvanceReturnsNothingAndKeepsTheVersion) {
