@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -882,10 +883,14 @@ void RolloutEngine::FailWave(FailureTrigger trigger, std::string reason,
   const bool escalate =
       decision.escalate || decision.kind == Decision::Kind::kPauseAndEscalate;
   if (escalate) {
-    Notify(absl::StrCat(options_.name.empty() ? "rollout" : options_.name, " ",
-                        version_, ": wave ", w, " failed (",
-                        FailureTriggerName(trigger), ": ", reason, "); ",
-                        DecisionKindName(decision.kind)),
+    // The version once: names often carry it ("checkout 2.4.1").
+    const std::string who = options_.name.empty() ? "rollout" : options_.name;
+    Notify(absl::StrCat(who,
+                        absl::StrContains(who, version_)
+                            ? std::string()
+                            : absl::StrCat(" ", version_),
+                        ": wave ", w, " failed (", FailureTriggerName(trigger),
+                        ": ", reason, "); ", DecisionKindName(decision.kind)),
            true, w, now, out);
   }
   switch (decision.kind) {
@@ -1340,8 +1345,22 @@ absl::Status RolloutEngine::Abort(absl::string_view who, absl::Time now) {
   CancelOpenActions();
   approval_pending_ = false;
   if (touched_count_ == 0 && !traffic_touched_) {
+    bool deployed = false;
+    for (const ActionRecord& r : actions_) {
+      if (r.action.kind == ActionKind::kDeploy ||
+          r.action.kind == ActionKind::kSetTraffic) {
+        deployed = true;
+        break;
+      }
+    }
     Finish(RolloutStatus::kAborted, now,
-           absl::StrCat("aborted by ", who, " before anything was deployed"));
+           deployed
+               ? absl::StrCat("aborted by ", who,
+                              "; nothing left to roll back: every target it "
+                              "deployed runs ",
+                              previous_version_, " again")
+               : absl::StrCat("aborted by ", who,
+                              " before anything was deployed"));
   } else {
     // The rollback actions are issued by the next Advance().
     status_ = RolloutStatus::kRollingBack;

@@ -279,6 +279,39 @@ TEST(RolloutTest, RollBackCurrentWaveAndPauseThenRetry) {
   EXPECT_THAT(r.versions, ::testing::Each(std::string("2.0")));
 }
 
+TEST(RolloutTest, AbortAfterAWaveWasRolledBackSaysWhatHappened) {
+  Scenario s = Named("good-release");
+  s.gate->fail_until[0] = kT0 + absl::Hours(2);
+  s.policy = NewRollBackCurrentWavePolicy();
+  s.commands.push_back({kT0 + absl::Hours(1), [](Rollout& r, absl::Time now) {
+                          return r.Abort("erin@example.com", now);
+                        }});
+  RunResult r = RunScenario(s, false);
+  SLUICE_ASSERT_OK(r.status);
+  EXPECT_EQ(r.final_status, RolloutStatus::kAborted);
+  ASSERT_EQ(r.events.back().kind, EventKind::kRolloutFinished);
+  EXPECT_EQ(r.events.back().message,
+            "aborted by erin@example.com; nothing left to roll back: every "
+            "target it deployed runs 1.0 again");
+}
+
+TEST(RolloutTest, APageNamesTheVersionOnce) {
+  Scenario s = Named("bad-release-at-wave-2");
+  RunResult plain = RunScenario(s, false);
+  s.name = "checkout 2.0";  // a name that carries the version
+  RunResult named = RunScenario(s, false);
+  for (const RunResult* r : {&plain, &named}) {
+    SLUICE_ASSERT_OK(r->status);
+    std::vector<std::string> pages;
+    for (const RolloutEvent& e : r->events) {
+      if (e.kind == EventKind::kEscalated) pages.push_back(e.message);
+    }
+    ASSERT_EQ(pages.size(), 1u);
+    EXPECT_THAT(pages[0], HasSubstr(" 2.0: wave 2 failed (gate-fail"));
+    EXPECT_THAT(pages[0], ::testing::Not(HasSubstr("2.0 2.0")));
+  }
+}
+
 // A rollout created by hand, for the commands and errors below.
 class RolloutUnitTest : public ::testing::Test {
  protected:
