@@ -301,7 +301,10 @@ void RolloutEngine::Finish(RolloutStatus status, absl::Time now,
                            std::string message) {
   status_ = status;
   RolloutEvent e;
-  e.wave = current_wave_;
+  // Waves count from 0 everywhere; after the last one the event concerns
+  // the whole rollout (-1), not a "wave N" past the plan.
+  e.wave =
+      current_wave_ < static_cast<int>(plan_.waves.size()) ? current_wave_ : -1;
   e.message = std::move(message);
   e.succeeded_targets = new_count_;
   Emit(EventKind::kRolloutFinished, now, std::move(e));

@@ -723,6 +723,9 @@ TEST_F(RolloutUnitTest, EventsNameTheFailedTargetsAndWhatWasLeftBehind) {
   EXPECT_THAT(left[0].message, HasSubstr("1 of 4 targets failed to deploy and "
                                          "were left behind"));
   EXPECT_EQ(sink_.events().back().kind, EventKind::kRolloutFinished);
+  // Waves count from 0: the rollout-wide finish names no "wave 2" of a
+  // two-wave plan.
+  EXPECT_EQ(sink_.events().back().wave, -1);
   // One rollout id on every event, and it survives JSON.
   const std::string id = sink_.events().front().rollout_id;
   EXPECT_EQ(id, "unit/2.0/2025-11-24T16:00:00+00:00");
