@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -11,6 +13,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
+#include "sluice/rollout_proto.h"
 
 namespace sluice::cli {
 namespace {
@@ -243,6 +247,30 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out,
   CommandContext context{std::vector<std::string>(args.begin() + 1, args.end()),
                          out, err, err_is_terminal};
   return command->run(context);
+}
+
+absl::StatusOr<std::vector<RolloutEvent>> ReadEventsFile(
+    const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
+  std::vector<RolloutEvent> events;
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    absl::string_view text = absl::StripAsciiWhitespace(line);
+    if (text.empty() || absl::StartsWith(text, "#")) continue;
+    absl::StatusOr<RolloutEvent> event = EventFromJsonLine(text);
+    if (!event.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ": line ", number, ": ", event.status().message()));
+    }
+    events.push_back(*std::move(event));
+  }
+  if (events.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": no events"));
+  }
+  return events;
 }
 
 }  // namespace sluice::cli

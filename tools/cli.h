@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "sluice/rollout_event.h"
 
 namespace sluice::cli {
 
@@ -118,6 +119,14 @@ std::optional<double> DoubleFlag(const CommandContext& context,
                                  const ParsedArgs& args, absl::string_view flag,
                                  double fallback, double min, double max,
                                  int* exit_code);
+
+// Reads a file of events as JSON lines, one sluice.v1.Event per line (the
+// proto3 JSON mapping, as sluice::EventToJsonLine() writes it; field names
+// in snake_case or lowerCamelCase); blank lines and lines starting with '#'
+// are skipped. Errors name the file and the line ("events.jsonl: line 3:
+// ..."), or say it "cannot open" or has "no events".
+absl::StatusOr<std::vector<RolloutEvent>> ReadEventsFile(
+    const std::string& path);
 
 }  // namespace sluice::cli
 

@@ -1,10 +1,13 @@
 // Copyright 2026 The Sluice Authors.
 //
 // `sluice simulate SPEC --fleet FLEET --scenario SCENARIO [--runs N]
-// [--seed S] [--threads T] [--format table|json] [--report FILE.html]`:
+// [--seed S] [--threads T] [--format table|json] [--report FILE.html]
+// [--events FILE.jsonl] [--review FILE.md]`:
 // tries a rollout policy on a virtual fleet (sluice/sim/simulator.h). Prints
 // the plan, the first run's timeline and verdict, and for several runs the
 // Monte Carlo summary; or the sluice.v1.SimulationResult message as JSON.
+// --events writes the first run's engine events (JSON lines, for `sluice
+// timeline` and `sluice review`); --review its post-incident review draft.
 // A progress bar goes to standard error when it is a terminal.
 
 #include <cstdint>
@@ -22,6 +25,7 @@
 #include "sluice/fleet_io.h"
 #include "sluice/proto_io.h"
 #include "sluice/rollback_policy.h"
+#include "sluice/rollout_proto.h"
 #include "sluice/sim/monte_carlo.h"
 #include "sluice/sim/report.h"
 #include "sluice/sim/result_proto.h"
@@ -205,7 +209,7 @@ int RunSimulate(CommandContext& context) {
   absl::StatusOr<ParsedArgs> args =
       ParseArgs(context.args,
                 {"--fleet", "--scenario", "--runs", "--seed", "--threads",
-                 "--format", "--report"},
+                 "--format", "--report", "--events", "--review"},
                 {});
   if (!args.ok()) return UsageError(context, kCommand, args.status().message());
   if (args->positional.size() != 1) {
@@ -301,6 +305,28 @@ int RunSimulate(CommandContext& context) {
     }
   }
 
+  // Run 0's engine events, as a host's EventSink would have written them.
+  if (std::optional<std::string> events_path = args->Flag("--events")) {
+    std::string lines;
+    for (const RolloutEvent& e : trace.rollout_events) {
+      absl::StrAppend(&lines, EventToJsonLine(e), "\n");
+    }
+    if (absl::Status status = WriteStringToFile(*events_path, lines);
+        !status.ok()) {
+      return Fail(context, "", status);
+    }
+  }
+  // Run 0's post-incident review draft, when it failed.
+  if (std::optional<std::string> review_path = args->Flag("--review")) {
+    absl::StatusOr<std::string> draft =
+        sim::ReviewDraftForRun(*simulator, trace);
+    if (!draft.ok()) return Fail(context, "--review", draft.status());
+    if (absl::Status status = WriteStringToFile(*review_path, *draft);
+        !status.ok()) {
+      return Fail(context, "", status);
+    }
+  }
+
   if (format == "json") {
     v1::SimulationResult result;
     result.set_spec(spec_path);
@@ -330,7 +356,8 @@ int RunSimulate(CommandContext& context) {
 SLUICE_CLI_COMMAND(
     simulate, "simulate",
     "SPEC --fleet FLEET --scenario SCENARIO [--runs N] [--seed S] "
-    "[--threads T] [--format table|json] [--report FILE.html]",
+    "[--threads T] [--format table|json] [--report FILE.html] "
+    "[--events FILE.jsonl] [--review FILE.md]",
     "Try a rollout policy on a virtual fleet (Monte Carlo with --runs).",
     RunSimulate);
 

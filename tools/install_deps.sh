@@ -9,7 +9,9 @@ set -euo pipefail
 
 packages=(cmake ninja-build g++ clang pkgconf tzdata
           libabsl-dev libprotobuf-dev protobuf-compiler
-          libgtest-dev libgmock-dev libbenchmark-dev)
+          libgtest-dev libgmock-dev libbenchmark-dev
+          python3-pytest python3-pip golang-go
+          libsqlite3-dev libpq-dev postgresql)
 if [[ "${1:-}" == "--bazel" ]]; then
   packages+=(bazel-bootstrap bazel-rules-java bazel-platforms)
 fi

@@ -4,9 +4,13 @@
 # Runs every test, as CI does (installing what it needs from Debian's archive
 # when missing):
 #   1. the CMake build with gcc (warnings are errors) and its CTest suite,
-#      which includes the examples and the install/consumer test;
+#      which includes the examples, the install/consumer test, the C API's
+#      C tests (capi_*_test) and the Python and Go bindings' suites
+#      (python_bindings_test: pytest-3 python/tests; go_bindings_test: go
+#      test in go/), each counted as one test;
 #   2. the same tests built with clang, AddressSanitizer and
-#      UndefinedBehaviorSanitizer;
+#      UndefinedBehaviorSanitizer (the C API's tests under LSan too; not the
+#      Python and Go suites, whose interpreters are not instrumented);
 #   3. the Bazel build and tests (offline, against Debian's libraries), then
 #      the layering check's targets (tests/layering/), which must not build.
 # Stages can be chosen: tools/test.sh [gcc] [asan] [bazel] (default: all).

@@ -9,7 +9,9 @@
 //     generated code, sluice/v1/*.pb.h) and sluice/proto_io.h (protobuf's
 //     runtime); include them where you read or write messages;
 //   - sluice/testing/*.h, which need GoogleTest and the sluice_testing
-//     library.
+//     library;
+//   - sluice/c.h, the C API, for C programs and language bindings
+//     (sluice::capi or libsluice.so, docs/bindings.md).
 // tests/sluice_header_test.cc checks that every other public header is here.
 //
 // Example:
@@ -51,6 +53,7 @@
 #include "sluice/metric_source.h"                // IWYU pragma: export
 #include "sluice/percent_schedulers.h"           // IWYU pragma: export
 #include "sluice/replan.h"                       // IWYU pragma: export
+#include "sluice/review.h"                       // IWYU pragma: export
 #include "sluice/rollback_policy.h"              // IWYU pragma: export
 #include "sluice/rollout.h"                      // IWYU pragma: export
 #include "sluice/rollout_event.h"                // IWYU pragma: export

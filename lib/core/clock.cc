@@ -19,4 +19,23 @@ Clock& Clock::Real() {
   return *clock;
 }
 
+absl::Time ManualClock::Now() const {
+  absl::MutexLock lock(&mu_);
+  return now_;
+}
+
+bool ManualClock::Advance(absl::Duration d) {
+  if (d < absl::ZeroDuration()) return false;
+  absl::MutexLock lock(&mu_);
+  now_ += d;
+  return true;
+}
+
+bool ManualClock::SetTime(absl::Time t) {
+  absl::MutexLock lock(&mu_);
+  if (t < now_) return false;
+  now_ = t;
+  return true;
+}
+
 }  // namespace sluice

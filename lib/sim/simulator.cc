@@ -567,7 +567,7 @@ absl::StatusOr<RunOutcome> Simulator::Run(int64_t run, uint64_t seed,
   size_t events_seen = 0;
   int64_t steps = 0;
   while (true) {
-    clock.Set(now);
+    clock.SetTime(now);
     // Settle everything due at `now`.
     for (int round = 0; round < 10000; ++round) {
       SLUICE_ASSIGN_OR_RETURN(std::vector<Action> actions,
@@ -672,6 +672,7 @@ absl::StatusOr<RunOutcome> Simulator::Run(int64_t run, uint64_t seed,
   }
   if (trace != nullptr) {
     trace->outcome = outcome;
+    trace->rollout_events = sink.events;
     BuildTrace(*this, model, versions, sink.events, d.metrics,
                std::max(end, now), trace);
   }
@@ -735,7 +736,7 @@ absl::StatusOr<BacktestResult> BacktestGate(const HealthGate& gate,
     absl::Time now = at;
     Verdict verdict;
     while (true) {
-      clock.Set(now);
+      clock.SetTime(now);
       context.now = now;
       verdict = gate.Evaluate(context, state);
       if (verdict.outcome != Outcome::kHold) break;

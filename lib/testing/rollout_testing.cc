@@ -82,22 +82,50 @@ std::vector<TargetResult> FakeTransport::Execute(const Action& action) {
   return results;
 }
 
+void RolloutDriver::ScheduleCommand(absl::Time at, Command command) {
+  auto pos = std::upper_bound(
+      commands_.begin() + static_cast<std::ptrdiff_t>(next_command_),
+      commands_.end(), at,
+      [](absl::Time t, const Scheduled& c) { return t < c.at; });
+  commands_.insert(pos, Scheduled{at, std::move(command)});
+}
+
 absl::StatusOr<std::vector<Action>> RolloutDriver::Step(
     absl::Duration max_sleep) {
+  ++steps_;
   const absl::Time now = clock_->Now();
+  while (next_command_ < commands_.size() &&
+         commands_[next_command_].at <= now) {
+    // Advance past the command first: its error ends the run, not a retry.
+    const Command& command = commands_[next_command_++].run;
+    absl::Status s = command(*rollout_, now);
+    if (!s.ok()) return s;
+  }
   absl::StatusOr<std::vector<Action>> actions = rollout_->Advance(now);
   if (!actions.ok()) return actions.status();
   for (const Action& action : *actions) {
     actions_.push_back(action);
+    if (action.kind == ActionKind::kDeploy && !report_deploys_) continue;
     std::vector<TargetResult> results = transport_->Execute(action);
     if (results.empty()) continue;
     absl::Status s = rollout_->ReportOutcome(action.id, results, now);
     if (!s.ok()) return s;
   }
-  if (actions->empty()) {
+  if (restore_) {
+    absl::StatusOr<std::unique_ptr<Rollout>> restored =
+        restore_(rollout_->Snapshot());
+    if (!restored.ok()) return restored.status();
+    owned_ = *std::move(restored);
+    rollout_ = owned_.get();
+    ++restores_;
+  }
+  if (actions->empty() && !IsTerminal(rollout_->status())) {
     const absl::Time wake = rollout_->NextWakeup();
     absl::Time next = now + max_sleep;
     if (wake > now && wake < next) next = wake;
+    if (commands_pending() && commands_[next_command_].at < next) {
+      next = std::max(now + absl::Seconds(1), commands_[next_command_].at);
+    }
     clock_->SetTime(next);
   }
   return actions;
@@ -106,7 +134,7 @@ absl::StatusOr<std::vector<Action>> RolloutDriver::Step(
 absl::Status RolloutDriver::RunUntilSettled(int max_steps) {
   for (int i = 0; i < max_steps; ++i) {
     if (IsTerminal(rollout_->status()) ||
-        rollout_->status() == RolloutStatus::kPaused) {
+        (rollout_->status() == RolloutStatus::kPaused && !commands_pending())) {
       return absl::OkStatus();
     }
     absl::StatusOr<std::vector<Action>> step = Step();

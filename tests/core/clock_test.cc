@@ -19,7 +19,7 @@ TEST(ClockTest, RealClockIsCloseToAbslNow) {
   EXPECT_EQ(&Clock::Real(), &Clock::Real());
 }
 
-TEST(FakeClockTest, MovesOnlyForwardAndOnlyWhenTold) {
+TEST(ManualClockTest, MovesOnlyForwardAndOnlyWhenTold) {
   testing::FakeClock clock(absl::FromUnixSeconds(100));
   EXPECT_EQ(clock.Now(), absl::FromUnixSeconds(100));
   EXPECT_EQ(clock.Now(), absl::FromUnixSeconds(100));

@@ -5,7 +5,9 @@
 #   2. builds tests/install/consumer against it with find_package(sluice):
 #      one program links sluice::sluice, one only sluice::core;
 #   3. builds the same program with the flags `pkg-config sluice` prints;
-#   4. runs them, which must print "consumer ok".
+#   4. runs them, which must print "consumer ok";
+#   5. the same for a C program on the C API alone: sluice::sluice_c, then
+#      `pkg-config sluice-c` (libsluice.so.0 and its SONAME).
 # Inputs: SLUICE_BINARY_DIR, SLUICE_SOURCE_DIR, WORK_DIR.
 
 set(prefix ${WORK_DIR}/prefix)
@@ -23,7 +25,8 @@ function(run)
 endfunction()
 
 run(${CMAKE_COMMAND} --install ${SLUICE_BINARY_DIR} --prefix ${prefix})
-foreach(f include/sluice/fleet.h include/sluice/v1/fleet.pb.h bin/sluice)
+foreach(f include/sluice/fleet.h include/sluice/v1/fleet.pb.h bin/sluice
+          include/sluice/c.h)
   if(NOT EXISTS ${prefix}/${f})
     message(FATAL_ERROR "not installed: ${prefix}/${f}")
   endif()
@@ -60,10 +63,58 @@ run(${PKG_CONFIG} --cflags --libs sluice)
 string(STRIP "${last_output}" flags)
 separate_arguments(flags UNIX_COMMAND "${flags}")
 find_program(CXX NAMES c++ g++ clang++ REQUIRED)
-run(${CXX} ${SLUICE_SOURCE_DIR}/tests/install/consumer/main.cc ${flags}
+run(${CXX} -std=c++17 ${SLUICE_SOURCE_DIR}/tests/install/consumer/main.cc ${flags}
     -o ${WORK_DIR}/pkgconfig_consumer)
 run(${WORK_DIR}/pkgconfig_consumer)
 if(NOT last_output MATCHES "consumer ok")
   message(FATAL_ERROR "pkg-config consumer printed: ${last_output}")
 endif()
 message(STATUS "pkg-config: ${last_output}")
+
+# The C API: find_package(sluice) with sluice::sluice_c, and pkg-config.
+run(${WORK_DIR}/cmake_build/c_consumer)
+if(NOT last_output MATCHES "c consumer ok")
+  message(FATAL_ERROR "find_package C consumer printed: ${last_output}")
+endif()
+message(STATUS "find_package, sluice::sluice_c: ${last_output}")
+run(${PKG_CONFIG} --cflags --libs sluice-c)
+string(STRIP "${last_output}" flags)
+separate_arguments(flags UNIX_COMMAND "${flags}")
+run(${PKG_CONFIG} --variable=libdir sluice-c)
+string(STRIP "${last_output}" c_libdir)
+if(NOT EXISTS ${c_libdir}/libsluice.so.0)
+  message(FATAL_ERROR "libsluice.so.0 not in ${c_libdir}")
+endif()
+find_program(CC NAMES cc gcc clang REQUIRED)
+run(${CC} -std=c99 -Wall -Werror ${SLUICE_SOURCE_DIR}/tests/install/consumer/c_main.c
+    ${flags} -o ${WORK_DIR}/pkgconfig_c_consumer)
+run(${CMAKE_COMMAND} -E env LD_LIBRARY_PATH=${c_libdir}
+    ${WORK_DIR}/pkgconfig_c_consumer)
+if(NOT last_output MATCHES "c consumer ok")
+  message(FATAL_ERROR "pkg-config C consumer printed: ${last_output}")
+endif()
+message(STATUS "pkg-config sluice-c: ${last_output}")
+
+# The testing kit, when installed: find_package(sluice COMPONENTS testing)
+# brings GoogleTest; a program links sluice::testing alone.
+if(EXISTS ${WORK_DIR}/cmake_build/testing_consumer)
+  run(${WORK_DIR}/cmake_build/testing_consumer)
+  if(NOT last_output MATCHES "testing consumer ok")
+    message(FATAL_ERROR "testing consumer printed: ${last_output}")
+  endif()
+  message(STATUS "sluice::testing: ${last_output}")
+  run(${PKG_CONFIG} --libs sluice_testing)
+  message(STATUS "pkg-config sluice_testing: ${last_output}")
+endif()
+# A component that does not exist fails find_package with the reason.
+file(WRITE ${WORK_DIR}/bad_component/CMakeLists.txt
+     "cmake_minimum_required(VERSION 3.22)\n"
+     "project(bad LANGUAGES CXX)\n"
+     "find_package(sluice REQUIRED COMPONENTS nosuch)\n")
+execute_process(COMMAND ${CMAKE_COMMAND} -S ${WORK_DIR}/bad_component
+                -B ${WORK_DIR}/bad_component/build -DCMAKE_PREFIX_PATH=${prefix}
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(rc EQUAL 0 OR NOT err MATCHES "no component \"nosuch\"")
+  message(FATAL_ERROR "find_package(sluice COMPONENTS nosuch): ${rc}\n${err}")
+endif()
+message(STATUS "find_package(sluice COMPONENTS nosuch) fails with the reason")

@@ -140,9 +140,10 @@ inline RolloutOptions OptionsFor(const Scenario& s) {
   return o;
 }
 
-// Runs the scenario's host loop until the rollout ends (or pauses with no
-// command left). With `crash_every_step`, the engine is snapshotted after
-// every step and replaced by one restored from the bytes.
+// Runs the scenario's host loop (testing::RolloutDriver) until the rollout
+// ends, or pauses with no command left. With `crash_every_step`, the engine
+// is snapshotted after every step and replaced by one restored from the
+// bytes.
 inline RunResult RunScenario(const Scenario& s, bool crash_every_step,
                              int max_steps = 2000) {
   RunResult result;
@@ -159,64 +160,19 @@ inline RunResult RunScenario(const Scenario& s, bool crash_every_step,
     result.status = created.status();
     return result;
   }
-  std::unique_ptr<Rollout> rollout = *std::move(created);
-  size_t next_command = 0;
-  for (int step = 0; step < max_steps; ++step) {
-    result.steps = step;
-    if (IsTerminal(rollout->status())) break;
-    const absl::Time now = clock.Now();
-    while (next_command < s.commands.size() &&
-           s.commands[next_command].at <= now) {
-      absl::Status st = s.commands[next_command].run(*rollout, now);
-      ++next_command;
-      if (!st.ok()) {
-        result.status = st;
-        return result;
-      }
-    }
-    absl::StatusOr<std::vector<Action>> actions = rollout->Advance(now);
-    if (!actions.ok()) {
-      result.status = actions.status();
-      return result;
-    }
-    for (const Action& a : *actions) {
-      result.actions.push_back(a);
-      if (a.kind == ActionKind::kDeploy && !s.report_deploys) continue;
-      std::vector<TargetResult> results = transport.Execute(a);
-      if (results.empty()) continue;
-      absl::Status st = rollout->ReportOutcome(a.id, results, now);
-      if (!st.ok()) {
-        result.status = st;
-        return result;
-      }
-    }
-    if (crash_every_step) {
-      const std::string bytes = rollout->Snapshot();
-      absl::StatusOr<std::unique_ptr<Rollout>> restored =
-          Rollout::Restore(fleet, options, bytes);
-      if (!restored.ok()) {
-        result.status = restored.status();
-        return result;
-      }
-      rollout = *std::move(restored);
-      ++result.restores;
-    }
-    if (actions->empty()) {
-      absl::Time next = now + absl::Hours(1);
-      const absl::Time wake = rollout->NextWakeup();
-      if (wake > now && wake < next) next = wake;
-      if (next_command < s.commands.size() &&
-          s.commands[next_command].at < next) {
-        next = std::max(now + absl::Seconds(1), s.commands[next_command].at);
-      }
-      if (rollout->status() == RolloutStatus::kPaused &&
-          next_command == s.commands.size()) {
-        break;
-      }
-      clock.SetTime(next);
-    }
+  testing::RolloutDriver driver(**created, transport, clock);
+  for (const Command& c : s.commands) driver.ScheduleCommand(c.at, c.run);
+  driver.set_report_deploys(s.report_deploys);
+  if (crash_every_step) {
+    driver.CrashAndRestoreEveryStep([&](const std::string& bytes) {
+      return Rollout::Restore(fleet, options, bytes);
+    });
   }
-  result.final_status = rollout->status();
+  result.status = driver.RunUntilSettled(max_steps);
+  result.actions = driver.actions();
+  result.steps = driver.steps();
+  result.restores = driver.restores();
+  result.final_status = driver.rollout().status();
   result.events = sink.events();
   for (size_t i = 0; i < fleet.size(); ++i) {
     result.versions.push_back(
@@ -242,21 +198,25 @@ inline std::unique_ptr<Rollout> DriveToEnd(const Fleet& fleet, WavePlan plan,
   std::unique_ptr<Rollout> rollout = *std::move(created);
   testing::FakeClock clock(kT0);
   testing::RolloutDriver driver(*rollout, transport, clock);
-  for (int step = 0; step < 500 && !IsTerminal(rollout->status()); ++step) {
+  if (crash_every_step) {
+    driver.CrashAndRestoreEveryStep([&](const std::string& bytes) {
+      return Rollout::Restore(fleet, options, bytes);
+    });
+  }
+  for (int step = 0; step < 500 && !IsTerminal(driver.rollout().status());
+       ++step) {
     absl::StatusOr<std::vector<Action>> stepped = driver.Step();
     EXPECT_TRUE(stepped.ok()) << stepped.status();
     if (!stepped.ok()) return nullptr;
-    if (crash_every_step) {
-      auto restored = Rollout::Restore(fleet, options, rollout->Snapshot());
-      EXPECT_TRUE(restored.ok()) << restored.status();
-      if (!restored.ok()) return nullptr;
-      rollout = *std::move(restored);
-      driver.Reset(*rollout);
-    }
   }
   const std::vector<Action>& issued = driver.actions();
   actions->insert(actions->end(), issued.begin(), issued.end());
-  return rollout;
+  if (!crash_every_step) return rollout;
+  // Hand the last restored rollout over: take a snapshot of it.
+  auto restored = Rollout::Restore(fleet, options, driver.rollout().Snapshot());
+  EXPECT_TRUE(restored.ok()) << restored.status();
+  if (!restored.ok()) return nullptr;
+  return *std::move(restored);
 }
 
 inline std::vector<std::string> ActionIds(const std::vector<Action>& actions,

@@ -52,12 +52,15 @@ TEST_F(SimSourcesTest, VirtualClockMovesOnlyWhenTold) {
   VirtualClock clock(absl::UnixEpoch());
   clock.Advance(absl::Minutes(3));
   EXPECT_EQ(clock.Now(), absl::UnixEpoch() + absl::Minutes(3));
-  clock.Set(absl::UnixEpoch() + absl::Hours(1));
+  EXPECT_TRUE(clock.SetTime(absl::UnixEpoch() + absl::Hours(1)));
+  EXPECT_EQ(clock.Now(), absl::UnixEpoch() + absl::Hours(1));
+  // The simulator's clock is the tests' clock: it never goes backwards.
+  EXPECT_FALSE(clock.SetTime(absl::UnixEpoch()));
   EXPECT_EQ(clock.Now(), absl::UnixEpoch() + absl::Hours(1));
 }
 
 TEST_F(SimSourcesTest, AnswersOneSamplePerDeliveredMinute) {
-  clock_.Set(scenario_.start + absl::Minutes(30));
+  clock_.SetTime(scenario_.start + absl::Minutes(30));
   SLUICE_ASSERT_OK_AND_ASSIGN(MetricResult r,
                               metrics_->Query(Query("error_rate", 0, 10)));
   ASSERT_EQ(r.kind, MetricResult::Kind::kSamples);
@@ -75,7 +78,7 @@ TEST_F(SimSourcesTest, AnswersOneSamplePerDeliveredMinute) {
     MetricQuery q = Query("errors", 0, 0);
     q.start = scenario_.start + absl::Minutes(28) + absl::Seconds(second);
     q.end = q.start + absl::Minutes(1);
-    clock_.Set(q.end);
+    clock_.SetTime(q.end);
     SLUICE_ASSERT_OK_AND_ASSIGN(r, metrics_->Query(q));
     EXPECT_EQ(r.samples.size(), 1u) << second;
   }
@@ -84,7 +87,7 @@ TEST_F(SimSourcesTest, AnswersOneSamplePerDeliveredMinute) {
 TEST_F(SimSourcesTest, LagDelaysDelivery) {
   scenario_.delivery.lag = absl::Minutes(5);
   Rebuild();
-  clock_.Set(scenario_.start + absl::Minutes(30));
+  clock_.SetTime(scenario_.start + absl::Minutes(30));
   SLUICE_ASSERT_OK_AND_ASSIGN(MetricResult r,
                               metrics_->Query(Query("error_rate", 0, 30)));
   // The minutes ending at 0..25 minutes.
@@ -95,7 +98,7 @@ TEST_F(SimSourcesTest, DropsAndFailuresFollowTheirProbabilities) {
   scenario_.delivery.drop_probability = 0.3;
   scenario_.delivery.error_probability = 0.2;
   Rebuild();
-  clock_.Set(scenario_.start + absl::Hours(10));
+  clock_.SetTime(scenario_.start + absl::Hours(10));
   int failures = 0;
   size_t samples = 0;
   for (int i = 0; i < 200; ++i) {
@@ -114,7 +117,7 @@ TEST_F(SimSourcesTest, DropsAndFailuresFollowTheirProbabilities) {
 }
 
 TEST_F(SimSourcesTest, UnknownMetricsAndTargetsAreNotFound) {
-  clock_.Set(scenario_.start + absl::Hours(1));
+  clock_.SetTime(scenario_.start + absl::Hours(1));
   EXPECT_THAT(metrics_->Query(Query("cpu", 0, 10)),
               StatusIs(absl::StatusCode::kNotFound,
                        HasSubstr("metric \"cpu\" is not simulated")));
@@ -125,7 +128,7 @@ TEST_F(SimSourcesTest, UnknownMetricsAndTargetsAreNotFound) {
 }
 
 TEST_F(SimSourcesTest, FleetCohortCoversEveryTarget) {
-  clock_.Set(scenario_.start + absl::Hours(1));
+  clock_.SetTime(scenario_.start + absl::Hours(1));
   MetricQuery q = Query("requests", 0, 1);
   q.cohort = Cohort::kFleet;
   q.targets = {};
@@ -138,7 +141,7 @@ TEST_F(SimSourcesTest, FleetCohortCoversEveryTarget) {
 // A latency metric's distribution: the same delivered minutes as Query(),
 // as Prometheus buckets whose total is the cohort's requests.
 TEST_F(SimSourcesTest, AnswersLatencyDistributionsAsHistograms) {
-  clock_.Set(scenario_.start + absl::Minutes(30));
+  clock_.SetTime(scenario_.start + absl::Minutes(30));
   SLUICE_ASSERT_OK_AND_ASSIGN(MetricResult requests,
                               metrics_->Query(Query("requests", 0, 10)));
   double total = 0;
@@ -179,7 +182,7 @@ TEST_F(SimSourcesTest, AnswersRequestSamplesWhenBoundSo) {
   binding.max_observations_per_minute = 40;
   scenario_.metrics.push_back(binding);
   Rebuild();
-  clock_.Set(scenario_.start + absl::Minutes(30));
+  clock_.SetTime(scenario_.start + absl::Minutes(30));
   SLUICE_ASSERT_OK_AND_ASSIGN(
       MetricDistribution d,
       metrics_->QueryDistribution(Query("latency_samples", 0, 10)));
@@ -202,7 +205,7 @@ TEST_F(SimSourcesTest, AnswersRequestSamplesWhenBoundSo) {
 TEST_F(SimSourcesTest, DistributionsHonourDeliveryFailures) {
   scenario_.delivery.error_probability = 1;
   Rebuild();
-  clock_.Set(scenario_.start + absl::Minutes(30));
+  clock_.SetTime(scenario_.start + absl::Minutes(30));
   EXPECT_THAT(metrics_->QueryDistribution(Query("p99_latency", 0, 10)),
               StatusIs(absl::StatusCode::kUnavailable));
 }
@@ -223,17 +226,17 @@ TEST_F(SimSourcesTest, AlarmsFireOnABadRelease) {
   q.alarms = {"errors"};
   q.targets = ids_;
   // Too early: no complete minute yet.
-  clock_.Set(scenario_.start + absl::Seconds(90));
+  clock_.SetTime(scenario_.start + absl::Seconds(90));
   SLUICE_ASSERT_OK_AND_ASSIGN(std::vector<AlarmStatus> s,
                               alarms_->QueryAlarms(q));
   ASSERT_EQ(s.size(), 1u);
   EXPECT_EQ(s[0].state, AlarmState::kInsufficientData);
-  clock_.Set(scenario_.start + absl::Minutes(10));
+  clock_.SetTime(scenario_.start + absl::Minutes(10));
   SLUICE_ASSERT_OK_AND_ASSIGN(s, alarms_->QueryAlarms(q));
   EXPECT_EQ(s[0].state, AlarmState::kOk) << s[0].reason;
   versions_.SetNew(0, scenario_.start + absl::Minutes(10));
   versions_.SetNew(1, scenario_.start + absl::Minutes(10));
-  clock_.Set(scenario_.start + absl::Minutes(14));
+  clock_.SetTime(scenario_.start + absl::Minutes(14));
   SLUICE_ASSERT_OK_AND_ASSIGN(s, alarms_->QueryAlarms(q));
   EXPECT_EQ(s[0].state, AlarmState::kAlarm) << s[0].reason;
   q.alarms = {"latency"};

@@ -45,6 +45,7 @@
 
 #include "absl/time/time.h"
 #include "sluice/rollback_policy.h"
+#include "sluice/rollout_event.h"
 #include "sluice/sim/metric_model.h"
 
 namespace sluice::sim {
@@ -232,6 +233,10 @@ struct RunTrace {
   std::vector<WaveSpan> waves;
   // Canary and baseline curves of the gated metrics.
   std::vector<MetricCurve> curves;
+  // The engine's own events of the run, in sequence order, as a host's
+  // EventSink would have received them (for `sluice timeline` and
+  // ReviewDraft()).
+  std::vector<RolloutEvent> rollout_events;
   // The virtual span of the run.
   absl::Time start;
   absl::Time end;

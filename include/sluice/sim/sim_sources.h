@@ -27,7 +27,6 @@
 #ifndef SLUICE_SIM_SIM_SOURCES_H_
 #define SLUICE_SIM_SIM_SOURCES_H_
 
-#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -42,26 +41,10 @@
 
 namespace sluice::sim {
 
-// A Clock showing virtual time, moved only by its owner (the simulation
-// driver). Thread-safe.
-class VirtualClock : public Clock {
- public:
-  // A clock showing `start`.
-  explicit VirtualClock(absl::Time start) : nanos_(ToNanos(start)) {}
-
-  // The virtual time.
-  absl::Time Now() const override {
-    return absl::UnixEpoch() + absl::Nanoseconds(nanos_.load());
-  }
-  // Sets the virtual time (it may go backwards; drivers never do).
-  void Set(absl::Time time) { nanos_.store(ToNanos(time)); }
-  // Moves the virtual time forward by `delta`.
-  void Advance(absl::Duration delta) { Set(Now() + delta); }
-
- private:
-  static int64_t ToNanos(absl::Time t) { return absl::ToUnixNanos(t); }
-  std::atomic<int64_t> nanos_;
-};
+// The simulator's virtual time: sluice::ManualClock (sluice/clock.h), the
+// one manual clock of the simulator and of tests, moved only by the
+// simulation driver. Thread-safe.
+using VirtualClock = ::sluice::ManualClock;
 
 // Resolved cohorts, remembered by the address and size of the caller's id
 // list (the engine passes the same lists again and again) and checked id by

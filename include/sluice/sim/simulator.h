@@ -91,6 +91,14 @@ class Simulator {
   std::shared_ptr<const Data> data_;
 };
 
+// A post-incident review draft (sluice/review.h) of a simulated run: the
+// run's engine events with the simulator's plan and fleet, and what only
+// the simulator knows (the requests the fault harmed, when harm began, the
+// scenario). `trace` must come from simulator.Run(). Errors as
+// ReviewDraft(): a run with no failure is kFailedPrecondition.
+absl::StatusOr<std::string> ReviewDraftForRun(const Simulator& simulator,
+                                              const RunTrace& trace);
+
 // How to backtest a gate on a healthy service. Value type;
 // thread-compatible.
 struct BacktestOptions {

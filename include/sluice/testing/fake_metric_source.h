@@ -1,8 +1,10 @@
 // Copyright 2026 The Sluice Authors.
 //
-// Fakes and gMock mocks of the health-gate host interfaces: MetricSource,
-// AlarmSource and HealthGate, for Sluice's tests and for users' tests of
-// their own gates and drivers.
+// Fakes of the health-gate host interfaces MetricSource and AlarmSource,
+// for Sluice's tests and for users' tests of their own gates and drivers.
+// Their gMock mocks (and HealthGate's) have headers of their own,
+// mock_metric_source.h, mock_alarm_source.h and mock_health_gate.h, included
+// here too so that code written against this header keeps compiling.
 //
 // FakeMetricSource scripts what each (metric, cohort) returns over virtual
 // time: from a given time on, a value, an error, or no data; or a series of
@@ -48,6 +50,9 @@
 #include "gmock/gmock.h"
 #include "sluice/health_gate.h"
 #include "sluice/metric_source.h"
+#include "sluice/testing/mock_alarm_source.h"
+#include "sluice/testing/mock_health_gate.h"
+#include "sluice/testing/mock_metric_source.h"
 #include "sluice/verdict.h"
 
 namespace sluice::testing {
@@ -187,31 +192,6 @@ class FakeAlarmSource : public AlarmSource {
   std::map<std::string, std::vector<Step>> alarms_ ABSL_GUARDED_BY(mu_);
   std::vector<std::pair<absl::Time, absl::Status>> errors_ ABSL_GUARDED_BY(mu_);
   std::vector<RecordedAlarmQuery> queries_ ABSL_GUARDED_BY(mu_);
-};
-
-// A gMock mock of MetricSource. Thread-compatible.
-class MockMetricSource : public MetricSource {
- public:
-  MOCK_METHOD(absl::StatusOr<MetricResult>, Query, (const MetricQuery& query),
-              (override));
-  MOCK_METHOD(absl::StatusOr<MetricDistribution>, QueryDistribution,
-              (const MetricQuery& query), (override));
-};
-
-// A gMock mock of AlarmSource. Thread-compatible.
-class MockAlarmSource : public AlarmSource {
- public:
-  MOCK_METHOD(absl::StatusOr<std::vector<AlarmStatus>>, QueryAlarms,
-              (const AlarmQuery& query), (override));
-};
-
-// A gMock mock of HealthGate, e.g. as a child of a combinator.
-// Thread-compatible.
-class MockHealthGate : public HealthGate {
- public:
-  MOCK_METHOD(std::string, name, (), (const, override));
-  MOCK_METHOD(Verdict, Evaluate, (const GateContext& context, GateState& state),
-              (const, override));
 };
 
 }  // namespace sluice::testing
