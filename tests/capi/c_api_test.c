@@ -154,7 +154,7 @@ static void test_version_and_errors(void) {
   CHECK(strlen(sluice_blocker_kind_name(SLUICE_BLOCKER_APPROVAL)) > 0);
   CHECK_STR(sluice_blocker_kind_name(7), "");
   CHECK(strlen(sluice_event_kind_name(SLUICE_EVENT_ROLLOUT_FINISHED)) > 0);
-  CHECK_STR(sluice_event_kind_name(14), "");
+  CHECK_STR(sluice_event_kind_name(17), "");
   CHECK_STR(sluice_outcome_name(SLUICE_OUTCOME_HOLD), "HOLD");
   CHECK_STR(sluice_outcome_name(5), "");
   CHECK(strlen(sluice_trigger_name(SLUICE_TRIGGER_REJECTED)) > 0);
