@@ -148,7 +148,9 @@ struct Decision {
   absl::Duration retry_after = absl::ZeroDuration();
   // Whether to send an escalation (a Notify action with escalate = true) to
   // a person with the decision. kPauseAndEscalate always escalates.
-  // Default: true (escalate early).
+  // Default: true (escalate early): every decision pages a person, a
+  // kRollBackCurrentWaveAndPause or a kRetryWave too, unless the policy sets
+  // it to false.
   bool escalate = true;
   // Why, for events and people, e.g. "retry 1 of 2 after 1m". Default: empty.
   std::string reason;

@@ -150,6 +150,10 @@ enum class BaselineCohort {
 struct RolloutOptions {
   // The rollout's name, copied onto every event. Default: empty.
   std::string name;
+  // This run's id, copied onto every event (RolloutEvent::rollout_id).
+  // Default: empty (derived from the name, the version and the time of the
+  // first event).
+  std::string rollout_id;
   // The version rolled out. Required (non-empty).
   std::string version;
   // The last good version, the rollback target. Required (non-empty).
@@ -198,6 +202,19 @@ struct RolloutOptions {
   // An approval not given this long after it was requested fails the wave
   // with kProgressDeadline. Default: 24 hours. Must be > 0.
   absl::Duration approval_timeout = absl::Hours(24);
+  // How often a deploy is tried on one target within one attempt of a wave
+  // before its failure counts against the wave's failure budget
+  // (Wave::max_failed_targets). A deploy action that completes with failed
+  // targets is followed, after a backoff, by a new deploy action holding
+  // only the failed targets (a kDeployRetried event each time); each retry
+  // restarts the progress deadline. 1 turns retries off (every failure
+  // counts at once, as CodeDeploy counts a failed instance). Traffic waves
+  // are not retried. Default: 3. Must be in [1, 100].
+  int deploy_attempts = 3;
+  // The wait before the first re-deploy of a wave's failed targets; each
+  // further retry of the same wave waits twice as long as the one before.
+  // Default: 30 s. Must be finite and >= 0.
+  absl::Duration deploy_retry_backoff = absl::Seconds(30);
   // How often a rollback action is tried on a target before the engine
   // escalates and the rollout ends kFailed. Default: 3. Must be in [1, 100].
   int rollback_attempts = 3;

@@ -27,6 +27,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -66,6 +67,17 @@ enum class EventKind {
   kOperatorCommand,
   // The rollout reached a terminal state (see `status`).
   kRolloutFinished,
+  // A wave's targets that failed to deploy are deployed again by a new
+  // deploy action (RolloutOptions::deploy_attempts); `failed_targets` is how
+  // many, `message` names the first and why it failed.
+  kDeployRetried,
+  // Targets of a deploy action failed (one event per ReportOutcome() call
+  // that reports failures); `failures` names each target and why.
+  kTargetsFailed,
+  // The rollout succeeded with targets that failed to deploy within their
+  // waves' failure budgets (emitted just before kRolloutFinished);
+  // `failed_targets` is how many and `failures` lists them.
+  kTargetsLeftBehind,
   // A run of the background analysis (RolloutOptions::background_gate)
   // decided (see `verdict`); one that did not pass is followed by
   // kWaveFailed.
@@ -75,6 +87,21 @@ enum class EventKind {
 // "rollout-started", "wave-started", ... (kebab case of the enumerator).
 absl::string_view EventKindName(EventKind kind);
 std::ostream& operator<<(std::ostream& os, EventKind kind);
+
+// One target's failure in an action. Value type; thread-compatible.
+struct TargetFailure {
+  // The target's id in the fleet. Default: empty.
+  std::string target;
+  // Why, as the host reported it. Default: empty.
+  std::string reason;
+
+  friend bool operator==(const TargetFailure& a, const TargetFailure& b) {
+    return a.target == b.target && a.reason == b.reason;
+  }
+  friend bool operator!=(const TargetFailure& a, const TargetFailure& b) {
+    return !(a == b);
+  }
+};
 
 // One decision of the engine. Value type: copyable, comparable, printable.
 // Thread-compatible.
@@ -88,6 +115,12 @@ struct RolloutEvent {
   EventKind kind = EventKind::kRolloutStarted;
   // The rollout's name (RolloutOptions::name). Default: empty.
   std::string rollout;
+  // This run of the rollout, the same on every one of its events (also
+  // after Restore()): RolloutOptions::rollout_id, or when that is empty
+  // "<name>/<version>/<time of the first event, RFC 3339>" (name "rollout"
+  // when empty). Tells apart two runs with one name in one event log.
+  // Default: empty.
+  std::string rollout_id;
   // The wave it concerns, or -1. Default: -1.
   int wave = -1;
   // The action it concerns, if any. Default: empty.
@@ -110,6 +143,9 @@ struct RolloutEvent {
   // Default: 0.
   int64_t succeeded_targets = 0;
   int64_t failed_targets = 0;
+  // For kTargetsFailed, kRollbackFailed and kTargetsLeftBehind: which
+  // targets failed and why, in fleet order. Default: empty.
+  std::vector<TargetFailure> failures;
   // The rollout's status after the event, by name ("running", ...).
   // Default: empty.
   std::string status;

@@ -124,8 +124,12 @@ struct StagedOptions {
   // Bake times per stage. Default: see StagedBakes.
   StagedBakes bakes;
   // Failures each wave tolerates: a count >= 0 or a percent in [0, 100] of
-  // the wave, rounding down. Default: 0.
-  CountOrPercent max_failed_per_wave = CountOrPercent::Count(0);
+  // the wave, rounding down, so the budget scales with the wave (1% of a
+  // 400-target zone is 4; a one-box or a wave under 100 targets tolerates
+  // none). A target counts once it has used all its tries
+  // (RolloutOptions::deploy_attempts). Count(0) tolerates no failure.
+  // Default: 1%.
+  CountOrPercent max_failed_per_wave = CountOrPercent::Percent(1);
 };
 // Makes the staged scheduler; errors name the option, e.g.
 // "staged.max_regions_per_wave: must be >= 1 (got 0)". Regions the fleet

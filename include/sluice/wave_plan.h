@@ -117,12 +117,13 @@ struct WavePlan {
 std::ostream& operator<<(std::ostream& os, const WavePlan& plan);
 
 // Renders the plan as a fixed-width table for people, one row per wave:
-// wave number, name, stage, number of targets, the cumulative percent of the
-// fleet by count and by weight, the bake time, and the failure budget; for
-// traffic plans: wave number, name, stage, start time (WaveStartTimes()),
-// traffic percent and bake. Target ids are listed after the name when a wave
-// has at most `max_ids` targets (default 3; 0 lists none). Requires that the
-// plan was made for `fleet` (indices out of range are shown as "?").
+// wave index (from 0, as everywhere), name, stage, number of targets, the
+// cumulative percent of the fleet by count and by weight, the bake time, and
+// the failure budget; for traffic plans: wave index, name, stage, start time
+// (WaveStartTimes()), traffic percent and bake. Target ids are listed after the
+// name when a wave has at most `max_ids` targets (default 3; 0 lists none).
+// Requires that the plan was made for `fleet` (indices out of range are shown
+// as "?").
 std::string WavePlanToTable(const WavePlan& plan, const Fleet& fleet,
                             size_t max_ids = 3);
 

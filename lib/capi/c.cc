@@ -710,7 +710,7 @@ const char* sluice_blocker_kind_name(int kind) {
   return EnumName<sluice::Blocker::Kind, 7>(kind, sluice::BlockerKindName);
 }
 const char* sluice_event_kind_name(int kind) {
-  return EnumName<sluice::EventKind, 15>(kind, sluice::EventKindName);
+  return EnumName<sluice::EventKind, 18>(kind, sluice::EventKindName);
 }
 const char* sluice_outcome_name(int outcome) {
   return EnumName<sluice::Outcome, 5>(outcome, sluice::OutcomeName);

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -134,6 +135,16 @@ absl::Status ValidateOptions(const RolloutOptions& options, int wave_count) {
                              absl::StrCat("must be in [1, 100] (got ",
                                           options.rollback_attempts, ")"));
   }
+  if (options.deploy_attempts < 1 || options.deploy_attempts > 100) {
+    return InvalidArgumentAt("options.deploy_attempts",
+                             absl::StrCat("must be in [1, 100] (got ",
+                                          options.deploy_attempts, ")"));
+  }
+  if (options.deploy_retry_backoff < absl::ZeroDuration() ||
+      options.deploy_retry_backoff == absl::InfiniteDuration()) {
+    return InvalidArgumentAt("options.deploy_retry_backoff",
+                             "must be finite and >= 0");
+  }
   if (options.rollback_retry_backoff < absl::ZeroDuration() ||
       options.rollback_retry_backoff == absl::InfiniteDuration()) {
     return InvalidArgumentAt("options.rollback_retry_backoff",
@@ -189,6 +200,7 @@ RolloutEngine::RolloutEngine(const Fleet& fleet, WavePlan plan,
   previous_version_ = options_.previous_version;
   tstate_.assign(fleet_.size(), kTargetOld);
   tattempts_.assign(fleet_.size(), 0);
+  tdeploy_attempts_.assign(fleet_.size(), 0);
   taction_.assign(fleet_.size(), 0);
   wave_attempts_.assign(plan_.waves.size(), 0);
   wave_touched_.assign(plan_.waves.size(), 0);
@@ -246,6 +258,16 @@ void RolloutEngine::Emit(EventKind kind, absl::Time now, RolloutEvent event) {
   event.time = now;
   event.kind = kind;
   event.rollout = options_.name;
+  if (rollout_id_.empty()) {
+    rollout_id_ =
+        options_.rollout_id.empty()
+            ? absl::StrCat(
+                  options_.name.empty() ? "rollout" : options_.name, "/",
+                  version_, "/",
+                  absl::FormatTime(absl::RFC3339_sec, now, absl::UTCTimeZone()))
+            : options_.rollout_id;
+  }
+  event.rollout_id = rollout_id_;
   event.status = std::string(RolloutStatusName(status_));
   if (options_.event_sink != nullptr) options_.event_sink->OnEvent(event);
 }
@@ -296,7 +318,10 @@ void RolloutEngine::Finish(RolloutStatus status, absl::Time now,
                            std::string message) {
   status_ = status;
   RolloutEvent e;
-  e.wave = current_wave_;
+  // Waves count from 0 everywhere; after the last one the event concerns
+  // the whole rollout (-1), not a "wave N" past the plan.
+  e.wave =
+      current_wave_ < static_cast<int>(plan_.waves.size()) ? current_wave_ : -1;
   e.message = std::move(message);
   e.succeeded_targets = new_count_;
   Emit(EventKind::kRolloutFinished, now, std::move(e));
@@ -374,13 +399,19 @@ void RolloutEngine::ComputeNextWakeup() {
             break;
           }
           const ActionRecord& r = actions_[current_action_ - 1];
+          const bool traffic = r.action.kind == ActionKind::kSetTraffic;
           const bool over_budget =
-              r.action.kind == ActionKind::kSetTraffic
-                  ? r.failed > 0
-                  : r.failed > plan_.waves[current_wave_].max_failed_targets;
-          t = (r.remaining == 0 || over_budget)
-                  ? absl::InfinitePast()
-                  : phase_since_ + options_.progress_deadline;
+              traffic ? r.failed > 0
+                      : wave_deploy_failed_ >
+                            plan_.waves[current_wave_].max_failed_targets;
+          if (over_budget) {
+            t = absl::InfinitePast();
+          } else if (r.remaining == 0) {
+            t = !traffic && wave_deploy_retryable_ > 0 ? deploy_retry_at_
+                                                       : absl::InfinitePast();
+          } else {
+            t = phase_since_ + options_.progress_deadline;
+          }
           break;
         }
         case WavePhase::kVerifying:
@@ -499,29 +530,41 @@ bool RolloutEngine::Progress(absl::Time now, std::vector<Action>& out) {
       const ActionRecord& r = actions_[current_action_ - 1];
       const bool traffic = r.action.kind == ActionKind::kSetTraffic;
       const int64_t budget = traffic ? 0 : wave.max_failed_targets;
-      if (r.failed > budget) {
-        const int64_t size = r.total;
+      const int64_t failed = traffic ? r.failed : wave_deploy_failed_;
+      if (failed > budget) {
+        const int64_t size = static_cast<int64_t>(wave.targets.size());
         FailWave(
             FailureTrigger::kDeployFailures,
             traffic
                 ? absl::StrCat("setting traffic to ", *wave.traffic_percent,
                                "% failed: ", r.first_failure)
-                : absl::StrCat(r.failed, " of ", size,
-                               " targets failed to deploy (at most ", budget,
-                               " allowed; first: ", r.first_failure, ")"),
-            std::nullopt, r.failed, now, out);
+                : absl::StrCat(
+                      failed, " of ", size,
+                      " targets failed to deploy (at most ", budget, " allowed",
+                      options_.deploy_attempts > 1
+                          ? absl::StrCat("; ", options_.deploy_attempts,
+                                         " tries each")
+                          : "",
+                      "; first: ", r.first_failure, ")"),
+            std::nullopt, failed, now, out);
+        return true;
+      }
+      if (r.remaining == 0 && !traffic && wave_deploy_retryable_ > 0) {
+        if (now < deploy_retry_at_) return false;
+        IssueDeployRetry(now, out);
         return true;
       }
       if (r.remaining == 0) {
         RolloutEvent e;
         e.wave = current_wave_;
         e.action_id = r.action.id;
-        e.succeeded_targets = r.succeeded;
-        e.failed_targets = r.failed;
+        const int64_t size = static_cast<int64_t>(wave.targets.size());
+        e.succeeded_targets = traffic ? r.succeeded : size - failed;
+        e.failed_targets = failed;
         e.message =
             traffic ? absl::StrCat("traffic at ", *wave.traffic_percent, "%")
-                    : absl::StrCat(r.succeeded, " of ", r.total,
-                                   " targets run ", version_);
+                    : absl::StrCat(size - failed, " of ", size, " targets run ",
+                                   version_);
         phase_ = WavePhase::kVerifying;
         phase_since_ = deployed_at_;
         gate_wake_ = deployed_at_;
@@ -621,11 +664,16 @@ void RolloutEngine::IssueDeploy(absl::Time now, std::vector<Action>& out) {
     a.id = NewActionId("deploy", w);
     a.kind = ActionKind::kDeploy;
     const uint32_t seq = static_cast<uint32_t>(actions_.size()) + 1;
+    wave_deploy_failed_ = 0;
+    wave_deploy_retryable_ = 0;
+    wave_deploy_retries_ = 0;
+    deploy_retry_at_ = absl::InfinitePast();
     for (Fleet::TargetIndex t : wave.targets) {
       if (tstate_[t] == kTargetNew) continue;
       a.targets.push_back(t);
       SetTargetState(t, kTargetDeploying);
       taction_[t] = seq;
+      tdeploy_attempts_[t] = 1;
     }
     std::sort(a.targets.begin(), a.targets.end());
     if (a.targets.empty()) {  // a retry of a wave that is fully deployed
@@ -637,6 +685,52 @@ void RolloutEngine::IssueDeploy(absl::Time now, std::vector<Action>& out) {
   }
   Issue(std::move(a), now, out);
   current_action_ = static_cast<int64_t>(actions_.size());
+}
+
+absl::Duration RolloutEngine::DeployRetryBackoff() const {
+  return options_.deploy_retry_backoff *
+         (int64_t{1} << std::min(wave_deploy_retries_, 20));
+}
+
+void RolloutEngine::IssueDeployRetry(absl::Time now, std::vector<Action>& out) {
+  const int w = current_wave_;
+  const ActionRecord& previous = actions_[current_action_ - 1];
+  const std::string first_failure = previous.first_failure;
+  Action a;
+  a.wave = w;
+  a.version = version_;
+  a.id = NewActionId("deploy", w);
+  a.kind = ActionKind::kDeploy;
+  const uint32_t seq = static_cast<uint32_t>(actions_.size()) + 1;
+  int max_try = 0;
+  for (Fleet::TargetIndex t : plan_.waves[w].targets) {
+    if (tstate_[t] != kTargetDeployFailed ||
+        tdeploy_attempts_[t] >= options_.deploy_attempts) {
+      continue;
+    }
+    a.targets.push_back(t);
+    SetTargetState(t, kTargetDeploying);
+    taction_[t] = seq;
+    ++tdeploy_attempts_[t];
+    max_try = std::max<int>(max_try, tdeploy_attempts_[t]);
+  }
+  std::sort(a.targets.begin(), a.targets.end());
+  wave_deploy_retryable_ = 0;
+  ++wave_deploy_retries_;
+  ++deploy_retries_total_;
+  deploy_retry_at_ = absl::InfinitePast();
+  phase_since_ = now;  // a retry is progress: the deadline starts again
+  RolloutEvent e;
+  e.wave = w;
+  e.action_id = a.id;
+  e.failed_targets = static_cast<int64_t>(a.targets.size());
+  e.message = absl::StrCat("deploying ", version_, " again to ",
+                           a.targets.size(), " targets that failed (try ",
+                           max_try, " of ", options_.deploy_attempts,
+                           "; first failure: ", first_failure, ")");
+  Issue(std::move(a), now, out);
+  current_action_ = static_cast<int64_t>(actions_.size());
+  Emit(EventKind::kDeployRetried, now, std::move(e));
 }
 
 bool RolloutEngine::Verify(absl::Time now, std::vector<Action>& out) {
@@ -731,6 +825,28 @@ void RolloutEngine::PassWave(absl::Time now) {
   Emit(EventKind::kWavePassed, now, std::move(e));
   if (w + 1 == static_cast<int>(plan_.waves.size())) {
     current_wave_ = w + 1;
+    if (!plan_.traffic_routed() &&
+        new_count_ < static_cast<int64_t>(plan_.target_count())) {
+      RolloutEvent lb;
+      for (size_t pw = 0; pw < plan_.waves.size(); ++pw) {
+        for (Fleet::TargetIndex t : plan_.waves[pw].targets) {
+          if (tstate_[t] == kTargetNew) continue;
+          lb.failures.push_back(
+              {fleet_.target(t).id,
+               absl::StrCat("failed to deploy in wave ", pw,
+                            ", within its failure budget of ",
+                            plan_.waves[pw].max_failed_targets)});
+        }
+      }
+      lb.failed_targets = static_cast<int64_t>(lb.failures.size());
+      lb.message = absl::StrCat(
+          lb.failures.size(), " of ", plan_.target_count(),
+          " targets failed to deploy and were left behind within their "
+          "waves' failure budgets (they may run ",
+          previous_version_,
+          " or neither version); first: ", lb.failures.front().target);
+      Emit(EventKind::kTargetsLeftBehind, now, std::move(lb));
+    }
     Finish(RolloutStatus::kSucceeded, now,
            absl::StrCat(version_, " rolled out to every wave"));
     return;
@@ -793,10 +909,14 @@ void RolloutEngine::FailWave(FailureTrigger trigger, std::string reason,
   const bool escalate =
       decision.escalate || decision.kind == Decision::Kind::kPauseAndEscalate;
   if (escalate) {
-    Notify(absl::StrCat(options_.name.empty() ? "rollout" : options_.name, " ",
-                        version_, ": wave ", w, " failed (",
-                        FailureTriggerName(trigger), ": ", reason, "); ",
-                        DecisionKindName(decision.kind)),
+    // The version once: names often carry it ("checkout 2.4.1").
+    const std::string who = options_.name.empty() ? "rollout" : options_.name;
+    Notify(absl::StrCat(who,
+                        absl::StrContains(who, version_)
+                            ? std::string()
+                            : absl::StrCat(" ", version_),
+                        ": wave ", w, " failed (", FailureTriggerName(trigger),
+                        ": ", reason, "); ", DecisionKindName(decision.kind)),
            true, w, now, out);
   }
   switch (decision.kind) {
@@ -1037,12 +1157,16 @@ absl::Status RolloutEngine::ReportOutcome(
   }
   const bool rollback = r->action.kind == ActionKind::kRollBack;
   bool any_failed = false;
+  std::vector<TargetFailure> failures;
   for (const TargetResult& result : results) {
     if (result.succeeded) {
       ++r->succeeded;
     } else {
       ++r->failed;
       any_failed = true;
+      failures.push_back(
+          {per_target ? fleet_.target(result.target).id : std::string(),
+           result.reason});
       if (r->first_failure.empty()) {
         r->first_failure = per_target
                                ? absl::StrCat(fleet_.target(result.target).id,
@@ -1078,8 +1202,15 @@ absl::Status RolloutEngine::ReportOutcome(
         }
         SetTargetState(t, kTargetRollbackFailed);
       }
+    } else if (result.succeeded) {
+      SetTargetState(t, kTargetNew);
     } else {
-      SetTargetState(t, result.succeeded ? kTargetNew : kTargetDeployFailed);
+      SetTargetState(t, kTargetDeployFailed);
+      if (tdeploy_attempts_[t] < options_.deploy_attempts) {
+        ++wave_deploy_retryable_;
+      } else {
+        ++wave_deploy_failed_;
+      }
     }
   }
   if (r->remaining == 0) {
@@ -1090,6 +1221,9 @@ absl::Status RolloutEngine::ReportOutcome(
       --open_rollback_actions_;
     } else {
       deployed_at_ = now;
+      if (wave_deploy_retryable_ > 0) {
+        deploy_retry_at_ = now + DeployRetryBackoff();
+      }
     }
   }
   if (rollback && any_failed) {
@@ -1099,7 +1233,29 @@ absl::Status RolloutEngine::ReportOutcome(
     e.failed_targets = r->failed;
     e.succeeded_targets = r->succeeded;
     e.message = absl::StrCat("rollback failed: ", r->first_failure);
+    e.failures = failures;
     Emit(EventKind::kRollbackFailed, now, std::move(e));
+  } else if (any_failed) {
+    RolloutEvent e;
+    e.wave = r->action.wave;
+    e.action_id = r->action.id;
+    e.failed_targets = static_cast<int64_t>(failures.size());
+    e.message = absl::StrCat(
+        r->action.kind == ActionKind::kSetTraffic
+            ? std::string("setting traffic failed")
+            : absl::StrCat(failures.size(), " targets failed to deploy ",
+                           r->action.version),
+        ": ", failures.front().target.empty() ? "" : failures.front().target,
+        failures.front().target.empty() ? "" : ": ", failures.front().reason,
+        failures.size() > 1
+            ? absl::StrCat(" (and ", failures.size() - 1, " more)")
+            : "");
+    std::sort(failures.begin(), failures.end(),
+              [](const TargetFailure& a, const TargetFailure& b) {
+                return a.target < b.target;
+              });
+    e.failures = std::move(failures);
+    Emit(EventKind::kTargetsFailed, now, std::move(e));
   }
   Touch(now);
   return absl::OkStatus();
@@ -1143,6 +1299,7 @@ size_t RolloutEngine::PerTargetStateBytes() const {
   }
   return ledger + tstate_.capacity() * sizeof(uint8_t) +
          tattempts_.capacity() * sizeof(uint8_t) +
+         tdeploy_attempts_.capacity() * sizeof(uint8_t) +
          taction_.capacity() * sizeof(uint32_t) +
          wave_of_.capacity() * sizeof(int32_t) +
          plan_.target_count() * sizeof(Fleet::TargetIndex);
@@ -1214,8 +1371,22 @@ absl::Status RolloutEngine::Abort(absl::string_view who, absl::Time now) {
   CancelOpenActions();
   approval_pending_ = false;
   if (touched_count_ == 0 && !traffic_touched_) {
+    bool deployed = false;
+    for (const ActionRecord& r : actions_) {
+      if (r.action.kind == ActionKind::kDeploy ||
+          r.action.kind == ActionKind::kSetTraffic) {
+        deployed = true;
+        break;
+      }
+    }
     Finish(RolloutStatus::kAborted, now,
-           absl::StrCat("aborted by ", who, " before anything was deployed"));
+           deployed
+               ? absl::StrCat("aborted by ", who,
+                              "; nothing left to roll back: every target it "
+                              "deployed runs ",
+                              previous_version_, " again")
+               : absl::StrCat("aborted by ", who,
+                              " before anything was deployed"));
   } else {
     // The rollback actions are issued by the next Advance().
     status_ = RolloutStatus::kRollingBack;
@@ -1460,7 +1631,19 @@ std::vector<Blocker> RolloutEngine::Blockers(absl::Time now) const {
     case WavePhase::kDeploying: {
       if (current_action_ <= 0) break;
       const ActionRecord& r = actions_[current_action_ - 1];
-      if (r.remaining == 0) break;
+      if (r.remaining == 0) {
+        if (wave_deploy_retryable_ == 0 || now >= deploy_retry_at_) break;
+        b.kind = Blocker::Kind::kRetryBackoff;
+        b.name = absl::StrCat("deploy retry of wave ", w);
+        b.reason = absl::StrCat(wave_deploy_retryable_,
+                                " targets failed to deploy and will be "
+                                "deployed again (first: ",
+                                r.first_failure, ")");
+        b.since = deployed_at_;
+        b.until = deploy_retry_at_;
+        out.push_back(b);
+        break;
+      }
       b.kind = Blocker::Kind::kActionsInFlight;
       b.name = r.action.id;
       b.reason = absl::StrCat(

@@ -83,7 +83,7 @@ absl::StatusOr<FailureTrigger> ParseTrigger(absl::string_view name) {
   return ParseName<FailureTrigger>("trigger", name, 6, FailureTriggerName);
 }
 absl::StatusOr<EventKind> ParseEventKind(absl::string_view name) {
-  return ParseName<EventKind>("event kind", name, 15, EventKindName);
+  return ParseName<EventKind>("event kind", name, 18, EventKindName);
 }
 absl::StatusOr<RolloutStatus> ParseStatus(absl::string_view name) {
   return ParseName<RolloutStatus>("status", name, 8, RolloutStatusName);

@@ -146,6 +146,10 @@ class RolloutEngine : public Rollout {
   bool Progress(absl::Time now, std::vector<Action>& out);
   void StartWave(absl::Time now, std::vector<Action>& out);
   void IssueDeploy(absl::Time now, std::vector<Action>& out);
+  // Deploys the current wave's failed targets that have tries left again.
+  void IssueDeployRetry(absl::Time now, std::vector<Action>& out);
+  // The wait before the next retry of the current wave's failed targets.
+  absl::Duration DeployRetryBackoff() const;
   bool Verify(absl::Time now, std::vector<Action>& out);
   void PassWave(absl::Time now);
   void FailWave(FailureTrigger trigger, std::string reason,
@@ -217,6 +221,20 @@ class RolloutEngine : public Rollout {
   WavePhase phase_ = WavePhase::kNotStarted;
   std::vector<uint8_t> tstate_;
   std::vector<uint8_t> tattempts_;
+  // Per target: deploy tries in the current attempt of its wave.
+  std::vector<uint8_t> tdeploy_attempts_;
+  // The current wave's targets that failed to deploy with no try left (they
+  // count against the wave's budget), and those that will be retried.
+  int64_t wave_deploy_failed_ = 0;
+  int64_t wave_deploy_retryable_ = 0;
+  // Retries of the current wave's failed targets so far, and when the next
+  // one is due (when wave_deploy_retryable_ > 0 and the action is complete).
+  int32_t wave_deploy_retries_ = 0;
+  absl::Time deploy_retry_at_ = absl::InfinitePast();
+  // Deploy retry actions issued over the whole rollout.
+  int64_t deploy_retries_total_ = 0;
+  // RolloutEvent::rollout_id (set by the first event when not given).
+  std::string rollout_id_;
   std::vector<uint32_t> taction_;
   std::vector<ActionRecord> actions_;  // index = seq - 1
   int64_t event_seq_ = 0;

@@ -40,6 +40,12 @@ absl::string_view EventKindName(EventKind kind) {
       return "operator-command";
     case EventKind::kRolloutFinished:
       return "rollout-finished";
+    case EventKind::kDeployRetried:
+      return "deploy-retried";
+    case EventKind::kTargetsFailed:
+      return "targets-failed";
+    case EventKind::kTargetsLeftBehind:
+      return "targets-left-behind";
     case EventKind::kBackgroundVerdict:
       return "background-verdict";
   }
@@ -52,7 +58,8 @@ std::ostream& operator<<(std::ostream& os, EventKind kind) {
 
 bool operator==(const RolloutEvent& a, const RolloutEvent& b) {
   return a.sequence == b.sequence && a.time == b.time && a.kind == b.kind &&
-         a.rollout == b.rollout && a.wave == b.wave &&
+         a.rollout == b.rollout && a.rollout_id == b.rollout_id &&
+         a.wave == b.wave && a.failures == b.failures &&
          a.action_id == b.action_id && a.command == b.command &&
          a.who == b.who && a.message == b.message && a.verdict == b.verdict &&
          a.trigger == b.trigger && a.decision == b.decision &&

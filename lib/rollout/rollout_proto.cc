@@ -40,6 +40,12 @@ v1::Event EventToProto(const RolloutEvent& event) {
   p.set_succeeded_targets(event.succeeded_targets);
   p.set_failed_targets(event.failed_targets);
   p.set_status(event.status);
+  p.set_rollout_id(event.rollout_id);
+  for (const TargetFailure& f : event.failures) {
+    v1::TargetFailureRecord* r = p.add_failures();
+    r->set_target(f.target);
+    r->set_reason(f.reason);
+  }
   return p;
 }
 
@@ -74,6 +80,10 @@ absl::StatusOr<RolloutEvent> EventFromProto(const v1::Event& p) {
   e.succeeded_targets = p.succeeded_targets();
   e.failed_targets = p.failed_targets();
   e.status = p.status();
+  e.rollout_id = p.rollout_id();
+  for (const v1::TargetFailureRecord& r : p.failures()) {
+    e.failures.push_back({r.target(), r.reason()});
+  }
   return e;
 }
 

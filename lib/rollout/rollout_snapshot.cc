@@ -186,6 +186,15 @@ void RolloutEngine::SaveState(v1::RolloutState& p) const {
   RolloutGateStateToProto(background_state_, watch->mutable_background_state());
   EncodeTime(background_at_, watch->mutable_background_at());
   watch->set_background_runs(background_runs_);
+  p.set_target_deploy_attempts(
+      std::string(reinterpret_cast<const char*>(tdeploy_attempts_.data()),
+                  tdeploy_attempts_.size()));
+  p.set_wave_deploy_failed(wave_deploy_failed_);
+  p.set_wave_deploy_retryable(wave_deploy_retryable_);
+  p.set_wave_deploy_retries(wave_deploy_retries_);
+  EncodeTime(deploy_retry_at_, p.mutable_deploy_retry_at());
+  p.set_deploy_retries_total(deploy_retries_total_);
+  p.set_rollout_id(rollout_id_);
   const std::vector<std::string> config =
       config_record_.empty() ? DescribeConfig(plan_, options_, *policy_)
                              : config_record_;
@@ -237,6 +246,17 @@ absl::Status RolloutEngine::LoadState(const v1::RolloutState& p) {
   }
   if (p.wave_attempts_size() != static_cast<int>(plan_.waves.size())) {
     return Bad("wave_attempts: wrong size");
+  }
+  if (!p.target_deploy_attempts().empty() &&
+      p.target_deploy_attempts().size() != n) {
+    return Bad(
+        absl::StrCat("target_deploy_attempts: wrong size for ", n, " targets"));
+  }
+  if (p.wave_deploy_failed() < 0 || p.wave_deploy_retryable() < 0 ||
+      p.wave_deploy_retries() < 0 || p.deploy_retries_total() < 0) {
+    return Bad(
+        "wave_deploy_failed, wave_deploy_retryable, wave_deploy_retries and "
+        "deploy_retries_total must be >= 0");
   }
   const int64_t action_count = p.actions_size();
   if (p.next_action_seq() != action_count + 1) {
@@ -408,6 +428,18 @@ absl::Status RolloutEngine::LoadState(const v1::RolloutState& p) {
   traffic_rollback_failed_ = p.traffic_rollback_failed();
   rejected_by_ = p.rejected_by();
   traffic_touched_ = p.traffic_touched();
+  if (p.target_deploy_attempts().empty()) {
+    tdeploy_attempts_.assign(n, 0);
+  } else {
+    tdeploy_attempts_.assign(p.target_deploy_attempts().begin(),
+                             p.target_deploy_attempts().end());
+  }
+  wave_deploy_failed_ = p.wave_deploy_failed();
+  wave_deploy_retryable_ = p.wave_deploy_retryable();
+  wave_deploy_retries_ = p.wave_deploy_retries();
+  deploy_retry_at_ = DecodeTime(p.deploy_retry_at());
+  deploy_retries_total_ = p.deploy_retries_total();
+  rollout_id_ = p.rollout_id();
   RecountTargets();
   open_rollback_actions_ = 0;
   for (const ActionRecord& a : actions_) {

@@ -134,6 +134,18 @@ absl::Status ApplyRollbackPolicySpec(const v1::RollbackPolicySpec& spec,
           absl::ZeroDuration()) {
     return internal::InvalidArgumentAt(p + ".progress_deadline", "must be > 0");
   }
+  if (spec.deploy_attempts() < 0 || spec.deploy_attempts() > 100) {
+    return internal::InvalidArgumentAt(
+        p + ".deploy_attempts",
+        absl::StrCat("must be in [1, 100], or 0 for the default (got ",
+                     spec.deploy_attempts(), ")"));
+  }
+  if (spec.has_deploy_retry_backoff() &&
+      internal::DecodeDuration(spec.deploy_retry_backoff()) <
+          absl::ZeroDuration()) {
+    return internal::InvalidArgumentAt(p + ".deploy_retry_backoff",
+                                       "must be >= 0");
+  }
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<RollbackPolicy> policy,
                           RollbackPolicyFromProto(spec, path));
   options.rollback_policy = std::move(policy);
@@ -147,6 +159,13 @@ absl::Status ApplyRollbackPolicySpec(const v1::RollbackPolicySpec& spec,
   if (spec.has_progress_deadline()) {
     options.progress_deadline =
         internal::DecodeDuration(spec.progress_deadline());
+  }
+  if (spec.deploy_attempts() > 0) {
+    options.deploy_attempts = spec.deploy_attempts();
+  }
+  if (spec.has_deploy_retry_backoff()) {
+    options.deploy_retry_backoff =
+        internal::DecodeDuration(spec.deploy_retry_backoff());
   }
   return absl::OkStatus();
 }

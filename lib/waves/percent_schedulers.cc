@@ -50,20 +50,29 @@ WavePlan PlanSteps(absl::Span<const Fleet::TargetIndex> targets,
   }
   const int64_t n = static_cast<int64_t>(targets.size());
   int64_t done = 0;
+  // The bakes of leading steps that add no target: no wave before them, so
+  // they join the first wave's bake.
+  absl::Duration carried = absl::ZeroDuration();
   for (const Step& step : steps) {
     const int64_t count =
         std::max(done, internal::ArgoWeightToCount(n, step.percent));
     if (count == done) {
-      // No new target at this step: its bake joins the wave before it, so
-      // the timeline keeps its length.
-      if (!plan.waves.empty()) plan.waves.back().bake += step.bake;
+      // No new target at this step: its bake joins the wave before it (or,
+      // before the first wave, the first wave), so the timeline keeps its
+      // length.
+      if (!plan.waves.empty()) {
+        plan.waves.back().bake += step.bake;
+      } else {
+        carried += step.bake;
+      }
       continue;
     }
     Wave wave;
     wave.name = step.name;
     wave.stage = step.stage;
     wave.targets.assign(targets.begin() + done, targets.begin() + count);
-    wave.bake = step.bake;
+    wave.bake = step.bake + carried;
+    carried = absl::ZeroDuration();
     plan.waves.push_back(std::move(wave));
     done = count;
   }

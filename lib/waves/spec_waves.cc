@@ -128,6 +128,13 @@ StatusOrScheduler BuildStaged(const v1::Staged& s) {
   SLUICE_READ_DURATION(b, first_region, bp, o.bakes.first_region);
   SLUICE_READ_DURATION(b, region_one_box, bp, o.bakes.region_one_box);
   SLUICE_READ_DURATION(b, region_wave, bp, o.bakes.region_wave);
+  // CodeDeploy's zonal configuration: an unset first-zone monitor duration
+  // falls back to the monitor duration, so a spec that sets only the zone
+  // bake waits that long after the first zone too.
+  if (b.has_zone() && !b.has_first_zone() &&
+      o.bakes.zone >= absl::ZeroDuration()) {
+    o.bakes.first_zone = o.bakes.zone;
+  }
   if (b.has_final_bake()) {
     SLUICE_ASSIGN_OR_RETURN(
         o.bakes.final_bake,

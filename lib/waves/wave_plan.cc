@@ -74,7 +74,7 @@ std::vector<int32_t> WavePlan::WaveIndexByTarget(size_t fleet_size) const {
 std::ostream& operator<<(std::ostream& os, const WavePlan& plan) {
   os << "WavePlan(" << plan.strategy << ", " << plan.waves.size() << " waves)";
   for (size_t i = 0; i < plan.waves.size(); ++i) {
-    os << "\n  " << (i + 1) << ": " << plan.waves[i];
+    os << "\n  " << i << ": " << plan.waves[i];
   }
   return os;
 }
@@ -132,7 +132,7 @@ std::string WavePlanToTable(const WavePlan& plan, const Fleet& fleet,
     const Wave& w = plan.waves[i];
     std::string bake = absl::FormatDuration(w.bake);
     if (traffic) {
-      rows.push_back({absl::StrCat(i + 1), w.name, w.stage,
+      rows.push_back({absl::StrCat(i), w.name, w.stage,
                       absl::FormatDuration(starts[i]),
                       absl::StrFormat("%g%%", *w.traffic_percent), bake});
       continue;
@@ -145,7 +145,7 @@ std::string WavePlanToTable(const WavePlan& plan, const Fleet& fleet,
       }
       absl::StrAppend(&targets, " (", absl::StrJoin(ids, ", "), ")");
     }
-    rows.push_back({absl::StrCat(i + 1), w.name, w.stage, targets,
+    rows.push_back({absl::StrCat(i), w.name, w.stage, targets,
                     Percent(w.cumulative_count_fraction),
                     Percent(w.cumulative_weight_fraction), bake,
                     absl::StrCat(w.max_failed_targets)});

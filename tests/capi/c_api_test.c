@@ -156,7 +156,7 @@ static void test_version_and_errors(void) {
   CHECK(strlen(sluice_event_kind_name(SLUICE_EVENT_ROLLOUT_FINISHED)) > 0);
   CHECK_STR(sluice_event_kind_name(SLUICE_EVENT_BACKGROUND_VERDICT),
             "background-verdict");
-  CHECK_STR(sluice_event_kind_name(15), "");
+  CHECK_STR(sluice_event_kind_name(18), "");
   CHECK_STR(sluice_outcome_name(SLUICE_OUTCOME_HOLD), "HOLD");
   CHECK_STR(sluice_outcome_name(5), "");
   CHECK(strlen(sluice_trigger_name(SLUICE_TRIGGER_REJECTED)) > 0);

@@ -13,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "sluice/rollback_policy.h"
 #include "sluice/rollout.h"
+#include "sluice/rollout_proto.h"
 #include "sluice/testing/rollout_testing.h"
 #include "sluice/testing/status_matchers.h"
 #include "tests/rollout/rollout_harness.h"
@@ -103,6 +104,33 @@ TEST(RolloutScenarioTest, PerTargetFailuresCountAgainstTheWaveBudget) {
   }
   EXPECT_TRUE(wave1_passed) << "one failure is within wave 1's budget";
   EXPECT_THAT(r.versions, ::testing::Each(std::string("1.0")));
+}
+
+TEST(RolloutScenarioTest,
+     TransientDeployFailuresAreRetriedAndTheRolloutSucceeds) {
+  RunResult r = RunScenario(Named("transient-deploy-failures"), false);
+  SLUICE_ASSERT_OK(r.status);
+  EXPECT_EQ(r.final_status, RolloutStatus::kSucceeded);
+  std::vector<std::vector<Fleet::TargetIndex>> retried;
+  for (const Action& a : r.actions) {
+    if (a.kind == ActionKind::kDeploy && a.targets.size() == 1 && a.wave > 0) {
+      retried.push_back(a.targets);
+    }
+  }
+  // Only the failed target is deployed again, once per failure.
+  EXPECT_THAT(retried, ::testing::ElementsAre(::testing::ElementsAre(2),
+                                              ::testing::ElementsAre(5),
+                                              ::testing::ElementsAre(5)));
+  int retry_events = 0;
+  for (const RolloutEvent& e : r.events) {
+    if (e.kind == EventKind::kDeployRetried) {
+      ++retry_events;
+      EXPECT_EQ(e.failed_targets, 1);
+    }
+    EXPECT_NE(e.kind, EventKind::kWaveFailed) << e;
+  }
+  EXPECT_EQ(retry_events, 3);
+  EXPECT_THAT(r.versions, ::testing::Each(std::string("2.0")));
 }
 
 TEST(RolloutScenarioTest, PauseResumePromote) {
@@ -249,6 +277,39 @@ TEST(RolloutTest, RollBackCurrentWaveAndPauseThenRetry) {
   EXPECT_EQ(r.final_status, RolloutStatus::kSucceeded);
   EXPECT_EQ(CountKind(r.events, EventKind::kRollbackCompleted), 1);
   EXPECT_THAT(r.versions, ::testing::Each(std::string("2.0")));
+}
+
+TEST(RolloutTest, AbortAfterAWaveWasRolledBackSaysWhatHappened) {
+  Scenario s = Named("good-release");
+  s.gate->fail_until[0] = kT0 + absl::Hours(2);
+  s.policy = NewRollBackCurrentWavePolicy();
+  s.commands.push_back({kT0 + absl::Hours(1), [](Rollout& r, absl::Time now) {
+                          return r.Abort("erin@example.com", now);
+                        }});
+  RunResult r = RunScenario(s, false);
+  SLUICE_ASSERT_OK(r.status);
+  EXPECT_EQ(r.final_status, RolloutStatus::kAborted);
+  ASSERT_EQ(r.events.back().kind, EventKind::kRolloutFinished);
+  EXPECT_EQ(r.events.back().message,
+            "aborted by erin@example.com; nothing left to roll back: every "
+            "target it deployed runs 1.0 again");
+}
+
+TEST(RolloutTest, APageNamesTheVersionOnce) {
+  Scenario s = Named("bad-release-at-wave-2");
+  RunResult plain = RunScenario(s, false);
+  s.name = "checkout 2.0";  // a name that carries the version
+  RunResult named = RunScenario(s, false);
+  for (const RunResult* r : {&plain, &named}) {
+    SLUICE_ASSERT_OK(r->status);
+    std::vector<std::string> pages;
+    for (const RolloutEvent& e : r->events) {
+      if (e.kind == EventKind::kEscalated) pages.push_back(e.message);
+    }
+    ASSERT_EQ(pages.size(), 1u);
+    EXPECT_THAT(pages[0], HasSubstr(" 2.0: wave 2 failed (gate-fail"));
+    EXPECT_THAT(pages[0], ::testing::Not(HasSubstr("2.0 2.0")));
+  }
 }
 
 // A rollout created by hand, for the commands and errors below.
@@ -545,6 +606,143 @@ TEST_F(RolloutUnitTest, TrafficRoutedPlanSetsTrafficAndRoutesBack) {
   EXPECT_THAT(kinds,
               ElementsAre("set-traffic 5", "set-traffic 25", "roll-back 0"));
   EXPECT_EQ(transport.traffic_percent(), 0);
+}
+
+TEST_F(RolloutUnitTest,
+       DeployRetriesBackOffAndTheBudgetCountsExhaustedTargets) {
+  std::unique_ptr<Rollout> r = Make(MakePlan({3}, absl::Minutes(10), 0));
+  SLUICE_ASSERT_OK_AND_ASSIGN(std::vector<Action> a, r->Advance(kT0));
+  ASSERT_EQ(a[0].kind, ActionKind::kDeploy);
+  const std::string first = a[0].id;
+  SLUICE_ASSERT_OK(
+      r->ReportOutcome(first,
+                       {TargetResult::Ok(0), TargetResult::Failed(1, "timeout"),
+                        TargetResult::Ok(2)},
+                       kT0 + absl::Minutes(1)));
+  // A retryable failure is not yet a wave failure: the engine waits 30 s.
+  SLUICE_ASSERT_OK_AND_ASSIGN(a, r->Advance(kT0 + absl::Minutes(1)));
+  EXPECT_EQ(r->wave_phase(), WavePhase::kDeploying);
+  EXPECT_EQ(r->NextWakeup(), kT0 + absl::Minutes(1) + absl::Seconds(30));
+  std::vector<Blocker> blockers = r->Blockers(kT0 + absl::Minutes(1));
+  ASSERT_EQ(blockers.size(), 1u);
+  EXPECT_EQ(blockers[0].kind, Blocker::Kind::kRetryBackoff);
+  EXPECT_THAT(blockers[0].reason, HasSubstr("web-1: timeout"));
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      a, r->Advance(kT0 + absl::Minutes(1) + absl::Seconds(30)));
+  ASSERT_FALSE(a.empty());
+  EXPECT_EQ(a[0].kind, ActionKind::kDeploy);
+  EXPECT_THAT(a[0].targets, ElementsAre(1));
+  const std::vector<RolloutEvent> retries =
+      sink_.OfKind(EventKind::kDeployRetried);
+  ASSERT_EQ(retries.size(), 1u);
+  EXPECT_THAT(retries[0].message,
+              HasSubstr("again to 1 targets that failed (try 2 of 3; first "
+                        "failure: web-1: timeout)"));
+  // The second retry waits twice as long.
+  absl::Time now = kT0 + absl::Minutes(2);
+  SLUICE_ASSERT_OK(
+      r->ReportOutcome(a[0].id, {TargetResult::Failed(1, "timeout")}, now));
+  SLUICE_ASSERT_OK_AND_ASSIGN(a, r->Advance(now));
+  EXPECT_EQ(r->NextWakeup(), now + absl::Minutes(1));
+  SLUICE_ASSERT_OK_AND_ASSIGN(a, r->Advance(now + absl::Minutes(1)));
+  ASSERT_FALSE(a.empty());
+  EXPECT_THAT(a[0].targets, ElementsAre(1));
+  // The third try fails too: now it counts, and the budget (0) is spent.
+  now += absl::Minutes(2);
+  SLUICE_ASSERT_OK(
+      r->ReportOutcome(a[0].id, {TargetResult::Failed(1, "disk full")}, now));
+  SLUICE_ASSERT_OK_AND_ASSIGN(a, r->Advance(now));
+  const std::vector<RolloutEvent> failed = sink_.OfKind(EventKind::kWaveFailed);
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0].failed_targets, 1);
+  EXPECT_THAT(failed[0].message,
+              HasSubstr("1 of 3 targets failed to deploy (at most 0 allowed; "
+                        "3 tries each; first: web-1: disk full)"));
+}
+
+TEST_F(RolloutUnitTest, OneDeployAttemptFailsTheWaveAtOnce) {
+  options_.deploy_attempts = 1;
+  std::unique_ptr<Rollout> r = Make(MakePlan({3}, absl::Minutes(10), 0));
+  SLUICE_ASSERT_OK_AND_ASSIGN(std::vector<Action> a, r->Advance(kT0));
+  SLUICE_ASSERT_OK(
+      r->ReportOutcome(a[0].id, {TargetResult::Failed(1, "timeout")}, kT0));
+  SLUICE_ASSERT_OK_AND_ASSIGN(a, r->Advance(kT0));
+  EXPECT_EQ(sink_.OfKind(EventKind::kWaveFailed).size(), 1u);
+  EXPECT_TRUE(sink_.OfKind(EventKind::kDeployRetried).empty());
+  EXPECT_THAT(
+      sink_.OfKind(EventKind::kWaveFailed)[0].message,
+      HasSubstr("1 of 3 targets failed to deploy (at most 0 allowed; first"));
+}
+
+TEST_F(RolloutUnitTest, DeployRetryOptionsAreValidated) {
+  RolloutOptions o = options_;
+  o.deploy_attempts = 0;
+  EXPECT_THAT(Rollout::Create(fleet_, MakePlan({1, 2}), o),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("options.deploy_attempts: must be in [1, "
+                                 "100] (got 0)")));
+  o = options_;
+  o.deploy_retry_backoff = -absl::Seconds(1);
+  EXPECT_THAT(Rollout::Create(fleet_, MakePlan({1, 2}), o),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("options.deploy_retry_backoff")));
+}
+
+TEST_F(RolloutUnitTest, EventsNameTheFailedTargetsAndWhatWasLeftBehind) {
+  options_.deploy_attempts = 1;
+  std::unique_ptr<Rollout> r = Make(MakePlan({1, 3}, absl::Minutes(10), 1));
+  absl::Time now = kT0;
+  for (int step = 0; step < 100 && !IsTerminal(r->status()); ++step) {
+    SLUICE_ASSERT_OK_AND_ASSIGN(std::vector<Action> actions, r->Advance(now));
+    for (const Action& a : actions) {
+      if (a.kind != ActionKind::kDeploy) continue;
+      std::vector<TargetResult> results;
+      for (Fleet::TargetIndex t : a.targets) {
+        results.push_back(t == 2 ? TargetResult::Failed(t, "disk full")
+                                 : TargetResult::Ok(t));
+      }
+      SLUICE_ASSERT_OK(r->ReportOutcome(a.id, results, now));
+    }
+    now += absl::Minutes(1);
+  }
+  ASSERT_EQ(r->status(), RolloutStatus::kSucceeded);
+  const std::vector<RolloutEvent> failed =
+      sink_.OfKind(EventKind::kTargetsFailed);
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0].wave, 1);
+  EXPECT_THAT(failed[0].failures,
+              ElementsAre(TargetFailure{"web-2", "disk full"}));
+  EXPECT_THAT(failed[0].message,
+              HasSubstr("1 targets failed to deploy 2.0: web-2: disk full"));
+  const std::vector<RolloutEvent> left =
+      sink_.OfKind(EventKind::kTargetsLeftBehind);
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].failed_targets, 1);
+  ASSERT_EQ(left[0].failures.size(), 1u);
+  EXPECT_EQ(left[0].failures[0].target, "web-2");
+  EXPECT_THAT(left[0].message, HasSubstr("1 of 4 targets failed to deploy and "
+                                         "were left behind"));
+  EXPECT_EQ(sink_.events().back().kind, EventKind::kRolloutFinished);
+  // Waves count from 0: the rollout-wide finish names no "wave 2" of a
+  // two-wave plan.
+  EXPECT_EQ(sink_.events().back().wave, -1);
+  // One rollout id on every event, and it survives JSON.
+  const std::string id = sink_.events().front().rollout_id;
+  EXPECT_EQ(id, "unit/2.0/2025-11-24T16:00:00+00:00");
+  for (const RolloutEvent& e : sink_.events()) EXPECT_EQ(e.rollout_id, id);
+  SLUICE_ASSERT_OK_AND_ASSIGN(RolloutEvent back,
+                              EventFromJsonLine(EventToJsonLine(left[0])));
+  EXPECT_EQ(back, left[0]);
+}
+
+TEST_F(RolloutUnitTest, TheHostMayNameTheRolloutId) {
+  options_.rollout_id = "deploy-4711";
+  std::unique_ptr<Rollout> r = Make(MakePlan({1, 3}));
+  SLUICE_ASSERT_OK(r->Advance(kT0).status());
+  ASSERT_FALSE(sink_.events().empty());
+  for (const RolloutEvent& e : sink_.events()) {
+    EXPECT_EQ(e.rollout_id, "deploy-4711");
+  }
 }
 
 TEST_F(RolloutUnitTest, IdleAdvanceReturnsNothingAndKeepsTheVersion) {

@@ -17,6 +17,7 @@
 #include "sluice/rollout.h"
 #include "sluice/rollout_proto.h"
 #include "sluice/spec.h"
+#include "sluice/testing/rollout_testing.h"
 #include "sluice/testing/status_matchers.h"
 #include "tests/rollout/rollout_harness.h"
 
@@ -284,6 +285,33 @@ TEST(RollbackPolicySpecTest, SpecValidatesAndSummarizesTheRollbackField) {
       StatusIs(absl::StatusCode::kInvalidArgument,
                HasSubstr("rollback.on_fail.retry.retries: must be in [1, 100] "
                          "(got 101)")));
+}
+
+TEST(RollbackPolicySpecTest, DeployAttemptsComeFromTheSpec) {
+  EXPECT_THAT(
+      RolloutSpec::Parse("name: \"x\" version: \"2\" rollback { "
+                         "deploy_attempts: 101 }",
+                         SpecFormat::kTextProto),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("rollback.deploy_attempts: must be in [1, 100]")));
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      RolloutSpec spec,
+      RolloutSpec::Parse("name: \"x\" version: \"2\" previous_version: "
+                         "\"1\" rollback { deploy_attempts: 1 }",
+                         SpecFormat::kTextProto));
+  const Fleet fleet = rollout_test::MakeFleet(3);
+  ::sluice::testing::RecordingEventSink sink;
+  RolloutOptions options;
+  options.event_sink = &sink;
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      std::unique_ptr<Rollout> rollout,
+      Rollout::FromSpec(spec, fleet, rollout_test::MakePlan({3}), options));
+  const absl::Time t0 = rollout_test::kT0;
+  SLUICE_ASSERT_OK_AND_ASSIGN(std::vector<Action> a, rollout->Advance(t0));
+  SLUICE_ASSERT_OK(
+      rollout->ReportOutcome(a[0].id, {TargetResult::Failed(0, "boom")}, t0));
+  SLUICE_ASSERT_OK(rollout->Advance(t0).status());
+  EXPECT_EQ(sink.OfKind(EventKind::kWaveFailed).size(), 1u);
 }
 
 TEST(RollbackPolicySpecTest, RolloutFromSpec) {

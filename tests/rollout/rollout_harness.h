@@ -270,6 +270,16 @@ inline std::vector<Scenario> ScriptedScenarios() {
   }
   {
     Scenario s;
+    s.name = "transient-deploy-failures";
+    s.plan = MakePlan({1, 3, 5});
+    s.setup = [](testing::FakeTransport& t) {
+      t.FailDeploy(2, "connection reset", 1);  // wave 1: retried once
+      t.FailDeploy(5, "apt lock held", 2);     // wave 2: retried twice
+    };
+    out.push_back(s);
+  }
+  {
+    Scenario s;
     s.name = "pause-resume-promote";
     s.plan = MakePlan({1, 3, 5});
     s.commands.push_back(

@@ -228,10 +228,12 @@ TEST(SimulatorTest, SaysWhereAndByWhichGateAFaultWasCaught) {
 
 // A good release stopped by a transient deploy failure is a false rollback,
 // and the summary says which trigger stopped it.
+// Half of all deploy tries fail: with 3 tries per target one in eight
+// targets still fails, so nearly every run stops on deploy failures.
 TEST(SimulatorTest, EveryStopOfAGoodReleaseIsAFalseRollback) {
   const Simulator sim =
       Make("regional_waves_gated", "good_release",
-           [](Scenario& s) { s.deploy.failure_probability = 0.05; });
+           [](Scenario& s) { s.deploy.failure_probability = 0.5; });
   MonteCarloOptions options;
   options.runs = 20;
   SLUICE_ASSERT_OK_AND_ASSIGN(std::vector<RunOutcome> runs,

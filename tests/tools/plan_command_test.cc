@@ -29,11 +29,11 @@ TEST(PlanCommandTest, RegionalWavesTable) {
                                 "in 3 regions, 9 zones\n"
                                 "strategy: staged(max 2 regions per wave)\n"));
   // The one-box in the lightest region's first zone, with its id.
-  EXPECT_THAT(r.out, HasSubstr("   1  ap-southeast-2 / apse2-az1 one-box  "
+  EXPECT_THAT(r.out, HasSubstr("   0  ap-southeast-2 / apse2-az1 one-box  "
                                "one-box           1 (apse2-az1-web-01)"));
   EXPECT_THAT(r.out, HasSubstr("2.78%    1.39%   30m           0\n"));
   // The wave completing the first region bakes 2h; the last, the final 1h.
-  EXPECT_THAT(r.out, HasSubstr("   5  ap-southeast-2 / apse2-az3          "
+  EXPECT_THAT(r.out, HasSubstr("   4  ap-southeast-2 / apse2-az3          "
                                "zone              4"));
   EXPECT_THAT(r.out, HasSubstr("16.67%    2h"));
   EXPECT_THAT(r.out, HasSubstr("100.00%  100.00%    1h           0\n"));
@@ -46,8 +46,8 @@ TEST(PlanCommandTest, TrafficPlanTable) {
   ASSERT_EQ(r.code, kExitOk) << r.err;
   EXPECT_THAT(r.out,
               HasSubstr("wave  name        stage   at  traffic  bake\n"
-                        "   1  canary 10%  canary   0      10%    5m\n"
-                        "   2  rest 100%   rest    5m     100%     0\n"));
+                        "   0  canary 10%  canary   0      10%    5m\n"
+                        "   1  rest 100%   rest    5m     100%     0\n"));
 }
 
 TEST(PlanCommandTest, JsonIsTheWavePlanMessage) {

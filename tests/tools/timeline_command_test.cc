@@ -125,6 +125,60 @@ TEST(TimelineCommandTest, BadLineNamesTheLine) {
   EXPECT_THAT(r.err, HasSubstr("garbage.jsonl: line 1: event: "));
 }
 
+TEST(TimelineCommandTest, SeparatesRolloutsAndDropsReplayedDuplicates) {
+  const std::string one = BadReleaseEvents();
+  std::vector<std::string> lines = absl::StrSplit(one, '\n');
+  // A second run of the same rollout an hour later (another rollout id),
+  // and a replay of the first run's first three events.
+  std::string text = one;
+  for (const std::string& line : lines) {
+    if (line.empty() || line[0] == '#') continue;
+    absl::StatusOr<RolloutEvent> e = EventFromJsonLine(line);
+    ASSERT_TRUE(e.ok()) << e.status();
+    e->time += absl::Hours(1);
+    e->rollout_id = "second-run";
+    text += EventToJsonLine(*e) + "\n";
+  }
+  text += absl::StrJoin(lines.begin() + 1, lines.begin() + 4, "\n") + "\n";
+  const std::string path = WriteFile("two.jsonl", text);
+  CliRun r = Sluice({"timeline", path});
+  EXPECT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Timeline of bad-release-at-wave-2: 20 events, "
+                               "2025-11-24 16:00:00 to 2025-11-24 16:25:00 UTC "
+                               "(25m); rollout id bad-release-at-wave-2/2.0/"
+                               "2025-11-24T16:00:00+00:00; 3 replayed "
+                               "duplicate(s) dropped"));
+  EXPECT_THAT(r.out, HasSubstr("Timeline of bad-release-at-wave-2: 20 events, "
+                               "2025-11-24 17:00:00 to 2025-11-24 17:25:00 UTC "
+                               "(25m); rollout id second-run\n"));
+  EXPECT_THAT(r.out, ::testing::Not(HasSubstr("missing")));
+}
+
+TEST(TimelineCommandTest, ReadsASnapshotsLedger) {
+  const Fleet fleet = rollout_test::MakeFleet(4);
+  RolloutOptions options;
+  options.name = "ledger";
+  options.version = "2.0";
+  options.previous_version = "1.0";
+  std::unique_ptr<Rollout> rollout =
+      *Rollout::Create(fleet, rollout_test::MakePlan({1, 3}), options);
+  std::vector<Action> actions = *rollout->Advance(rollout_test::kT0);
+  ASSERT_FALSE(actions.empty());
+  ASSERT_TRUE(rollout
+                  ->ReportOutcome(actions[0].id,
+                                  {TargetResult::Failed(0, "disk full")},
+                                  rollout_test::kT0)
+                  .ok());
+  const std::string path = WriteFile("snapshot.bin", rollout->Snapshot());
+  CliRun r = Sluice({"timeline", path});
+  EXPECT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Ledger of ledger (ledger/2.0/"
+                               "2025-11-24T16:00:00+00:00) from a snapshot: "
+                               "2.0 (rollback to 1.0), status running"));
+  EXPECT_THAT(r.out, HasSubstr("w0-deploy-1"));
+  EXPECT_THAT(r.out, HasSubstr("0 ok, 1 failed of 1; first: web-0: disk full"));
+}
+
 TEST(TimelineCommandTest, UsageErrors) {
   EXPECT_EQ(Sluice({"timeline"}).code, kExitUsage);
   CliRun r = Sluice({"timeline", "/nonexistent/events.jsonl"});

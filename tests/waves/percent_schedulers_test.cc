@@ -237,6 +237,20 @@ TEST(StepsTest, FlaggerStepWeightsEndingAt100) {
   EXPECT_EQ(plan.waves.back().bake, 2 * kMin);  // its own bake + final
 }
 
+TEST(StepsTest, ALeadingStepAddingNoTargetKeepsItsBake) {
+  // On 1 target, 10% adds nobody: its 5m joins the first wave's bake, so
+  // the plan takes 5m + 10m + the final 1m = 16m (docs/waves.md: "the
+  // timeline keeps its length").
+  StepsOptions options;
+  options.steps = {{10, 5 * kMin}, {50, 10 * kMin}};
+  options.final_bake = kMin;
+  const WavePlan plan = PlanOrDie(NewStepsScheduler(options), FlatFleet(1));
+  absl::Duration total = absl::ZeroDuration();
+  for (const Wave& w : plan.waves) total += w.bake;
+  EXPECT_EQ(total, 16 * kMin);
+  EXPECT_THAT(WaveSizes(plan), ElementsAre(1));
+}
+
 TEST(StepsTest, StepsAddingNoTargetJoinTheWaveBefore) {
   // On 10 targets: 1% -> 1 target, 2% -> 1, 5% -> 1 (0.5 rounds up): the
   // 2% and 5% steps add nothing, so their pauses extend the first wave.

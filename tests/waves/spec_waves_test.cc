@@ -115,6 +115,17 @@ TEST(SpecWavesTest, DurationsAndOptionsReachTheScheduler) {
   EXPECT_THAT(WaveSizes(*plan), ElementsAre(1, 3, 6));
   EXPECT_THAT(Bakes(*plan), ElementsAre(absl::Seconds(5), absl::Minutes(30),
                                         absl::Seconds(9)));
+  // CodeDeploy's zonal mapping: only the zone bake (monitor duration) set;
+  // the first zone waits that long too, not Sluice's default 1h.
+  const Fleet zones = GridFleet(1, 3, 4);
+  plan = PlanSpec(
+      "staged { no_one_box: true no_first_zone_batch: true bakes { zone { "
+      "seconds: 900 } first_region { seconds: 900 } } }",
+      zones);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_THAT(WaveSizes(*plan), ElementsAre(4, 4, 4));
+  const absl::Duration m = absl::Minutes(15);
+  EXPECT_THAT(Bakes(*plan), ElementsAre(m, m, m));
   plan = PlanSpec("flagger { step_weight: 50 target_waves: true }", fleet);
   ASSERT_TRUE(plan.ok()) << plan.status();
   EXPECT_THAT(WaveSizes(*plan), ElementsAre(5, 5));

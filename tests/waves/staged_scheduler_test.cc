@@ -278,5 +278,21 @@ TEST(StagedTest, SubsetPlansOnlyItsTargets) {
   EXPECT_DOUBLE_EQ(plan->waves.back().cumulative_count_fraction, 0.5);
 }
 
+TEST(StagedSchedulerTest, DefaultBudgetScalesWithTheWave) {
+  // 1% of each wave, rounding down: none for the one-box and small batches,
+  // 4 for a 400-target zone.
+  SLUICE_ASSERT_OK_AND_ASSIGN(std::unique_ptr<WaveScheduler> scheduler,
+                              NewStagedScheduler(StagedOptions{}));
+  SLUICE_ASSERT_OK_AND_ASSIGN(WavePlan plan,
+                              scheduler->Plan(GridFleet(2, 2, 400)));
+  for (const Wave& w : plan.waves) {
+    EXPECT_EQ(w.max_failed_targets,
+              static_cast<int64_t>(w.targets.size()) / 100)
+        << w.name;
+  }
+  EXPECT_EQ(plan.waves[0].max_failed_targets, 0);
+  EXPECT_EQ(plan.waves.back().max_failed_targets, 4);
+}
+
 }  // namespace
 }  // namespace sluice

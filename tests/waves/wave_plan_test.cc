@@ -105,9 +105,9 @@ TEST(WavePlanTest, PrintsOneLinePerWave) {
   os << plan;
   EXPECT_EQ(os.str(),
             "WavePlan(test, 2 waves)\n"
-            "  1: Wave(\"first\", stage one-box, 1 targets, cumulative 25.00% "
+            "  0: Wave(\"first\", stage one-box, 1 targets, cumulative 25.00% "
             "count / 25.00% weight, bake 30m, max failed 0)\n"
-            "  2: Wave(\"rest\", stage batch, 3 targets, cumulative 100.00% "
+            "  1: Wave(\"rest\", stage batch, 3 targets, cumulative 100.00% "
             "count / 100.00% weight, bake 0, max failed 1)");
 }
 
@@ -120,8 +120,8 @@ TEST(WavePlanTest, TableListsWavesAndFewIds) {
       table,
       "strategy: test\n"
       "wave  name   stage    targets   count%  weight%  bake  max failed\n"
-      "   1  first  one-box  1 (h2)    25.00%   25.00%   30m           0\n"
-      "   2  rest   batch    3        100.00%  100.00%     0           1\n");
+      "   0  first  one-box  1 (h2)    25.00%   25.00%   30m           0\n"
+      "   1  rest   batch    3        100.00%  100.00%     0           1\n");
 }
 
 TEST(WavePlanTest, TableOfTrafficPlanShowsPercents) {
@@ -141,8 +141,8 @@ TEST(WavePlanTest, TableOfTrafficPlanShowsPercents) {
   EXPECT_EQ(WavePlanToTable(plan, FlatFleet(1)),
             "strategy: canary\n"
             "wave  name        stage   at  traffic  bake\n"
-            "   1  canary 10%  canary   0      10%    5m\n"
-            "   2  rest 100%   rest    5m     100%     0\n");
+            "   0  canary 10%  canary   0      10%    5m\n"
+            "   1  rest 100%   rest    5m     100%     0\n");
 }
 
 TEST(WavePlanTest, StartTimesAddUpBakes) {
