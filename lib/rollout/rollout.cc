@@ -745,36 +745,7 @@ bool RolloutEngine::Verify(absl::Time now, std::vector<Action>& out) {
     verdict = Verdict::Pass("none", "no gates for this stage");
   } else {
     if (now < gate_wake_) return false;
-    if (cached_wave_ != w) {
-      wave_ids_.clear();
-      baseline_ids_.clear();
-      for (Fleet::TargetIndex t : wave.targets) {
-        wave_ids_.push_back(fleet_.target(t).id);
-      }
-      const int last_baseline_wave =
-          options_.baseline == BaselineCohort::kAllRemaining
-              ? static_cast<int>(plan_.waves.size()) - 1
-              : w + 1;
-      for (int b = w + 1;
-           b <= last_baseline_wave && b < static_cast<int>(plan_.waves.size());
-           ++b) {
-        for (Fleet::TargetIndex t : plan_.waves[b].targets) {
-          baseline_ids_.push_back(fleet_.target(t).id);
-        }
-      }
-      cached_wave_ = w;
-    }
-    GateContext context;
-    context.now = now;
-    context.wave_index = w;
-    context.wave_name = wave.name;
-    context.stage = wave.stage;
-    context.wave_deployed_at = deployed_at_;
-    context.wave_targets = wave_ids_;
-    context.baseline_targets = baseline_ids_;
-    context.metric_source = options_.metric_source;
-    context.alarm_source = options_.alarm_source;
-    context.signals = signals_;
+    GateContext context = WaveContext(w, now);
     verdict = gate->Evaluate(context, gate_state_);
     if (verdict.outcome == Outcome::kHold) {
       gate_wake_ = verdict.hold_until > now ? verdict.hold_until
