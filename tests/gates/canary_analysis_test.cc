@@ -266,7 +266,7 @@ TEST_P(CanaryAnalysisTest, LookbackClippedAndOneJudgement) {
   EXPECT_EQ(r.verdict.outcome, Outcome::kPass) << r.verdict;
   EXPECT_EQ(Obs(r.verdict, "judgements"), 1);
   // One judgement at 60 minutes over [15, 60).
-  const testing::RecordedMetricQuery& q = metrics.queries().front();
+  const testing::RecordedMetricQuery q = metrics.queries().front();
   EXPECT_EQ(q.start, kDeploy + absl::Minutes(15));
   EXPECT_EQ(q.end, kDeploy + absl::Minutes(60));
 
