@@ -47,9 +47,9 @@ std::vector<std::string> DescribeConfig(const WavePlan& plan,
       absl::StrCat("baseline: ", options.baseline == BaselineCohort::kNextWave
                                      ? "next-wave"
                                      : "all-remaining"));
-  out.push_back(absl::StrCat(
-      "bake_recheck_interval: ",
-      absl::FormatDuration(options.bake_recheck_interval)));
+  out.push_back(
+      absl::StrCat("bake_recheck_interval: ",
+                   absl::FormatDuration(options.bake_recheck_interval)));
   if (options.background_gate != nullptr) {
     out.push_back(absl::StrCat(
         "background: gate ", options.background_gate->name(), " every ",

@@ -5,10 +5,10 @@
 // --gtest_filter=ChaosControllerProcess.Run and SLUICE_CHAOS_* in its
 // environment) share N rollouts of 20 to 200 targets, good and bad
 // releases, through one store; every 0.5 s (during the first 40 s) one
-// random controller is SIGKILLed and restarted, and every fourth time one is SIGSTOPped past its
-// lease and SIGCONTinued instead. Each process's transport records every
-// (rollout, action id, target) effect in the database, a table of the
-// store's own SQLite file or PostgreSQL database (an EffectLog, committed
+// random controller is SIGKILLed and restarted, and every fourth time one is
+// SIGSTOPped past its lease and SIGCONTinued instead. Each process's transport
+// records every (rollout, action id, target) effect in the database, a table of
+// the store's own SQLite file or PostgreSQL database (an EffectLog, committed
 // before the outcome is reported, so a SIGKILL loses no carried-out
 // effect), and its publisher appends every delivered outbox message to its
 // own append-only file (one write() per line, so a SIGKILL loses no written
