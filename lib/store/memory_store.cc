@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "lib/store/lease_args.h"
 
 namespace sluice {
 namespace {
@@ -130,14 +131,8 @@ absl::StatusOr<std::vector<DueRollout>> InMemoryStore::ListDue(absl::Time now,
 absl::StatusOr<std::optional<Lease>> InMemoryStore::AcquireLease(
     absl::string_view id, absl::string_view holder, absl::Time now,
     absl::Duration ttl) {
-  if (holder.empty()) {
-    return absl::InvalidArgumentError(
-        "AcquireLease: holder: must not be empty");
-  }
-  if (ttl <= absl::ZeroDuration()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("AcquireLease: ttl: must be > 0 (got ",
-                     absl::FormatDuration(ttl), ")"));
+  if (absl::Status s = internal::CheckLeaseArgs(holder, ttl); !s.ok()) {
+    return s;
   }
   absl::MutexLock lock(&mu_);
   auto it = rows_.find(id);

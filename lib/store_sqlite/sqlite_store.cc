@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "lib/store/lease_args.h"
 
 namespace sluice {
 namespace {
@@ -438,14 +439,8 @@ absl::StatusOr<std::optional<Lease>> SqliteStore::AcquireLease(
     absl::string_view id, absl::string_view holder, absl::Time now,
     absl::Duration ttl) {
   constexpr absl::string_view kCall = "AcquireLease";
-  if (holder.empty()) {
-    return absl::InvalidArgumentError(
-        "AcquireLease: holder: must not be empty");
-  }
-  if (ttl <= absl::ZeroDuration()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("AcquireLease: ttl: must be > 0 (got ",
-                     absl::FormatDuration(ttl), ")"));
+  if (absl::Status s = internal::CheckLeaseArgs(holder, ttl); !s.ok()) {
+    return s;
   }
   Impl& m = *impl_;
   absl::MutexLock lock(&m.mu);
