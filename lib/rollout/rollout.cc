@@ -198,12 +198,12 @@ RolloutEngine::RolloutEngine(const Fleet& fleet, WavePlan plan,
   for (int w : options_.approval_waves) approval_wave_[w] = true;
   version_ = options_.version;
   previous_version_ = options_.previous_version;
-  tstate_.assign(fleet_.size(), kTargetOld);
-  tattempts_.assign(fleet_.size(), 0);
-  tdeploy_attempts_.assign(fleet_.size(), 0);
-  taction_.assign(fleet_.size(), 0);
-  wave_attempts_.assign(plan_.waves.size(), 0);
-  wave_touched_.assign(plan_.waves.size(), 0);
+  targets_.state.assign(fleet_.size(), kTargetOld);
+  targets_.rollback_attempts.assign(fleet_.size(), 0);
+  targets_.deploy_attempts.assign(fleet_.size(), 0);
+  targets_.action.assign(fleet_.size(), 0);
+  progress_.wave_attempts.assign(plan_.waves.size(), 0);
+  counts_.wave_touched.assign(plan_.waves.size(), 0);
   ComputeNextWakeup();
 }
 
@@ -211,45 +211,45 @@ RolloutEngine::RolloutEngine(const Fleet& fleet, WavePlan plan,
 // Helpers.
 
 void RolloutEngine::SetTargetState(Fleet::TargetIndex t, uint8_t state) {
-  const uint8_t old = tstate_[t];
+  const uint8_t old = targets_.state[t];
   if (old == state) return;
   const int32_t w = wave_of_[t];
   if (IsTouched(old)) {
-    --touched_count_;
-    if (w >= 0) --wave_touched_[w];
+    --counts_.touched;
+    if (w >= 0) --counts_.wave_touched[w];
   }
   if (IsTouched(state)) {
-    ++touched_count_;
-    if (w >= 0) ++wave_touched_[w];
+    ++counts_.touched;
+    if (w >= 0) ++counts_.wave_touched[w];
   }
-  if (old == kTargetNew) --new_count_;
-  if (state == kTargetNew) ++new_count_;
-  if (old == kTargetRollbackFailed) --rollback_failed_count_;
-  if (state == kTargetRollbackFailed) ++rollback_failed_count_;
-  tstate_[t] = state;
+  if (old == kTargetNew) --counts_.new_targets;
+  if (state == kTargetNew) ++counts_.new_targets;
+  if (old == kTargetRollbackFailed) --counts_.rollback_failed;
+  if (state == kTargetRollbackFailed) ++counts_.rollback_failed;
+  targets_.state[t] = state;
 }
 
 void RolloutEngine::RecountTargets() {
-  touched_count_ = new_count_ = rollback_failed_count_ = 0;
-  rollback_exhausted_ = false;
-  wave_touched_.assign(plan_.waves.size(), 0);
-  for (size_t t = 0; t < tstate_.size(); ++t) {
-    const uint8_t s = tstate_[t];
+  counts_.touched = counts_.new_targets = counts_.rollback_failed = 0;
+  counts_.rollback_exhausted = false;
+  counts_.wave_touched.assign(plan_.waves.size(), 0);
+  for (size_t t = 0; t < targets_.state.size(); ++t) {
+    const uint8_t s = targets_.state[t];
     if (IsTouched(s)) {
-      ++touched_count_;
-      if (wave_of_[t] >= 0) ++wave_touched_[wave_of_[t]];
+      ++counts_.touched;
+      if (wave_of_[t] >= 0) ++counts_.wave_touched[wave_of_[t]];
     }
-    if (s == kTargetNew) ++new_count_;
+    if (s == kTargetNew) ++counts_.new_targets;
     if (s == kTargetRollbackFailed) {
-      ++rollback_failed_count_;
-      if (tattempts_[t] >= options_.rollback_attempts) {
-        rollback_exhausted_ = true;
+      ++counts_.rollback_failed;
+      if (targets_.rollback_attempts[t] >= options_.rollback_attempts) {
+        counts_.rollback_exhausted = true;
       }
     }
   }
-  if (traffic_rollback_attempts_ >= options_.rollback_attempts &&
-      traffic_rollback_failed_) {
-    rollback_exhausted_ = true;
+  if (rollback_.traffic_attempts >= options_.rollback_attempts &&
+      rollback_.traffic_failed) {
+    counts_.rollback_exhausted = true;
   }
 }
 
@@ -323,7 +323,7 @@ void RolloutEngine::Finish(RolloutStatus status, absl::Time now,
   e.wave =
       current_wave_ < static_cast<int>(plan_.waves.size()) ? current_wave_ : -1;
   e.message = std::move(message);
-  e.succeeded_targets = new_count_;
+  e.succeeded_targets = counts_.new_targets;
   Emit(EventKind::kRolloutFinished, now, std::move(e));
 }
 
@@ -389,52 +389,53 @@ void RolloutEngine::ComputeNextWakeup() {
           t = absl::InfinitePast();
           break;
         case WavePhase::kAwaitingApproval:
-          t = approval_pending_ && !promoted_
-                  ? phase_since_ + options_.approval_timeout
+          t = commands_.approval_pending && !commands_.promoted
+                  ? timers_.phase_since + options_.approval_timeout
                   : absl::InfinitePast();
           break;
         case WavePhase::kDeploying: {
-          if (current_action_ <= 0) {
+          if (progress_.current_action <= 0) {
             t = absl::InfinitePast();
             break;
           }
-          const ActionRecord& r = actions_[current_action_ - 1];
+          const ActionRecord& r = actions_[progress_.current_action - 1];
           const bool traffic = r.action.kind == ActionKind::kSetTraffic;
           const bool over_budget =
               traffic ? r.failed > 0
-                      : wave_deploy_failed_ >
+                      : deploy_.failed >
                             plan_.waves[current_wave_].max_failed_targets;
           if (over_budget) {
             t = absl::InfinitePast();
           } else if (r.remaining == 0) {
-            t = !traffic && wave_deploy_retryable_ > 0 ? deploy_retry_at_
-                                                       : absl::InfinitePast();
+            t = !traffic && deploy_.retryable > 0 ? deploy_.retry_at
+                                                  : absl::InfinitePast();
           } else {
-            t = phase_since_ + options_.progress_deadline;
+            t = timers_.phase_since + options_.progress_deadline;
           }
           break;
         }
         case WavePhase::kVerifying:
-          t = promoted_ || GateFor(current_wave_) == nullptr
+          t = commands_.promoted || GateFor(current_wave_) == nullptr
                   ? absl::InfinitePast()
-                  : gate_wake_;
+                  : timers_.gate_wake;
           break;
         case WavePhase::kBaking:
-          t = promoted_ ? absl::InfinitePast()
-                        : std::min(bake_until_, RecheckWakeup());
+          t = commands_.promoted
+                  ? absl::InfinitePast()
+                  : std::min(timers_.bake_until, RecheckWakeup());
           break;
         case WavePhase::kRetryBackoff:
-          t = retry_at_;
+          t = timers_.retry_at;
           break;
       }
       t = std::min(t, BackgroundWakeup());
       break;
     case RolloutStatus::kRollingBack:
-      if (open_rollback_actions_ > 0) {
+      if (counts_.open_rollbacks > 0) {
         t = absl::InfiniteFuture();
-      } else if ((rollback_failed_count_ > 0 || traffic_rollback_failed_) &&
-                 !rollback_exhausted_) {
-        t = rollback_retry_at_;
+      } else if ((counts_.rollback_failed > 0 || rollback_.traffic_failed) &&
+                 !counts_.rollback_exhausted) {
+        t = rollback_.retry_at;
       } else {
         t = absl::InfinitePast();
       }
@@ -459,14 +460,14 @@ absl::StatusOr<std::vector<Action>> RolloutEngine::Advance(absl::Time now) {
   ComputeNextWakeup();
   if (!IsTerminal(status_) && status_ != RolloutStatus::kPaused &&
       next_wakeup_ > now && next_wakeup_ != absl::InfiniteFuture() &&
-      next_wakeup_ != last_wait_) {
+      next_wakeup_ != timers_.last_wait) {
     Action a;
     a.id = NewActionId("wait", -1);
     a.kind = ActionKind::kWait;
     a.wave = current_wave_;
     a.wait_until = next_wakeup_;
     Issue(std::move(a), now, out);
-    last_wait_ = next_wakeup_;
+    timers_.last_wait = next_wakeup_;
   }
   ++state_version_;
   return out;
@@ -475,7 +476,7 @@ absl::StatusOr<std::vector<Action>> RolloutEngine::Advance(absl::Time now) {
 bool RolloutEngine::Progress(absl::Time now, std::vector<Action>& out) {
   switch (status_) {
     case RolloutStatus::kPending: {
-      started_ = true;
+      progress_.started = true;
       status_ = RolloutStatus::kRunning;
       current_wave_ = 0;
       phase_ = WavePhase::kNotStarted;
@@ -500,20 +501,20 @@ bool RolloutEngine::Progress(absl::Time now, std::vector<Action>& out) {
       StartWave(now, out);
       return true;
     case WavePhase::kAwaitingApproval:
-      if (!rejected_by_.empty()) {
-        const std::string who = std::move(rejected_by_);
-        rejected_by_.clear();
+      if (!commands_.rejected_by.empty()) {
+        const std::string who = std::move(commands_.rejected_by);
+        commands_.rejected_by.clear();
         FailWave(FailureTrigger::kRejected,
                  absl::StrCat("wave ", current_wave_, " rejected by ", who),
                  std::nullopt, 0, now, out);
         return true;
       }
-      if (!approval_pending_ || promoted_) {
-        approval_pending_ = false;
+      if (!commands_.approval_pending || commands_.promoted) {
+        commands_.approval_pending = false;
         IssueDeploy(now, out);
         return true;
       }
-      if (now >= phase_since_ + options_.approval_timeout) {
+      if (now >= timers_.phase_since + options_.approval_timeout) {
         FailWave(FailureTrigger::kProgressDeadline,
                  absl::StrCat("approval for wave ", current_wave_,
                               " not given within ",
@@ -523,14 +524,14 @@ bool RolloutEngine::Progress(absl::Time now, std::vector<Action>& out) {
       }
       return false;
     case WavePhase::kDeploying: {
-      if (current_action_ <= 0) {  // cannot happen; restart the wave
+      if (progress_.current_action <= 0) {  // cannot happen; restart the wave
         phase_ = WavePhase::kNotStarted;
         return true;
       }
-      const ActionRecord& r = actions_[current_action_ - 1];
+      const ActionRecord& r = actions_[progress_.current_action - 1];
       const bool traffic = r.action.kind == ActionKind::kSetTraffic;
       const int64_t budget = traffic ? 0 : wave.max_failed_targets;
-      const int64_t failed = traffic ? r.failed : wave_deploy_failed_;
+      const int64_t failed = traffic ? r.failed : deploy_.failed;
       if (failed > budget) {
         const int64_t size = static_cast<int64_t>(wave.targets.size());
         FailWave(
@@ -549,8 +550,8 @@ bool RolloutEngine::Progress(absl::Time now, std::vector<Action>& out) {
             std::nullopt, failed, now, out);
         return true;
       }
-      if (r.remaining == 0 && !traffic && wave_deploy_retryable_ > 0) {
-        if (now < deploy_retry_at_) return false;
+      if (r.remaining == 0 && !traffic && deploy_.retryable > 0) {
+        if (now < deploy_.retry_at) return false;
         IssueDeployRetry(now, out);
         return true;
       }
@@ -566,13 +567,13 @@ bool RolloutEngine::Progress(absl::Time now, std::vector<Action>& out) {
                     : absl::StrCat(size - failed, " of ", size, " targets run ",
                                    version_);
         phase_ = WavePhase::kVerifying;
-        phase_since_ = deployed_at_;
-        gate_wake_ = deployed_at_;
+        timers_.phase_since = timers_.deployed_at;
+        timers_.gate_wake = timers_.deployed_at;
         Emit(EventKind::kWaveDeployed, now, std::move(e));
         MaybeStartBackground(now);
         return true;
       }
-      if (now >= phase_since_ + options_.progress_deadline) {
+      if (now >= timers_.phase_since + options_.progress_deadline) {
         FailWave(FailureTrigger::kProgressDeadline,
                  absl::StrCat(r.remaining, " targets still deploying ",
                               absl::FormatDuration(options_.progress_deadline),
@@ -586,13 +587,13 @@ bool RolloutEngine::Progress(absl::Time now, std::vector<Action>& out) {
       return Verify(now, out);
     case WavePhase::kBaking:
       if (RecheckBake(now, out)) return true;
-      if (promoted_ || now >= bake_until_) {
+      if (commands_.promoted || now >= timers_.bake_until) {
         PassWave(now);
         return true;
       }
       return false;
     case WavePhase::kRetryBackoff:
-      if (now >= retry_at_) {
+      if (now >= timers_.retry_at) {
         phase_ = WavePhase::kNotStarted;
         return true;
       }
@@ -606,29 +607,30 @@ bool RolloutEngine::Progress(absl::Time now, std::vector<Action>& out) {
 
 void RolloutEngine::StartWave(absl::Time now, std::vector<Action>& out) {
   const int w = current_wave_;
-  ++wave_attempts_[w];
-  max_wave_started_ = std::max(max_wave_started_, w);
-  gate_state_ = GateState();
-  last_verdict_.reset();
-  signals_.clear();
-  failure_trigger_.reset();
+  ++progress_.wave_attempts[w];
+  progress_.max_wave_started = std::max(progress_.max_wave_started, w);
+  gate_.state = GateState();
+  gate_.last_verdict.reset();
+  gate_.signals.clear();
+  commands_.failure_trigger.reset();
   RolloutEvent e;
   e.wave = w;
   const Wave& wave = plan_.waves[w];
-  e.message = absl::StrCat(
-      wave.name.empty() ? WaveLabel(w) : wave.name, " (stage ",
-      wave.stage.empty() ? "-" : wave.stage, ", ",
-      wave.traffic_percent.has_value()
-          ? absl::StrCat(*wave.traffic_percent, "% traffic")
-          : absl::StrCat(wave.targets.size(), " targets"),
-      wave_attempts_[w] > 1 ? absl::StrCat(", attempt ", wave_attempts_[w])
-                            : "",
-      ")");
+  e.message =
+      absl::StrCat(wave.name.empty() ? WaveLabel(w) : wave.name, " (stage ",
+                   wave.stage.empty() ? "-" : wave.stage, ", ",
+                   wave.traffic_percent.has_value()
+                       ? absl::StrCat(*wave.traffic_percent, "% traffic")
+                       : absl::StrCat(wave.targets.size(), " targets"),
+                   progress_.wave_attempts[w] > 1
+                       ? absl::StrCat(", attempt ", progress_.wave_attempts[w])
+                       : "",
+                   ")");
   Emit(EventKind::kWaveStarted, now, std::move(e));
-  if (approval_wave_[w] && !promoted_) {
+  if (approval_wave_[w] && !commands_.promoted) {
     phase_ = WavePhase::kAwaitingApproval;
-    phase_since_ = now;
-    approval_pending_ = true;
+    timers_.phase_since = now;
+    commands_.approval_pending = true;
     Action a;
     a.id = NewActionId("approval", w);
     a.kind = ActionKind::kRequestApproval;
@@ -651,7 +653,7 @@ void RolloutEngine::IssueDeploy(absl::Time now, std::vector<Action>& out) {
   const int w = current_wave_;
   const Wave& wave = plan_.waves[w];
   phase_ = WavePhase::kDeploying;
-  phase_since_ = now;
+  timers_.phase_since = now;
   Action a;
   a.wave = w;
   a.version = version_;
@@ -659,42 +661,42 @@ void RolloutEngine::IssueDeploy(absl::Time now, std::vector<Action>& out) {
     a.id = NewActionId("traffic", w);
     a.kind = ActionKind::kSetTraffic;
     a.traffic_percent = wave.traffic_percent;
-    traffic_touched_ = true;
+    progress_.traffic_touched = true;
   } else {
     a.id = NewActionId("deploy", w);
     a.kind = ActionKind::kDeploy;
     const uint32_t seq = static_cast<uint32_t>(actions_.size()) + 1;
-    wave_deploy_failed_ = 0;
-    wave_deploy_retryable_ = 0;
-    wave_deploy_retries_ = 0;
-    deploy_retry_at_ = absl::InfinitePast();
+    deploy_.failed = 0;
+    deploy_.retryable = 0;
+    deploy_.retries = 0;
+    deploy_.retry_at = absl::InfinitePast();
     for (Fleet::TargetIndex t : wave.targets) {
-      if (tstate_[t] == kTargetNew) continue;
+      if (targets_.state[t] == kTargetNew) continue;
       a.targets.push_back(t);
       SetTargetState(t, kTargetDeploying);
-      taction_[t] = seq;
-      tdeploy_attempts_[t] = 1;
+      targets_.action[t] = seq;
+      targets_.deploy_attempts[t] = 1;
     }
     std::sort(a.targets.begin(), a.targets.end());
     if (a.targets.empty()) {  // a retry of a wave that is fully deployed
       phase_ = WavePhase::kVerifying;
-      deployed_at_ = now;
-      gate_wake_ = now;
+      timers_.deployed_at = now;
+      timers_.gate_wake = now;
       return;
     }
   }
   Issue(std::move(a), now, out);
-  current_action_ = static_cast<int64_t>(actions_.size());
+  progress_.current_action = static_cast<int64_t>(actions_.size());
 }
 
 absl::Duration RolloutEngine::DeployRetryBackoff() const {
   return options_.deploy_retry_backoff *
-         (int64_t{1} << std::min(wave_deploy_retries_, 20));
+         (int64_t{1} << std::min(deploy_.retries, 20));
 }
 
 void RolloutEngine::IssueDeployRetry(absl::Time now, std::vector<Action>& out) {
   const int w = current_wave_;
-  const ActionRecord& previous = actions_[current_action_ - 1];
+  const ActionRecord& previous = actions_[progress_.current_action - 1];
   const std::string first_failure = previous.first_failure;
   Action a;
   a.wave = w;
@@ -704,22 +706,22 @@ void RolloutEngine::IssueDeployRetry(absl::Time now, std::vector<Action>& out) {
   const uint32_t seq = static_cast<uint32_t>(actions_.size()) + 1;
   int max_try = 0;
   for (Fleet::TargetIndex t : plan_.waves[w].targets) {
-    if (tstate_[t] != kTargetDeployFailed ||
-        tdeploy_attempts_[t] >= options_.deploy_attempts) {
+    if (targets_.state[t] != kTargetDeployFailed ||
+        targets_.deploy_attempts[t] >= options_.deploy_attempts) {
       continue;
     }
     a.targets.push_back(t);
     SetTargetState(t, kTargetDeploying);
-    taction_[t] = seq;
-    ++tdeploy_attempts_[t];
-    max_try = std::max<int>(max_try, tdeploy_attempts_[t]);
+    targets_.action[t] = seq;
+    ++targets_.deploy_attempts[t];
+    max_try = std::max<int>(max_try, targets_.deploy_attempts[t]);
   }
   std::sort(a.targets.begin(), a.targets.end());
-  wave_deploy_retryable_ = 0;
-  ++wave_deploy_retries_;
-  ++deploy_retries_total_;
-  deploy_retry_at_ = absl::InfinitePast();
-  phase_since_ = now;  // a retry is progress: the deadline starts again
+  deploy_.retryable = 0;
+  ++deploy_.retries;
+  ++deploy_.retries_total;
+  deploy_.retry_at = absl::InfinitePast();
+  timers_.phase_since = now;  // a retry is progress: the deadline starts again
   RolloutEvent e;
   e.wave = w;
   e.action_id = a.id;
@@ -729,7 +731,7 @@ void RolloutEngine::IssueDeployRetry(absl::Time now, std::vector<Action>& out) {
                            max_try, " of ", options_.deploy_attempts,
                            "; first failure: ", first_failure, ")");
   Issue(std::move(a), now, out);
-  current_action_ = static_cast<int64_t>(actions_.size());
+  progress_.current_action = static_cast<int64_t>(actions_.size());
   Emit(EventKind::kDeployRetried, now, std::move(e));
 }
 
@@ -738,23 +740,23 @@ bool RolloutEngine::Verify(absl::Time now, std::vector<Action>& out) {
   const Wave& wave = plan_.waves[w];
   const HealthGate* gate = GateFor(w);
   Verdict verdict;
-  if (promoted_) {
-    verdict =
-        Verdict::Pass("promote", absl::StrCat("promoted by ", promoted_by_));
+  if (commands_.promoted) {
+    verdict = Verdict::Pass(
+        "promote", absl::StrCat("promoted by ", commands_.promoted_by));
   } else if (gate == nullptr) {
     verdict = Verdict::Pass("none", "no gates for this stage");
   } else {
-    if (now < gate_wake_) return false;
+    if (now < timers_.gate_wake) return false;
     GateContext context = WaveContext(w, now);
-    verdict = gate->Evaluate(context, gate_state_);
+    verdict = gate->Evaluate(context, gate_.state);
     if (verdict.outcome == Outcome::kHold) {
-      gate_wake_ = verdict.hold_until > now ? verdict.hold_until
-                                            : now + absl::Seconds(1);
-      last_verdict_ = std::move(verdict);
+      timers_.gate_wake = verdict.hold_until > now ? verdict.hold_until
+                                                   : now + absl::Seconds(1);
+      gate_.last_verdict = std::move(verdict);
       return false;
     }
   }
-  last_verdict_ = verdict;
+  gate_.last_verdict = verdict;
   RolloutEvent e;
   e.wave = w;
   e.message = verdict.ToString();
@@ -763,8 +765,8 @@ bool RolloutEngine::Verify(absl::Time now, std::vector<Action>& out) {
   switch (verdict.outcome) {
     case Outcome::kPass:
       phase_ = WavePhase::kBaking;
-      phase_since_ = now;
-      bake_until_ = std::max(deployed_at_ + wave.bake, now);
+      timers_.phase_since = now;
+      timers_.bake_until = std::max(timers_.deployed_at + wave.bake, now);
       ScheduleRechecks(now);
       return true;
     case Outcome::kFail:
@@ -789,19 +791,19 @@ void RolloutEngine::PassWave(absl::Time now) {
   RolloutEvent e;
   e.wave = w;
   e.message =
-      promoted_
-          ? absl::StrCat("passed (promoted by ", promoted_by_, ")")
+      commands_.promoted
+          ? absl::StrCat("passed (promoted by ", commands_.promoted_by, ")")
           : absl::StrCat("passed; bake of ",
                          absl::FormatDuration(plan_.waves[w].bake), " over");
   Emit(EventKind::kWavePassed, now, std::move(e));
   if (w + 1 == static_cast<int>(plan_.waves.size())) {
     current_wave_ = w + 1;
     if (!plan_.traffic_routed() &&
-        new_count_ < static_cast<int64_t>(plan_.target_count())) {
+        counts_.new_targets < static_cast<int64_t>(plan_.target_count())) {
       RolloutEvent lb;
       for (size_t pw = 0; pw < plan_.waves.size(); ++pw) {
         for (Fleet::TargetIndex t : plan_.waves[pw].targets) {
-          if (tstate_[t] == kTargetNew) continue;
+          if (targets_.state[t] == kTargetNew) continue;
           lb.failures.push_back(
               {fleet_.target(t).id,
                absl::StrCat("failed to deploy in wave ", pw,
@@ -827,15 +829,15 @@ void RolloutEngine::PassWave(absl::Time now) {
 }
 
 void RolloutEngine::CancelOpenActions() {
-  if (current_action_ <= 0) return;
-  ActionRecord& r = actions_[current_action_ - 1];
-  current_action_ = 0;
+  if (progress_.current_action <= 0) return;
+  ActionRecord& r = actions_[progress_.current_action - 1];
+  progress_.current_action = 0;
   if (r.state != ActionRecord::kOpen) return;
   r.state = ActionRecord::kCancelled;
   const uint32_t seq = static_cast<uint32_t>(&r - actions_.data() + 1);
   for (Fleet::TargetIndex t : r.action.targets) {
-    if (taction_[t] == seq) {
-      taction_[t] = 0;
+    if (targets_.action[t] == seq) {
+      targets_.action[t] = 0;
       SetTargetState(t, kTargetDeployFailed);  // unknown: treat as touched
     }
   }
@@ -848,7 +850,7 @@ void RolloutEngine::FailWave(FailureTrigger trigger, std::string reason,
   const int w = current_wave_;
   CancelOpenActions();
   phase_ = WavePhase::kFailed;
-  failure_trigger_ = trigger;
+  commands_.failure_trigger = trigger;
   RolloutEvent fe;
   fe.wave = w;
   fe.trigger = trigger;
@@ -861,12 +863,12 @@ void RolloutEngine::FailWave(FailureTrigger trigger, std::string reason,
   context.wave_index = w;
   context.wave_count = static_cast<int>(plan_.waves.size());
   context.stage = plan_.waves[w].stage;
-  context.attempt = std::max(1, wave_attempts_[w]);
+  context.attempt = std::max(1, progress_.wave_attempts[w]);
   context.now = now;
   context.reason = reason;
   context.verdict = std::move(verdict);
   context.failed_targets = failed_targets;
-  context.anything_deployed = touched_count_ > 0 || traffic_touched_;
+  context.anything_deployed = counts_.touched > 0 || progress_.traffic_touched;
   const Decision decision = policy_->Decide(context);
   RolloutEvent de;
   de.wave = w;
@@ -905,13 +907,14 @@ void RolloutEngine::FailWave(FailureTrigger trigger, std::string reason,
       break;
     case Decision::Kind::kPauseAndEscalate:
       status_ = RolloutStatus::kPaused;
-      paused_since_ = now;
-      pause_reason_ = absl::StrCat("wave ", w, " ", FailureTriggerName(trigger),
-                                   ": ", reason);
+      timers_.paused_since = now;
+      commands_.pause_reason = absl::StrCat(
+          "wave ", w, " ", FailureTriggerName(trigger), ": ", reason);
       break;
     case Decision::Kind::kRetryWave:
       phase_ = WavePhase::kRetryBackoff;
-      retry_at_ = now + std::max(absl::ZeroDuration(), decision.retry_after);
+      timers_.retry_at =
+          now + std::max(absl::ZeroDuration(), decision.retry_after);
       break;
   }
 }
@@ -921,39 +924,40 @@ void RolloutEngine::BeginRollback(bool current_wave_only, RollbackOrder order,
                                   absl::Time now, std::vector<Action>& out) {
   CancelOpenActions();
   status_ = RolloutStatus::kRollingBack;
-  rollback_end_ = end;
-  rollback_reason_ = std::move(reason);
-  rollback_queue_.clear();
-  rollback_retry_at_ = absl::InfinitePast();
+  rollback_.end = end;
+  rollback_.reason = std::move(reason);
+  rollback_.queue.clear();
+  rollback_.retry_at = absl::InfinitePast();
   if (plan_.traffic_routed() || order == RollbackOrder::kAllAtOnce) {
-    rollback_queue_.push_back(current_wave_only ? current_wave_ : -1);
+    rollback_.queue.push_back(current_wave_only ? current_wave_ : -1);
   } else {
-    const int top = std::min<int>(std::max(max_wave_started_, current_wave_),
-                                  static_cast<int>(plan_.waves.size()) - 1);
-    for (int w = top; w >= 0; --w) rollback_queue_.push_back(w);
+    const int top =
+        std::min<int>(std::max(progress_.max_wave_started, current_wave_),
+                      static_cast<int>(plan_.waves.size()) - 1);
+    for (int w = top; w >= 0; --w) rollback_.queue.push_back(w);
   }
   if (current_wave_only && plan_.traffic_routed()) {
-    rollback_queue_ = {-1};
+    rollback_.queue = {-1};
   }
   DriveRollback(now, out);
 }
 
 bool RolloutEngine::DriveRollback(absl::Time now, std::vector<Action>& out) {
-  if (open_rollback_actions_ > 0) return false;
+  if (counts_.open_rollbacks > 0) return false;
   const bool traffic = plan_.traffic_routed();
-  if (rollback_failed_count_ > 0 || traffic_rollback_failed_) {
-    if (rollback_exhausted_) {
+  if (counts_.rollback_failed > 0 || rollback_.traffic_failed) {
+    if (counts_.rollback_exhausted) {
       Notify(absl::StrCat(options_.name.empty() ? "rollout" : options_.name,
                           ": rollback to ", previous_version_,
                           " keeps failing after ", options_.rollback_attempts,
                           " attempts; restore the targets by hand"),
              true, -1, now, out);
       Finish(RolloutStatus::kFailed, now,
-             absl::StrCat("rollback incomplete: ", rollback_failed_count_,
+             absl::StrCat("rollback incomplete: ", counts_.rollback_failed,
                           " targets could not be restored"));
       return true;
     }
-    if (now < rollback_retry_at_) return false;
+    if (now < rollback_.retry_at) return false;
     Action a;
     a.kind = ActionKind::kRollBack;
     a.version = previous_version_;
@@ -961,13 +965,13 @@ bool RolloutEngine::DriveRollback(absl::Time now, std::vector<Action>& out) {
     const uint32_t seq = static_cast<uint32_t>(actions_.size()) + 1;
     if (traffic) {
       a.traffic_percent = 0;
-      traffic_rollback_failed_ = false;
+      rollback_.traffic_failed = false;
     } else {
-      for (size_t t = 0; t < tstate_.size(); ++t) {
-        if (tstate_[t] != kTargetRollbackFailed) continue;
+      for (size_t t = 0; t < targets_.state.size(); ++t) {
+        if (targets_.state[t] != kTargetRollbackFailed) continue;
         a.targets.push_back(static_cast<Fleet::TargetIndex>(t));
         SetTargetState(static_cast<Fleet::TargetIndex>(t), kTargetRollingBack);
-        taction_[t] = seq;
+        targets_.action[t] = seq;
       }
     }
     RolloutEvent e;
@@ -978,38 +982,38 @@ bool RolloutEngine::DriveRollback(absl::Time now, std::vector<Action>& out) {
                              : absl::StrCat(a.targets.size(), " targets"),
                      " to ", previous_version_);
     Issue(std::move(a), now, out);
-    ++open_rollback_actions_;
+    ++counts_.open_rollbacks;
     Emit(EventKind::kRollbackStarted, now, std::move(e));
     return true;
   }
-  while (!rollback_queue_.empty()) {
-    const int w = rollback_queue_.front();
-    rollback_queue_.erase(rollback_queue_.begin());
+  while (!rollback_.queue.empty()) {
+    const int w = rollback_.queue.front();
+    rollback_.queue.erase(rollback_.queue.begin());
     Action a;
     a.kind = ActionKind::kRollBack;
     a.version = previous_version_;
     a.wave = w;
     const uint32_t seq = static_cast<uint32_t>(actions_.size()) + 1;
     if (traffic) {
-      if (!traffic_touched_) continue;
+      if (!progress_.traffic_touched) continue;
       a.traffic_percent = 0;
       a.wave = -1;
     } else if (w < 0) {
-      if (touched_count_ == 0) continue;
-      for (size_t t = 0; t < tstate_.size(); ++t) {
-        if (!IsTouched(tstate_[t])) continue;
+      if (counts_.touched == 0) continue;
+      for (size_t t = 0; t < targets_.state.size(); ++t) {
+        if (!IsTouched(targets_.state[t])) continue;
         a.targets.push_back(static_cast<Fleet::TargetIndex>(t));
       }
     } else {
-      if (wave_touched_[w] == 0) continue;
+      if (counts_.wave_touched[w] == 0) continue;
       for (Fleet::TargetIndex t : plan_.waves[w].targets) {
-        if (IsTouched(tstate_[t])) a.targets.push_back(t);
+        if (IsTouched(targets_.state[t])) a.targets.push_back(t);
       }
       std::sort(a.targets.begin(), a.targets.end());
     }
     for (Fleet::TargetIndex t : a.targets) {
       SetTargetState(t, kTargetRollingBack);
-      taction_[t] = seq;
+      targets_.action[t] = seq;
     }
     a.id = NewActionId("rollback", a.wave);
     RolloutEvent e;
@@ -1020,31 +1024,31 @@ bool RolloutEngine::DriveRollback(absl::Time now, std::vector<Action>& out) {
                      traffic ? std::string("all traffic")
                              : absl::StrCat(a.targets.size(), " targets"),
                      w >= 0 ? absl::StrCat(" of wave ", w) : std::string(),
-                     " to ", previous_version_, " (", rollback_reason_, ")");
+                     " to ", previous_version_, " (", rollback_.reason, ")");
     Issue(std::move(a), now, out);
-    ++open_rollback_actions_;
+    ++counts_.open_rollbacks;
     Emit(EventKind::kRollbackStarted, now, std::move(e));
     return true;
   }
   // Done.
   RolloutEvent e;
   e.message = absl::StrCat("every touched target runs ", previous_version_,
-                           " again (", rollback_reason_, ")");
-  if (rollback_end_ == RolloutStatus::kPaused) {
+                           " again (", rollback_.reason, ")");
+  if (rollback_.end == RolloutStatus::kPaused) {
     status_ = RolloutStatus::kPaused;
-    paused_since_ = now;
-    pause_reason_ = rollback_reason_;
-    wave_rolled_back_ = true;
+    timers_.paused_since = now;
+    commands_.pause_reason = rollback_.reason;
+    rollback_.wave_rolled_back = true;
     phase_ = WavePhase::kFailed;
     Emit(EventKind::kRollbackCompleted, now, std::move(e));
     return true;
   }
   Emit(EventKind::kRollbackCompleted, now, std::move(e));
-  Finish(rollback_end_, now,
-         rollback_end_ == RolloutStatus::kAborted
+  Finish(rollback_.end, now,
+         rollback_.end == RolloutStatus::kAborted
              ? absl::StrCat("aborted; rolled back to ", previous_version_)
              : absl::StrCat("rolled back to ", previous_version_, ": ",
-                            rollback_reason_));
+                            rollback_.reason));
   return true;
 }
 
@@ -1111,7 +1115,7 @@ absl::Status RolloutEngine::ReportOutcome(
         return absl::InvalidArgumentError(absl::StrCat(
             path, ": target ", t, " is not part of action ", action_id));
       }
-      if (taction_[t] != seq) {
+      if (targets_.action[t] != seq) {
         return absl::InvalidArgumentError(
             absl::StrCat(path, ": target ", fleet_.target(t).id,
                          " already has an outcome for action ", action_id));
@@ -1149,27 +1153,28 @@ absl::Status RolloutEngine::ReportOutcome(
     if (!per_target) {
       if (rollback) {
         if (result.succeeded) {
-          traffic_touched_ = false;
-          traffic_rollback_attempts_ = 0;
+          progress_.traffic_touched = false;
+          rollback_.traffic_attempts = 0;
         } else {
-          traffic_rollback_failed_ = true;
-          if (++traffic_rollback_attempts_ >= options_.rollback_attempts) {
-            rollback_exhausted_ = true;
+          rollback_.traffic_failed = true;
+          if (++rollback_.traffic_attempts >= options_.rollback_attempts) {
+            counts_.rollback_exhausted = true;
           }
         }
       }
       continue;
     }
     const Fleet::TargetIndex t = result.target;
-    taction_[t] = 0;
+    targets_.action[t] = 0;
     if (rollback) {
       if (result.succeeded) {
-        tattempts_[t] = 0;
+        targets_.rollback_attempts[t] = 0;
         SetTargetState(t, kTargetRolledBack);
       } else {
-        if (tattempts_[t] < 255) ++tattempts_[t];
-        if (tattempts_[t] >= options_.rollback_attempts) {
-          rollback_exhausted_ = true;
+        if (targets_.rollback_attempts[t] < 255)
+          ++targets_.rollback_attempts[t];
+        if (targets_.rollback_attempts[t] >= options_.rollback_attempts) {
+          counts_.rollback_exhausted = true;
         }
         SetTargetState(t, kTargetRollbackFailed);
       }
@@ -1177,10 +1182,10 @@ absl::Status RolloutEngine::ReportOutcome(
       SetTargetState(t, kTargetNew);
     } else {
       SetTargetState(t, kTargetDeployFailed);
-      if (tdeploy_attempts_[t] < options_.deploy_attempts) {
-        ++wave_deploy_retryable_;
+      if (targets_.deploy_attempts[t] < options_.deploy_attempts) {
+        ++deploy_.retryable;
       } else {
-        ++wave_deploy_failed_;
+        ++deploy_.failed;
       }
     }
   }
@@ -1189,16 +1194,16 @@ absl::Status RolloutEngine::ReportOutcome(
     r->action.targets.clear();
     r->action.targets.shrink_to_fit();
     if (rollback) {
-      --open_rollback_actions_;
+      --counts_.open_rollbacks;
     } else {
-      deployed_at_ = now;
-      if (wave_deploy_retryable_ > 0) {
-        deploy_retry_at_ = now + DeployRetryBackoff();
+      timers_.deployed_at = now;
+      if (deploy_.retryable > 0) {
+        deploy_.retry_at = now + DeployRetryBackoff();
       }
     }
   }
   if (rollback && any_failed) {
-    rollback_retry_at_ = now + options_.rollback_retry_backoff;
+    rollback_.retry_at = now + options_.rollback_retry_backoff;
     RolloutEvent e;
     e.action_id = r->action.id;
     e.failed_targets = r->failed;
@@ -1245,7 +1250,7 @@ absl::Status RolloutEngine::ReportActionOutcome(absl::string_view action_id,
     results.push_back({0, succeeded, std::string(reason)});
   } else {
     for (Fleet::TargetIndex t : r->action.targets) {
-      if (taction_[t] == seq) {
+      if (targets_.action[t] == seq) {
         results.push_back({t, succeeded, std::string(reason)});
       }
     }
@@ -1268,10 +1273,10 @@ size_t RolloutEngine::PerTargetStateBytes() const {
   for (const ActionRecord& r : actions_) {
     ledger += r.action.targets.capacity() * sizeof(Fleet::TargetIndex);
   }
-  return ledger + tstate_.capacity() * sizeof(uint8_t) +
-         tattempts_.capacity() * sizeof(uint8_t) +
-         tdeploy_attempts_.capacity() * sizeof(uint8_t) +
-         taction_.capacity() * sizeof(uint32_t) +
+  return ledger + targets_.state.capacity() * sizeof(uint8_t) +
+         targets_.rollback_attempts.capacity() * sizeof(uint8_t) +
+         targets_.deploy_attempts.capacity() * sizeof(uint8_t) +
+         targets_.action.capacity() * sizeof(uint32_t) +
          wave_of_.capacity() * sizeof(int32_t) +
          plan_.target_count() * sizeof(Fleet::TargetIndex);
 }
@@ -1289,9 +1294,9 @@ absl::Status RolloutEngine::Pause(absl::string_view who, absl::Time now) {
                      StateText(), ")"));
   }
   status_ = RolloutStatus::kPaused;
-  paused_since_ = now;
-  pause_reason_ = absl::StrCat("paused by ", who);
-  Command("pause", who, now, pause_reason_);
+  timers_.paused_since = now;
+  commands_.pause_reason = absl::StrCat("paused by ", who);
+  Command("pause", who, now, commands_.pause_reason);
   Touch(now);
   return absl::OkStatus();
 }
@@ -1302,13 +1307,13 @@ absl::Status RolloutEngine::Resume(absl::string_view who, absl::Time now) {
     return absl::FailedPreconditionError(absl::StrCat(
         "Resume: the rollout is not paused (state: ", StateText(), ")"));
   }
-  if (wave_rolled_back_) {
+  if (rollback_.wave_rolled_back) {
     return absl::FailedPreconditionError(absl::StrCat(
         "Resume: wave ", current_wave_,
         " was rolled back; use Retry or Abort (state: ", StateText(), ")"));
   }
-  const absl::Duration paused_for = now - paused_since_;
-  if (!started_) {
+  const absl::Duration paused_for = now - timers_.paused_since;
+  if (!progress_.started) {
     status_ = RolloutStatus::kPending;
   } else {
     status_ = RolloutStatus::kRunning;
@@ -1318,10 +1323,10 @@ absl::Status RolloutEngine::Resume(absl::string_view who, absl::Time now) {
       phase_ = WavePhase::kNotStarted;
     } else if (phase_ == WavePhase::kAwaitingApproval ||
                phase_ == WavePhase::kDeploying) {
-      phase_since_ += paused_for;  // a pause does not eat the deadline
+      timers_.phase_since += paused_for;  // a pause does not eat the deadline
     }
   }
-  pause_reason_.clear();
+  commands_.pause_reason.clear();
   Command("resume", who, now,
           absl::StrCat("resumed by ", who, " after ",
                        absl::FormatDuration(paused_for)));
@@ -1340,8 +1345,8 @@ absl::Status RolloutEngine::Abort(absl::string_view who, absl::Time now) {
   }
   Command("abort", who, now, absl::StrCat("aborted by ", who));
   CancelOpenActions();
-  approval_pending_ = false;
-  if (touched_count_ == 0 && !traffic_touched_) {
+  commands_.approval_pending = false;
+  if (counts_.touched == 0 && !progress_.traffic_touched) {
     bool deployed = false;
     for (const ActionRecord& r : actions_) {
       if (r.action.kind == ActionKind::kDeploy ||
@@ -1361,17 +1366,17 @@ absl::Status RolloutEngine::Abort(absl::string_view who, absl::Time now) {
   } else {
     // The rollback actions are issued by the next Advance().
     status_ = RolloutStatus::kRollingBack;
-    rollback_end_ = RolloutStatus::kAborted;
-    rollback_reason_ = absl::StrCat("aborted by ", who);
-    rollback_queue_.clear();
+    rollback_.end = RolloutStatus::kAborted;
+    rollback_.reason = absl::StrCat("aborted by ", who);
+    rollback_.queue.clear();
     if (plan_.traffic_routed() ||
         options_.abort_order == RollbackOrder::kAllAtOnce) {
-      rollback_queue_.push_back(-1);
+      rollback_.queue.push_back(-1);
     } else {
-      for (int w = std::min<int>(max_wave_started_,
+      for (int w = std::min<int>(progress_.max_wave_started,
                                  static_cast<int>(plan_.waves.size()) - 1);
            w >= 0; --w) {
-        rollback_queue_.push_back(w);
+        rollback_.queue.push_back(w);
       }
     }
   }
@@ -1388,20 +1393,21 @@ absl::Status RolloutEngine::Promote(absl::string_view who, absl::Time now) {
         "(state: ",
         StateText(), ")"));
   }
-  if (wave_rolled_back_) {
+  if (rollback_.wave_rolled_back) {
     return absl::FailedPreconditionError(absl::StrCat(
         "Promote: wave ", current_wave_,
         " was rolled back; use Retry or Abort (state: ", StateText(), ")"));
   }
-  promoted_ = true;
-  promoted_by_ = std::string(who);
+  commands_.promoted = true;
+  commands_.promoted_by = std::string(who);
   if (status_ == RolloutStatus::kPaused) {
-    status_ = started_ ? RolloutStatus::kRunning : RolloutStatus::kPending;
+    status_ =
+        progress_.started ? RolloutStatus::kRunning : RolloutStatus::kPending;
   }
   if (phase_ == WavePhase::kFailed) phase_ = WavePhase::kVerifying;
   if (phase_ == WavePhase::kRetryBackoff) phase_ = WavePhase::kNotStarted;
-  approval_pending_ = false;
-  pause_reason_.clear();
+  commands_.approval_pending = false;
+  commands_.pause_reason.clear();
   Command("promote", who, now,
           absl::StrCat("promoted by ", who,
                        ": remaining gates, bakes and approvals skipped"));
@@ -1418,8 +1424,8 @@ absl::Status RolloutEngine::Retry(absl::string_view who, absl::Time now) {
   }
   status_ = RolloutStatus::kRunning;
   phase_ = WavePhase::kNotStarted;
-  wave_rolled_back_ = false;
-  pause_reason_.clear();
+  rollback_.wave_rolled_back = false;
+  commands_.pause_reason.clear();
   Command("retry", who, now,
           absl::StrCat("retry of wave ", current_wave_, " by ", who));
   Touch(now);
@@ -1427,9 +1433,9 @@ absl::Status RolloutEngine::Retry(absl::string_view who, absl::Time now) {
 }
 
 bool RolloutEngine::GateAwaitsSignal() const {
-  return phase_ == WavePhase::kVerifying && last_verdict_.has_value() &&
-         last_verdict_->outcome == Outcome::kHold &&
-         last_verdict_->hold_until == absl::InfiniteFuture();
+  return phase_ == WavePhase::kVerifying && gate_.last_verdict.has_value() &&
+         gate_.last_verdict->outcome == Outcome::kHold &&
+         gate_.last_verdict->hold_until == absl::InfiniteFuture();
 }
 
 void RolloutEngine::SignalGate(OperatorSignal::Kind kind,
@@ -1440,11 +1446,11 @@ void RolloutEngine::SignalGate(OperatorSignal::Kind kind,
   s.kind = kind;
   s.who = std::string(who);
   s.at = now;
-  signals_.push_back(s);
-  gate_wake_ = now;
+  gate_.signals.push_back(s);
+  timers_.gate_wake = now;
   Command(command, who, now,
-          absl::StrCat("gate ", last_verdict_->gate, " of wave ", current_wave_,
-                       " ", past_tense, " by ", who));
+          absl::StrCat("gate ", gate_.last_verdict->gate, " of wave ",
+                       current_wave_, " ", past_tense, " by ", who));
   Touch(now);
 }
 
@@ -1452,8 +1458,9 @@ absl::Status RolloutEngine::Approve(absl::string_view who, absl::Time now) {
   SLUICE_RETURN_IF_ERROR(CheckTime("Approve", now));
   const bool running =
       status_ == RolloutStatus::kRunning || status_ == RolloutStatus::kPaused;
-  if (running && phase_ == WavePhase::kAwaitingApproval && approval_pending_) {
-    approval_pending_ = false;
+  if (running && phase_ == WavePhase::kAwaitingApproval &&
+      commands_.approval_pending) {
+    commands_.approval_pending = false;
     Command("approve", who, now,
             absl::StrCat("wave ", current_wave_, " approved by ", who));
     Touch(now);
@@ -1471,12 +1478,13 @@ absl::Status RolloutEngine::Reject(absl::string_view who, absl::Time now) {
   SLUICE_RETURN_IF_ERROR(CheckTime("Reject", now));
   const bool running =
       status_ == RolloutStatus::kRunning || status_ == RolloutStatus::kPaused;
-  if (running && phase_ == WavePhase::kAwaitingApproval && approval_pending_) {
+  if (running && phase_ == WavePhase::kAwaitingApproval &&
+      commands_.approval_pending) {
     Command("reject", who, now,
             absl::StrCat("wave ", current_wave_, " rejected by ", who));
-    approval_pending_ = false;
+    commands_.approval_pending = false;
     // The failure is handled (and its actions issued) by the next Advance().
-    rejected_by_ = std::string(who);
+    commands_.rejected_by = std::string(who);
     Touch(now);
     return absl::OkStatus();
   }
@@ -1498,7 +1506,7 @@ absl::Status RolloutEngine::Supersede(absl::string_view version,
         "version (state: ",
         StateText(), ")"));
   }
-  if (wave_rolled_back_) {
+  if (rollback_.wave_rolled_back) {
     return absl::FailedPreconditionError(absl::StrCat(
         "Supersede: wave ", current_wave_,
         " was rolled back; use Retry or Abort first (state: ", StateText(),
@@ -1514,19 +1522,19 @@ absl::Status RolloutEngine::Supersede(absl::string_view version,
           absl::StrCat(version, " supersedes ", version_, " (by ", who,
                        "); rollback target stays ", previous_version_));
   CancelOpenActions();
-  for (size_t t = 0; t < tstate_.size(); ++t) {
-    const uint8_t s = tstate_[t];
+  for (size_t t = 0; t < targets_.state.size(); ++t) {
+    const uint8_t s = targets_.state[t];
     if (s == kTargetNew || s == kTargetDeploying) {
       SetTargetState(static_cast<Fleet::TargetIndex>(t), kTargetStale);
     }
   }
   version_ = std::string(version);
-  std::fill(wave_attempts_.begin(), wave_attempts_.end(), 0);
-  promoted_ = false;
-  promoted_by_.clear();
-  approval_pending_ = false;
-  failure_trigger_.reset();
-  if (started_) {
+  std::fill(progress_.wave_attempts.begin(), progress_.wave_attempts.end(), 0);
+  commands_.promoted = false;
+  commands_.promoted_by.clear();
+  commands_.approval_pending = false;
+  commands_.failure_trigger.reset();
+  if (progress_.started) {
     current_wave_ = 0;
     phase_ = WavePhase::kNotStarted;
   }
@@ -1547,36 +1555,36 @@ std::vector<Blocker> RolloutEngine::Blockers(absl::Time now) const {
   if (status_ == RolloutStatus::kPaused) {
     Blocker b;
     b.kind = Blocker::Kind::kPaused;
-    b.name = failure_trigger_.has_value()
+    b.name = commands_.failure_trigger.has_value()
                  ? absl::StrCat("paused after wave ", current_wave_, " ",
-                                FailureTriggerName(*failure_trigger_),
-                                wave_rolled_back_
+                                FailureTriggerName(*commands_.failure_trigger),
+                                rollback_.wave_rolled_back
                                     ? "; Retry or Abort"
                                     : "; Resume, Retry, Promote or Abort")
                  : "paused";
-    b.reason = pause_reason_;
-    b.since = paused_since_;
+    b.reason = commands_.pause_reason;
+    b.since = timers_.paused_since;
     b.until = absl::InfiniteFuture();
     out.push_back(b);
   }
   if (status_ == RolloutStatus::kRollingBack) {
     Blocker b;
     b.kind = Blocker::Kind::kRollback;
-    if (open_rollback_actions_ > 0) {
+    if (counts_.open_rollbacks > 0) {
       for (const ActionRecord& r : actions_) {
         if (r.state == ActionRecord::kOpen &&
             r.action.kind == ActionKind::kRollBack) {
           b.name = r.action.id;
           b.reason = absl::StrCat(r.remaining, " targets await an outcome (",
-                                  rollback_reason_, ")");
+                                  rollback_.reason, ")");
           b.since = r.issued_at;
         }
       }
-    } else if (now < rollback_retry_at_) {
+    } else if (now < rollback_.retry_at) {
       b.name = "rollback retry";
-      b.reason = absl::StrCat(rollback_failed_count_,
+      b.reason = absl::StrCat(counts_.rollback_failed,
                               " targets failed to roll back; retrying");
-      b.until = rollback_retry_at_;
+      b.until = rollback_.retry_at;
     } else {
       return {};
     }
@@ -1591,27 +1599,27 @@ std::vector<Blocker> RolloutEngine::Blockers(absl::Time now) const {
   Blocker b;
   switch (phase_) {
     case WavePhase::kAwaitingApproval:
-      if (!approval_pending_) break;
+      if (!commands_.approval_pending) break;
       b.kind = Blocker::Kind::kApproval;
       b.name = absl::StrCat("approval for wave ", w);
       b.reason = absl::StrCat("approval of ", version_, " awaited");
-      b.since = phase_since_;
-      b.until = phase_since_ + options_.approval_timeout;
+      b.since = timers_.phase_since;
+      b.until = timers_.phase_since + options_.approval_timeout;
       out.push_back(b);
       break;
     case WavePhase::kDeploying: {
-      if (current_action_ <= 0) break;
-      const ActionRecord& r = actions_[current_action_ - 1];
+      if (progress_.current_action <= 0) break;
+      const ActionRecord& r = actions_[progress_.current_action - 1];
       if (r.remaining == 0) {
-        if (wave_deploy_retryable_ == 0 || now >= deploy_retry_at_) break;
+        if (deploy_.retryable == 0 || now >= deploy_.retry_at) break;
         b.kind = Blocker::Kind::kRetryBackoff;
         b.name = absl::StrCat("deploy retry of wave ", w);
-        b.reason = absl::StrCat(wave_deploy_retryable_,
+        b.reason = absl::StrCat(deploy_.retryable,
                                 " targets failed to deploy and will be "
                                 "deployed again (first: ",
                                 r.first_failure, ")");
-        b.since = deployed_at_;
-        b.until = deploy_retry_at_;
+        b.since = timers_.deployed_at;
+        b.until = deploy_.retry_at;
         out.push_back(b);
         break;
       }
@@ -1622,46 +1630,51 @@ std::vector<Blocker> RolloutEngine::Blockers(absl::Time now) const {
           " targets await an outcome; progress deadline "
           "at ",
           absl::FormatTime("%H:%M:%S UTC",
-                           phase_since_ + options_.progress_deadline,
+                           timers_.phase_since + options_.progress_deadline,
                            absl::UTCTimeZone()));
-      b.since = phase_since_;
-      b.until = phase_since_ + options_.progress_deadline;
+      b.since = timers_.phase_since;
+      b.until = timers_.phase_since + options_.progress_deadline;
       out.push_back(b);
       break;
     }
     case WavePhase::kVerifying:
-      if (promoted_ || GateFor(w) == nullptr || now >= gate_wake_) break;
-      b.kind = last_verdict_.has_value() &&
-                       last_verdict_->hold_until == absl::InfiniteFuture()
+      if (commands_.promoted || GateFor(w) == nullptr ||
+          now >= timers_.gate_wake)
+        break;
+      b.kind = gate_.last_verdict.has_value() &&
+                       gate_.last_verdict->hold_until == absl::InfiniteFuture()
                    ? Blocker::Kind::kApproval
                    : Blocker::Kind::kGate;
       b.name = absl::StrCat(
-          "gate ", last_verdict_.has_value() ? last_verdict_->gate : "?",
+          "gate ",
+          gate_.last_verdict.has_value() ? gate_.last_verdict->gate : "?",
           " of wave ", w);
-      b.reason = last_verdict_.has_value() ? last_verdict_->reason : "";
-      b.since = deployed_at_;
-      b.until = gate_wake_;
+      b.reason =
+          gate_.last_verdict.has_value() ? gate_.last_verdict->reason : "";
+      b.since = timers_.deployed_at;
+      b.until = timers_.gate_wake;
       out.push_back(b);
       break;
     case WavePhase::kBaking:
-      if (promoted_ || now >= bake_until_) break;
+      if (commands_.promoted || now >= timers_.bake_until) break;
       b.kind = Blocker::Kind::kBake;
       b.name = absl::StrCat("bake of wave ", w);
       b.reason = absl::StrCat("gates passed; bake of ",
                               absl::FormatDuration(plan_.waves[w].bake));
-      b.since = phase_since_;
-      b.until = bake_until_;
+      b.since = timers_.phase_since;
+      b.until = timers_.bake_until;
       out.push_back(b);
       break;
     case WavePhase::kRetryBackoff:
-      if (now >= retry_at_) break;
+      if (now >= timers_.retry_at) break;
       b.kind = Blocker::Kind::kRetryBackoff;
       b.name = absl::StrCat("retry of wave ", w);
-      b.reason = absl::StrCat("attempt ", wave_attempts_[w] + 1, " after ",
-                              failure_trigger_.has_value()
-                                  ? FailureTriggerName(*failure_trigger_)
-                                  : "failure");
-      b.until = retry_at_;
+      b.reason =
+          absl::StrCat("attempt ", progress_.wave_attempts[w] + 1, " after ",
+                       commands_.failure_trigger.has_value()
+                           ? FailureTriggerName(*commands_.failure_trigger)
+                           : "failure");
+      b.until = timers_.retry_at;
       out.push_back(b);
       break;
     default:

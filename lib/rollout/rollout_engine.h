@@ -69,6 +69,127 @@ struct ActionRecord {
   absl::Time issued_at = absl::UnixEpoch();
 };
 
+// The engine's state in groups that mirror sluice.v1.RolloutState
+// (proto/sluice/v1/rollout.proto); rollout_snapshot.cc copies each group as
+// a whole.
+
+// Per target, one entry each (RolloutState.target_state, target_attempts,
+// target_deploy_attempts, target_action).
+struct TargetTable {
+  std::vector<uint8_t> state;  // TargetState
+  // Rollback attempts.
+  std::vector<uint8_t> rollback_attempts;
+  // Deploy tries in the current attempt of its wave.
+  std::vector<uint8_t> deploy_attempts;
+  // The seq of the open action awaiting its outcome (0: none).
+  std::vector<uint32_t> action;
+};
+
+// The current wave's gate: its state, its latest verdict, the operator
+// signals it was given (RolloutState.gate_state, last_verdict, signals).
+struct CurrentGate {
+  GateState state;
+  std::optional<Verdict> last_verdict;
+  std::vector<OperatorSignal> signals;
+};
+
+// Timers (RolloutState "Timers"): absl::InfinitePast() when unset.
+struct PhaseTimers {
+  // When the phase started (its deadlines count from here).
+  absl::Time phase_since = absl::InfinitePast();
+  // When the current wave's deploy completed.
+  absl::Time deployed_at = absl::InfinitePast();
+  // When the current wave's gate is evaluated next.
+  absl::Time gate_wake = absl::InfinitePast();
+  // When the current wave's bake ends.
+  absl::Time bake_until = absl::InfinitePast();
+  // When a wave retried by the rollback policy starts again.
+  absl::Time retry_at = absl::InfinitePast();
+  absl::Time paused_since = absl::InfinitePast();
+  // The wake-up of the last kWait action issued.
+  absl::Time last_wait = absl::InfinitePast();
+};
+
+// What operators and the rollback policy asked for (RolloutState
+// pause_reason, failure_trigger, promoted, promoted_by, approval_pending,
+// rejected_by).
+struct CommandState {
+  std::string pause_reason;
+  std::optional<FailureTrigger> failure_trigger;
+  bool promoted = false;
+  std::string promoted_by;
+  bool approval_pending = false;
+  // Set by Reject() of a wave approval; the next Advance() fails the wave.
+  std::string rejected_by;
+};
+
+// How far the rollout got (RolloutState started, max_wave_started,
+// traffic_touched, current_action, wave_attempts).
+struct RunProgress {
+  bool started = false;
+  int32_t max_wave_started = -1;
+  bool traffic_touched = false;
+  // The seq of the current wave's deploy or traffic action (0: none).
+  int64_t current_action = 0;
+  // Per wave: attempts so far.
+  std::vector<int32_t> wave_attempts;
+};
+
+// Rollback progress (RolloutState "Rollback progress", traffic_rollback_*).
+struct RollbackState {
+  std::vector<int32_t> queue;  // -1: every touched target
+  RolloutStatus end = RolloutStatus::kRolledBack;
+  std::string reason;
+  absl::Time retry_at = absl::InfinitePast();
+  bool wave_rolled_back = false;
+  int32_t traffic_attempts = 0;
+  bool traffic_failed = false;
+};
+
+// Deploy retries of the current wave (RolloutState wave_deploy_failed,
+// wave_deploy_retryable, wave_deploy_retries, deploy_retry_at,
+// deploy_retries_total).
+struct DeployRetryState {
+  // The current wave's targets that failed to deploy with no try left (they
+  // count against the wave's budget), and those that will be retried.
+  int64_t failed = 0;
+  int64_t retryable = 0;
+  // Retries of the current wave's failed targets so far, and when the next
+  // one is due (when `retryable` > 0 and the action is complete).
+  int32_t retries = 0;
+  absl::Time retry_at = absl::InfinitePast();
+  // Deploy retry actions issued over the whole rollout.
+  int64_t retries_total = 0;
+};
+
+// Bake re-checks and the background analysis (sluice.v1.WatchState).
+struct WatchState {
+  // The re-check in progress during the current wave's bake, when the next
+  // is due (absl::InfiniteFuture(): none), how many passed.
+  GateState recheck_state;
+  absl::Time recheck_at = absl::InfiniteFuture();
+  int32_t rechecks_passed = 0;
+  // The background analysis: started or not, since when (the start wave's
+  // deploy), its run in progress, when it is due, how many runs decided.
+  bool background_started = false;
+  absl::Time background_since = absl::InfinitePast();
+  GateState background_state;
+  absl::Time background_at = absl::InfiniteFuture();
+  int64_t background_runs = 0;
+};
+
+// Counters kept as targets change state, so no decision scans the fleet
+// (recomputed on restore; touched and new_targets are also in the snapshot
+// as a check).
+struct TargetCounts {
+  int64_t touched = 0;
+  int64_t new_targets = 0;
+  int64_t rollback_failed = 0;
+  int64_t open_rollbacks = 0;
+  bool rollback_exhausted = false;
+  std::vector<int64_t> wave_touched;
+};
+
 // Parses Snapshot() bytes: the checksum, then (with a non-empty `key`) the
 // HMAC, then the message (lib/rollout/rollout_snapshot.cc).
 absl::StatusOr<v1::RolloutState> ParseSnapshot(absl::string_view bytes,
@@ -114,7 +235,7 @@ class RolloutEngine : public Rollout {
   std::vector<Action> PendingActions() const override;
   absl::Time NextWakeup() const override { return next_wakeup_; }
   bool RunsNewVersion(Fleet::TargetIndex i) const override {
-    return i < tstate_.size() && tstate_[i] == kTargetNew;
+    return i < targets_.state.size() && targets_.state[i] == kTargetNew;
   }
   int64_t event_sequence() const override { return event_seq_; }
   int64_t state_version() const override { return state_version_; }
@@ -213,88 +334,35 @@ class RolloutEngine : public Rollout {
   std::vector<bool> approval_wave_;
   std::vector<std::string> config_record_;
 
-  // --- state (all of it is in the snapshot, or recomputed from it)
+  // --- state (all of it is in the snapshot, or recomputed from it). The
+  // groups mirror sluice.v1.RolloutState's; rollout_snapshot.cc writes and
+  // reads each group as a whole.
   std::string version_;
   std::string previous_version_;
   RolloutStatus status_ = RolloutStatus::kPending;
   int current_wave_ = -1;
   WavePhase phase_ = WavePhase::kNotStarted;
-  std::vector<uint8_t> tstate_;
-  std::vector<uint8_t> tattempts_;
-  // Per target: deploy tries in the current attempt of its wave.
-  std::vector<uint8_t> tdeploy_attempts_;
-  // The current wave's targets that failed to deploy with no try left (they
-  // count against the wave's budget), and those that will be retried.
-  int64_t wave_deploy_failed_ = 0;
-  int64_t wave_deploy_retryable_ = 0;
-  // Retries of the current wave's failed targets so far, and when the next
-  // one is due (when wave_deploy_retryable_ > 0 and the action is complete).
-  int32_t wave_deploy_retries_ = 0;
-  absl::Time deploy_retry_at_ = absl::InfinitePast();
-  // Deploy retry actions issued over the whole rollout.
-  int64_t deploy_retries_total_ = 0;
-  // RolloutEvent::rollout_id (set by the first event when not given).
-  std::string rollout_id_;
-  std::vector<uint32_t> taction_;
+  TargetTable targets_;
   std::vector<ActionRecord> actions_;  // index = seq - 1
   int64_t event_seq_ = 0;
   int64_t state_version_ = 0;
   absl::Time last_now_ = absl::InfinitePast();
-  GateState gate_state_;
-  std::optional<Verdict> last_verdict_;
-  std::vector<OperatorSignal> signals_;
-  std::vector<int32_t> wave_attempts_;
-  absl::Time phase_since_ = absl::InfinitePast();
-  absl::Time deployed_at_ = absl::InfinitePast();
-  absl::Time gate_wake_ = absl::InfinitePast();
-  absl::Time bake_until_ = absl::InfinitePast();
-  absl::Time retry_at_ = absl::InfinitePast();
-  absl::Time paused_since_ = absl::InfinitePast();
-  absl::Time last_wait_ = absl::InfinitePast();
-  std::string pause_reason_;
-  std::optional<FailureTrigger> failure_trigger_;
-  bool promoted_ = false;
-  std::string promoted_by_;
-  bool approval_pending_ = false;
-  std::vector<int32_t> rollback_queue_;  // -1: every touched target
-  RolloutStatus rollback_end_ = RolloutStatus::kRolledBack;
-  std::string rollback_reason_;
-  absl::Time rollback_retry_at_ = absl::InfinitePast();
-  bool wave_rolled_back_ = false;
-  int32_t max_wave_started_ = -1;
-  bool started_ = false;
+  // RolloutEvent::rollout_id (set by the first event when not given).
+  std::string rollout_id_;
+  CurrentGate gate_;
+  PhaseTimers timers_;
+  CommandState commands_;
+  RunProgress progress_;
+  RollbackState rollback_;
+  DeployRetryState deploy_;
+  WatchState watch_;
   bool dirty_ = true;
-  bool traffic_touched_ = false;
-  // The seq of the current wave's deploy or traffic action (0: none).
-  int64_t current_action_ = 0;
-  int32_t traffic_rollback_attempts_ = 0;
-  bool traffic_rollback_failed_ = false;
-  // Set by Reject() of a wave approval; the next Advance() fails the wave.
-  std::string rejected_by_;
-
-  // Bake re-checks of the current wave: the state of the one in progress,
-  // when it is due (absl::InfiniteFuture(): none), how many passed.
-  GateState recheck_state_;
-  absl::Time recheck_at_ = absl::InfiniteFuture();
-  int32_t rechecks_passed_ = 0;
-  // The background analysis: started or not, since when (the start wave's
-  // deploy), its run in progress, when it is due, how many runs passed.
-  bool background_started_ = false;
-  absl::Time background_since_ = absl::InfinitePast();
-  GateState background_state_;
-  absl::Time background_at_ = absl::InfiniteFuture();
-  int64_t background_runs_ = 0;
   // Cohorts of the background analysis (rebuilt for each evaluation).
   std::vector<std::string> background_new_ids_;
   std::vector<std::string> background_old_ids_;
 
   // --- derived (recomputed on restore)
-  int64_t touched_count_ = 0;
-  int64_t new_count_ = 0;
-  int64_t rollback_failed_count_ = 0;
-  int64_t open_rollback_actions_ = 0;
-  bool rollback_exhausted_ = false;
-  std::vector<int64_t> wave_touched_;
+  TargetCounts counts_;
   absl::Time next_wakeup_ = absl::InfinitePast();
   // Cached cohort ids for the gates of the current wave.
   int cached_wave_ = -1;

@@ -69,49 +69,75 @@ absl::Status Bad(absl::string_view message) {
   return absl::InvalidArgumentError(absl::StrCat("snapshot: ", message));
 }
 
-}  // namespace
+std::string Bytes(const std::vector<uint8_t>& v) {
+  return std::string(reinterpret_cast<const char*>(v.data()), v.size());
+}
 
-void RolloutEngine::SaveState(v1::RolloutState& p) const {
-  p.set_schema_version(kRolloutStateSchemaVersion);
-  p.set_state_version(state_version_);
-  p.set_name(options_.name);
-  p.set_version(version_);
-  p.set_previous_version(previous_version_);
-  p.set_fleet_size(static_cast<uint32_t>(fleet_.size()));
-  p.set_fleet_fingerprint(fingerprint_);
-  p.set_strategy(plan_.strategy);
-  for (const Wave& w : plan_.waves) {
-    v1::WaveRecord* r = p.add_waves();
-    r->set_name(w.name);
-    r->set_stage(w.stage);
-    r->mutable_targets()->Reserve(static_cast<int>(w.targets.size()));
-    for (Fleet::TargetIndex t : w.targets) r->add_targets(t);
-    if (w.traffic_percent.has_value()) {
-      r->set_traffic_percent(*w.traffic_percent);
-    }
-    r->set_cumulative_count_fraction(w.cumulative_count_fraction);
-    r->set_cumulative_weight_fraction(w.cumulative_weight_fraction);
-    EncodeDuration(w.bake, r->mutable_bake());
-    r->set_max_failed_targets(w.max_failed_targets);
-  }
-  p.set_status(std::string(RolloutStatusName(status_)));
-  p.set_current_wave(current_wave_);
-  p.set_phase(std::string(WavePhaseName(phase_)));
-  p.set_target_state(std::string(reinterpret_cast<const char*>(tstate_.data()),
-                                 tstate_.size()));
-  p.set_target_attempts(std::string(
-      reinterpret_cast<const char*>(tattempts_.data()), tattempts_.size()));
-  std::string actions(taction_.size() * 4, '\0');
-  for (size_t i = 0; i < taction_.size(); ++i) {
-    const uint32_t v = taction_[i];
+// Each group of the engine's state (rollout_engine.h) to and from its
+// fields of sluice.v1.RolloutState. The loaders check what they read; errors
+// are Bad() ("snapshot: ...").
+
+void SaveTargets(const TargetTable& t, v1::RolloutState& p) {
+  p.set_target_state(Bytes(t.state));
+  p.set_target_attempts(Bytes(t.rollback_attempts));
+  std::string actions(t.action.size() * 4, '\0');
+  for (size_t i = 0; i < t.action.size(); ++i) {
+    const uint32_t v = t.action[i];
     actions[4 * i] = static_cast<char>(v & 0xff);
     actions[4 * i + 1] = static_cast<char>((v >> 8) & 0xff);
     actions[4 * i + 2] = static_cast<char>((v >> 16) & 0xff);
     actions[4 * i + 3] = static_cast<char>((v >> 24) & 0xff);
   }
   p.set_target_action(std::move(actions));
-  for (size_t i = 0; i < actions_.size(); ++i) {
-    const ActionRecord& a = actions_[i];
+  p.set_target_deploy_attempts(Bytes(t.deploy_attempts));
+}
+
+absl::StatusOr<TargetTable> LoadTargets(const v1::RolloutState& p, size_t n,
+                                        int64_t action_count) {
+  if (p.target_state().size() != n || p.target_attempts().size() != n ||
+      p.target_action().size() != 4 * n) {
+    return Bad(absl::StrCat("per-target state has the wrong size for ", n,
+                            " targets"));
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (static_cast<uint8_t>(p.target_state()[i]) >= kTargetStateCount) {
+      return Bad(absl::StrCat("target_state[", i, "]: unknown state ",
+                              static_cast<int>(p.target_state()[i])));
+    }
+  }
+  if (!p.target_deploy_attempts().empty() &&
+      p.target_deploy_attempts().size() != n) {
+    return Bad(
+        absl::StrCat("target_deploy_attempts: wrong size for ", n, " targets"));
+  }
+  TargetTable t;
+  t.action.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const auto* b =
+        reinterpret_cast<const unsigned char*>(p.target_action().data()) +
+        4 * i;
+    t.action[i] =
+        b[0] | (b[1] << 8) | (b[2] << 16) | (static_cast<uint32_t>(b[3]) << 24);
+    if (t.action[i] > action_count) {
+      return Bad(absl::StrCat("target_action[", i, "]: unknown action"));
+    }
+  }
+  t.state.assign(p.target_state().begin(), p.target_state().end());
+  t.rollback_attempts.assign(p.target_attempts().begin(),
+                             p.target_attempts().end());
+  if (p.target_deploy_attempts().empty()) {
+    t.deploy_attempts.assign(n, 0);  // older snapshots: no try counted
+  } else {
+    t.deploy_attempts.assign(p.target_deploy_attempts().begin(),
+                             p.target_deploy_attempts().end());
+  }
+  return t;
+}
+
+void SaveActions(const std::vector<ActionRecord>& actions,
+                 v1::RolloutState& p) {
+  for (size_t i = 0; i < actions.size(); ++i) {
+    const ActionRecord& a = actions[i];
     v1::ActionRecord* r = p.add_actions();
     r->set_seq(static_cast<int64_t>(i) + 1);
     r->set_id(a.action.id);
@@ -133,131 +159,11 @@ void RolloutEngine::SaveState(v1::RolloutState& p) const {
     r->set_first_failure(a.first_failure);
     EncodeTime(a.issued_at, r->mutable_issued_at());
   }
-  p.set_next_action_seq(static_cast<int64_t>(actions_.size()) + 1);
-  p.set_event_sequence(event_seq_);
-  EncodeTime(last_now_, p.mutable_last_now());
-  RolloutGateStateToProto(gate_state_, p.mutable_gate_state());
-  if (last_verdict_.has_value()) {
-    p.set_has_verdict(true);
-    VerdictToRecord(*last_verdict_, true, p.mutable_last_verdict());
-  }
-  for (const OperatorSignal& s : signals_) {
-    v1::SignalRecord* r = p.add_signals();
-    r->set_approve(s.kind == OperatorSignal::Kind::kApprove);
-    r->set_who(s.who);
-    EncodeTime(s.at, r->mutable_at());
-  }
-  for (int32_t a : wave_attempts_) p.add_wave_attempts(a);
-  EncodeTime(phase_since_, p.mutable_phase_since());
-  EncodeTime(deployed_at_, p.mutable_deployed_at());
-  EncodeTime(gate_wake_, p.mutable_gate_wake());
-  EncodeTime(bake_until_, p.mutable_bake_until());
-  EncodeTime(retry_at_, p.mutable_retry_at());
-  EncodeTime(paused_since_, p.mutable_paused_since());
-  EncodeTime(last_wait_, p.mutable_last_wait());
-  p.set_pause_reason(pause_reason_);
-  if (failure_trigger_.has_value()) {
-    p.set_failure_trigger(std::string(FailureTriggerName(*failure_trigger_)));
-  }
-  p.set_promoted(promoted_);
-  p.set_promoted_by(promoted_by_);
-  p.set_approval_pending(approval_pending_);
-  for (int32_t w : rollback_queue_) p.add_rollback_queue(w);
-  p.set_rollback_end_status(std::string(RolloutStatusName(rollback_end_)));
-  p.set_rollback_reason(rollback_reason_);
-  EncodeTime(rollback_retry_at_, p.mutable_rollback_retry_at());
-  p.set_wave_rolled_back(wave_rolled_back_);
-  p.set_touched_count(touched_count_);
-  p.set_new_count(new_count_);
-  p.set_max_wave_started(max_wave_started_);
-  p.set_started(started_);
-  p.set_dirty(dirty_);
-  p.set_current_action(current_action_);
-  p.set_traffic_rollback_attempts(traffic_rollback_attempts_);
-  p.set_traffic_rollback_failed(traffic_rollback_failed_);
-  p.set_rejected_by(rejected_by_);
-  p.set_traffic_touched(traffic_touched_);
-  v1::WatchState* watch = p.mutable_watch();
-  RolloutGateStateToProto(recheck_state_, watch->mutable_recheck_state());
-  EncodeTime(recheck_at_, watch->mutable_recheck_at());
-  watch->set_rechecks_passed(rechecks_passed_);
-  watch->set_background_started(background_started_);
-  EncodeTime(background_since_, watch->mutable_background_since());
-  RolloutGateStateToProto(background_state_, watch->mutable_background_state());
-  EncodeTime(background_at_, watch->mutable_background_at());
-  watch->set_background_runs(background_runs_);
-  p.set_target_deploy_attempts(
-      std::string(reinterpret_cast<const char*>(tdeploy_attempts_.data()),
-                  tdeploy_attempts_.size()));
-  p.set_wave_deploy_failed(wave_deploy_failed_);
-  p.set_wave_deploy_retryable(wave_deploy_retryable_);
-  p.set_wave_deploy_retries(wave_deploy_retries_);
-  EncodeTime(deploy_retry_at_, p.mutable_deploy_retry_at());
-  p.set_deploy_retries_total(deploy_retries_total_);
-  p.set_rollout_id(rollout_id_);
-  const std::vector<std::string> config =
-      config_record_.empty() ? DescribeConfig(plan_, options_, *policy_)
-                             : config_record_;
-  p.set_config_fingerprint(ConfigFingerprint(config));
-  for (const std::string& line : config) p.add_config(line);
+  p.set_next_action_seq(static_cast<int64_t>(actions.size()) + 1);
 }
 
-void RolloutEngine::RecordConfigChange(absl::string_view who,
-                                       std::string message) {
-  Command("config-change", who, last_now_, std::move(message));
-  ++state_version_;
-}
-
-std::string RolloutEngine::Snapshot() const {
-  v1::RolloutState p;
-  SaveState(p);
-  std::string out;
-  {
-    google::protobuf::io::StringOutputStream stream(&out);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    p.SerializeToCodedStream(&coded);
-  }
-  if (!options_.snapshot_key.empty()) {
-    const std::string mac = DigestBytes(HmacSha256(options_.snapshot_key, out));
-    out += IntegrityTag();
-    out += mac;
-  }
-  const uint64_t sum = Fnv1a(out);
-  out += ChecksumTag();
-  for (int i = 0; i < 8; ++i) {
-    out.push_back(static_cast<char>((sum >> (8 * i)) & 0xff));
-  }
-  return out;
-}
-
-absl::Status RolloutEngine::LoadState(const v1::RolloutState& p) {
-  const size_t n = fleet_.size();
-  if (p.target_state().size() != n || p.target_attempts().size() != n ||
-      p.target_action().size() != 4 * n) {
-    return Bad(absl::StrCat("per-target state has the wrong size for ", n,
-                            " targets"));
-  }
-  for (size_t i = 0; i < n; ++i) {
-    if (static_cast<uint8_t>(p.target_state()[i]) >= kTargetStateCount) {
-      return Bad(absl::StrCat("target_state[", i, "]: unknown state ",
-                              static_cast<int>(p.target_state()[i])));
-    }
-  }
-  if (p.wave_attempts_size() != static_cast<int>(plan_.waves.size())) {
-    return Bad("wave_attempts: wrong size");
-  }
-  if (!p.target_deploy_attempts().empty() &&
-      p.target_deploy_attempts().size() != n) {
-    return Bad(
-        absl::StrCat("target_deploy_attempts: wrong size for ", n, " targets"));
-  }
-  if (p.wave_deploy_failed() < 0 || p.wave_deploy_retryable() < 0 ||
-      p.wave_deploy_retries() < 0 || p.deploy_retries_total() < 0) {
-    return Bad(
-        "wave_deploy_failed, wave_deploy_retryable, wave_deploy_retries and "
-        "deploy_retries_total must be >= 0");
-  }
+absl::StatusOr<std::vector<ActionRecord>> LoadActions(const v1::RolloutState& p,
+                                                      size_t n) {
   const int64_t action_count = p.actions_size();
   if (p.next_action_seq() != action_count + 1) {
     return Bad("next_action_seq does not match the action ledger");
@@ -297,158 +203,340 @@ absl::Status RolloutEngine::LoadState(const v1::RolloutState& p) {
     a.issued_at = DecodeTime(r.issued_at());
     actions.push_back(std::move(a));
   }
-  std::vector<uint32_t> taction(n);
-  for (size_t i = 0; i < n; ++i) {
-    const auto* b =
-        reinterpret_cast<const unsigned char*>(p.target_action().data()) +
-        4 * i;
-    taction[i] =
-        b[0] | (b[1] << 8) | (b[2] << 16) | (static_cast<uint32_t>(b[3]) << 24);
-    if (taction[i] > action_count) {
-      return Bad(absl::StrCat("target_action[", i, "]: unknown action"));
-    }
+  return actions;
+}
+
+void SaveGate(const CurrentGate& g, v1::RolloutState& p) {
+  RolloutGateStateToProto(g.state, p.mutable_gate_state());
+  if (g.last_verdict.has_value()) {
+    p.set_has_verdict(true);
+    VerdictToRecord(*g.last_verdict, true, p.mutable_last_verdict());
   }
-  absl::StatusOr<RolloutStatus> status = ParseStatus(p.status());
-  if (!status.ok()) return Bad(status.status().message());
-  absl::StatusOr<WavePhase> phase = ParsePhase(p.phase());
-  if (!phase.ok()) return Bad(phase.status().message());
-  absl::StatusOr<RolloutStatus> end = ParseStatus(p.rollback_end_status());
-  if (!end.ok()) return Bad(end.status().message());
-  if (p.current_wave() < -1 ||
-      p.current_wave() > static_cast<int>(plan_.waves.size())) {
-    return Bad("current_wave out of range");
+  for (const OperatorSignal& s : g.signals) {
+    v1::SignalRecord* r = p.add_signals();
+    r->set_approve(s.kind == OperatorSignal::Kind::kApprove);
+    r->set_who(s.who);
+    EncodeTime(s.at, r->mutable_at());
   }
-  if (p.current_action() < 0 || p.current_action() > action_count) {
-    return Bad("current_action out of range");
+}
+
+absl::StatusOr<CurrentGate> LoadGate(const v1::RolloutState& p) {
+  CurrentGate g;
+  absl::StatusOr<GateState> state = RolloutGateStateFromProto(p.gate_state());
+  if (!state.ok()) {
+    return Bad(absl::StrCat("gate_state: ", state.status().message()));
   }
-  absl::StatusOr<GateState> gate_state =
-      RolloutGateStateFromProto(p.gate_state());
-  if (!gate_state.ok()) {
-    return Bad(absl::StrCat("gate_state: ", gate_state.status().message()));
-  }
-  GateState recheck_state;
-  GateState background_state;
-  if (p.has_watch()) {
-    absl::StatusOr<GateState> s =
-        RolloutGateStateFromProto(p.watch().recheck_state());
-    if (!s.ok()) {
-      return Bad(absl::StrCat("watch.recheck_state: ", s.status().message()));
-    }
-    recheck_state = *std::move(s);
-    s = RolloutGateStateFromProto(p.watch().background_state());
-    if (!s.ok()) {
-      return Bad(
-          absl::StrCat("watch.background_state: ", s.status().message()));
-    }
-    background_state = *std::move(s);
-    if (p.watch().rechecks_passed() < 0 || p.watch().background_runs() < 0) {
-      return Bad("watch: negative count");
-    }
-  }
-  std::optional<Verdict> verdict;
+  g.state = *std::move(state);
   if (p.has_verdict()) {
     absl::StatusOr<Verdict> v = VerdictFromRecord(p.last_verdict(), true);
     if (!v.ok()) {
       return Bad(absl::StrCat("last_verdict: ", v.status().message()));
     }
-    verdict = *std::move(v);
+    g.last_verdict = *std::move(v);
   }
-  std::optional<FailureTrigger> trigger;
-  if (!p.failure_trigger().empty()) {
-    absl::StatusOr<FailureTrigger> t = ParseTrigger(p.failure_trigger());
-    if (!t.ok()) return Bad(t.status().message());
-    trigger = *t;
-  }
-  for (int32_t w : p.rollback_queue()) {
-    if (w < -1 || w >= static_cast<int>(plan_.waves.size())) {
-      return Bad("rollback_queue out of range");
-    }
-  }
-
-  // Everything parsed: commit.
-  state_version_ = p.state_version();
-  status_ = *status;
-  current_wave_ = p.current_wave();
-  phase_ = *phase;
-  tstate_.assign(p.target_state().begin(), p.target_state().end());
-  tattempts_.assign(p.target_attempts().begin(), p.target_attempts().end());
-  taction_ = std::move(taction);
-  actions_ = std::move(actions);
-  event_seq_ = p.event_sequence();
-  last_now_ = DecodeTime(p.last_now());
-  gate_state_ = *std::move(gate_state);
-  last_verdict_ = std::move(verdict);
-  recheck_state_ = std::move(recheck_state);
-  background_state_ = std::move(background_state);
-  if (p.has_watch()) {
-    const v1::WatchState& watch = p.watch();
-    recheck_at_ = DecodeTime(watch.recheck_at());
-    rechecks_passed_ = watch.rechecks_passed();
-    background_started_ = watch.background_started();
-    background_since_ = DecodeTime(watch.background_since());
-    background_at_ = DecodeTime(watch.background_at());
-    background_runs_ = watch.background_runs();
-  } else {
-    recheck_at_ = absl::InfiniteFuture();
-    rechecks_passed_ = 0;
-    ResetBackground();
-  }
-  signals_.clear();
   for (const v1::SignalRecord& r : p.signals()) {
     OperatorSignal s;
     s.kind = r.approve() ? OperatorSignal::Kind::kApprove
                          : OperatorSignal::Kind::kReject;
     s.who = r.who();
     s.at = DecodeTime(r.at());
-    signals_.push_back(std::move(s));
+    g.signals.push_back(std::move(s));
   }
-  wave_attempts_.assign(p.wave_attempts().begin(), p.wave_attempts().end());
-  phase_since_ = DecodeTime(p.phase_since());
-  deployed_at_ = DecodeTime(p.deployed_at());
-  gate_wake_ = DecodeTime(p.gate_wake());
-  bake_until_ = DecodeTime(p.bake_until());
-  retry_at_ = DecodeTime(p.retry_at());
-  paused_since_ = DecodeTime(p.paused_since());
-  last_wait_ = DecodeTime(p.last_wait());
-  pause_reason_ = p.pause_reason();
-  failure_trigger_ = trigger;
-  promoted_ = p.promoted();
-  promoted_by_ = p.promoted_by();
-  approval_pending_ = p.approval_pending();
-  rollback_queue_.assign(p.rollback_queue().begin(), p.rollback_queue().end());
-  rollback_end_ = *end;
-  rollback_reason_ = p.rollback_reason();
-  rollback_retry_at_ = DecodeTime(p.rollback_retry_at());
-  wave_rolled_back_ = p.wave_rolled_back();
-  max_wave_started_ = p.max_wave_started();
-  started_ = p.started();
+  return g;
+}
+
+void SaveTimers(const PhaseTimers& t, v1::RolloutState& p) {
+  EncodeTime(t.phase_since, p.mutable_phase_since());
+  EncodeTime(t.deployed_at, p.mutable_deployed_at());
+  EncodeTime(t.gate_wake, p.mutable_gate_wake());
+  EncodeTime(t.bake_until, p.mutable_bake_until());
+  EncodeTime(t.retry_at, p.mutable_retry_at());
+  EncodeTime(t.paused_since, p.mutable_paused_since());
+  EncodeTime(t.last_wait, p.mutable_last_wait());
+}
+
+PhaseTimers LoadTimers(const v1::RolloutState& p) {
+  PhaseTimers t;
+  t.phase_since = DecodeTime(p.phase_since());
+  t.deployed_at = DecodeTime(p.deployed_at());
+  t.gate_wake = DecodeTime(p.gate_wake());
+  t.bake_until = DecodeTime(p.bake_until());
+  t.retry_at = DecodeTime(p.retry_at());
+  t.paused_since = DecodeTime(p.paused_since());
+  t.last_wait = DecodeTime(p.last_wait());
+  return t;
+}
+
+void SaveCommands(const CommandState& c, v1::RolloutState& p) {
+  p.set_pause_reason(c.pause_reason);
+  if (c.failure_trigger.has_value()) {
+    p.set_failure_trigger(std::string(FailureTriggerName(*c.failure_trigger)));
+  }
+  p.set_promoted(c.promoted);
+  p.set_promoted_by(c.promoted_by);
+  p.set_approval_pending(c.approval_pending);
+  p.set_rejected_by(c.rejected_by);
+}
+
+absl::StatusOr<CommandState> LoadCommands(const v1::RolloutState& p) {
+  CommandState c;
+  if (!p.failure_trigger().empty()) {
+    absl::StatusOr<FailureTrigger> t = ParseTrigger(p.failure_trigger());
+    if (!t.ok()) return Bad(t.status().message());
+    c.failure_trigger = *t;
+  }
+  c.pause_reason = p.pause_reason();
+  c.promoted = p.promoted();
+  c.promoted_by = p.promoted_by();
+  c.approval_pending = p.approval_pending();
+  c.rejected_by = p.rejected_by();
+  return c;
+}
+
+void SaveProgress(const RunProgress& r, v1::RolloutState& p) {
+  p.set_started(r.started);
+  p.set_max_wave_started(r.max_wave_started);
+  p.set_traffic_touched(r.traffic_touched);
+  p.set_current_action(r.current_action);
+  for (int32_t a : r.wave_attempts) p.add_wave_attempts(a);
+}
+
+absl::StatusOr<RunProgress> LoadProgress(const v1::RolloutState& p,
+                                         int wave_count) {
+  if (p.wave_attempts_size() != wave_count) {
+    return Bad("wave_attempts: wrong size");
+  }
+  if (p.current_action() < 0 || p.current_action() > p.actions_size()) {
+    return Bad("current_action out of range");
+  }
+  RunProgress r;
+  r.started = p.started();
+  r.max_wave_started = p.max_wave_started();
+  r.traffic_touched = p.traffic_touched();
+  r.current_action = p.current_action();
+  r.wave_attempts.assign(p.wave_attempts().begin(), p.wave_attempts().end());
+  return r;
+}
+
+void SaveRollback(const RollbackState& r, v1::RolloutState& p) {
+  for (int32_t w : r.queue) p.add_rollback_queue(w);
+  p.set_rollback_end_status(std::string(RolloutStatusName(r.end)));
+  p.set_rollback_reason(r.reason);
+  EncodeTime(r.retry_at, p.mutable_rollback_retry_at());
+  p.set_wave_rolled_back(r.wave_rolled_back);
+  p.set_traffic_rollback_attempts(r.traffic_attempts);
+  p.set_traffic_rollback_failed(r.traffic_failed);
+}
+
+absl::StatusOr<RollbackState> LoadRollback(const v1::RolloutState& p,
+                                           int wave_count) {
+  absl::StatusOr<RolloutStatus> end = ParseStatus(p.rollback_end_status());
+  if (!end.ok()) return Bad(end.status().message());
+  for (int32_t w : p.rollback_queue()) {
+    if (w < -1 || w >= wave_count) return Bad("rollback_queue out of range");
+  }
+  RollbackState r;
+  r.queue.assign(p.rollback_queue().begin(), p.rollback_queue().end());
+  r.end = *end;
+  r.reason = p.rollback_reason();
+  r.retry_at = DecodeTime(p.rollback_retry_at());
+  r.wave_rolled_back = p.wave_rolled_back();
+  r.traffic_attempts = p.traffic_rollback_attempts();
+  r.traffic_failed = p.traffic_rollback_failed();
+  return r;
+}
+
+void SaveDeployRetry(const DeployRetryState& d, v1::RolloutState& p) {
+  p.set_wave_deploy_failed(d.failed);
+  p.set_wave_deploy_retryable(d.retryable);
+  p.set_wave_deploy_retries(d.retries);
+  EncodeTime(d.retry_at, p.mutable_deploy_retry_at());
+  p.set_deploy_retries_total(d.retries_total);
+}
+
+absl::StatusOr<DeployRetryState> LoadDeployRetry(const v1::RolloutState& p) {
+  if (p.wave_deploy_failed() < 0 || p.wave_deploy_retryable() < 0 ||
+      p.wave_deploy_retries() < 0 || p.deploy_retries_total() < 0) {
+    return Bad(
+        "wave_deploy_failed, wave_deploy_retryable, wave_deploy_retries and "
+        "deploy_retries_total must be >= 0");
+  }
+  DeployRetryState d;
+  d.failed = p.wave_deploy_failed();
+  d.retryable = p.wave_deploy_retryable();
+  d.retries = p.wave_deploy_retries();
+  d.retry_at = DecodeTime(p.deploy_retry_at());
+  d.retries_total = p.deploy_retries_total();
+  return d;
+}
+
+void SaveWatch(const WatchState& w, v1::WatchState& p) {
+  RolloutGateStateToProto(w.recheck_state, p.mutable_recheck_state());
+  EncodeTime(w.recheck_at, p.mutable_recheck_at());
+  p.set_rechecks_passed(w.rechecks_passed);
+  p.set_background_started(w.background_started);
+  EncodeTime(w.background_since, p.mutable_background_since());
+  RolloutGateStateToProto(w.background_state, p.mutable_background_state());
+  EncodeTime(w.background_at, p.mutable_background_at());
+  p.set_background_runs(w.background_runs);
+}
+
+// Unset (snapshots written before re-checks existed): no re-check due, no
+// background analysis.
+absl::StatusOr<WatchState> LoadWatch(const v1::RolloutState& state) {
+  WatchState w;
+  if (!state.has_watch()) return w;
+  const v1::WatchState& p = state.watch();
+  absl::StatusOr<GateState> s = RolloutGateStateFromProto(p.recheck_state());
+  if (!s.ok()) {
+    return Bad(absl::StrCat("watch.recheck_state: ", s.status().message()));
+  }
+  w.recheck_state = *std::move(s);
+  s = RolloutGateStateFromProto(p.background_state());
+  if (!s.ok()) {
+    return Bad(absl::StrCat("watch.background_state: ", s.status().message()));
+  }
+  w.background_state = *std::move(s);
+  if (p.rechecks_passed() < 0 || p.background_runs() < 0) {
+    return Bad("watch: negative count");
+  }
+  w.recheck_at = DecodeTime(p.recheck_at());
+  w.rechecks_passed = p.rechecks_passed();
+  w.background_started = p.background_started();
+  w.background_since = DecodeTime(p.background_since());
+  w.background_at = DecodeTime(p.background_at());
+  w.background_runs = p.background_runs();
+  return w;
+}
+
+}  // namespace
+
+void RolloutEngine::SaveState(v1::RolloutState& p) const {
+  p.set_schema_version(kRolloutStateSchemaVersion);
+  p.set_state_version(state_version_);
+  p.set_name(options_.name);
+  p.set_version(version_);
+  p.set_previous_version(previous_version_);
+  p.set_fleet_size(static_cast<uint32_t>(fleet_.size()));
+  p.set_fleet_fingerprint(fingerprint_);
+  p.set_strategy(plan_.strategy);
+  for (const Wave& w : plan_.waves) {
+    v1::WaveRecord* r = p.add_waves();
+    r->set_name(w.name);
+    r->set_stage(w.stage);
+    r->mutable_targets()->Reserve(static_cast<int>(w.targets.size()));
+    for (Fleet::TargetIndex t : w.targets) r->add_targets(t);
+    if (w.traffic_percent.has_value()) {
+      r->set_traffic_percent(*w.traffic_percent);
+    }
+    r->set_cumulative_count_fraction(w.cumulative_count_fraction);
+    r->set_cumulative_weight_fraction(w.cumulative_weight_fraction);
+    EncodeDuration(w.bake, r->mutable_bake());
+    r->set_max_failed_targets(w.max_failed_targets);
+  }
+  p.set_status(std::string(RolloutStatusName(status_)));
+  p.set_current_wave(current_wave_);
+  p.set_phase(std::string(WavePhaseName(phase_)));
+  SaveTargets(targets_, p);
+  SaveActions(actions_, p);
+  p.set_event_sequence(event_seq_);
+  EncodeTime(last_now_, p.mutable_last_now());
+  SaveGate(gate_, p);
+  SaveTimers(timers_, p);
+  SaveCommands(commands_, p);
+  SaveProgress(progress_, p);
+  SaveRollback(rollback_, p);
+  SaveDeployRetry(deploy_, p);
+  SaveWatch(watch_, *p.mutable_watch());
+  p.set_touched_count(counts_.touched);
+  p.set_new_count(counts_.new_targets);
+  p.set_dirty(dirty_);
+  p.set_rollout_id(rollout_id_);
+  const std::vector<std::string> config =
+      config_record_.empty() ? DescribeConfig(plan_, options_, *policy_)
+                             : config_record_;
+  p.set_config_fingerprint(ConfigFingerprint(config));
+  for (const std::string& line : config) p.add_config(line);
+}
+
+void RolloutEngine::RecordConfigChange(absl::string_view who,
+                                       std::string message) {
+  Command("config-change", who, last_now_, std::move(message));
+  ++state_version_;
+}
+
+std::string RolloutEngine::Snapshot() const {
+  v1::RolloutState p;
+  SaveState(p);
+  std::string out;
+  {
+    google::protobuf::io::StringOutputStream stream(&out);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    p.SerializeToCodedStream(&coded);
+  }
+  if (!options_.snapshot_key.empty()) {
+    const std::string mac = DigestBytes(HmacSha256(options_.snapshot_key, out));
+    out += IntegrityTag();
+    out += mac;
+  }
+  const uint64_t sum = Fnv1a(out);
+  out += ChecksumTag();
+  for (int i = 0; i < 8; ++i) {
+    out.push_back(static_cast<char>((sum >> (8 * i)) & 0xff));
+  }
+  return out;
+}
+
+absl::Status RolloutEngine::LoadState(const v1::RolloutState& p) {
+  const size_t n = fleet_.size();
+  const int wave_count = static_cast<int>(plan_.waves.size());
+  // Read and check every group before changing anything.
+  SLUICE_ASSIGN_OR_RETURN(TargetTable targets,
+                          LoadTargets(p, n, p.actions_size()));
+  SLUICE_ASSIGN_OR_RETURN(RunProgress progress, LoadProgress(p, wave_count));
+  SLUICE_ASSIGN_OR_RETURN(DeployRetryState deploy, LoadDeployRetry(p));
+  SLUICE_ASSIGN_OR_RETURN(std::vector<ActionRecord> actions, LoadActions(p, n));
+  absl::StatusOr<RolloutStatus> status = ParseStatus(p.status());
+  if (!status.ok()) return Bad(status.status().message());
+  absl::StatusOr<WavePhase> phase = ParsePhase(p.phase());
+  if (!phase.ok()) return Bad(phase.status().message());
+  if (p.current_wave() < -1 || p.current_wave() > wave_count) {
+    return Bad("current_wave out of range");
+  }
+  SLUICE_ASSIGN_OR_RETURN(RollbackState rollback, LoadRollback(p, wave_count));
+  SLUICE_ASSIGN_OR_RETURN(CurrentGate gate, LoadGate(p));
+  SLUICE_ASSIGN_OR_RETURN(WatchState watch, LoadWatch(p));
+  SLUICE_ASSIGN_OR_RETURN(CommandState commands, LoadCommands(p));
+
+  // Everything parsed: commit.
+  state_version_ = p.state_version();
+  status_ = *status;
+  current_wave_ = p.current_wave();
+  phase_ = *phase;
+  targets_ = std::move(targets);
+  actions_ = std::move(actions);
+  event_seq_ = p.event_sequence();
+  last_now_ = DecodeTime(p.last_now());
+  gate_ = std::move(gate);
+  timers_ = LoadTimers(p);
+  commands_ = std::move(commands);
+  progress_ = std::move(progress);
+  rollback_ = std::move(rollback);
+  deploy_ = deploy;
+  watch_ = std::move(watch);
   dirty_ = p.dirty();
-  current_action_ = p.current_action();
-  traffic_rollback_attempts_ = p.traffic_rollback_attempts();
-  traffic_rollback_failed_ = p.traffic_rollback_failed();
-  rejected_by_ = p.rejected_by();
-  traffic_touched_ = p.traffic_touched();
-  if (p.target_deploy_attempts().empty()) {
-    tdeploy_attempts_.assign(n, 0);
-  } else {
-    tdeploy_attempts_.assign(p.target_deploy_attempts().begin(),
-                             p.target_deploy_attempts().end());
-  }
-  wave_deploy_failed_ = p.wave_deploy_failed();
-  wave_deploy_retryable_ = p.wave_deploy_retryable();
-  wave_deploy_retries_ = p.wave_deploy_retries();
-  deploy_retry_at_ = DecodeTime(p.deploy_retry_at());
-  deploy_retries_total_ = p.deploy_retries_total();
   rollout_id_ = p.rollout_id();
   RecountTargets();
-  open_rollback_actions_ = 0;
+  counts_.open_rollbacks = 0;
   for (const ActionRecord& a : actions_) {
     if (a.state == ActionRecord::kOpen &&
         a.action.kind == ActionKind::kRollBack) {
-      ++open_rollback_actions_;
+      ++counts_.open_rollbacks;
     }
   }
-  if (touched_count_ != p.touched_count() || new_count_ != p.new_count()) {
+  if (counts_.touched != p.touched_count() ||
+      counts_.new_targets != p.new_count()) {
     return Bad("per-target counters do not match the per-target state");
   }
   ComputeNextWakeup();

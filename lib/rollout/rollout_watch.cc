@@ -72,12 +72,12 @@ GateContext RolloutEngine::WaveContext(int w, absl::Time now) {
   context.wave_index = w;
   context.wave_name = wave.name;
   context.stage = wave.stage;
-  context.wave_deployed_at = deployed_at_;
+  context.wave_deployed_at = timers_.deployed_at;
   context.wave_targets = wave_ids_;
   context.baseline_targets = baseline_ids_;
   context.metric_source = options_.metric_source;
   context.alarm_source = options_.alarm_source;
-  context.signals = signals_;
+  context.signals = gate_.signals;
   return context;
 }
 
@@ -85,56 +85,59 @@ GateContext RolloutEngine::WaveContext(int w, absl::Time now) {
 // Bake re-checks.
 
 void RolloutEngine::ScheduleRechecks(absl::Time now) {
-  recheck_state_ = GateState();
-  rechecks_passed_ = 0;
-  recheck_at_ = absl::InfiniteFuture();
-  if (promoted_ || GateFor(current_wave_) == nullptr ||
+  watch_.recheck_state = GateState();
+  watch_.rechecks_passed = 0;
+  watch_.recheck_at = absl::InfiniteFuture();
+  if (commands_.promoted || GateFor(current_wave_) == nullptr ||
       options_.bake_recheck_interval <= absl::ZeroDuration()) {
     return;
   }
-  recheck_at_ = now + options_.bake_recheck_interval;
+  watch_.recheck_at = now + options_.bake_recheck_interval;
 }
 
 absl::Time RolloutEngine::RecheckWakeup() const {
-  if (promoted_ || recheck_at_ >= bake_until_) return absl::InfiniteFuture();
-  return recheck_at_;
+  if (commands_.promoted || watch_.recheck_at >= timers_.bake_until)
+    return absl::InfiniteFuture();
+  return watch_.recheck_at;
 }
 
 bool RolloutEngine::RecheckBake(absl::Time now, std::vector<Action>& out) {
-  if (promoted_ || now < recheck_at_ || recheck_at_ >= bake_until_) {
+  if (commands_.promoted || now < watch_.recheck_at ||
+      watch_.recheck_at >= timers_.bake_until) {
     return false;
   }
   const int w = current_wave_;
   const HealthGate* gate = GateFor(w);
   if (gate == nullptr) {
-    recheck_at_ = absl::InfiniteFuture();
+    watch_.recheck_at = absl::InfiniteFuture();
     return false;
   }
   const GateContext context = WaveContext(w, now);
-  Verdict verdict = gate->Evaluate(context, recheck_state_);
+  Verdict verdict = gate->Evaluate(context, watch_.recheck_state);
   if (verdict.outcome == Outcome::kHold) {
-    recheck_at_ = HoldWake(verdict, now);
+    watch_.recheck_at = HoldWake(verdict, now);
     return false;
   }
-  const int n = rechecks_passed_ + 1;
+  const int n = watch_.rechecks_passed + 1;
   RolloutEvent e;
   e.wave = w;
   e.message = absl::StrCat("bake re-check ", n, ": ", verdict.ToString());
   e.verdict = verdict;
   Emit(EventKind::kGateVerdict, now, std::move(e));
   if (verdict.outcome == Outcome::kPass) {
-    ++rechecks_passed_;
-    recheck_state_ = GateState();
-    recheck_at_ = now + options_.bake_recheck_interval;
-    last_verdict_ = std::move(verdict);
+    ++watch_.rechecks_passed;
+    watch_.recheck_state = GateState();
+    watch_.recheck_at = now + options_.bake_recheck_interval;
+    gate_.last_verdict = std::move(verdict);
     return true;
   }
-  recheck_at_ = absl::InfiniteFuture();
-  last_verdict_ = verdict;
+  watch_.recheck_at = absl::InfiniteFuture();
+  gate_.last_verdict = verdict;
   const FailureTrigger trigger = TriggerFor(verdict.outcome);
-  std::string reason = absl::StrCat("bake re-check ", n, " (",
-                                    absl::FormatDuration(now - phase_since_),
-                                    " into the bake): ", verdict.reason);
+  std::string reason =
+      absl::StrCat("bake re-check ", n, " (",
+                   absl::FormatDuration(now - timers_.phase_since),
+                   " into the bake): ", verdict.reason);
   FailWave(trigger, std::move(reason), std::move(verdict), 0, now, out);
   return true;
 }
@@ -143,31 +146,32 @@ bool RolloutEngine::RecheckBake(absl::Time now, std::vector<Action>& out) {
 // Background analysis.
 
 void RolloutEngine::MaybeStartBackground(absl::Time now) {
-  if (options_.background_gate == nullptr || background_started_ || promoted_ ||
-      current_wave_ < options_.background_start_wave) {
+  if (options_.background_gate == nullptr || watch_.background_started ||
+      commands_.promoted || current_wave_ < options_.background_start_wave) {
     return;
   }
-  background_started_ = true;
-  background_since_ = deployed_at_ == absl::InfinitePast() ? now : deployed_at_;
-  background_state_ = GateState();
-  background_at_ = now;  // Argo measures at once, then every interval
-  background_runs_ = 0;
+  watch_.background_started = true;
+  watch_.background_since =
+      timers_.deployed_at == absl::InfinitePast() ? now : timers_.deployed_at;
+  watch_.background_state = GateState();
+  watch_.background_at = now;  // Argo measures at once, then every interval
+  watch_.background_runs = 0;
 }
 
 void RolloutEngine::ResetBackground() {
-  background_started_ = false;
-  background_since_ = absl::InfinitePast();
-  background_state_ = GateState();
-  background_at_ = absl::InfiniteFuture();
-  background_runs_ = 0;
+  watch_.background_started = false;
+  watch_.background_since = absl::InfinitePast();
+  watch_.background_state = GateState();
+  watch_.background_at = absl::InfiniteFuture();
+  watch_.background_runs = 0;
 }
 
 absl::Time RolloutEngine::BackgroundWakeup() const {
-  if (!background_started_ || promoted_ ||
+  if (!watch_.background_started || commands_.promoted ||
       options_.background_gate == nullptr) {
     return absl::InfiniteFuture();
   }
-  return background_at_;
+  return watch_.background_at;
 }
 
 bool RolloutEngine::RunBackground(absl::Time now, std::vector<Action>& out) {
@@ -176,8 +180,8 @@ bool RolloutEngine::RunBackground(absl::Time now, std::vector<Action>& out) {
   if (phase_ == WavePhase::kFailed) return false;
   background_new_ids_.clear();
   background_old_ids_.clear();
-  for (size_t t = 0; t < tstate_.size(); ++t) {
-    const uint8_t s = tstate_[t];
+  for (size_t t = 0; t < targets_.state.size(); ++t) {
+    const uint8_t s = targets_.state[t];
     if (s == kTargetNew) {
       background_new_ids_.push_back(
           fleet_.target(static_cast<Fleet::TargetIndex>(t)).id);
@@ -191,32 +195,32 @@ bool RolloutEngine::RunBackground(absl::Time now, std::vector<Action>& out) {
   context.wave_index = current_wave_;
   context.wave_name = "background analysis";
   context.stage = "background";
-  context.wave_deployed_at = background_since_;
+  context.wave_deployed_at = watch_.background_since;
   context.wave_targets = background_new_ids_;
   context.baseline_targets = background_old_ids_;
   context.metric_source = options_.metric_source;
   context.alarm_source = options_.alarm_source;
   Verdict verdict =
-      options_.background_gate->Evaluate(context, background_state_);
+      options_.background_gate->Evaluate(context, watch_.background_state);
   if (verdict.outcome == Outcome::kHold) {
-    background_at_ = HoldWake(verdict, now);
+    watch_.background_at = HoldWake(verdict, now);
     return false;
   }
-  ++background_runs_;
-  background_state_ = GateState();
-  background_at_ = now + options_.background_interval;
+  ++watch_.background_runs;
+  watch_.background_state = GateState();
+  watch_.background_at = now + options_.background_interval;
   RolloutEvent e;
   e.wave = current_wave_;
-  e.message = absl::StrCat("background analysis run ", background_runs_, " (",
-                           background_new_ids_.size(), " new, ",
+  e.message = absl::StrCat("background analysis run ", watch_.background_runs,
+                           " (", background_new_ids_.size(), " new, ",
                            background_old_ids_.size(),
                            " old targets): ", verdict.ToString());
   e.verdict = verdict;
   Emit(EventKind::kBackgroundVerdict, now, std::move(e));
   if (verdict.outcome == Outcome::kPass) return false;
   const FailureTrigger trigger = TriggerFor(verdict.outcome);
-  std::string reason = absl::StrCat("background analysis run ",
-                                    background_runs_, ": ", verdict.reason);
+  std::string reason = absl::StrCat(
+      "background analysis run ", watch_.background_runs, ": ", verdict.reason);
   FailWave(trigger, std::move(reason), std::move(verdict), 0, now, out);
   return true;
 }
