@@ -376,74 +376,8 @@ void RolloutEngine::Command(absl::string_view command, absl::string_view who,
 }
 
 void RolloutEngine::ComputeNextWakeup() {
-  absl::Time t = absl::InfiniteFuture();
-  switch (status_) {
-    case RolloutStatus::kPending:
-      t = absl::InfinitePast();
-      break;
-    case RolloutStatus::kRunning:
-      switch (phase_) {
-        case WavePhase::kNotStarted:
-        case WavePhase::kPassed:
-        case WavePhase::kFailed:
-          t = absl::InfinitePast();
-          break;
-        case WavePhase::kAwaitingApproval:
-          t = commands_.approval_pending && !commands_.promoted
-                  ? timers_.phase_since + options_.approval_timeout
-                  : absl::InfinitePast();
-          break;
-        case WavePhase::kDeploying: {
-          if (progress_.current_action <= 0) {
-            t = absl::InfinitePast();
-            break;
-          }
-          const ActionRecord& r = actions_[progress_.current_action - 1];
-          const bool traffic = r.action.kind == ActionKind::kSetTraffic;
-          const bool over_budget =
-              traffic ? r.failed > 0
-                      : deploy_.failed >
-                            plan_.waves[current_wave_].max_failed_targets;
-          if (over_budget) {
-            t = absl::InfinitePast();
-          } else if (r.remaining == 0) {
-            t = !traffic && deploy_.retryable > 0 ? deploy_.retry_at
-                                                  : absl::InfinitePast();
-          } else {
-            t = timers_.phase_since + options_.progress_deadline;
-          }
-          break;
-        }
-        case WavePhase::kVerifying:
-          t = commands_.promoted || GateFor(current_wave_) == nullptr
-                  ? absl::InfinitePast()
-                  : timers_.gate_wake;
-          break;
-        case WavePhase::kBaking:
-          t = commands_.promoted
-                  ? absl::InfinitePast()
-                  : std::min(timers_.bake_until, RecheckWakeup());
-          break;
-        case WavePhase::kRetryBackoff:
-          t = timers_.retry_at;
-          break;
-      }
-      t = std::min(t, BackgroundWakeup());
-      break;
-    case RolloutStatus::kRollingBack:
-      if (counts_.open_rollbacks > 0) {
-        t = absl::InfiniteFuture();
-      } else if ((counts_.rollback_failed > 0 || rollback_.traffic_failed) &&
-                 !counts_.rollback_exhausted) {
-        t = rollback_.retry_at;
-      } else {
-        t = absl::InfinitePast();
-      }
-      break;
-    default:
-      t = absl::InfiniteFuture();
-  }
-  next_wakeup_ = t;
+  const PhaseStep step = Step(nullptr);
+  next_wakeup_ = std::min({step.at, step.recheck_at, step.background_at});
 }
 
 // ---------------------------------------------------------------------------
@@ -474,8 +408,217 @@ absl::StatusOr<std::vector<Action>> RolloutEngine::Advance(absl::Time now) {
 }
 
 bool RolloutEngine::Progress(absl::Time now, std::vector<Action>& out) {
+  PhaseStep step = Step(nullptr);
+  if (now >= step.background_at) {
+    if (RunBackground(now, out)) return true;
+  }
+  if (now >= step.recheck_at) {
+    if (RecheckBake(now, out)) return true;
+  }
+  if (now < step.at) return false;
+  return Take(step.next, now, out);
+}
+
+// ---------------------------------------------------------------------------
+// The phases: one Step() each (what comes next, when, and what it waits
+// for), and what taking the step does.
+
+PhaseStep RolloutEngine::Step(Blocker* why) const {
   switch (status_) {
-    case RolloutStatus::kPending: {
+    case RolloutStatus::kPending:
+      return {StepKind::kStartRollout, absl::InfinitePast()};
+    case RolloutStatus::kRunning: {
+      PhaseStep step = WaveStep(why);
+      step.background_at = BackgroundWakeup();
+      return step;
+    }
+    case RolloutStatus::kRollingBack:
+      return RollbackStep(why);
+    case RolloutStatus::kPaused:
+      if (why != nullptr) {
+        why->kind = Blocker::Kind::kPaused;
+        why->name =
+            commands_.failure_trigger.has_value()
+                ? absl::StrCat("paused after wave ", current_wave_, " ",
+                               FailureTriggerName(*commands_.failure_trigger),
+                               rollback_.wave_rolled_back
+                                   ? "; Retry or Abort"
+                                   : "; Resume, Retry, Promote or Abort")
+                : "paused";
+        why->reason = commands_.pause_reason;
+        why->since = timers_.paused_since;
+        why->until = absl::InfiniteFuture();
+      }
+      return {StepKind::kNone, absl::InfiniteFuture()};
+    default:
+      return {StepKind::kNone, absl::InfiniteFuture()};
+  }
+}
+
+RolloutEngine::DeployTally RolloutEngine::CurrentDeployTally() const {
+  const ActionRecord& r = actions_[progress_.current_action - 1];
+  DeployTally tally;
+  tally.traffic = r.action.kind == ActionKind::kSetTraffic;
+  tally.budget =
+      tally.traffic ? 0 : plan_.waves[current_wave_].max_failed_targets;
+  tally.failed = tally.traffic ? r.failed : deploy_.failed;
+  return tally;
+}
+
+PhaseStep RolloutEngine::WaveStep(Blocker* why) const {
+  const int w = current_wave_;
+  if (w < 0 || w >= static_cast<int>(plan_.waves.size())) {
+    return {StepKind::kNone, absl::InfiniteFuture()};
+  }
+  Blocker b;
+  PhaseStep step;
+  switch (phase_) {
+    case WavePhase::kNotStarted:
+      return {StepKind::kStartWave, absl::InfinitePast()};
+    case WavePhase::kPassed:
+    case WavePhase::kFailed:
+      // Transient: PassWave() and FailWave() move on in the same step.
+      return {StepKind::kNone, absl::InfinitePast()};
+    case WavePhase::kAwaitingApproval:
+      if (!commands_.rejected_by.empty()) {
+        return {StepKind::kFailRejected, absl::InfinitePast()};
+      }
+      if (!commands_.approval_pending || commands_.promoted) {
+        return {StepKind::kIssueDeploy, absl::InfinitePast()};
+      }
+      // Waits for Approve() or Reject() until approval_timeout.
+      step = {StepKind::kFailApprovalTimeout,
+              timers_.phase_since + options_.approval_timeout};
+      b.kind = Blocker::Kind::kApproval;
+      b.name = absl::StrCat("approval for wave ", w);
+      b.reason = absl::StrCat("approval of ", version_, " awaited");
+      b.since = timers_.phase_since;
+      break;
+    case WavePhase::kDeploying: {
+      if (progress_.current_action <= 0) {  // cannot happen; restart
+        return {StepKind::kRestartWave, absl::InfinitePast()};
+      }
+      const ActionRecord& r = actions_[progress_.current_action - 1];
+      const DeployTally tally = CurrentDeployTally();
+      if (tally.failed > tally.budget) {
+        return {StepKind::kFailDeployBudget, absl::InfinitePast()};
+      }
+      if (r.remaining == 0 && !tally.traffic && deploy_.retryable > 0) {
+        // Every outcome is in; the failed targets with tries left are
+        // deployed again after the backoff.
+        step = {StepKind::kRetryDeploy, deploy_.retry_at};
+        b.kind = Blocker::Kind::kRetryBackoff;
+        b.name = absl::StrCat("deploy retry of wave ", w);
+        b.reason = absl::StrCat(deploy_.retryable,
+                                " targets failed to deploy and will be "
+                                "deployed again (first: ",
+                                r.first_failure, ")");
+        b.since = timers_.deployed_at;
+        break;
+      }
+      if (r.remaining == 0) {
+        return {StepKind::kWaveDeployed, absl::InfinitePast()};
+      }
+      // Waits for outcomes until progress_deadline.
+      step = {StepKind::kFailDeployDeadline,
+              timers_.phase_since + options_.progress_deadline};
+      b.kind = Blocker::Kind::kActionsInFlight;
+      b.name = r.action.id;
+      b.reason = absl::StrCat(
+          r.remaining, " of ", r.total,
+          " targets await an outcome; progress deadline at ",
+          absl::FormatTime("%H:%M:%S UTC", step.at, absl::UTCTimeZone()));
+      b.since = timers_.phase_since;
+      break;
+    }
+    case WavePhase::kVerifying:
+      if (commands_.promoted || GateFor(w) == nullptr) {
+        return {StepKind::kEvaluateGate, absl::InfinitePast()};
+      }
+      // Waits for the gate's next evaluation (a holding gate's hold_until;
+      // a manual-approval gate holds until a person acts).
+      step = {StepKind::kEvaluateGate, timers_.gate_wake};
+      b.kind = gate_.last_verdict.has_value() &&
+                       gate_.last_verdict->hold_until == absl::InfiniteFuture()
+                   ? Blocker::Kind::kApproval
+                   : Blocker::Kind::kGate;
+      b.name = absl::StrCat(
+          "gate ",
+          gate_.last_verdict.has_value() ? gate_.last_verdict->gate : "?",
+          " of wave ", w);
+      b.reason =
+          gate_.last_verdict.has_value() ? gate_.last_verdict->reason : "";
+      b.since = timers_.deployed_at;
+      break;
+    case WavePhase::kBaking:
+      if (commands_.promoted) {
+        return {StepKind::kPassWave, absl::InfinitePast()};
+      }
+      // Waits for the bake to end; re-checks the gate meanwhile.
+      step = {StepKind::kPassWave, timers_.bake_until};
+      step.recheck_at = RecheckWakeup();
+      b.kind = Blocker::Kind::kBake;
+      b.name = absl::StrCat("bake of wave ", w);
+      b.reason = absl::StrCat("gates passed; bake of ",
+                              absl::FormatDuration(plan_.waves[w].bake));
+      b.since = timers_.phase_since;
+      break;
+    case WavePhase::kRetryBackoff:
+      // The rollback policy retries the wave after its backoff.
+      step = {StepKind::kRestartWave, timers_.retry_at};
+      b.kind = Blocker::Kind::kRetryBackoff;
+      b.name = absl::StrCat("retry of wave ", w);
+      b.reason =
+          absl::StrCat("attempt ", progress_.wave_attempts[w] + 1, " after ",
+                       commands_.failure_trigger.has_value()
+                           ? FailureTriggerName(*commands_.failure_trigger)
+                           : "failure");
+      break;
+  }
+  if (why != nullptr) {
+    b.until = step.at;
+    *why = std::move(b);
+  }
+  return step;
+}
+
+PhaseStep RolloutEngine::RollbackStep(Blocker* why) const {
+  Blocker b;
+  b.kind = Blocker::Kind::kRollback;
+  PhaseStep step;
+  if (counts_.open_rollbacks > 0) {
+    // Waits for the outcomes of the rollback actions out.
+    step = {StepKind::kNone, absl::InfiniteFuture()};
+    for (const ActionRecord& r : actions_) {
+      if (r.state == ActionRecord::kOpen &&
+          r.action.kind == ActionKind::kRollBack) {
+        b.name = r.action.id;
+        b.reason = absl::StrCat(r.remaining, " targets await an outcome (",
+                                rollback_.reason, ")");
+        b.since = r.issued_at;
+      }
+    }
+  } else if ((counts_.rollback_failed > 0 || rollback_.traffic_failed) &&
+             !counts_.rollback_exhausted) {
+    // Retries the failed rollbacks after the backoff.
+    step = {StepKind::kDriveRollback, rollback_.retry_at};
+    b.name = "rollback retry";
+    b.reason = absl::StrCat(counts_.rollback_failed,
+                            " targets failed to roll back; retrying");
+    b.until = rollback_.retry_at;
+  } else {
+    return {StepKind::kDriveRollback, absl::InfinitePast()};
+  }
+  if (why != nullptr) *why = std::move(b);
+  return step;
+}
+
+bool RolloutEngine::Take(StepKind next, absl::Time now,
+                         std::vector<Action>& out) {
+  switch (next) {
+    case StepKind::kNone:
+      return false;
+    case StepKind::kStartRollout: {
       progress_.started = true;
       status_ = RolloutStatus::kRunning;
       current_wave_ = 0;
@@ -487,120 +630,92 @@ bool RolloutEngine::Progress(absl::Time now, std::vector<Action>& out) {
       Emit(EventKind::kRolloutStarted, now, std::move(e));
       return true;
     }
-    case RolloutStatus::kRollingBack:
+    case StepKind::kDriveRollback:
       return DriveRollback(now, out);
-    case RolloutStatus::kRunning:
-      break;
-    default:
-      return false;
-  }
-  if (RunBackground(now, out)) return true;
-  const Wave& wave = plan_.waves[current_wave_];
-  switch (phase_) {
-    case WavePhase::kNotStarted:
+    case StepKind::kStartWave:
       StartWave(now, out);
       return true;
-    case WavePhase::kAwaitingApproval:
-      if (!commands_.rejected_by.empty()) {
-        const std::string who = std::move(commands_.rejected_by);
-        commands_.rejected_by.clear();
-        FailWave(FailureTrigger::kRejected,
-                 absl::StrCat("wave ", current_wave_, " rejected by ", who),
-                 std::nullopt, 0, now, out);
-        return true;
-      }
-      if (!commands_.approval_pending || commands_.promoted) {
-        commands_.approval_pending = false;
-        IssueDeploy(now, out);
-        return true;
-      }
-      if (now >= timers_.phase_since + options_.approval_timeout) {
-        FailWave(FailureTrigger::kProgressDeadline,
-                 absl::StrCat("approval for wave ", current_wave_,
-                              " not given within ",
-                              absl::FormatDuration(options_.approval_timeout)),
-                 std::nullopt, 0, now, out);
-        return true;
-      }
-      return false;
-    case WavePhase::kDeploying: {
-      if (progress_.current_action <= 0) {  // cannot happen; restart the wave
-        phase_ = WavePhase::kNotStarted;
-        return true;
-      }
-      const ActionRecord& r = actions_[progress_.current_action - 1];
-      const bool traffic = r.action.kind == ActionKind::kSetTraffic;
-      const int64_t budget = traffic ? 0 : wave.max_failed_targets;
-      const int64_t failed = traffic ? r.failed : deploy_.failed;
-      if (failed > budget) {
-        const int64_t size = static_cast<int64_t>(wave.targets.size());
-        FailWave(
-            FailureTrigger::kDeployFailures,
-            traffic
-                ? absl::StrCat("setting traffic to ", *wave.traffic_percent,
-                               "% failed: ", r.first_failure)
-                : absl::StrCat(
-                      failed, " of ", size,
-                      " targets failed to deploy (at most ", budget, " allowed",
-                      options_.deploy_attempts > 1
-                          ? absl::StrCat("; ", options_.deploy_attempts,
-                                         " tries each")
-                          : "",
-                      "; first: ", r.first_failure, ")"),
-            std::nullopt, failed, now, out);
-        return true;
-      }
-      if (r.remaining == 0 && !traffic && deploy_.retryable > 0) {
-        if (now < deploy_.retry_at) return false;
-        IssueDeployRetry(now, out);
-        return true;
-      }
-      if (r.remaining == 0) {
-        RolloutEvent e;
-        e.wave = current_wave_;
-        e.action_id = r.action.id;
-        const int64_t size = static_cast<int64_t>(wave.targets.size());
-        e.succeeded_targets = traffic ? r.succeeded : size - failed;
-        e.failed_targets = failed;
-        e.message =
-            traffic ? absl::StrCat("traffic at ", *wave.traffic_percent, "%")
-                    : absl::StrCat(size - failed, " of ", size, " targets run ",
-                                   version_);
-        phase_ = WavePhase::kVerifying;
-        timers_.phase_since = timers_.deployed_at;
-        timers_.gate_wake = timers_.deployed_at;
-        Emit(EventKind::kWaveDeployed, now, std::move(e));
-        MaybeStartBackground(now);
-        return true;
-      }
-      if (now >= timers_.phase_since + options_.progress_deadline) {
-        FailWave(FailureTrigger::kProgressDeadline,
-                 absl::StrCat(r.remaining, " targets still deploying ",
-                              absl::FormatDuration(options_.progress_deadline),
-                              " after the wave started"),
-                 std::nullopt, r.failed, now, out);
-        return true;
-      }
-      return false;
+    case StepKind::kFailRejected: {
+      const std::string who = std::move(commands_.rejected_by);
+      commands_.rejected_by.clear();
+      FailWave(FailureTrigger::kRejected,
+               absl::StrCat("wave ", current_wave_, " rejected by ", who),
+               std::nullopt, 0, now, out);
+      return true;
     }
-    case WavePhase::kVerifying:
+    case StepKind::kIssueDeploy:
+      commands_.approval_pending = false;
+      IssueDeploy(now, out);
+      return true;
+    case StepKind::kFailApprovalTimeout:
+      FailWave(FailureTrigger::kProgressDeadline,
+               absl::StrCat("approval for wave ", current_wave_,
+                            " not given within ",
+                            absl::FormatDuration(options_.approval_timeout)),
+               std::nullopt, 0, now, out);
+      return true;
+    case StepKind::kRestartWave:
+      phase_ = WavePhase::kNotStarted;
+      return true;
+    case StepKind::kFailDeployBudget: {
+      const Wave& wave = plan_.waves[current_wave_];
+      const ActionRecord& r = actions_[progress_.current_action - 1];
+      const DeployTally tally = CurrentDeployTally();
+      const int64_t size = static_cast<int64_t>(wave.targets.size());
+      FailWave(
+          FailureTrigger::kDeployFailures,
+          tally.traffic
+              ? absl::StrCat("setting traffic to ", *wave.traffic_percent,
+                             "% failed: ", r.first_failure)
+              : absl::StrCat(tally.failed, " of ", size,
+                             " targets failed to deploy (at most ",
+                             tally.budget, " allowed",
+                             options_.deploy_attempts > 1
+                                 ? absl::StrCat("; ", options_.deploy_attempts,
+                                                " tries each")
+                                 : "",
+                             "; first: ", r.first_failure, ")"),
+          std::nullopt, tally.failed, now, out);
+      return true;
+    }
+    case StepKind::kRetryDeploy:
+      IssueDeployRetry(now, out);
+      return true;
+    case StepKind::kWaveDeployed: {
+      const Wave& wave = plan_.waves[current_wave_];
+      const ActionRecord& r = actions_[progress_.current_action - 1];
+      const DeployTally tally = CurrentDeployTally();
+      RolloutEvent e;
+      e.wave = current_wave_;
+      e.action_id = r.action.id;
+      const int64_t size = static_cast<int64_t>(wave.targets.size());
+      e.succeeded_targets = tally.traffic ? r.succeeded : size - tally.failed;
+      e.failed_targets = tally.failed;
+      e.message = tally.traffic
+                      ? absl::StrCat("traffic at ", *wave.traffic_percent, "%")
+                      : absl::StrCat(size - tally.failed, " of ", size,
+                                     " targets run ", version_);
+      phase_ = WavePhase::kVerifying;
+      timers_.phase_since = timers_.deployed_at;
+      timers_.gate_wake = timers_.deployed_at;
+      Emit(EventKind::kWaveDeployed, now, std::move(e));
+      MaybeStartBackground(now);
+      return true;
+    }
+    case StepKind::kFailDeployDeadline: {
+      const ActionRecord& r = actions_[progress_.current_action - 1];
+      FailWave(FailureTrigger::kProgressDeadline,
+               absl::StrCat(r.remaining, " targets still deploying ",
+                            absl::FormatDuration(options_.progress_deadline),
+                            " after the wave started"),
+               std::nullopt, r.failed, now, out);
+      return true;
+    }
+    case StepKind::kEvaluateGate:
       return Verify(now, out);
-    case WavePhase::kBaking:
-      if (RecheckBake(now, out)) return true;
-      if (commands_.promoted || now >= timers_.bake_until) {
-        PassWave(now);
-        return true;
-      }
-      return false;
-    case WavePhase::kRetryBackoff:
-      if (now >= timers_.retry_at) {
-        phase_ = WavePhase::kNotStarted;
-        return true;
-      }
-      return false;
-    case WavePhase::kPassed:
-    case WavePhase::kFailed:
-      return false;
+    case StepKind::kPassWave:
+      PassWave(now);
+      return true;
   }
   return false;
 }
@@ -746,7 +861,6 @@ bool RolloutEngine::Verify(absl::Time now, std::vector<Action>& out) {
   } else if (gate == nullptr) {
     verdict = Verdict::Pass("none", "no gates for this stage");
   } else {
-    if (now < timers_.gate_wake) return false;
     GateContext context = WaveContext(w, now);
     verdict = gate->Evaluate(context, gate_.state);
     if (verdict.outcome == Outcome::kHold) {
@@ -939,11 +1053,11 @@ void RolloutEngine::BeginRollback(bool current_wave_only, RollbackOrder order,
   if (current_wave_only && plan_.traffic_routed()) {
     rollback_.queue = {-1};
   }
-  DriveRollback(now, out);
+  if (now >= RollbackStep(nullptr).at) DriveRollback(now, out);
 }
 
+// Called when RollbackStep() is due.
 bool RolloutEngine::DriveRollback(absl::Time now, std::vector<Action>& out) {
-  if (counts_.open_rollbacks > 0) return false;
   const bool traffic = plan_.traffic_routed();
   if (counts_.rollback_failed > 0 || rollback_.traffic_failed) {
     if (counts_.rollback_exhausted) {
@@ -957,7 +1071,6 @@ bool RolloutEngine::DriveRollback(absl::Time now, std::vector<Action>& out) {
                           " targets could not be restored"));
       return true;
     }
-    if (now < rollback_.retry_at) return false;
     Action a;
     a.kind = ActionKind::kRollBack;
     a.version = previous_version_;
@@ -1552,133 +1665,13 @@ std::vector<Blocker> RolloutEngine::Blockers(absl::Time now) const {
   if (dirty_ && status_ != RolloutStatus::kPaused) {
     return out;  // the next Advance() has work
   }
-  if (status_ == RolloutStatus::kPaused) {
-    Blocker b;
-    b.kind = Blocker::Kind::kPaused;
-    b.name = commands_.failure_trigger.has_value()
-                 ? absl::StrCat("paused after wave ", current_wave_, " ",
-                                FailureTriggerName(*commands_.failure_trigger),
-                                rollback_.wave_rolled_back
-                                    ? "; Retry or Abort"
-                                    : "; Resume, Retry, Promote or Abort")
-                 : "paused";
-    b.reason = commands_.pause_reason;
-    b.since = timers_.paused_since;
-    b.until = absl::InfiniteFuture();
-    out.push_back(b);
-  }
-  if (status_ == RolloutStatus::kRollingBack) {
-    Blocker b;
-    b.kind = Blocker::Kind::kRollback;
-    if (counts_.open_rollbacks > 0) {
-      for (const ActionRecord& r : actions_) {
-        if (r.state == ActionRecord::kOpen &&
-            r.action.kind == ActionKind::kRollBack) {
-          b.name = r.action.id;
-          b.reason = absl::StrCat(r.remaining, " targets await an outcome (",
-                                  rollback_.reason, ")");
-          b.since = r.issued_at;
-        }
-      }
-    } else if (now < rollback_.retry_at) {
-      b.name = "rollback retry";
-      b.reason = absl::StrCat(counts_.rollback_failed,
-                              " targets failed to roll back; retrying");
-      b.until = rollback_.retry_at;
-    } else {
-      return {};
-    }
-    out.push_back(b);
-    return out;
-  }
-  if (current_wave_ < 0 ||
-      current_wave_ >= static_cast<int>(plan_.waves.size())) {
-    return out;
-  }
-  const int w = current_wave_;
   Blocker b;
-  switch (phase_) {
-    case WavePhase::kAwaitingApproval:
-      if (!commands_.approval_pending) break;
-      b.kind = Blocker::Kind::kApproval;
-      b.name = absl::StrCat("approval for wave ", w);
-      b.reason = absl::StrCat("approval of ", version_, " awaited");
-      b.since = timers_.phase_since;
-      b.until = timers_.phase_since + options_.approval_timeout;
-      out.push_back(b);
-      break;
-    case WavePhase::kDeploying: {
-      if (progress_.current_action <= 0) break;
-      const ActionRecord& r = actions_[progress_.current_action - 1];
-      if (r.remaining == 0) {
-        if (deploy_.retryable == 0 || now >= deploy_.retry_at) break;
-        b.kind = Blocker::Kind::kRetryBackoff;
-        b.name = absl::StrCat("deploy retry of wave ", w);
-        b.reason = absl::StrCat(deploy_.retryable,
-                                " targets failed to deploy and will be "
-                                "deployed again (first: ",
-                                r.first_failure, ")");
-        b.since = timers_.deployed_at;
-        b.until = deploy_.retry_at;
-        out.push_back(b);
-        break;
-      }
-      b.kind = Blocker::Kind::kActionsInFlight;
-      b.name = r.action.id;
-      b.reason = absl::StrCat(
-          r.remaining, " of ", r.total,
-          " targets await an outcome; progress deadline "
-          "at ",
-          absl::FormatTime("%H:%M:%S UTC",
-                           timers_.phase_since + options_.progress_deadline,
-                           absl::UTCTimeZone()));
-      b.since = timers_.phase_since;
-      b.until = timers_.phase_since + options_.progress_deadline;
-      out.push_back(b);
-      break;
-    }
-    case WavePhase::kVerifying:
-      if (commands_.promoted || GateFor(w) == nullptr ||
-          now >= timers_.gate_wake)
-        break;
-      b.kind = gate_.last_verdict.has_value() &&
-                       gate_.last_verdict->hold_until == absl::InfiniteFuture()
-                   ? Blocker::Kind::kApproval
-                   : Blocker::Kind::kGate;
-      b.name = absl::StrCat(
-          "gate ",
-          gate_.last_verdict.has_value() ? gate_.last_verdict->gate : "?",
-          " of wave ", w);
-      b.reason =
-          gate_.last_verdict.has_value() ? gate_.last_verdict->reason : "";
-      b.since = timers_.deployed_at;
-      b.until = timers_.gate_wake;
-      out.push_back(b);
-      break;
-    case WavePhase::kBaking:
-      if (commands_.promoted || now >= timers_.bake_until) break;
-      b.kind = Blocker::Kind::kBake;
-      b.name = absl::StrCat("bake of wave ", w);
-      b.reason = absl::StrCat("gates passed; bake of ",
-                              absl::FormatDuration(plan_.waves[w].bake));
-      b.since = timers_.phase_since;
-      b.until = timers_.bake_until;
-      out.push_back(b);
-      break;
-    case WavePhase::kRetryBackoff:
-      if (now >= timers_.retry_at) break;
-      b.kind = Blocker::Kind::kRetryBackoff;
-      b.name = absl::StrCat("retry of wave ", w);
-      b.reason =
-          absl::StrCat("attempt ", progress_.wave_attempts[w] + 1, " after ",
-                       commands_.failure_trigger.has_value()
-                           ? FailureTriggerName(*commands_.failure_trigger)
-                           : "failure");
-      b.until = timers_.retry_at;
-      out.push_back(b);
-      break;
-    default:
-      break;
+  const PhaseStep step = Step(&b);
+  if (now < step.at) out.push_back(b);
+  if (status_ == RolloutStatus::kPaused) {
+    // The wave's own wait goes on under the pause.
+    Blocker wave;
+    if (now < WaveStep(&wave).at) out.push_back(std::move(wave));
   }
   return out;
 }

@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "sluice/blocker.h"
 #include "sluice/fleet.h"
 #include "sluice/health_gate.h"
 #include "sluice/rollback_policy.h"
@@ -203,6 +204,56 @@ absl::Status ValidatePlan(const WavePlan& plan, const Fleet& fleet);
 // Checks the options. Errors name "options.<field>".
 absl::Status ValidateOptions(const RolloutOptions& options, int wave_count);
 
+// One description of each engine phase (docs/architecture.md, "Engine
+// phases"): what the phase does next, and when. RolloutEngine::Step()
+// computes it from the state; Progress() takes the step when it is due,
+// ComputeNextWakeup() wakes for it and Blockers() reports, while it is not
+// due, what it waits for. A rule (a deadline, a bake, a backoff, the deploy
+// failure budget) is written once, in the phase's Step().
+enum class StepKind {
+  // Nothing (terminal, paused, or a phase that waits for the host).
+  kNone,
+  // kPending: start the rollout at wave 0.
+  kStartRollout,
+  // kRollingBack: issue the next rollback action, retry failed ones, or end.
+  kDriveRollback,
+  // kNotStarted: start the wave (approval or deploy).
+  kStartWave,
+  // kAwaitingApproval: the approval was rejected; fail the wave.
+  kFailRejected,
+  // kAwaitingApproval: approved (or promoted); deploy.
+  kIssueDeploy,
+  // kAwaitingApproval: approval_timeout passed; fail the wave.
+  kFailApprovalTimeout,
+  // kDeploying without an action, or kRetryBackoff over: start the wave
+  // again.
+  kRestartWave,
+  // kDeploying: more targets failed than the wave's budget; fail the wave.
+  kFailDeployBudget,
+  // kDeploying: deploy the failed targets with tries left again.
+  kRetryDeploy,
+  // kDeploying: every outcome is in; verify.
+  kWaveDeployed,
+  // kDeploying: progress_deadline passed with outcomes missing.
+  kFailDeployDeadline,
+  // kVerifying: evaluate the gate (or pass: promoted, no gate).
+  kEvaluateGate,
+  // kBaking: the bake is over (or promoted); pass the wave.
+  kPassWave,
+};
+
+struct PhaseStep {
+  // What Progress() does when `at` comes.
+  StepKind next = StepKind::kNone;
+  // When: absl::InfinitePast() at once; absl::InfiniteFuture() not until an
+  // outcome or a command arrives.
+  absl::Time at = absl::InfiniteFuture();
+  // Side timers that wake the engine without ending the phase: a bake
+  // re-check (kBaking) and the background analysis (running).
+  absl::Time recheck_at = absl::InfiniteFuture();
+  absl::Time background_at = absl::InfiniteFuture();
+};
+
 class RolloutEngine : public Rollout {
  public:
   RolloutEngine(const Fleet& fleet, WavePlan plan, RolloutOptions options);
@@ -265,6 +316,23 @@ class RolloutEngine : public Rollout {
   std::string NewActionId(absl::string_view stem, int wave);
   ActionRecord& Issue(Action action, absl::Time now, std::vector<Action>& out);
   bool Progress(absl::Time now, std::vector<Action>& out);
+  // The step of the current state (see PhaseStep). When it waits (`at` is
+  // not absl::InfinitePast()) and `why` is not null, sets *why to what it
+  // waits for, as Blockers() reports it.
+  PhaseStep Step(Blocker* why) const;
+  PhaseStep WaveStep(Blocker* why) const;
+  PhaseStep RollbackStep(Blocker* why) const;
+  // Takes a step that is due. True when the state machine moved.
+  bool Take(StepKind step, absl::Time now, std::vector<Action>& out);
+  // The current wave's deploy against its failure budget: a traffic action
+  // allows no failure; a deploy allows the wave's max_failed_targets among
+  // targets with no try left.
+  struct DeployTally {
+    bool traffic = false;
+    int64_t budget = 0;
+    int64_t failed = 0;
+  };
+  DeployTally CurrentDeployTally() const;
   void StartWave(absl::Time now, std::vector<Action>& out);
   void IssueDeploy(absl::Time now, std::vector<Action>& out);
   // Deploys the current wave's failed targets that have tries left again.

@@ -101,11 +101,8 @@ absl::Time RolloutEngine::RecheckWakeup() const {
   return watch_.recheck_at;
 }
 
+// Called when RecheckWakeup() is due (kBaking).
 bool RolloutEngine::RecheckBake(absl::Time now, std::vector<Action>& out) {
-  if (commands_.promoted || now < watch_.recheck_at ||
-      watch_.recheck_at >= timers_.bake_until) {
-    return false;
-  }
   const int w = current_wave_;
   const HealthGate* gate = GateFor(w);
   if (gate == nullptr) {
@@ -174,8 +171,8 @@ absl::Time RolloutEngine::BackgroundWakeup() const {
   return watch_.background_at;
 }
 
+// Called when BackgroundWakeup() is due.
 bool RolloutEngine::RunBackground(absl::Time now, std::vector<Action>& out) {
-  if (now < BackgroundWakeup()) return false;
   // A wave that failed is in the rollback policy's hands already.
   if (phase_ == WavePhase::kFailed) return false;
   background_new_ids_.clear();
