@@ -6,8 +6,9 @@
 // lost outcomes, operator commands; fixed seeds), at every point where the
 // host has just called Advance():
 //   - NextWakeup() is after now: nothing is left to do now;
-//   - Advance() before NextWakeup() does nothing, and Advance() at a finite
-//     NextWakeup() acts (an event, an action or a gate evaluation);
+//   - the state machine run before NextWakeup() does nothing (probed on a
+//     copy marked dirty, so that Advance() runs it), and Advance() at a
+//     finite NextWakeup() acts (an event, an action or a gate evaluation);
 //   - a running or rolling-back rollout reports a Blocker (it is waiting for
 //     something), and every Blocker with a finite `until` lifts then: the
 //     rollout wakes no later, and Blockers(until) no longer lists it.
@@ -28,7 +29,9 @@
 #include "sluice/blocker.h"
 #include "sluice/rollback_policy.h"
 #include "sluice/rollout.h"
+#include "sluice/rollout_proto.h"
 #include "sluice/testing/status_matchers.h"
+#include "sluice/v1/rollout.pb.h"
 #include "tests/rollout/rollout_harness.h"
 
 namespace sluice::rollout_test {
@@ -138,6 +141,28 @@ Setup RandomSetup(std::mt19937_64& rng) {
   return s;
 }
 
+// The snapshot with RolloutState.dirty set (and its checksum recomputed):
+// the restored engine's next Advance() runs the state machine whatever its
+// wake-up says.
+std::string MarkedDirty(const std::string& snapshot) {
+  absl::StatusOr<v1::RolloutState> state = ParseRolloutState(snapshot);
+  EXPECT_TRUE(state.ok()) << state.status();
+  if (!state.ok()) return snapshot;
+  state->clear_checksum();
+  state->set_dirty(true);
+  std::string body;
+  state->SerializeToString(&body);
+  uint64_t h = 1469598103934665603ull;  // FNV-1a 64 (RolloutState.checksum)
+  for (unsigned char c : body) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  body.push_back(static_cast<char>((((99 << 3) | 1) & 0x7f) | 0x80));
+  body.push_back(static_cast<char>(((99 << 3) | 1) >> 7));
+  for (int i = 0; i < 8; ++i) body.push_back(static_cast<char>(h >> (8 * i)));
+  return body;
+}
+
 int64_t Evaluations(const Setup& s) {
   return s.gate->evaluations() +
          (s.background != nullptr ? s.background->evaluations() : 0);
@@ -176,13 +201,16 @@ void CheckPhaseViews(const Setup& s, const Rollout& r, absl::Time now) {
     EXPECT_THAT(r.Blockers(*b.until), ::testing::Not(::testing::Contains(b)))
         << b;
   }
-  // Probe a copy: nothing happens before the wake-up, something at it.
+  // Probe copies: nothing happens before the wake-up even when the engine
+  // is made to look (a copy marked dirty skips Advance()'s shortcut), and
+  // something happens at it.
   RolloutOptions options = s.options;
   options.event_sink = nullptr;
   const std::string snapshot = r.Snapshot();
-  auto probe = [&](absl::Time t) -> bool {
+  const std::string dirty = MarkedDirty(snapshot);
+  auto probe = [&](const std::string& bytes, absl::Time t) -> bool {
     absl::StatusOr<std::unique_ptr<Rollout>> copy =
-        Rollout::Restore(s.fleet, options, snapshot);
+        Rollout::Restore(s.fleet, options, bytes);
     EXPECT_TRUE(copy.ok()) << copy.status();
     if (!copy.ok()) return false;
     const int64_t events = (*copy)->event_sequence();
@@ -197,13 +225,16 @@ void CheckPhaseViews(const Setup& s, const Rollout& r, absl::Time now) {
     }
     return acted;
   };
-  EXPECT_FALSE(probe(now)) << "acted at now, before the wake-up";
+  EXPECT_FALSE(probe(dirty, now)) << "acted at now, before the wake-up";
   if (wake != absl::InfiniteFuture()) {
     if (wake - absl::Seconds(1) > now) {
-      EXPECT_FALSE(probe(wake - absl::Seconds(1)))
+      EXPECT_FALSE(probe(dirty, wake - absl::Seconds(1)))
           << "acted a second before the wake-up";
     }
-    EXPECT_TRUE(probe(wake)) << "did nothing at the wake-up";
+    EXPECT_TRUE(probe(snapshot, wake)) << "did nothing at the wake-up";
+  } else {
+    EXPECT_FALSE(probe(dirty, now + absl::Hours(24 * 365)))
+        << "acted though it never wakes";
   }
 }
 
