@@ -1,10 +1,10 @@
 // Copyright 2026 The Sluice Authors.
 //
 // The engine's three views of a phase agree (docs/architecture.md, "Engine
-// phases"): for random rollouts (random plans, gate outcomes, per-target
-// failures, deploy retries, approvals, bake re-checks, background analysis,
-// lost outcomes, operator commands; fixed seeds), at every point where the
-// host has just called Advance():
+// phases"): for random rollouts (random plans of targets or of traffic,
+// gate outcomes, per-target failures, deploy retries, approvals, bake
+// re-checks, background analysis, lost outcomes, operator commands; fixed
+// seeds), at every point where the host has just called Advance():
 //   - NextWakeup() is after now: nothing is left to do now;
 //   - the state machine run before NextWakeup() does nothing (probed on a
 //     copy marked dirty, so that Advance() runs it), and Advance() at a
@@ -86,6 +86,17 @@ Setup RandomSetup(std::mt19937_64& rng) {
   }
   s.plan =
       MakePlan(sizes, absl::Minutes(Uniform(rng, 0, 20)), Uniform(rng, 0, 1));
+  if (Uniform(rng, 0, 3) == 0) {  // traffic-routed: one action per wave
+    double percent = 0;
+    for (Wave& wave : s.plan.waves) {
+      percent += 100.0 / waves;
+      wave.targets.clear();
+      wave.max_failed_targets = 0;
+      wave.traffic_percent = wave.name == s.plan.waves.back().name
+                                 ? 100.0
+                                 : std::min(100.0, percent);
+    }
+  }
   auto scripted = std::make_shared<ScriptedGate>();
   scripted->delay = absl::Minutes(Uniform(rng, 0, 6));
   for (int w = 0; w < waves; ++w) {
@@ -273,7 +284,11 @@ RolloutStatus RunAndCheck(uint64_t seed) {
                               ? TargetResult::Failed(t, "boom")
                               : TargetResult::Ok(t));
       }
-      if (results.empty()) results.push_back(TargetResult::Ok(0));
+      if (results.empty()) {  // a traffic action: one outcome
+        results.push_back(Uniform(rng, 0, 99) < percent
+                              ? TargetResult::Failed(0, "boom")
+                              : TargetResult::Ok(0));
+      }
       const absl::Time at = now + absl::Seconds(Uniform(rng, 0, 90));
       EXPECT_TRUE(r.ReportOutcome(a.id, results, at).ok());
       now = at;
