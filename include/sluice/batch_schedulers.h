@@ -83,11 +83,15 @@ absl::StatusOr<std::unique_ptr<WaveScheduler>> NewHalfAtATimeScheduler(
     const HalfAtATimeOptions& options = {});
 
 // Fixed batches of `size` targets, in fleet order; the last may be smaller.
-// A percent is of the fleet and rounds up to at least one target.
+// A percent is of the fleet and rounds up (or as `rounding` says) to at
+// least one target.
 // Value type; thread-compatible.
 struct BatchOptions {
   // Targets per batch: a count >= 1 or a percent in (0, 100]. Default: 1.
   CountOrPercent size = CountOrPercent::Count(1);
+  // How a percent `size` becomes a count (at least 1). Default: kDefault
+  // (up).
+  PercentRounding rounding = PercentRounding::kDefault;
   // Bake time after each batch. Default: zero.
   absl::Duration bake = absl::ZeroDuration();
   // Failures each batch tolerates: a count >= 0 or a percent in [0, 100] of

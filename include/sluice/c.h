@@ -306,6 +306,12 @@ SLUICE_C_EXPORT char* sluice_plan_to_json(const sluice_plan_t* plan,
 /* Baseline cohort (sluice::BaselineCohort). */
 #define SLUICE_BASELINE_NEXT_WAVE 0
 #define SLUICE_BASELINE_ALL_REMAINING 1
+/* How a restore compares the configuration a snapshot records (the gate of
+ * every wave, the rollback policy, the engine's limits, the spec's config
+ * id) with the one given (sluice::RestoreOptions). */
+#define SLUICE_CONFIG_CHECK 0         /* refuse another configuration */
+#define SLUICE_CONFIG_ACCEPT_CHANGE 1 /* accept it; a config-change event */
+#define SLUICE_CONFIG_UNCHECKED 2     /* do not compare; keep the record */
 /* Metric cohort (sluice::Cohort). */
 #define SLUICE_COHORT_WAVE 0
 #define SLUICE_COHORT_BASELINE 1
@@ -626,6 +632,19 @@ SLUICE_C_EXPORT void sluice_options_set_stage_gate(sluice_options_t* options,
 /* What a failed wave leads to (NULL: the default policy). */
 SLUICE_C_EXPORT void sluice_options_set_rollback_policy(
     sluice_options_t* options, sluice_rollback_policy_t* policy);
+/* How sluice_rollout_restore() and sluice_rollout_restore_from_spec()
+ * compare the snapshot's configuration with the one given: SLUICE_CONFIG_*.
+ * Default: SLUICE_CONFIG_CHECK (a snapshot made under other gates, another
+ * rollback policy or other limits is refused with INVALID_ARGUMENT
+ * "snapshot: config: made under another configuration: ..."). With
+ * SLUICE_CONFIG_ACCEPT_CHANGE the change is intended and recorded as an
+ * operator-command event "config-change" by `who` (copied; may be NULL).
+ * SLUICE_CONFIG_UNCHECKED is for tools that only apply a command without
+ * the gates. Returns SLUICE_OK or SLUICE_INVALID_ARGUMENT (out of range;
+ * nothing changes). */
+SLUICE_C_EXPORT int sluice_options_set_restore_config(sluice_options_t* options,
+                                                      int mode, const char* who,
+                                                      char** errptr);
 
 /* ---- Actions and blockers (sluice/action.h, sluice/blocker.h) -----------
  * Immutable lists; thread-safe. Out-of-range `i`: 0, -1 or NULL. */
@@ -706,10 +725,23 @@ SLUICE_C_EXPORT sluice_rollout_t* sluice_rollout_from_spec(
 SLUICE_C_EXPORT sluice_rollout_t* sluice_rollout_from_spec_and_plan(
     const sluice_spec_t* spec, const sluice_fleet_t* fleet,
     const sluice_plan_t* plan, const sluice_options_t* options, char** errptr);
-/* Rollout::Restore: continues from snapshot bytes. */
+/* Rollout::Restore: continues from snapshot bytes, comparing the
+ * configuration the snapshot records with `options` (gates, rollback policy,
+ * limits) as sluice_options_set_restore_config() says (default: refuse a
+ * change). */
 SLUICE_C_EXPORT sluice_rollout_t* sluice_rollout_restore(
     const sluice_fleet_t* fleet, const sluice_options_t* options,
     const char* snapshot, size_t len, char** errptr);
+/* Rollout::RestoreFromSpec: continues a rollout made by
+ * sluice_rollout_from_spec() from the same spec (gates, rollback policy,
+ * limits and config id built from the spec); `options` (may be NULL)
+ * supplies the sources, the sink and the restore config mode. A spec whose
+ * waves, metrics, gates or rollback changed since the snapshot is refused
+ * unless the mode is SLUICE_CONFIG_ACCEPT_CHANGE. */
+SLUICE_C_EXPORT sluice_rollout_t* sluice_rollout_restore_from_spec(
+    const sluice_spec_t* spec, const sluice_fleet_t* fleet,
+    const sluice_options_t* options, const char* snapshot, size_t len,
+    char** errptr);
 SLUICE_C_EXPORT void sluice_rollout_destroy(sluice_rollout_t* rollout);
 
 /* Steps the state machine at `now`; returns the new actions (a new list,

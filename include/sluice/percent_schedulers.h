@@ -56,6 +56,10 @@ struct LinearOptions {
   absl::Duration final_bake = absl::ZeroDuration();
   // Plan traffic waves (true) or target waves (false). Default: false.
   bool traffic_routed = false;
+  // How each step's percent becomes a target count (target waves only;
+  // must stay kDefault with traffic_routed). Default: kDefault (Argo
+  // Rollouts' nearest count, ties up, kept in [1, n - 1] below 100%).
+  PercentRounding rounding = PercentRounding::kDefault;
 };
 // Makes the linear scheduler; errors name the option, e.g.
 // "linear.step_percent: must be in (0, 100] (got 0)".
@@ -75,6 +79,10 @@ struct CanaryOptions {
   absl::Duration final_bake = absl::ZeroDuration();
   // Plan traffic waves (true) or target waves (false). Default: false.
   bool traffic_routed = false;
+  // How each step's percent becomes a target count (target waves only;
+  // must stay kDefault with traffic_routed). Default: kDefault (Argo
+  // Rollouts' nearest count, ties up, kept in [1, n - 1] below 100%).
+  PercentRounding rounding = PercentRounding::kDefault;
 };
 // Makes the canary scheduler; errors name the option, e.g.
 // "canary.percent: must be in (0, 100] (got 150)".
@@ -101,6 +109,10 @@ struct ExponentialOptions {
   absl::Duration final_bake = absl::ZeroDuration();
   // Plan traffic waves (true) or target waves (false). Default: false.
   bool traffic_routed = false;
+  // How each step's percent becomes a target count (target waves only;
+  // must stay kDefault with traffic_routed). Default: kDefault (Argo
+  // Rollouts' nearest count, ties up, kept in [1, n - 1] below 100%).
+  PercentRounding rounding = PercentRounding::kDefault;
 };
 // Makes the exponential scheduler; errors name the option, e.g.
 // "exponential.multiplier: must be finite and > 1 (got 1)".
@@ -133,6 +145,10 @@ struct StepsOptions {
   absl::Duration final_bake = absl::ZeroDuration();
   // Plan traffic waves (true) or target waves (false). Default: false.
   bool traffic_routed = false;
+  // How each step's percent becomes a target count (target waves only;
+  // must stay kDefault with traffic_routed). Default: kDefault (Argo
+  // Rollouts' nearest count, ties up, kept in [1, n - 1] below 100%).
+  PercentRounding rounding = PercentRounding::kDefault;
 };
 // Makes the explicit-steps scheduler; errors name the step, e.g.
 // "steps.steps[1].percent: must be greater than the step before".
@@ -158,6 +174,10 @@ struct FlaggerOptions {
   // Plan traffic waves (true, Flagger's own mode) or target waves (false).
   // Default: true.
   bool traffic_routed = true;
+  // How each step's percent becomes a target count (target waves only;
+  // must stay kDefault with traffic_routed). Default: kDefault (Argo
+  // Rollouts' nearest count, ties up, kept in [1, n - 1] below 100%).
+  PercentRounding rounding = PercentRounding::kDefault;
 };
 // Makes the Flagger scheduler; errors name the option, e.g.
 // "flagger.max_weight: must be in [step_weight, 100] ...".

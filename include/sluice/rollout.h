@@ -73,6 +73,7 @@
 #include "sluice/rollback_policy.h"
 #include "sluice/rollout_event.h"
 #include "sluice/wave_plan.h"
+#include "sluice/wave_scheduler.h"
 
 namespace sluice {
 class RolloutSpec;
@@ -373,6 +374,37 @@ class Rollout {
   static absl::StatusOr<std::unique_ptr<Rollout>> RestoreFromSpec(
       const RolloutSpec& spec, const Fleet& fleet, RolloutOptions options,
       absl::string_view snapshot, const RestoreOptions& restore = {});
+
+  // Replans a live rollout whose fleet changed (targets added, removed or
+  // moved): returns a rollout that continues `rollout` on `new_fleet` with
+  // `new_plan`, which must keep the waves `rollout` started as they were
+  // minus the targets that left (what sluice::Replan() makes; such a wave
+  // may end up empty) and may change every later wave. Per-target state,
+  // open actions, counters and the event sequence carry over by target id;
+  // targets that left are forgotten (a later rollback does not touch them);
+  // new targets start on the old version. The replan is recorded as an
+  // operator-command event "config-change" by `who`, and the new plan
+  // becomes the configuration the snapshot records, so a checked Restore()
+  // of the new rollout's snapshot with the same options accepts it.
+  // `options` must be the configuration the rollout runs under (its gates,
+  // policy and limits are compared as Restore() does); `new_fleet` must
+  // outlive the result; `rollout` is left unchanged (discard it).
+  // Errors: kInvalidArgument naming the argument ("old_fleet: is not the
+  // rollout's fleet", "new_plan.waves[0]: must keep started wave 0 ...",
+  // "options: made under another configuration: ..."); kFailedPrecondition
+  // when the rollout ended, or a target that left awaits an outcome ("target
+  // web-3 left the fleet but awaits the outcome of action deploy-w1-1:
+  // report it first").
+  static absl::StatusOr<std::unique_ptr<Rollout>> Replan(
+      const Rollout& rollout, const Fleet& old_fleet, const Fleet& new_fleet,
+      const WavePlan& new_plan, RolloutOptions options,
+      absl::string_view who = "");
+  // As above, with the new plan made by sluice::Replan(scheduler, the
+  // rollout's plan, the waves it started, old_fleet, new_fleet).
+  static absl::StatusOr<std::unique_ptr<Rollout>> Replan(
+      const Rollout& rollout, const WaveScheduler& scheduler,
+      const Fleet& old_fleet, const Fleet& new_fleet, RolloutOptions options,
+      absl::string_view who = "");
 
   // Steps the state machine at `now` and returns the new actions (possibly
   // none). O(1) when nothing changed since the last call and no timer is

@@ -110,6 +110,9 @@ struct StagedOptions {
   // percent in (0, 100] of the zone, rounding up. Unset skips the stage.
   // Default: 10%.
   std::optional<CountOrPercent> first_zone_batch = CountOrPercent::Percent(10);
+  // How a percent first_zone_batch becomes a count (at least 1).
+  // Default: kDefault (up).
+  PercentRounding rounding = PercentRounding::kDefault;
   // At most this many zones of one region deploy in one wave; >= 1.
   // Default: 1.
   int64_t max_zones_per_wave = 1;

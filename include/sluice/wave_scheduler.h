@@ -71,6 +71,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "sluice/fleet.h"
@@ -135,6 +136,28 @@ struct CountOrPercent {
     return !(a == b);
   }
 };
+
+// How a percent of targets becomes a whole number of targets in the
+// percent-based schedulers (the progressions' target waves, BatchOptions'
+// size, StagedOptions' first_zone_batch). Whatever the rule, a wave that
+// deploys anything has at least one target, and 100% is the whole fleet.
+// docs/waves.md names each peer's rule and the setting that reproduces it.
+enum class PercentRounding {
+  // The scheduler's own rule, as its options struct says (the progressions:
+  // Argo Rollouts' nearest count, ties up, kept in [1, n - 1] below 100%;
+  // batches and the staged first-zone batch: up).
+  kDefault,
+  // Up (ceil): 10% of 15 is 2 (Kubernetes' maxSurge, CodeDeploy's minimum
+  // healthy hosts).
+  kUp,
+  // Down (floor), at least 1: 10% of 15 is 1 (Kubernetes' maxUnavailable,
+  // Azure Kubernetes Fleet Manager's maxConcurrency).
+  kDown,
+  // Nearest, ties up, at least 1: 10% of 15 is 2, 10% of 14 is 1.
+  kNearest,
+};
+// "default", "up", "down", "nearest".
+absl::string_view PercentRoundingName(PercentRounding rounding);
 
 }  // namespace sluice
 

@@ -367,6 +367,8 @@ struct sluice_rollback_policy_t {
 
 struct sluice_options_t {
   sluice::RolloutOptions options;
+  // How restores compare the configuration (sluice_options_set_restore_config).
+  sluice::RestoreOptions restore;
   // Owners of the borrowed pointers in `options`.
   std::shared_ptr<sluice::MetricSource> metric_source;
   std::shared_ptr<sluice::AlarmSource> alarm_source;
@@ -1220,6 +1222,20 @@ void sluice_options_set_rollback_policy(sluice_options_t* o,
   o->options.rollback_policy = policy == nullptr ? nullptr : policy->impl;
 }
 
+int sluice_options_set_restore_config(sluice_options_t* o, int mode,
+                                      const char* who, char** errptr) {
+  static constexpr char kCall[] = "sluice_options_set_restore_config";
+  if (o == nullptr) return Report(errptr, NullArgument(kCall, "options"));
+  if (!InRange(mode, SLUICE_CONFIG_CHECK, SLUICE_CONFIG_UNCHECKED)) {
+    return Report(errptr, OutOfRange(kCall, "mode", mode, SLUICE_CONFIG_CHECK,
+                                     SLUICE_CONFIG_UNCHECKED));
+  }
+  o->restore.check_config = mode != SLUICE_CONFIG_UNCHECKED;
+  o->restore.accept_config_change = mode == SLUICE_CONFIG_ACCEPT_CHANGE;
+  o->restore.who = who == nullptr ? "" : who;
+  return SLUICE_OK;
+}
+
 // ---- Actions and blockers
 // -----------------------------------------------------------
 
@@ -1384,7 +1400,28 @@ sluice_rollout_t* sluice_rollout_restore(const sluice_fleet_t* fleet,
   sluice::RolloutOptions o = OptionsFor(options, *rollout);
   auto made = sluice::Rollout::Restore(
       rollout->fleet, std::move(o),
-      absl::string_view(snapshot == nullptr ? "" : snapshot, len));
+      absl::string_view(snapshot == nullptr ? "" : snapshot, len),
+      options == nullptr ? sluice::RestoreOptions() : options->restore);
+  return Finish(std::move(rollout), std::move(made), errptr);
+}
+
+sluice_rollout_t* sluice_rollout_restore_from_spec(
+    const sluice_spec_t* spec, const sluice_fleet_t* fleet,
+    const sluice_options_t* options, const char* snapshot, size_t len,
+    char** errptr) {
+  if (spec == nullptr || fleet == nullptr || (snapshot == nullptr && len > 0)) {
+    SetError(errptr, NullArgument("sluice_rollout_restore_from_spec",
+                                  spec == nullptr    ? "spec"
+                                  : fleet == nullptr ? "fleet"
+                                                     : "snapshot"));
+    return nullptr;
+  }
+  auto rollout = std::make_unique<sluice_rollout_t>(fleet->fleet);
+  sluice::RolloutOptions o = OptionsFor(options, *rollout);
+  auto made = sluice::Rollout::RestoreFromSpec(
+      spec->spec, rollout->fleet, std::move(o),
+      absl::string_view(snapshot == nullptr ? "" : snapshot, len),
+      options == nullptr ? sluice::RestoreOptions() : options->restore);
   return Finish(std::move(rollout), std::move(made), errptr);
 }
 

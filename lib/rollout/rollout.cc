@@ -48,7 +48,8 @@ uint64_t FleetFingerprint(const Fleet& fleet) {
   return h;
 }
 
-absl::Status ValidatePlan(const WavePlan& plan, const Fleet& fleet) {
+absl::Status ValidatePlan(const WavePlan& plan, const Fleet& fleet,
+                          size_t may_be_empty) {
   if (plan.waves.empty()) {
     return InvalidArgumentAt("plan.waves", "must not be empty");
   }
@@ -74,7 +75,7 @@ absl::Status ValidatePlan(const WavePlan& plan, const Fleet& fleet) {
         return InvalidArgumentAt(absl::StrCat(path, ".targets"),
                                  "must be empty for a traffic wave");
       }
-    } else if (wave.targets.empty()) {
+    } else if (wave.targets.empty() && w >= may_be_empty) {
       return InvalidArgumentAt(absl::StrCat(path, ".targets"),
                                "must not be empty");
     }

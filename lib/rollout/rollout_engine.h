@@ -199,8 +199,11 @@ absl::StatusOr<v1::RolloutState> ParseSnapshot(absl::string_view bytes,
 // FNV-1a over the fleet's ids.
 uint64_t FleetFingerprint(const Fleet& fleet);
 // Checks that `plan` fits `fleet`: indices in range, no target twice, at
-// least one wave, traffic waves all or none. Errors name "plan.waves[i]...".
-absl::Status ValidatePlan(const WavePlan& plan, const Fleet& fleet);
+// least one wave, traffic waves all or none, target waves not empty except
+// the first `may_be_empty` (waves a replanned rollout had started, whose
+// targets all left the fleet). Errors name "plan.waves[i]...".
+absl::Status ValidatePlan(const WavePlan& plan, const Fleet& fleet,
+                          size_t may_be_empty = 0);
 // Checks the options. Errors name "options.<field>".
 absl::Status ValidateOptions(const RolloutOptions& options, int wave_count);
 

@@ -640,7 +640,10 @@ absl::StatusOr<std::unique_ptr<Rollout>> Rollout::Restore(
     w.max_failed_targets = r.max_failed_targets();
     plan.waves.push_back(std::move(w));
   }
-  absl::Status plan_status = internal::ValidatePlan(plan, fleet);
+  // A replanned rollout's started waves may have lost all their targets
+  // (ReplanRollout()).
+  absl::Status plan_status = internal::ValidatePlan(
+      plan, fleet, static_cast<size_t>(state.max_wave_started() + 1));
   if (!plan_status.ok()) {
     return internal::PrefixStatus(plan_status, "snapshot");
   }

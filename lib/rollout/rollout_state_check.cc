@@ -5,10 +5,12 @@
 
 #include "lib/rollout/rollout_state_check.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
@@ -92,6 +94,8 @@ absl::Status CheckCounter(int64_t v, int64_t max, absl::string_view path) {
 constexpr int64_t kMaxSequence = int64_t{1} << 62;
 constexpr int64_t kMaxAttempts = 1'000'000;
 constexpr int64_t kMaxGateCount = int64_t{1} << 30;
+// RolloutOptions::deploy_attempts' upper bound.
+constexpr int kMaxDeployAttempts = 100;
 
 absl::Status CheckVerdict(const v1::VerdictRecord& r, const std::string& path,
                           int depth) {
@@ -318,6 +322,122 @@ absl::Status CheckRolloutState(const v1::RolloutState& p, size_t fleet_size) {
           absl::StrCat("target_state[", i, "]"),
           absl::StrCat("unknown state ", static_cast<int>(static_cast<uint8_t>(
                                              p.target_state()[i]))));
+    }
+  }
+
+  // Which open action awaits each target's outcome: an open action of the
+  // ledger that names the target.
+  {
+    std::vector<uint32_t> taction(n);
+    const auto* bytes =
+        reinterpret_cast<const unsigned char*>(p.target_action().data());
+    for (size_t i = 0; i < n; ++i) {
+      const unsigned char* b = bytes + 4 * i;
+      taction[i] = b[0] | (b[1] << 8) | (b[2] << 16) |
+                   (static_cast<uint32_t>(b[3]) << 24);
+      if (taction[i] > action_count) {
+        return Bad(absl::StrCat("target_action[", i, "]"),
+                   absl::StrCat("names action ", taction[i],
+                                ", but the "
+                                "ledger has ",
+                                action_count, " actions"));
+      }
+    }
+    std::vector<bool> named(n, false);
+    for (int i = 0; i < p.actions_size(); ++i) {
+      for (uint32_t t : p.actions(i).targets()) {
+        if (taction[t] == static_cast<uint32_t>(i + 1)) named[t] = true;
+      }
+    }
+    for (size_t i = 0; i < n; ++i) {
+      if (taction[i] == 0) continue;
+      const v1::ActionRecord& r = p.actions(static_cast<int>(taction[i]) - 1);
+      if (r.state() != ActionRecord::kOpen || !named[i]) {
+        return Bad(absl::StrCat("target_action[", i, "]"),
+                   absl::StrCat("names action ", taction[i], ", which is ",
+                                r.state() != ActionRecord::kOpen
+                                    ? "closed"
+                                    : "open but does not name the target"));
+      }
+    }
+  }
+
+  // Deploy retries (RolloutOptions::deploy_attempts).
+  if (!p.target_deploy_attempts().empty()) {
+    if (p.target_deploy_attempts().size() != n) {
+      return Bad(
+          "target_deploy_attempts",
+          absl::StrCat("must be empty or one byte per target (", n, "; got ",
+                       p.target_deploy_attempts().size(), ")"));
+    }
+    for (size_t i = 0; i < n; ++i) {
+      const int tries = static_cast<uint8_t>(p.target_deploy_attempts()[i]);
+      if (tries > kMaxDeployAttempts) {
+        return Bad(absl::StrCat("target_deploy_attempts[", i, "]"),
+                   absl::StrCat("must be in [0, ", kMaxDeployAttempts,
+                                "] (got ", tries, ")"));
+      }
+    }
+  }
+  // Both count targets of one wave (kept after it ends until the next wave
+  // deploys): at most the largest wave.
+  int64_t wave_size = 0;
+  for (const v1::WaveRecord& r : p.waves()) {
+    wave_size = std::max<int64_t>(wave_size, r.targets_size());
+  }
+  SLUICE_RETURN_IF_ERROR(
+      CheckCounter(p.wave_deploy_failed(), wave_size, "wave_deploy_failed"));
+  SLUICE_RETURN_IF_ERROR(CheckCounter(p.wave_deploy_retryable(), wave_size,
+                                      "wave_deploy_retryable"));
+  if (p.wave_deploy_failed() + p.wave_deploy_retryable() > wave_size) {
+    return Bad(
+        "wave_deploy_retryable",
+        absl::StrCat("wave_deploy_failed ", p.wave_deploy_failed(),
+                     " + wave_deploy_retryable ", p.wave_deploy_retryable(),
+                     " exceed the largest wave's ", wave_size, " targets"));
+  }
+  SLUICE_RETURN_IF_ERROR(CheckCounter(p.wave_deploy_retries(), kMaxAttempts,
+                                      "wave_deploy_retries"));
+  SLUICE_RETURN_IF_ERROR(CheckCounter(p.deploy_retries_total(), kMaxSequence,
+                                      "deploy_retries_total"));
+  if (p.deploy_retries_total() < p.wave_deploy_retries()) {
+    return Bad(
+        "deploy_retries_total",
+        absl::StrCat("must be >= wave_deploy_retries ", p.wave_deploy_retries(),
+                     " (got ", p.deploy_retries_total(), ")"));
+  }
+  SLUICE_RETURN_IF_ERROR(CheckTime(p.deploy_retry_at(), "deploy_retry_at"));
+
+  // Bake re-checks and background analysis (absent in older snapshots).
+  if (p.has_watch()) {
+    const v1::WatchState& watch = p.watch();
+    SLUICE_RETURN_IF_ERROR(
+        CheckGateState(watch.recheck_state(), "watch.recheck_state", 0));
+    SLUICE_RETURN_IF_ERROR(CheckTime(watch.recheck_at(), "watch.recheck_at"));
+    SLUICE_RETURN_IF_ERROR(CheckCounter(watch.rechecks_passed(), kMaxGateCount,
+                                        "watch.rechecks_passed"));
+    SLUICE_RETURN_IF_ERROR(
+        CheckGateState(watch.background_state(), "watch.background_state", 0));
+    SLUICE_RETURN_IF_ERROR(
+        CheckTime(watch.background_since(), "watch.background_since"));
+    SLUICE_RETURN_IF_ERROR(
+        CheckTime(watch.background_at(), "watch.background_at"));
+    SLUICE_RETURN_IF_ERROR(CheckCounter(watch.background_runs(), kMaxSequence,
+                                        "watch.background_runs"));
+    const bool since_finite = watch.background_since().seconds() !=
+                                  std::numeric_limits<int64_t>::min() &&
+                              watch.background_since().seconds() !=
+                                  std::numeric_limits<int64_t>::max();
+    if (watch.background_started() && !since_finite) {
+      return Bad("watch.background_since",
+                 "must be a finite time once the background analysis "
+                 "started (watch.background_started)");
+    }
+    if (!watch.background_started() && watch.background_runs() != 0) {
+      return Bad("watch.background_runs",
+                 absl::StrCat("must be 0 while the background analysis has "
+                              "not started (got ",
+                              watch.background_runs(), ")"));
     }
   }
 

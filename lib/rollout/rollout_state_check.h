@@ -18,8 +18,10 @@ namespace sluice::internal {
 // Checks every field of `state` and their consistency for a fleet of
 // `fleet_size` targets: names of status, phase, kinds and triggers; the
 // current wave against the plan, the status and the phase; action waves,
-// states and counters; attempt counters >= 0; finite fractions and traffic
-// percents; timestamps in 0001-01-01..9999-12-31 (or the infinite
+// states and counters; each target's open action (target_action); deploy
+// retry state (per-target tries, wave and total retries, the retry time);
+// the background watch (watch.*); attempt counters >= 0; finite fractions and
+// traffic percents; timestamps in 0001-01-01..9999-12-31 (or the infinite
 // sentinels); durations in protobuf's range and >= 0. Errors are
 // kInvalidArgument "snapshot: <field path>: <what is wrong>", e.g.
 // "snapshot: actions[3].remaining: must be in [0, total 4] (got -5)".

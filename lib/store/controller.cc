@@ -146,8 +146,8 @@ absl::StatusOr<StepResult> StepThroughStore(
     BufferingSink sink;
     RolloutOptions rollout_options = config.options;
     rollout_options.event_sink = &sink;
-    absl::StatusOr<std::unique_ptr<Rollout>> rollout =
-        Rollout::Restore(*config.fleet, rollout_options, row->state);
+    absl::StatusOr<std::unique_ptr<Rollout>> rollout = Rollout::Restore(
+        *config.fleet, rollout_options, row->state, config.restore);
     if (!rollout.ok()) {
       return absl::Status(
           rollout.status().code(),

@@ -138,7 +138,8 @@ class BatchScheduler : public BuiltinScheduler {
   explicit BatchScheduler(BatchOptions options) : options_(options) {}
   std::string name() const override {
     return absl::StrCat("batches(",
-                        internal::FormatCountOrPercent(options_.size), ")");
+                        internal::FormatCountOrPercent(options_.size),
+                        internal::RoundingLabel(options_.rounding), ")");
   }
 
  protected:
@@ -146,8 +147,8 @@ class BatchScheduler : public BuiltinScheduler {
       const Fleet& fleet,
       absl::Span<const Fleet::TargetIndex> targets) const override {
     const int64_t n = static_cast<int64_t>(targets.size());
-    const int64_t size =
-        std::max<int64_t>(1, internal::Resolve(options_.size, n, true));
+    const int64_t size = std::max<int64_t>(
+        1, internal::BatchCount(options_.size, n, options_.rounding));
     WavePlan plan;
     plan.waves = Batches(targets, size, options_.bake);
     for (Wave& wave : plan.waves) {
@@ -232,6 +233,10 @@ absl::StatusOr<std::unique_ptr<WaveScheduler>> NewBatchScheduler(
     const BatchOptions& options) {
   SLUICE_RETURN_IF_ERROR(
       internal::CheckCountOrPercent(options.size, "batches.size", 1));
+  SLUICE_RETURN_IF_ERROR(internal::CheckRounding(
+      options.rounding, "batches.rounding", /*traffic_routed=*/false,
+      /*rounds_a_percent=*/options.size.unit == CountOrPercent::Unit::kPercent,
+      "a percent size"));
   SLUICE_RETURN_IF_ERROR(internal::CheckBake(options.bake, "batches.bake"));
   SLUICE_RETURN_IF_ERROR(internal::CheckCountOrPercent(
       options.max_failed_per_batch, "batches.max_failed_per_batch", 0));

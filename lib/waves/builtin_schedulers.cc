@@ -84,6 +84,65 @@ int64_t ArgoWeightToCount(int64_t n, double percent) {
   return count;
 }
 
+int64_t RoundPercentOf(int64_t n, double percent, PercentRounding rounding) {
+  if (n <= 0 || percent <= 0) return 0;
+  if (percent >= 100) return n;
+  const double x = Scaled(n, percent);
+  int64_t count;
+  switch (rounding) {
+    case PercentRounding::kDown:
+      count = static_cast<int64_t>(std::floor(x));
+      break;
+    case PercentRounding::kNearest:
+      count = static_cast<int64_t>(std::floor(x + 0.5));
+      break;
+    case PercentRounding::kDefault:
+    case PercentRounding::kUp:
+    default:
+      count = static_cast<int64_t>(std::ceil(x));
+      break;
+  }
+  return std::clamp<int64_t>(count, 1, n);
+}
+
+absl::Status CheckRounding(PercentRounding rounding, absl::string_view path,
+                           bool traffic_routed, bool rounds_a_percent,
+                           absl::string_view what) {
+  const int v = static_cast<int>(rounding);
+  if (v < static_cast<int>(PercentRounding::kDefault) ||
+      v > static_cast<int>(PercentRounding::kNearest)) {
+    return InvalidArgumentAt(
+        path,
+        absl::StrCat("must be default, up, down or nearest (got ", v, ")"));
+  }
+  if (traffic_routed && rounding != PercentRounding::kDefault) {
+    return InvalidArgumentAt(
+        path, absl::StrCat("is ", PercentRoundingName(rounding),
+                           ", but traffic waves set exact percents and round "
+                           "nothing (unset it, or plan target waves)"));
+  }
+  if (!rounds_a_percent && rounding != PercentRounding::kDefault) {
+    return InvalidArgumentAt(path,
+                             absl::StrCat("is ", PercentRoundingName(rounding),
+                                          ", but it applies to ", what,
+                                          " only and there is none to round"));
+  }
+  return absl::OkStatus();
+}
+
+std::string RoundingLabel(PercentRounding rounding) {
+  if (rounding == PercentRounding::kDefault) return "";
+  return absl::StrCat(", rounding ", PercentRoundingName(rounding));
+}
+
+int64_t BatchCount(const CountOrPercent& size, int64_t n,
+                   PercentRounding rounding) {
+  if (size.unit == CountOrPercent::Unit::kCount) {
+    return static_cast<int64_t>(size.value);
+  }
+  return RoundPercentOf(n, size.value, rounding);
+}
+
 int64_t Resolve(const CountOrPercent& value, int64_t n, bool round_up) {
   if (value.unit == CountOrPercent::Unit::kCount) {
     return static_cast<int64_t>(value.value);

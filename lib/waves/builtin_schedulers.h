@@ -55,6 +55,30 @@ int64_t FloorPercentOf(int64_t n, double percent);
 // and n >= 2 the count is kept in [1, n - 1]; 100% is n.
 int64_t ArgoWeightToCount(int64_t n, double percent);
 
+// n * percent / 100 rounded as `rounding` says (kDefault is the caller's
+// to resolve first: it is treated as kUp), at least 1 when n >= 1 and
+// percent > 0, at most n; 100% is n.
+int64_t RoundPercentOf(int64_t n, double percent, PercentRounding rounding);
+
+// Checks that `rounding` is one of the enum's values, and that a rounding
+// other than kDefault has a percent to round: `traffic_routed` schedulers
+// plan exact traffic percents, and `rounds_a_percent` false (e.g. a count
+// batch size) leaves nothing to round, so it would be ignored: an error
+// naming `path` ("... applies to <what>").
+absl::Status CheckRounding(PercentRounding rounding, absl::string_view path,
+                           bool traffic_routed = false,
+                           bool rounds_a_percent = true,
+                           absl::string_view what = "target waves");
+
+// " rounding <name>" for a rounding other than kDefault (scheduler labels),
+// else "".
+std::string RoundingLabel(PercentRounding rounding);
+
+// A batch size against n: a count as it is, a percent by RoundPercentOf()
+// (kDefault: up).
+int64_t BatchCount(const CountOrPercent& size, int64_t n,
+                   PercentRounding rounding);
+
 // Resolves a CountOrPercent against n: counts as they are, percents rounded
 // up (`round_up`) or down.
 int64_t Resolve(const CountOrPercent& value, int64_t n, bool round_up);

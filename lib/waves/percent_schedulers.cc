@@ -35,7 +35,8 @@ std::string Pct(double p) { return absl::StrFormat("%g%%", p); }
 
 // Turns steps (percents increasing, the last 100) into waves.
 WavePlan PlanSteps(absl::Span<const Fleet::TargetIndex> targets,
-                   const std::vector<Step>& steps, bool traffic_routed) {
+                   const std::vector<Step>& steps, bool traffic_routed,
+                   PercentRounding rounding) {
   WavePlan plan;
   if (traffic_routed) {
     for (const Step& step : steps) {
@@ -54,8 +55,10 @@ WavePlan PlanSteps(absl::Span<const Fleet::TargetIndex> targets,
   // they join the first wave's bake.
   absl::Duration carried = absl::ZeroDuration();
   for (const Step& step : steps) {
-    const int64_t count =
-        std::max(done, internal::ArgoWeightToCount(n, step.percent));
+    const int64_t count = std::max(
+        done, rounding == PercentRounding::kDefault
+                  ? internal::ArgoWeightToCount(n, step.percent)
+                  : internal::RoundPercentOf(n, step.percent, rounding));
     if (count == done) {
       // No new target at this step: its bake joins the wave before it (or,
       // before the first wave, the first wave), so the timeline keeps its
@@ -83,23 +86,30 @@ WavePlan PlanSteps(absl::Span<const Fleet::TargetIndex> targets,
 class ProgressionScheduler : public BuiltinScheduler {
  public:
   ProgressionScheduler(std::string label, std::vector<Step> steps,
-                       bool traffic_routed)
+                       bool traffic_routed, PercentRounding rounding)
       : label_(std::move(label)),
         steps_(std::move(steps)),
-        traffic_routed_(traffic_routed) {}
-  std::string name() const override { return label_; }
+        traffic_routed_(traffic_routed),
+        rounding_(rounding) {}
+  std::string name() const override {
+    if (rounding_ == PercentRounding::kDefault) return label_;
+    // "linear(10% every 1m)" -> "linear(10% every 1m, rounding down)".
+    return absl::StrCat(label_.substr(0, label_.size() - 1),
+                        internal::RoundingLabel(rounding_), ")");
+  }
 
  protected:
   absl::StatusOr<WavePlan> PlanTargets(
       const Fleet& fleet,
       absl::Span<const Fleet::TargetIndex> targets) const override {
-    return PlanSteps(targets, steps_, traffic_routed_);
+    return PlanSteps(targets, steps_, traffic_routed_, rounding_);
   }
 
  private:
   std::string label_;
   std::vector<Step> steps_;
   bool traffic_routed_;
+  PercentRounding rounding_;
 };
 
 // The number of steps of `step` percent each to reach 100: ceil(100 / step),
@@ -121,6 +131,8 @@ absl::Status TooManySteps(absl::string_view path, int64_t steps) {
 
 absl::StatusOr<std::unique_ptr<WaveScheduler>> NewLinearScheduler(
     const LinearOptions& options) {
+  SLUICE_RETURN_IF_ERROR(internal::CheckRounding(
+      options.rounding, "linear.rounding", options.traffic_routed));
   SLUICE_RETURN_IF_ERROR(
       internal::CheckPercent(options.step_percent, "linear.step_percent"));
   SLUICE_RETURN_IF_ERROR(
@@ -155,11 +167,14 @@ absl::StatusOr<std::unique_ptr<WaveScheduler>> NewLinearScheduler(
       absl::StrCat("linear(", Pct(options.step_percent), " every ",
                    absl::FormatDuration(interval), ")");
   return std::make_unique<ProgressionScheduler>(
-      std::move(label), std::move(steps), options.traffic_routed);
+      std::move(label), std::move(steps), options.traffic_routed,
+      options.rounding);
 }
 
 absl::StatusOr<std::unique_ptr<WaveScheduler>> NewCanaryScheduler(
     const CanaryOptions& options) {
+  SLUICE_RETURN_IF_ERROR(internal::CheckRounding(
+      options.rounding, "canary.rounding", options.traffic_routed));
   SLUICE_RETURN_IF_ERROR(
       internal::CheckPercent(options.percent, "canary.percent"));
   SLUICE_RETURN_IF_ERROR(
@@ -176,11 +191,14 @@ absl::StatusOr<std::unique_ptr<WaveScheduler>> NewCanaryScheduler(
       absl::StrCat("canary(", Pct(options.percent), ", then the rest after ",
                    absl::FormatDuration(options.interval), ")");
   return std::make_unique<ProgressionScheduler>(
-      std::move(label), std::move(steps), options.traffic_routed);
+      std::move(label), std::move(steps), options.traffic_routed,
+      options.rounding);
 }
 
 absl::StatusOr<std::unique_ptr<WaveScheduler>> NewExponentialScheduler(
     const ExponentialOptions& options) {
+  SLUICE_RETURN_IF_ERROR(internal::CheckRounding(
+      options.rounding, "exponential.rounding", options.traffic_routed));
   SLUICE_RETURN_IF_ERROR(internal::CheckPercent(options.growth_factor,
                                                 "exponential.growth_factor"));
   if (!(options.multiplier > 1) || !std::isfinite(options.multiplier)) {
@@ -220,11 +238,14 @@ absl::StatusOr<std::unique_ptr<WaveScheduler>> NewExponentialScheduler(
       "exponential(", Pct(options.growth_factor), " x ", options.multiplier,
       "^N over ", absl::FormatDuration(options.deployment_duration), ")");
   return std::make_unique<ProgressionScheduler>(
-      std::move(label), std::move(steps), options.traffic_routed);
+      std::move(label), std::move(steps), options.traffic_routed,
+      options.rounding);
 }
 
 absl::StatusOr<std::unique_ptr<WaveScheduler>> NewStepsScheduler(
     const StepsOptions& options) {
+  SLUICE_RETURN_IF_ERROR(internal::CheckRounding(
+      options.rounding, "steps.rounding", options.traffic_routed));
   if (options.steps.empty()) {
     return internal::InvalidArgumentAt("steps.steps", "must not be empty");
   }
@@ -264,11 +285,14 @@ absl::StatusOr<std::unique_ptr<WaveScheduler>> NewStepsScheduler(
   }
   absl::StrAppend(&label, ")");
   return std::make_unique<ProgressionScheduler>(
-      std::move(label), std::move(steps), options.traffic_routed);
+      std::move(label), std::move(steps), options.traffic_routed,
+      options.rounding);
 }
 
 absl::StatusOr<std::unique_ptr<WaveScheduler>> NewFlaggerScheduler(
     const FlaggerOptions& options) {
+  SLUICE_RETURN_IF_ERROR(internal::CheckRounding(
+      options.rounding, "flagger.rounding", options.traffic_routed));
   SLUICE_RETURN_IF_ERROR(
       internal::CheckPercent(options.step_weight, "flagger.step_weight"));
   if (!(options.max_weight >= options.step_weight &&
@@ -305,7 +329,8 @@ absl::StatusOr<std::unique_ptr<WaveScheduler>> NewFlaggerScheduler(
   std::string label = absl::StrCat("flagger(stepWeight ", options.step_weight,
                                    ", maxWeight ", options.max_weight, ")");
   return std::make_unique<ProgressionScheduler>(
-      std::move(label), std::move(steps), options.traffic_routed);
+      std::move(label), std::move(steps), options.traffic_routed,
+      options.rounding);
 }
 
 }  // namespace sluice

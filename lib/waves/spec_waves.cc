@@ -54,6 +54,26 @@ absl::StatusOr<CountOrPercent> ToCountOrPercent(const v1::CountOrPercent& v,
   return InvalidArgumentAt(path, "set count or percent");
 }
 
+// A PercentRounding field; a value out of range (proto3 keeps unknown enum
+// values) is an error naming the field.
+absl::StatusOr<PercentRounding> ToRounding(int value, const std::string& path) {
+  switch (value) {
+    case v1::PERCENT_ROUNDING_DEFAULT:
+      return PercentRounding::kDefault;
+    case v1::ROUND_UP:
+      return PercentRounding::kUp;
+    case v1::ROUND_DOWN:
+      return PercentRounding::kDown;
+    case v1::ROUND_NEAREST:
+      return PercentRounding::kNearest;
+    default:
+      return InvalidArgumentAt(
+          path, absl::StrCat("must be PERCENT_ROUNDING_DEFAULT, ROUND_UP, "
+                             "ROUND_DOWN or ROUND_NEAREST (got ",
+                             value, ")"));
+  }
+}
+
 Selector ToSelector(const v1::Selector& s) {
   Selector out;
   out.regions.assign(s.regions().begin(), s.regions().end());
@@ -140,6 +160,8 @@ StatusOrScheduler BuildStaged(const v1::Staged& s) {
         o.bakes.final_bake,
         ToDuration(b.final_bake(), "staged.bakes.final_bake"));
   }
+  SLUICE_ASSIGN_OR_RETURN(o.rounding,
+                          ToRounding(s.rounding(), "staged.rounding"));
   if (s.has_max_failed_per_wave()) {
     SLUICE_ASSIGN_OR_RETURN(o.max_failed_per_wave,
                             ToCountOrPercent(s.max_failed_per_wave(),
@@ -216,6 +238,8 @@ StatusOrScheduler Build(const v1::WaveStrategy& strategy) {
             ToCountOrPercent(s.max_failed_per_batch(),
                              "batches.max_failed_per_batch"));
       }
+      SLUICE_ASSIGN_OR_RETURN(o.rounding,
+                              ToRounding(s.rounding(), "batches.rounding"));
       return NewBatchScheduler(o);
     }
     case v1::WaveStrategy::kMinHealthy: {
@@ -268,6 +292,8 @@ StatusOrScheduler Build(const v1::WaveStrategy& strategy) {
       }
       SLUICE_READ_DURATION(s, final_bake, std::string("linear"), o.final_bake);
       o.traffic_routed = s.traffic_routed();
+      SLUICE_ASSIGN_OR_RETURN(o.rounding,
+                              ToRounding(s.rounding(), "linear.rounding"));
       return NewLinearScheduler(o);
     }
     case v1::WaveStrategy::kCanary: {
@@ -277,6 +303,8 @@ StatusOrScheduler Build(const v1::WaveStrategy& strategy) {
       SLUICE_READ_DURATION(s, interval, std::string("canary"), o.interval);
       SLUICE_READ_DURATION(s, final_bake, std::string("canary"), o.final_bake);
       o.traffic_routed = s.traffic_routed();
+      SLUICE_ASSIGN_OR_RETURN(o.rounding,
+                              ToRounding(s.rounding(), "canary.rounding"));
       return NewCanaryScheduler(o);
     }
     case v1::WaveStrategy::kExponential: {
@@ -293,6 +321,8 @@ StatusOrScheduler Build(const v1::WaveStrategy& strategy) {
       SLUICE_READ_DURATION(s, final_bake, std::string("exponential"),
                            o.final_bake);
       o.traffic_routed = s.traffic_routed();
+      SLUICE_ASSIGN_OR_RETURN(o.rounding,
+                              ToRounding(s.rounding(), "exponential.rounding"));
       return NewExponentialScheduler(o);
     }
     case v1::WaveStrategy::kSteps: {
@@ -307,6 +337,8 @@ StatusOrScheduler Build(const v1::WaveStrategy& strategy) {
       }
       SLUICE_READ_DURATION(s, final_bake, std::string("steps"), o.final_bake);
       o.traffic_routed = s.traffic_routed();
+      SLUICE_ASSIGN_OR_RETURN(o.rounding,
+                              ToRounding(s.rounding(), "steps.rounding"));
       return NewStepsScheduler(o);
     }
     case v1::WaveStrategy::kFlagger: {
@@ -317,6 +349,8 @@ StatusOrScheduler Build(const v1::WaveStrategy& strategy) {
       SLUICE_READ_DURATION(s, interval, std::string("flagger"), o.interval);
       SLUICE_READ_DURATION(s, final_bake, std::string("flagger"), o.final_bake);
       o.traffic_routed = !s.target_waves();
+      SLUICE_ASSIGN_OR_RETURN(o.rounding,
+                              ToRounding(s.rounding(), "flagger.rounding"));
       return NewFlaggerScheduler(o);
     }
     case v1::WaveStrategy::kStaged:

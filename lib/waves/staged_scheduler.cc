@@ -70,6 +70,10 @@ class StagedScheduler : public BuiltinScheduler {
       parts.push_back(absl::StrCat("max ", options_.max_zones_per_wave,
                                    " zones per region per wave"));
     }
+    if (options_.rounding != PercentRounding::kDefault) {
+      parts.push_back(
+          absl::StrCat("rounding ", PercentRoundingName(options_.rounding)));
+    }
     if (!parts.empty())
       absl::StrAppend(&out, "(", absl::StrJoin(parts, "; "), ")");
     return out;
@@ -167,8 +171,9 @@ class StagedScheduler : public BuiltinScheduler {
     if (options_.first_zone_batch.has_value() && !first_zone_rest.empty()) {
       const int64_t zone_size = buckets.Zone(z0).size();
       const int64_t batch = std::min<int64_t>(
-          std::max<int64_t>(1, internal::Resolve(*options_.first_zone_batch,
-                                                 zone_size, true)),
+          std::max<int64_t>(
+              1, internal::BatchCount(*options_.first_zone_batch, zone_size,
+                                      options_.rounding)),
           first_zone_rest.size());
       std::vector<TargetIndex> wave(first_zone_rest.begin(),
                                     first_zone_rest.begin() + batch);
@@ -385,6 +390,12 @@ absl::StatusOr<std::unique_ptr<WaveScheduler>> NewStagedScheduler(
         internal::CheckPercent(*options.one_box_max_weight_percent,
                                "staged.one_box_max_weight_percent"));
   }
+  SLUICE_RETURN_IF_ERROR(internal::CheckRounding(
+      options.rounding, "staged.rounding",
+      /*traffic_routed=*/false,
+      /*rounds_a_percent=*/options.first_zone_batch.has_value() &&
+          options.first_zone_batch->unit == CountOrPercent::Unit::kPercent,
+      "a percent first_zone_batch"));
   if (options.first_zone_batch.has_value()) {
     SLUICE_RETURN_IF_ERROR(internal::CheckCountOrPercent(
         *options.first_zone_batch, "staged.first_zone_batch", 1));

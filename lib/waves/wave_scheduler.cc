@@ -44,4 +44,18 @@ absl::StatusOr<WavePlan> WaveScheduler::PlanSubset(
   return plan;
 }
 
+absl::string_view PercentRoundingName(PercentRounding rounding) {
+  switch (rounding) {
+    case PercentRounding::kDefault:
+      return "default";
+    case PercentRounding::kUp:
+      return "up";
+    case PercentRounding::kDown:
+      return "down";
+    case PercentRounding::kNearest:
+      return "nearest";
+  }
+  return "unknown";
+}
+
 }  // namespace sluice

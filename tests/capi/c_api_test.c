@@ -1277,6 +1277,103 @@ static void test_simulator(void) {
   sluice_fleet_destroy(fleet);
 }
 
+/* Restores compare the configuration the snapshot records (gates,
+ * rollback policy, limits) with the one given, unless told otherwise. */
+static void test_restore_config_check(void) {
+  char* err = NULL;
+  sluice_fleet_t* fleet =
+      sluice_fleet_load_file("examples/fleets/three_regions.csv", &err);
+  sluice_spec_t* spec = sluice_spec_load_file(
+      "examples/specs/regional_waves_gated.textproto", &err);
+  CHECK(fleet != NULL && spec != NULL);
+  sluice_rollout_t* rollout = sluice_rollout_from_spec(spec, fleet, NULL, &err);
+  CHECK(rollout != NULL);
+  sluice_actions_t* first = sluice_rollout_advance(rollout, T0, &err);
+  CHECK(first != NULL);
+  sluice_actions_destroy(first);
+  size_t len = 0;
+  char* snapshot = sluice_rollout_snapshot(rollout, &len);
+  CHECK(snapshot != NULL);
+
+  /* The same spec continues it. */
+  sluice_rollout_t* same =
+      sluice_rollout_restore_from_spec(spec, fleet, NULL, snapshot, len, &err);
+  CHECK(same != NULL);
+  CHECK(sluice_rollout_state_version(same) ==
+        sluice_rollout_state_version(rollout));
+  sluice_rollout_destroy(same);
+
+  /* Options without the spec's gates are refused. */
+  CHECK(sluice_rollout_restore(fleet, NULL, snapshot, len, &err) == NULL);
+  CHECK_ERROR(err, SLUICE_INVALID_ARGUMENT,
+              "snapshot: config: made under another configuration");
+  sluice_options_t* options = sluice_options_create();
+  CHECK(sluice_rollout_restore(fleet, options, snapshot, len, &err) == NULL);
+  CHECK_ERROR(err, SLUICE_INVALID_ARGUMENT, "gate none");
+
+  /* Unchecked (a tool applying a command): restores. */
+  CHECK(sluice_options_set_restore_config(options, SLUICE_CONFIG_UNCHECKED,
+                                          NULL, &err) == SLUICE_OK);
+  sluice_rollout_t* unchecked =
+      sluice_rollout_restore(fleet, options, snapshot, len, &err);
+  CHECK(unchecked != NULL);
+  sluice_rollout_destroy(unchecked);
+
+  /* An intended change: accepted and recorded as a config-change event. */
+  sink_state sink_s;
+  memset(&sink_s, 0, sizeof(sink_s));
+  sluice_event_sink_t* sink = sluice_event_sink_create(&sink_s, NULL, on_event);
+  sluice_options_set_event_sink(options, sink);
+  CHECK(sluice_options_set_restore_config(options, SLUICE_CONFIG_ACCEPT_CHANGE,
+                                          "ops", &err) == SLUICE_OK);
+  sluice_rollout_t* changed =
+      sluice_rollout_restore(fleet, options, snapshot, len, &err);
+  CHECK(changed != NULL);
+  CHECK_CONTAINS(sink_s.commands, "config-change/ops");
+  CHECK(sluice_rollout_state_version(changed) >
+        sluice_rollout_state_version(rollout));
+  size_t changed_len = 0;
+  char* changed_snapshot = sluice_rollout_snapshot(changed, &changed_len);
+  sluice_rollout_destroy(changed);
+  /* From then on the new configuration is the one recorded: the gateless
+   * options restore it and the spec is the change. */
+  CHECK(sluice_options_set_restore_config(options, SLUICE_CONFIG_CHECK, NULL,
+                                          &err) == SLUICE_OK);
+  sluice_rollout_t* again = sluice_rollout_restore(
+      fleet, options, changed_snapshot, changed_len, &err);
+  CHECK(again != NULL);
+  sluice_rollout_destroy(again);
+  CHECK(sluice_rollout_restore_from_spec(spec, fleet, options, changed_snapshot,
+                                         changed_len, &err) == NULL);
+  CHECK_ERROR(err, SLUICE_INVALID_ARGUMENT,
+              "snapshot: config: made under another configuration");
+  CHECK(sluice_options_set_restore_config(options, SLUICE_CONFIG_ACCEPT_CHANGE,
+                                          "ops", &err) == SLUICE_OK);
+  sluice_rollout_t* back = sluice_rollout_restore_from_spec(
+      spec, fleet, options, changed_snapshot, changed_len, &err);
+  CHECK(back != NULL);
+  sluice_rollout_destroy(back);
+  sluice_free(changed_snapshot);
+
+  /* Bad arguments. */
+  CHECK(sluice_options_set_restore_config(options, 7, NULL, &err) ==
+        SLUICE_INVALID_ARGUMENT);
+  CHECK_ERROR(err, SLUICE_INVALID_ARGUMENT, "mode");
+  CHECK(sluice_options_set_restore_config(NULL, 0, NULL, &err) ==
+        SLUICE_INVALID_ARGUMENT);
+  CHECK_ERROR(err, SLUICE_INVALID_ARGUMENT, "options must not be NULL");
+  CHECK(sluice_rollout_restore_from_spec(NULL, fleet, NULL, snapshot, len,
+                                         &err) == NULL);
+  CHECK_ERROR(err, SLUICE_INVALID_ARGUMENT, "spec must not be NULL");
+
+  sluice_options_destroy(options);
+  sluice_event_sink_destroy(sink);
+  sluice_free(snapshot);
+  sluice_rollout_destroy(rollout);
+  sluice_spec_destroy(spec);
+  sluice_fleet_destroy(fleet);
+}
+
 int main(void) {
   test_version_and_errors();
   test_fleets();
@@ -1288,6 +1385,7 @@ int main(void) {
   test_sources_with_specs();
   test_judge();
   test_simulator();
+  test_restore_config_check();
   printf("c_api_test: %d checks, %d failed\n", checks, failures);
   return failures == 0 ? 0 : 1;
 }

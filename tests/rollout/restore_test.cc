@@ -204,6 +204,202 @@ TEST_F(RestoreTest, ImpossibleStatesAreRefusedWithTheFieldPath) {
   EXPECT_EQ(rollout_->Snapshot(), before);
 }
 
+// Sets the open action that target `t` awaits (target_action, 4 bytes LE).
+void SetTargetAction(v1::RolloutState& p, size_t t, uint32_t seq) {
+  std::string bytes = p.target_action();
+  for (int i = 0; i < 4; ++i) {
+    bytes[4 * t + i] = static_cast<char>((seq >> (8 * i)) & 0xff);
+  }
+  p.set_target_action(bytes);
+}
+
+void RefuseAll(const std::vector<BadField>& cases,
+               const std::function<absl::Status(
+                   const std::function<void(v1::RolloutState&)>&)>& restore) {
+  for (const BadField& c : cases) {
+    EXPECT_THAT(restore(c.mutate), StatusIs(absl::StatusCode::kInvalidArgument,
+                                            HasSubstr(c.error)))
+        << c.name;
+  }
+}
+
+TEST_F(RestoreTest, DeployRetryStateIsChecked) {
+  const std::vector<BadField> cases = {
+      // Negative counters.
+      {"negative wave_deploy_failed",
+       [](v1::RolloutState& p) { p.set_wave_deploy_failed(-1); },
+       "snapshot: wave_deploy_failed: must be in [0, 5] (got -1)"},
+      {"negative wave_deploy_retryable",
+       [](v1::RolloutState& p) { p.set_wave_deploy_retryable(-2); },
+       "snapshot: wave_deploy_retryable: must be in [0, 5] (got -2)"},
+      {"negative wave_deploy_retries",
+       [](v1::RolloutState& p) { p.set_wave_deploy_retries(-1); },
+       "snapshot: wave_deploy_retries: must be in [0, 1000000] (got -1)"},
+      {"wave_deploy_retries about to overflow",
+       [](v1::RolloutState& p) {
+         p.set_wave_deploy_retries(std::numeric_limits<int32_t>::max());
+         p.set_deploy_retries_total(std::numeric_limits<int32_t>::max());
+       },
+       "snapshot: wave_deploy_retries: must be in [0, 1000000]"},
+      {"negative deploy_retries_total",
+       [](v1::RolloutState& p) { p.set_deploy_retries_total(-7); },
+       "snapshot: deploy_retries_total: must be in [0, "},
+      {"per-target tries beyond deploy_attempts' range",
+       [](v1::RolloutState& p) {
+         std::string tries = p.target_deploy_attempts();
+         tries[2] = static_cast<char>(200);
+         p.set_target_deploy_attempts(tries);
+       },
+       "snapshot: target_deploy_attempts[2]: must be in [0, 100] (got 200)"},
+      // Out-of-range timestamps.
+      {"deploy_retry_at past 9999",
+       [](v1::RolloutState& p) {
+         p.mutable_deploy_retry_at()->set_seconds(253402300800);
+       },
+       "snapshot: deploy_retry_at: must be within 0001-01-01 and 9999-12-31"},
+      {"deploy_retry_at with negative nanos",
+       [](v1::RolloutState& p) {
+         p.mutable_deploy_retry_at()->set_seconds(10);
+         p.mutable_deploy_retry_at()->set_nanos(-5);
+       },
+       "snapshot: deploy_retry_at: nanos must be in [0, 999999999]"},
+      // Inconsistent with each other or with the plan.
+      {"more failed targets than any wave has",
+       [](v1::RolloutState& p) { p.set_wave_deploy_failed(6); },
+       "snapshot: wave_deploy_failed: must be in [0, 5] (got 6)"},
+      {"failed + retryable beyond the largest wave",
+       [](v1::RolloutState& p) {
+         p.set_wave_deploy_failed(3);
+         p.set_wave_deploy_retryable(3);
+       },
+       "snapshot: wave_deploy_retryable: wave_deploy_failed 3 + "
+       "wave_deploy_retryable 3 exceed the largest wave's 5 targets"},
+      {"fewer retries in total than in the wave",
+       [](v1::RolloutState& p) {
+         p.set_wave_deploy_retries(4);
+         p.set_deploy_retries_total(2);
+       },
+       "snapshot: deploy_retries_total: must be >= wave_deploy_retries 4 "
+       "(got 2)"},
+      {"per-target tries of another fleet size",
+       [](v1::RolloutState& p) { p.set_target_deploy_attempts("\x01\x01"); },
+       "snapshot: target_deploy_attempts: must be empty or one byte per "
+       "target (9; got 2)"},
+  };
+  ASSERT_EQ(state_.target_deploy_attempts().size(), 9u);
+  const std::string before = rollout_->Snapshot();
+  RefuseAll(cases, [this](const auto& f) { return RestoreWith(f); });
+  EXPECT_EQ(rollout_->Snapshot(), before);
+}
+
+TEST_F(RestoreTest, TargetActionReferencesAreChecked) {
+  // The open deploy action of wave 0 and the target it awaits.
+  int open = -1;
+  for (int i = 0; i < state_.actions_size(); ++i) {
+    if (state_.actions(i).state() == 0 &&
+        state_.actions(i).targets_size() == 1) {
+      open = i;
+    }
+  }
+  ASSERT_GE(open, 0);
+  const uint32_t seq = static_cast<uint32_t>(open + 1);
+  const uint32_t deploying = state_.actions(open).targets(0);
+  const size_t other = deploying == 0 ? 1 : 0;
+  const int ledger = state_.actions_size();
+  const std::vector<BadField> cases = {
+      {"an action past the ledger",
+       [other, ledger](v1::RolloutState& p) {
+         SetTargetAction(p, other, ledger + 4);
+       },
+       absl::StrCat("snapshot: target_action[", other, "]: names action ",
+                    ledger + 4, ", but the ledger has ", ledger, " actions")},
+      {"an open action that does not name the target",
+       [other, seq](v1::RolloutState& p) { SetTargetAction(p, other, seq); },
+       absl::StrCat("snapshot: target_action[", other, "]: names action ", seq,
+                    ", which is open but does not name the target")},
+      {"a closed action",
+       [open](v1::RolloutState& p) {
+         p.mutable_actions(open)->set_state(2);
+         p.mutable_actions(open)->set_remaining(0);
+       },
+       absl::StrCat("snapshot: target_action[", deploying, "]: names action ",
+                    seq, ", which is closed")},
+  };
+  RefuseAll(cases, [this](const auto& f) { return RestoreWith(f); });
+}
+
+TEST_F(RestoreTest, WatchStateIsChecked) {
+  const std::vector<BadField> cases = {
+      // Negative counters.
+      {"negative rechecks_passed",
+       [](v1::RolloutState& p) { p.mutable_watch()->set_rechecks_passed(-1); },
+       "snapshot: watch.rechecks_passed: must be in [0, 1073741824] (got -1)"},
+      {"negative background_runs",
+       [](v1::RolloutState& p) {
+         p.mutable_watch()->set_background_started(true);
+         p.mutable_watch()->mutable_background_since()->set_seconds(100);
+         p.mutable_watch()->set_background_runs(-3);
+       },
+       "snapshot: watch.background_runs: must be in [0, "},
+      {"negative count in the re-check's gate state",
+       [](v1::RolloutState& p) {
+         p.mutable_watch()->mutable_recheck_state()->set_failed(-1);
+       },
+       "snapshot: watch.recheck_state.failed: must be in [0, 1073741824]"},
+      {"negative count in the background run's gate state",
+       [](v1::RolloutState& p) {
+         p.mutable_watch()->mutable_background_state()->set_error(-4);
+       },
+       "snapshot: watch.background_state.error: must be in [0, 1073741824]"},
+      // Out-of-range timestamps.
+      {"recheck_at past 9999",
+       [](v1::RolloutState& p) {
+         p.mutable_watch()->mutable_recheck_at()->set_seconds(253402300800);
+       },
+       "snapshot: watch.recheck_at: must be within 0001-01-01 and 9999-12-31"},
+      {"background_since before year 1",
+       [](v1::RolloutState& p) {
+         p.mutable_watch()->mutable_background_since()->set_seconds(
+             -62135596801);
+       },
+       "snapshot: watch.background_since: must be within 0001-01-01"},
+      {"background_at with nanos out of range",
+       [](v1::RolloutState& p) {
+         p.mutable_watch()->mutable_background_at()->set_seconds(1);
+         p.mutable_watch()->mutable_background_at()->set_nanos(1'000'000'000);
+       },
+       "snapshot: watch.background_at: nanos must be in [0, 999999999]"},
+      {"re-check gate started past 9999",
+       [](v1::RolloutState& p) {
+         p.mutable_watch()
+             ->mutable_recheck_state()
+             ->mutable_started_at()
+             ->set_seconds(253402300800);
+       },
+       "snapshot: watch.recheck_state.started_at: must be within"},
+      // Inconsistent with each other.
+      {"runs counted while the background analysis never started",
+       [](v1::RolloutState& p) {
+         p.mutable_watch()->set_background_started(false);
+         p.mutable_watch()->set_background_runs(2);
+       },
+       "snapshot: watch.background_runs: must be 0 while the background "
+       "analysis has not started (got 2)"},
+      {"started without a start time",
+       [](v1::RolloutState& p) {
+         p.mutable_watch()->set_background_started(true);
+         p.mutable_watch()->mutable_background_since()->set_seconds(
+             std::numeric_limits<int64_t>::min());
+       },
+       "snapshot: watch.background_since: must be a finite time once the "
+       "background analysis started"},
+  };
+  ASSERT_TRUE(state_.has_watch());
+  const std::string before = rollout_->Snapshot();
+  RefuseAll(cases, [this](const auto& f) { return RestoreWith(f); });
+  EXPECT_EQ(rollout_->Snapshot(), before);
+}
+
 TEST_F(RestoreTest, SnapshotUnderOtherGatesIsRefusedUnlessTheChangeIsIntended) {
   // Issue 17: a replica restored with no gates moved past the wave whose gate
   // should have failed it.

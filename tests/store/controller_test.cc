@@ -440,6 +440,101 @@ TEST(ControllerTest, ApprovalRequestsStayPendingUntilDelivered) {
       StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("Approve")));
 }
 
+// A gate that always passes, named like a real one.
+class PassingGate : public HealthGate {
+ public:
+  std::string name() const override { return "error-rate"; }
+  Verdict Evaluate(const GateContext& context, GateState&) const override {
+    Verdict v;
+    v.outcome = Outcome::kPass;
+    v.gate = name();
+    v.reason = absl::StrCat("healthy on wave ", context.wave_index);
+    return v;
+  }
+};
+
+TEST(ControllerTest,
+     ARestoreUnderOtherGatesIsRefusedUnlessTheChangeIsIntended) {
+  InMemoryStore store;
+  FakeClock clock(kT0);
+  Configs configs;
+  configs.Add("web", 10, "2.0");
+  RolloutConfig gated = configs.Get("web");
+  gated.options.gate = std::make_shared<PassingGate>();
+  std::unique_ptr<Rollout> rollout =
+      *Rollout::Create(*gated.fleet, store_test::MakePlan(10), gated.options);
+  // Replicas built without the gate (e.g. a host that forgot to load them).
+  RolloutConfig bare = configs.Get("web");
+  ReportingTransport transport;
+  RecordingPublisher publisher;
+  RolloutConfigFn bare_fn =
+      [&](absl::string_view) -> absl::StatusOr<RolloutConfig> { return bare; };
+  Controller c(store, bare_fn, transport, publisher, clock, Options("c"));
+  ASSERT_THAT(c.AddRollout("web", *rollout), IsOk());
+  const int64_t version = store.Get("web")->version;
+
+  absl::StatusOr<PassResult> pass = c.RunOnce();
+  ASSERT_THAT(pass, IsOk());
+  ASSERT_EQ(pass->errors.size(), 1u);
+  EXPECT_THAT(pass->errors[0],
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("rollout \"web\": snapshot: config: made "
+                                 "under another configuration")));
+  EXPECT_THAT(pass->errors[0], StatusIs(absl::StatusCode::kInvalidArgument,
+                                        HasSubstr("gate error-rate")));
+  EXPECT_EQ(store.Get("web")->version, version);  // nothing written
+  EXPECT_THAT(transport.starts(), IsEmpty());     // nothing started
+  // Commands through the store compare too.
+  EXPECT_THAT(
+      ApplyCommand(store, "web", bare, clock, OperatorCommand::kPause, "alice"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("snapshot: config: made under another")));
+  // A tool that only applies a command restores unchecked; the snapshot's
+  // record is kept, so the bare controller is still refused afterwards.
+  RolloutConfig unchecked = bare;
+  unchecked.restore.check_config = false;
+  ASSERT_THAT(ApplyCommand(store, "web", unchecked, clock,
+                           OperatorCommand::kPause, "alice"),
+              IsOk());
+  ASSERT_THAT(ApplyCommand(store, "web", unchecked, clock,
+                           OperatorCommand::kResume, "alice"),
+              IsOk());
+  pass = c.RunOnce();
+  ASSERT_THAT(pass, IsOk());
+  ASSERT_EQ(pass->errors.size(), 1u);
+  // The same gates: the controller steps.
+  ASSERT_THAT(ApplyCommand(store, "web", gated, clock, OperatorCommand::kPause,
+                           "alice"),
+              IsOk());
+
+  // An intended change: accepted once, recorded as an event, and from then
+  // on the new configuration is the one recorded.
+  bare.restore.accept_config_change = true;
+  bare.restore.who = "ops";
+  clock.Advance(absl::Seconds(1));
+  pass = c.RunOnce();
+  ASSERT_THAT(pass, IsOk());
+  EXPECT_THAT(pass->errors, IsEmpty());
+  bool recorded = false;
+  for (const OutboxMessage& m : publisher.delivered()) {
+    if (m.kind == OutboxKind::kEvent &&
+        absl::StrContains(m.payload, "config-change")) {
+      recorded = true;
+      EXPECT_THAT(m.payload, HasSubstr("ops"));
+      EXPECT_THAT(m.payload, HasSubstr("gate error-rate"));
+    }
+  }
+  EXPECT_TRUE(recorded);
+  bare.restore = RestoreOptions();
+  EXPECT_THAT(
+      ApplyCommand(store, "web", bare, clock, OperatorCommand::kResume, "bob"),
+      IsOk());
+  clock.Advance(absl::Seconds(1));
+  pass = c.RunOnce();
+  ASSERT_THAT(pass, IsOk());
+  EXPECT_THAT(pass->errors, IsEmpty());
+}
+
 TEST(ControllerTest, UnacknowledgedMessagesArePublishedAgainAfterARestart) {
   InMemoryStore store;
   FakeClock clock(kT0);

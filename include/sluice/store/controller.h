@@ -77,6 +77,18 @@ struct RolloutConfig {
   // Gates, policy, sources (the controller sets event_sink itself).
   // Default: RolloutOptions's defaults.
   RolloutOptions options;
+  // How each restore compares the configuration the snapshot records (the
+  // gate of every wave, the rollback policy, the engine's limits, config_id)
+  // with `options`: by default a snapshot made under another configuration
+  // is refused ("rollout \"web\": snapshot: config: made under another
+  // configuration: ..."), so a controller built without the gates cannot
+  // pass a wave they would fail. Set accept_config_change (and who) for an
+  // intended change: the first step records it as a "config-change" event
+  // and writes the new configuration. check_config = false is for tools that
+  // only apply a command without the gates (`sluice pause --store`); the
+  // snapshot's record is then kept. Default: RestoreOptions's defaults
+  // (compare, refuse a change).
+  RestoreOptions restore;
 };
 
 // Gives the RolloutConfig of rollout `id`: the host builds it from the same
@@ -226,12 +238,12 @@ struct StepOptions {
 };
 
 // Applies one step of rollout `id` through `store`: read, restore (with
-// `config`), `apply` at the attempt's time, compare-and-swap with the
-// step's events and notifications in the outbox; on a stale version, again
-// from the read, up to options.attempts times (then kUnavailable). An error
-// of `apply` (e.g. kFailedPrecondition for a command not valid now) is
-// returned as it is and nothing is written. Used by the Controller and by
-// `sluice pause|...|retry --store`.
+// `config`, comparing the configuration as config.restore says), `apply` at the
+// attempt's time, compare-and-swap with the step's events and notifications in
+// the outbox; on a stale version, again from the read, up to options.attempts
+// times (then kUnavailable). An error of `apply` (e.g. kFailedPrecondition for
+// a command not valid now) is returned as it is and nothing is written. Used by
+// the Controller and by `sluice pause|...|retry --store`.
 absl::StatusOr<StepResult> StepThroughStore(
     RolloutStore& store, absl::string_view id, const RolloutConfig& config,
     const StepOptions& options,
