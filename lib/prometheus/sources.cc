@@ -32,7 +32,7 @@ std::string UnixSeconds(absl::Time t) {
 }
 
 std::string Seconds(absl::Duration d) {
-  return absl::StrFormat("%.3fs", absl::ToDoubleSeconds(d));
+  return absl::StrFormat("%.3f", absl::ToDoubleSeconds(d));
 }
 
 // The body of a response: an error for HTTP statuses other than 2xx that

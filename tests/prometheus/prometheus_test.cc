@@ -439,7 +439,7 @@ TEST_F(SourceTest, InstantQueryIsOneAggregate) {
   EXPECT_EQ(transport_->urls[0],
             "http://prom:9090/api/v1/"
             "query?query=sum%28rate%28e%7bi%3d~%22web-1%7cweb%5c%5c.2%22%7d%"
-            "5b300s%5d%29%29&time=1700000900.000&timeout=7.000s");
+            "5b300s%5d%29%29&time=1700000900.000&timeout=7.000");
   EXPECT_EQ(transport_->timeouts[0], absl::Seconds(7));
   EXPECT_TRUE(sleeps_.empty());
 }
@@ -551,7 +551,7 @@ TEST_F(SourceTest, RangeQueryGivesSamplesInTheWindow) {
   EXPECT_EQ(r.samples.size(), 6u);  // 3 points of each series before the end
   EXPECT_THAT(transport_->urls[0],
               HasSubstr("/api/v1/query_range?query=x&start=1700000600.000&"
-                        "end=1700000690.000&step=30.000s"));
+                        "end=1700000690.000&step=30.000"));
 }
 
 TEST_F(SourceTest, StaleRangeIsNoData) {
