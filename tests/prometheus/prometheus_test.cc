@@ -533,6 +533,24 @@ TEST_F(SourceTest, NoSeriesAndNaNAreNoDataWithTheReason) {
   EXPECT_THAT(nan.message, HasSubstr("NaN"));
 }
 
+TEST_F(SourceTest, CohortWithoutTargetsIsNoDataNotTheFleet) {
+  auto source = Source();
+  MetricQuery q = Query("x{i=~\"{{targets_regex}}\"}");
+  q.targets = {};
+  q.cohort = Cohort::kBaseline;
+  SLUICE_ASSERT_OK_AND_ASSIGN(MetricResult r, source->Query(q));
+  EXPECT_EQ(r, MetricResult::NoData("the baseline cohort has no targets"));
+  SLUICE_ASSERT_OK_AND_ASSIGN(MetricDistribution d,
+                              source->QueryDistribution(q));
+  EXPECT_EQ(d.kind, MetricDistribution::Kind::kNoData);
+  EXPECT_TRUE(transport_->urls.empty());
+  // The fleet has no targets by definition: everything matches.
+  Answer(200, Testdata("query_vector.json"));
+  q.cohort = Cohort::kFleet;
+  ASSERT_THAT(source->Query(q).status(), IsOk());
+  EXPECT_THAT(transport_->urls[0], HasSubstr("i%3d~%22.%2a%22"));
+}
+
 TEST_F(SourceTest, ManySeriesIsAnError) {
   Answer(200, Testdata("query_vector_many.json"));
   EXPECT_THAT(Source()->Query(Query("rate(e[5m])")).status(),
