@@ -140,7 +140,7 @@ class PrometheusServerTest : public ::testing::Test {
     return *std::move(s);
   }
 
-  // A question about `targets` over [kT0 + from_s, kT0 + to_s).
+  // A question about `targets` (the fleet when none) over [kT0 + from_s, kT0 + to_s).
   MetricQuery Query(const std::string& promql,
                     const std::vector<std::string>& targets, int from_s,
                     int to_s) {
@@ -149,6 +149,8 @@ class PrometheusServerTest : public ::testing::Test {
     q.metric = "m";
     q.query = promql;
     q.targets = absl::MakeConstSpan(targets_);
+    // No targets: the whole fleet (a wave without targets is no data).
+    q.cohort = targets.empty() ? Cohort::kFleet : Cohort::kWave;
     q.start = absl::FromUnixSeconds(kT0 + from_s);
     q.end = absl::FromUnixSeconds(kT0 + to_s);
     return q;
