@@ -4,6 +4,8 @@
 // the MetricSource as MetricQuery::query and params (docs/prometheus.md);
 // conflicts name the field.
 
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -11,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "sluice/gate_policy.h"
 #include "sluice/spec.h"
+#include "sluice/v1/rollout_spec.pb.h"
 #include "sluice/testing/gate_harness.h"
 #include "sluice/testing/status_matchers.h"
 
@@ -90,6 +93,30 @@ TEST(PrometheusMetricSpecTest, ConflictsNameTheField) {
                   .status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("metrics[0].prometheus.step: must be > 0")));
+}
+
+// The first textproto example of docs/prometheus.md is a valid spec.
+TEST(PrometheusMetricSpecTest, DocExampleValidates) {
+  std::ifstream in("docs/prometheus.md");
+  ASSERT_TRUE(in.good()) << "run from the source root";
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string doc = text.str();
+  const std::string open = "```textproto\n";
+  const size_t start = doc.find(open);
+  ASSERT_NE(start, std::string::npos);
+  const size_t end = doc.find("```", start + open.size());
+  ASSERT_NE(end, std::string::npos);
+  const std::string example =
+      doc.substr(start + open.size(), end - start - open.size());
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      RolloutSpec spec,
+      RolloutSpec::Parse(absl::StrCat("name: \"x\" version: \"1\"\n", example),
+                         SpecFormat::kTextProto));
+  EXPECT_THAT(GatePolicy::FromSpec(spec).status(), testing::IsOk());
+  ASSERT_EQ(spec.proto().metrics_size(), 1);
+  EXPECT_THAT(spec.proto().metrics(0).prometheus().query(),
+              HasSubstr("{{targets_regex}}"));
 }
 
 }  // namespace
