@@ -13,9 +13,9 @@
 #include "gtest/gtest.h"
 #include "sluice/gate_policy.h"
 #include "sluice/spec.h"
-#include "sluice/v1/rollout_spec.pb.h"
 #include "sluice/testing/gate_harness.h"
 #include "sluice/testing/status_matchers.h"
+#include "sluice/v1/rollout_spec.pb.h"
 
 namespace sluice {
 namespace {

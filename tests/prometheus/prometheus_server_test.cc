@@ -140,7 +140,8 @@ class PrometheusServerTest : public ::testing::Test {
     return *std::move(s);
   }
 
-  // A question about `targets` (the fleet when none) over [kT0 + from_s, kT0 + to_s).
+  // A question about `targets` (the fleet when none) over [kT0 + from_s, kT0 +
+  // to_s).
   MetricQuery Query(const std::string& promql,
                     const std::vector<std::string>& targets, int from_s,
                     int to_s) {
