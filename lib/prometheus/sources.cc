@@ -32,7 +32,7 @@ std::string UnixSeconds(absl::Time t) {
 }
 
 std::string Seconds(absl::Duration d) {
-  return absl::StrFormat("%.3fs", absl::ToDoubleSeconds(d));
+  return absl::StrFormat("%.3f", absl::ToDoubleSeconds(d));
 }
 
 // The body of a response: an error for HTTP statuses other than 2xx that
@@ -54,6 +54,7 @@ class PrometheusMetricSource : public MetricSource {
 
   absl::StatusOr<MetricResult> Query(const MetricQuery& query) override {
     SLUICE_ASSIGN_OR_RETURN(Prepared p, Prepare(query));
+    if (p.no_targets) return MetricResult::NoData(NoTargets(query));
     if (p.range) {
       SLUICE_ASSIGN_OR_RETURN(std::vector<Series> series,
                               Run(query, p.promql, "/api/v1/query_range",
@@ -100,6 +101,7 @@ class PrometheusMetricSource : public MetricSource {
   absl::StatusOr<MetricDistribution> QueryDistribution(
       const MetricQuery& query) override {
     SLUICE_ASSIGN_OR_RETURN(Prepared p, Prepare(query));
+    if (p.no_targets) return MetricDistribution::NoData(NoTargets(query));
     SLUICE_ASSIGN_OR_RETURN(std::vector<Series> series,
                             Run(query, p.promql, "/api/v1/query",
                                 {{"query", p.promql},
@@ -122,7 +124,15 @@ class PrometheusMetricSource : public MetricSource {
     std::string promql;
     bool range = false;
     absl::Duration step;
+    // A wave or baseline cohort without targets: {{targets_regex}} would
+    // match the whole fleet, so nothing is asked.
+    bool no_targets = false;
   };
+
+  static std::string NoTargets(const MetricQuery& query) {
+    return absl::StrCat("the ", CohortName(query.cohort),
+                        " cohort has no targets");
+  }
 
   absl::StatusOr<Prepared> Prepare(const MetricQuery& query) const {
     const std::string field =
@@ -171,6 +181,7 @@ class PrometheusMetricSource : public MetricSource {
     values.params = query.params;
     SLUICE_ASSIGN_OR_RETURN(p.promql,
                             ExpandTemplate(query.query, values, field));
+    p.no_targets = query.cohort != Cohort::kFleet && query.targets.empty();
     return p;
   }
 

@@ -31,8 +31,9 @@
 // "prometheus.step") and every point of every series is a sample. A
 // QueryDistribution() evaluates the template at the window's end and reads
 // the series' `le` labels as cumulative histogram buckets. No series, NaN
-// values and stale series are MetricResult::NoData with the reason (the
-// metric's missing_data policy decides); timeouts and HTTP 5xx are retried
+// values, stale series and a wave or baseline cohort without targets are
+// MetricResult::NoData with the reason (the metric's missing_data policy
+// decides); timeouts and HTTP 5xx are retried
 // with backoff, then kUnavailable / kDeadlineExceeded.
 //
 // Example:
@@ -139,20 +140,21 @@ struct PrometheusOptions {
 
 // What ExpandTemplate() substitutes. Value type; thread-compatible.
 struct TemplateValues {
-  // The metric's name ({{metric}}).
+  // The metric's name ({{metric}}). Default: empty.
   std::string metric;
-  // The cohort ({{cohort}}: "wave", "baseline" or "fleet").
+  // The cohort ({{cohort}}: "wave", "baseline" or "fleet"). Default: kWave.
   Cohort cohort = Cohort::kWave;
   // The cohort's label values ({{targets_regex}}); empty matches any (".*").
+  // Default: none.
   std::vector<std::string> targets;
   // The window's length ({{window}}, {{window_seconds}}); rounded up to
-  // whole seconds, at least 1 s.
+  // whole seconds, at least 1 s. Default: 0 (gives 1 s).
   absl::Duration window = absl::ZeroDuration();
-  // {{wave}}: the wave's index, or -1.
+  // {{wave}}: the wave's index, or -1. Default: -1.
   int wave_index = -1;
-  // {{stage}}.
+  // {{stage}}. Default: empty.
   std::string stage;
-  // {{param.NAME}}.
+  // {{param.NAME}}. Default: none.
   std::map<std::string, std::string> params;
 };
 
@@ -186,9 +188,11 @@ absl::Status ValidateTemplate(absl::string_view tmpl, absl::string_view field);
 // One series of a query answer: its labels and points. Value type;
 // thread-compatible.
 struct Series {
-  // The labels, including __name__ when Prometheus returned it.
+  // The labels, including __name__ when Prometheus returned it. Default:
+  // none.
   std::map<std::string, std::string> labels;
   // The points, in time order ("NaN", "+Inf", "-Inf" parsed as such).
+  // Default: none.
   std::vector<Sample> points;
 };
 
@@ -223,18 +227,18 @@ absl::StatusOr<std::unique_ptr<MetricSource>> NewPrometheusMetricSource(
 struct AlertMatcher {
   // The kind of match.
   enum class Op { kEqual, kNotEqual, kRegex, kNotRegex };
-  // The label's name.
+  // The label's name. Default: empty.
   std::string label;
   // The operator. Default: kEqual.
   Op op = Op::kEqual;
-  // The value or regex (unescaped).
+  // The value or regex (unescaped). Default: empty.
   std::string value;
 };
 
 // A parsed alarm: the alert's name and matchers. Value type;
 // thread-compatible.
 struct AlertSelector {
-  // The alert's name (label alertname).
+  // The alert's name (label alertname). Default: empty.
   std::string alertname;
   // Further matchers. Default: none.
   std::vector<AlertMatcher> matchers;
