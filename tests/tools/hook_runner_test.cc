@@ -31,6 +31,15 @@ using ::sluice::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
+// A new empty directory under $TEST_TMPDIR (Bazel) or /tmp.
+std::string MakeTempDir() {
+  const char* base = std::getenv("TEST_TMPDIR");
+  std::string pattern =
+      absl::StrCat(base != nullptr ? base : "/tmp", "/sluice_hook_XXXXXX");
+  if (mkdtemp(pattern.data()) == nullptr) return "";
+  return pattern;
+}
+
 TEST(ShellQuoteTest, QuotesEverySpecialCharacter) {
   EXPECT_EQ(ShellQuote(""), "''");
   EXPECT_EQ(ShellQuote("web-1,web-2"), "'web-1,web-2'");
@@ -53,9 +62,8 @@ TEST(ExpandHookTest, SubstitutesQuotedValuesAndLeavesShellSyntax) {
 // A value that tries to break out of its quotes reaches the command as one
 // argument, and runs nothing.
 TEST(ExpandHookTest, AHostileValueStaysOneArgument) {
-  char dir_template[] = "/tmp/sluice_hook_XXXXXX";
-  ASSERT_NE(mkdtemp(dir_template), nullptr);
-  const std::string dir = dir_template;
+  const std::string dir = MakeTempDir();
+  ASSERT_FALSE(dir.empty());
   const std::string hostile =
       absl::StrCat("x'; touch ", dir, "/pwned; echo '$(id) `id` \"q\" ;|&");
   SLUICE_ASSERT_OK_AND_ASSIGN(
@@ -90,9 +98,9 @@ TEST(RunHookTest, PassesEnvironmentAndInputAndReportsTheExitStatus) {
 }
 
 TEST(RunHookTest, KillsTheWholeProcessGroupOnTimeout) {
-  char dir_template[] = "/tmp/sluice_hook_XXXXXX";
-  ASSERT_NE(mkdtemp(dir_template), nullptr);
-  const std::string pidfile = absl::StrCat(dir_template, "/child.pid");
+  const std::string dir = MakeTempDir();
+  ASSERT_FALSE(dir.empty());
+  const std::string pidfile = absl::StrCat(dir, "/child.pid");
   // The hook starts a child that would outlive it, then hangs.
   SLUICE_ASSERT_OK_AND_ASSIGN(
       HookRun run, RunHook(absl::StrCat("sleep 60 & echo $! > ", pidfile,
@@ -119,7 +127,7 @@ TEST(RunHookTest, KillsTheWholeProcessGroupOnTimeout) {
   }
   EXPECT_TRUE(gone) << "child " << child << " still running";
   unlink(pidfile.c_str());
-  rmdir(dir_template);
+  rmdir(dir.c_str());
   EXPECT_THAT(RunHook("true", {}, "", absl::ZeroDuration()).status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("timeout must be > 0")));

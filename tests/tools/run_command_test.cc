@@ -49,6 +49,7 @@ void WriteFile(const std::string& path, const std::string& text) {
 class Child {
  public:
   Child(const std::vector<std::string>& argv, const std::string& out_path) {
+    fflush(nullptr);  // or the child's freopen() writes our buffer again
     pid_ = fork();
     if (pid_ == 0) {
       FILE* f = freopen(out_path.c_str(), "a", stdout);
@@ -248,7 +249,12 @@ TEST_F(RunCommandTest, RollsOutToTheEnd) {
 
 TEST_F(RunCommandTest, AFailedTargetIsRolledBackWithExitThree) {
   WriteFile(dir_ + "/fail.txt", "web-3\n");
-  Child run(RunArgs(), dir_ + "/out.txt");
+  std::vector<std::string> args = RunArgs();
+  // Pages go to --notify as JSON on standard input.
+  args.push_back("--notify");
+  args.push_back(absl::StrCat("cat >> ", dir_, "/pages.jsonl; echo >> ", dir_,
+                              "/pages.jsonl"));
+  Child run(args, dir_ + "/out.txt");
   std::optional<int> code = run.Wait(absl::Seconds(120));
   ASSERT_TRUE(code.has_value()) << ReadAll(dir_ + "/out.txt");
   EXPECT_EQ(*code, 3) << ReadAll(dir_ + "/out.txt");
@@ -261,6 +267,27 @@ TEST_F(RunCommandTest, AFailedTargetIsRolledBackWithExitThree) {
   }
   EXPECT_THAT(ReadAll(dir_ + "/events.jsonl"), HasSubstr("disk full"));
   EXPECT_THAT(ReadAll(dir_ + "/out.txt"), HasSubstr("rolled-back (exit 3)"));
+  const std::string pages = ReadAll(dir_ + "/pages.jsonl");
+  EXPECT_THAT(pages, HasSubstr("\"escalate\":true"));
+  EXPECT_THAT(pages, HasSubstr("web-3: disk full"));
+}
+
+// --output live: the view a terminal gets, redrawn (here into a file).
+TEST_F(RunCommandTest, TheLiveViewShowsWavesBakeCountdownAndBlockers) {
+  std::vector<std::string> args = RunArgs();
+  args.back() = "live";
+  Child run(args, dir_ + "/out.txt");
+  std::optional<int> code = run.Wait(absl::Seconds(120));
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 0);
+  const std::string out = ReadAll(dir_ + "/out.txt");
+  EXPECT_THAT(out, HasSubstr("\033[H\033[2J"));
+  EXPECT_THAT(out, HasSubstr("waves:"));
+  EXPECT_THAT(out, HasSubstr("batch 2/4"));
+  EXPECT_THAT(out, HasSubstr("left"));  // the bake countdown
+  EXPECT_THAT(out, HasSubstr("blocked by:"));
+  EXPECT_THAT(out, HasSubstr("last verdict: "));
+  EXPECT_THAT(out, HasSubstr("web-2.0: succeeded (exit 0)"));
 }
 
 TEST_F(RunCommandTest, SigtermStopsCleanlyAndTheSameCommandResumes) {
