@@ -27,6 +27,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/tools/cli_test_util.h"
 
 namespace sluice::cli {
 namespace {
@@ -348,6 +349,66 @@ TEST_F(RunCommandTest, SigkillMidRolloutThenARestartResumesWithoutRerunning) {
                                  dir_, "/timeline.txt 2>&1");
   EXPECT_EQ(std::system(cmd.c_str()), 0);
   EXPECT_THAT(ReadAll(dir_ + "/timeline.txt"), HasSubstr("succeeded"));
+}
+
+// Bad command lines and bad input: a clear error naming the flag or file,
+// and nothing run.
+TEST_F(RunCommandTest, BadInputIsAClearErrorAndRunsNothing) {
+  auto without = [&](const std::string& flag) {
+    std::vector<std::string> args = RunArgs();
+    args.erase(args.begin());  // the program
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (args[i] == flag) {
+        args.erase(args.begin() + i, args.begin() + i + 2);
+        break;
+      }
+    }
+    return args;
+  };
+  CliRun r = Sluice(without("--deploy"));
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("--deploy: required"));
+  std::vector<std::string> args = without("--lease-ttl");
+  args.push_back("--lease-ttl");
+  args.push_back("soon");
+  r = Sluice(args);
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("--lease-ttl: expected a duration"));
+  args = without("--store");
+  args.push_back("--store");
+  args.push_back("etcd://x");
+  r = Sluice(args);
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err, HasSubstr("--store: unknown URL"));
+  args = without("--deploy");
+  args.push_back("--deploy");
+  args.push_back(" ");
+  r = Sluice(args);
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("--deploy: hook: empty command"));
+  // A spec with metrics needs --prometheus.
+  WriteFile(dir_ + "/spec.textproto",
+            ReadAll(dir_ + "/spec.textproto") +
+                "metrics { name: \"error_ratio\" }\n");
+  r = Sluice(without("--events"));
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("--prometheus URL required"));
+  EXPECT_EQ(ReadAll(dir_ + "/hooks.log"), "");
+}
+
+TEST_F(RunCommandTest, AnIdOfAnotherVersionIsRefused) {
+  Child run(RunArgs(), dir_ + "/out.txt");
+  ASSERT_EQ(run.Wait(absl::Seconds(120)), 0);
+  std::string spec = ReadAll(dir_ + "/spec.textproto");
+  const std::string old_line = "version: \"2.0\"";
+  spec.replace(spec.find(old_line), old_line.size(), "version: \"2.1\"");
+  WriteFile(dir_ + "/spec.textproto", spec);
+  std::vector<std::string> args = RunArgs();
+  args.erase(args.begin());
+  CliRun r = Sluice(args);
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err, HasSubstr("rolls out version 2.0, the spec version 2.1: "
+                               "give another --id"));
 }
 
 }  // namespace
