@@ -32,6 +32,7 @@
 #include <cstdio>
 #include <deque>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <set>
@@ -134,6 +135,7 @@ class View {
   void Record(const std::string& type, Struct fields,
               const std::string& human) {
     if (live_) {
+      if (human.empty()) return;
       log_.push_back(absl::StrCat(
           absl::FormatTime("%H:%M:%S ", absl::Now(), absl::LocalTimeZone()),
           human));
@@ -606,7 +608,32 @@ int RunRun(CommandContext& context) {
 
   StopSignals signals;
   int errors_in_a_row = 0;
+  // Outcomes the store did not take (e.g. unavailable): reported again
+  // before anything else, so that no hook runs twice for want of a write.
+  std::vector<std::function<absl::Status()>> unreported;
+  auto record_error = [&view](const absl::Status& e) {
+    Struct s;
+    (*s.mutable_fields())["error"] = Str(e.ToString());
+    view.Record("error", s, absl::StrCat("error: ", e.ToString()));
+  };
   while (true) {
+    if (StopSignals::stopping() && unreported.empty()) break;
+    absl::Status last_error;
+    for (auto it = unreported.begin(); it != unreported.end();) {
+      absl::Status s = (*it)();
+      if (s.ok()) {
+        it = unreported.erase(it);
+      } else {
+        record_error(s);
+        last_error = s;
+        ++it;
+      }
+    }
+    if (!unreported.empty()) {
+      if (++errors_in_a_row >= 30) return Fail(context, id, last_error);
+      controller.WaitForWork(poll);
+      continue;
+    }
     if (StopSignals::stopping()) break;
     absl::StatusOr<PassResult> pass = controller.RunOnce();
     if (!pass.ok()) {
@@ -628,7 +655,13 @@ int RunRun(CommandContext& context) {
       auto [rollout_id, action] = transport.Pop();
       absl::StatusOr<bool> pending =
           StillPending(*store, rollout_id, action.id);
-      if (!pending.ok() || !*pending) continue;  // outcome recorded already
+      if (!pending.ok()) {
+        // Asked again after the next pass.
+        record_error(pending.status());
+        transport.Start(rollout_id, action);
+        break;
+      }
+      if (!*pending) continue;  // its outcome is recorded already
       const bool rollback = action.kind == ActionKind::kRollBack;
       const std::vector<std::string> targets = action.TargetIds(*fleet);
       std::map<std::string, std::string> values = {
@@ -664,9 +697,16 @@ int RunRun(CommandContext& context) {
       int ok = 0, failed = 0;
       absl::Status reported;
       if (targets.empty()) {
-        reported = controller.ReportActionOutcome(
-            rollout_id, action.id, result.ok(),
-            result.ok() ? "" : absl::StrCat("hook ", result.Describe()));
+        const bool succeeded = result.ok();
+        const std::string reason =
+            succeeded ? "" : absl::StrCat("hook ", result.Describe());
+        auto report = [&controller, rollout_id = rollout_id,
+                       action_id = action.id, succeeded, reason] {
+          return controller.ReportActionOutcome(rollout_id, action_id,
+                                                succeeded, reason);
+        };
+        reported = report();
+        if (!reported.ok()) unreported.push_back(report);
         (result.ok() ? ok : failed) = 1;
       } else {
         std::vector<HookOutcome> outcomes = ParseHookOutcomes(result, targets);
@@ -678,7 +718,12 @@ int RunRun(CommandContext& context) {
                                                        outcomes[i].reason));
           (outcomes[i].ok ? ok : failed) += 1;
         }
-        reported = controller.ReportOutcome(rollout_id, action.id, results);
+        auto report = [&controller, rollout_id = rollout_id,
+                       action_id = action.id, results] {
+          return controller.ReportOutcome(rollout_id, action_id, results);
+        };
+        reported = report();
+        if (!reported.ok()) unreported.push_back(report);
       }
       Struct s;
       auto& f = *s.mutable_fields();
