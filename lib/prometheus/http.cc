@@ -167,6 +167,14 @@ absl::StatusOr<std::string> ApiUrl(
   return std::string(url.get());
 }
 
+absl::StatusOr<std::string> FormBody(
+    const std::vector<std::pair<std::string, std::string>>& params) {
+  SLUICE_ASSIGN_OR_RETURN(std::string url,
+                          ApiUrl("http://localhost", "/", params));
+  const size_t q = url.find('?');
+  return q == std::string::npos ? std::string() : url.substr(q + 1);
+}
+
 absl::Status PrepareOptions(prometheus::PrometheusOptions& options) {
   if (options.url.empty()) return InvalidArgumentAt("url", "must not be empty");
   if (absl::StatusOr<std::string> u = ApiUrl(options.url, "/", {}); !u.ok())

@@ -16,6 +16,11 @@
 
 namespace sluice::internal {
 
+// `params` as an application/x-www-form-urlencoded body, encoded by
+// libcurl ("query=sum%28x%29&time=1.5").
+absl::StatusOr<std::string> FormBody(
+    const std::vector<std::pair<std::string, std::string>>& params);
+
 // Checks `options` (errors name the option) and fills in the defaults of
 // target_label, sleep and transport.
 absl::Status PrepareOptions(prometheus::PrometheusOptions& options);

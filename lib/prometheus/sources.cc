@@ -189,9 +189,13 @@ class PrometheusMetricSource : public MetricSource {
       const MetricQuery& query, const std::string& promql,
       const std::string& path,
       const std::vector<std::pair<std::string, std::string>>& params) const {
+    // POSTed as a form, as Prometheus allows: a cohort of thousands of
+    // targets makes a query longer than a URL may be.
     SLUICE_ASSIGN_OR_RETURN(std::string url,
-                            internal::ApiUrl(options_.url, path, params));
-    absl::StatusOr<HttpResponse> r = FetchWithRetry(options_, url);
+                            internal::ApiUrl(options_.url, path, {}));
+    SLUICE_ASSIGN_OR_RETURN(std::string body, internal::FormBody(params));
+    absl::StatusOr<HttpResponse> r = FetchWithRetry(
+        options_, url, body, "application/x-www-form-urlencoded");
     const std::string what =
         absl::StrCat("metric ", query.metric, ": Prometheus ", path);
     if (!r.ok()) {
