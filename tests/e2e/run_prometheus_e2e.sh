@@ -194,7 +194,7 @@ wait_run() {
   while kill -0 "$RUN_PID" 2>/dev/null; do
     check_deadline "sluice run"
     # A zombie counts as done.
-    if [[ "$(ps -o stat= -p "$RUN_PID" 2>/dev/null)" == Z* ]]; then break; fi
+    if [[ "$(cut -d' ' -f3 "/proc/$RUN_PID/stat" 2>/dev/null)" == Z ]]; then break; fi
     sleep 0.2
   done
   set +e
