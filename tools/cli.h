@@ -9,6 +9,7 @@
 #define SLUICE_TOOLS_CLI_H_
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -17,6 +18,10 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "sluice/rollout_event.h"
+
+namespace sluice {
+class RolloutStore;
+}  // namespace sluice
 
 namespace sluice::cli {
 
@@ -127,6 +132,11 @@ std::optional<double> DoubleFlag(const CommandContext& context,
 // ..."), or say it "cannot open" or has "no events".
 absl::StatusOr<std::vector<RolloutEvent>> ReadEventsFile(
     const std::string& path);
+
+// Opens the rollout store at `url` (tools/cmd_store.cc): sqlite:PATH,
+// postgres://... or postgresql://...; kInvalidArgument for another URL,
+// kFailedPrecondition for a store this build lacks.
+absl::StatusOr<std::unique_ptr<RolloutStore>> OpenStore(const std::string& url);
 
 }  // namespace sluice::cli
 

@@ -44,7 +44,6 @@
 #endif
 
 namespace sluice::cli {
-namespace {
 
 absl::StatusOr<std::unique_ptr<RolloutStore>> OpenStore(
     const std::string& url) {
@@ -75,6 +74,8 @@ absl::StatusOr<std::unique_ptr<RolloutStore>> OpenStore(
       "--store: unknown URL \"", url,
       "\" (expected sqlite:PATH, postgres://... or postgresql://...)"));
 }
+
+namespace {
 
 int RunOperator(CommandContext& context, const char* name) {
   absl::StatusOr<ParsedArgs> args =

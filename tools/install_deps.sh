@@ -13,7 +13,8 @@ packages=(cmake ninja-build g++ clang libclang-rt-14-dev pkgconf tzdata
           libabsl-dev libprotobuf-dev protobuf-compiler
           libgtest-dev libgmock-dev libbenchmark-dev
           python3-pytest python3-pip golang-go
-          libsqlite3-dev libpq-dev postgresql)
+          libsqlite3-dev libpq-dev postgresql
+          libcurl4-openssl-dev nlohmann-json3-dev prometheus prometheus-alertmanager)
 if [[ "${1:-}" == "--bazel" ]]; then
   packages+=(bazel-bootstrap bazel-rules-java bazel-platforms)
 fi

@@ -328,6 +328,19 @@ class Rollout {
       const RolloutSpec& spec, const Fleet& fleet, WavePlan plan,
       RolloutOptions options);
 
+  // The options FromSpec(spec, fleet, plan, options) makes its rollout
+  // with: `options` plus the gates of `plan`'s stages (GatePolicyFromSpec(
+  // spec)), and the name, versions, rollback policy, engine limits, watch
+  // settings and config_id from `spec`. For hosts that call Restore()
+  // themselves with options they build once, such as a Controller's
+  // RolloutConfigFn (sluice/store/controller.h): Restore(fleet,
+  // *OptionsFromSpec(spec, plan, options), snapshot, RestoreOptions())
+  // accepts a snapshot of a rollout made by FromSpec(). Errors as
+  // FromSpec().
+  static absl::StatusOr<RolloutOptions> OptionsFromSpec(const RolloutSpec& spec,
+                                                        const WavePlan& plan,
+                                                        RolloutOptions options);
+
   // Makes a rollout entirely from a validated spec and a fleet: the checks
   // that need the fleet (RolloutSpec::ValidateAgainst), the plan from the
   // spec's `waves` (NewScheduler(spec)->Plan(fleet)), the gates from its

@@ -936,6 +936,36 @@ absl::StatusOr<MetricDefinition> MetricFromProto(const v1::MetricSpec& proto) {
   m.name = proto.name();
   m.query = proto.query();
   for (const auto& [k, v] : proto.params()) m.params[k] = v;
+  if (proto.has_prometheus()) {
+    // The Prometheus form is the query plus the adapter's params
+    // (docs/prometheus.md).
+    const v1::PrometheusMetric& p = proto.prometheus();
+    if (!proto.query().empty()) {
+      return InvalidArgumentAt("prometheus",
+                               "set either query or prometheus, not both");
+    }
+    if (p.query().empty())
+      return InvalidArgumentAt("prometheus.query", "must not be empty");
+    for (const char* key : {"prometheus.range", "prometheus.step"}) {
+      if (m.params.count(key) > 0) {
+        return InvalidArgumentAt(
+            absl::StrCat("params[\"", key, "\"]"),
+            "set by prometheus: do not also set it in params");
+      }
+    }
+    m.query = p.query();
+    if (p.range()) m.params["prometheus.range"] = "true";
+    if (p.has_step()) {
+      SLUICE_ASSIGN_OR_RETURN(absl::Duration step,
+                              DurationFromProto(p.step(), "prometheus.step"));
+      if (step <= absl::ZeroDuration()) {
+        return InvalidArgumentAt(
+            "prometheus.step",
+            absl::StrCat("must be > 0 (got ", absl::FormatDuration(step), ")"));
+      }
+      m.params["prometheus.step"] = absl::FormatDuration(step);
+    }
+  }
   m.unit = proto.unit();
   SLUICE_ASSIGN_OR_RETURN(m.missing_data,
                           MissingDataFromProto(proto.missing_data()));

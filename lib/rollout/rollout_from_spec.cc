@@ -86,6 +86,14 @@ absl::StatusOr<std::unique_ptr<Rollout>> Rollout::FromSpec(
   return FromSpec(spec, fleet, std::move(plan), std::move(options));
 }
 
+absl::StatusOr<RolloutOptions> Rollout::OptionsFromSpec(
+    const RolloutSpec& spec, const WavePlan& plan, RolloutOptions options) {
+  SLUICE_ASSIGN_OR_RETURN(GatePolicy gates, GatePolicyFromSpec(spec));
+  GatesFromPolicy(gates, plan, options);
+  SLUICE_RETURN_IF_ERROR(ApplySpec(spec, options));
+  return options;
+}
+
 absl::StatusOr<std::unique_ptr<Rollout>> Rollout::RestoreFromSpec(
     const RolloutSpec& spec, const Fleet& fleet, RolloutOptions options,
     absl::string_view snapshot, const RestoreOptions& restore) {

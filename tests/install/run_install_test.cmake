@@ -9,7 +9,9 @@
 #   5. the same for a C program on the C API alone: sluice::sluice_c, then
 #      `pkg-config sluice-c` (libsluice.so.0 and its SONAME);
 #   6. the SQLite and PostgreSQL stores, when built (components store_sqlite,
-#      store_postgres; pkg-config sluice_store_sqlite, sluice_store_postgres).
+#      store_postgres; pkg-config sluice_store_sqlite, sluice_store_postgres);
+#   7. the Prometheus adapters, when built (component prometheus; pkg-config
+#      sluice_prometheus).
 # Inputs: SLUICE_BINARY_DIR, SLUICE_SOURCE_DIR, WORK_DIR.
 
 set(prefix ${WORK_DIR}/prefix)
@@ -143,6 +145,30 @@ if(EXISTS ${WORK_DIR}/cmake_build/postgres_consumer)
 elseif(EXISTS ${SLUICE_BINARY_DIR}/sluice_store_postgres.pc)
   message(FATAL_ERROR "sluice_store_postgres was built but find_package("
                       "sluice COMPONENTS store_postgres) did not find it")
+endif()
+# The Prometheus adapters, when installed: find_package(sluice COMPONENTS
+# prometheus) finds CURL; `pkg-config sluice_prometheus`.
+if(EXISTS ${WORK_DIR}/cmake_build/prometheus_consumer)
+  run(${WORK_DIR}/cmake_build/prometheus_consumer)
+  if(NOT last_output MATCHES "prometheus consumer ok")
+    message(FATAL_ERROR "prometheus consumer printed: ${last_output}")
+  endif()
+  message(STATUS "sluice::prometheus: ${last_output}")
+  run(${PKG_CONFIG} --cflags --libs sluice_prometheus)
+  string(STRIP "${last_output}" flags)
+  separate_arguments(flags UNIX_COMMAND "${flags}")
+  run(${CXX} -std=c++17
+      ${SLUICE_SOURCE_DIR}/tests/install/consumer/prometheus_main.cc ${flags}
+      -o ${WORK_DIR}/pkgconfig_prometheus_consumer)
+  run(${WORK_DIR}/pkgconfig_prometheus_consumer)
+  if(NOT last_output MATCHES "prometheus consumer ok")
+    message(FATAL_ERROR "pkg-config prometheus consumer printed: "
+                        "${last_output}")
+  endif()
+  message(STATUS "pkg-config sluice_prometheus: ${last_output}")
+elseif(EXISTS ${SLUICE_BINARY_DIR}/sluice_prometheus.pc)
+  message(FATAL_ERROR "sluice_prometheus was built but find_package(sluice "
+                      "COMPONENTS prometheus) did not find it")
 endif()
 # A store whose client library is missing (here: hidden) fails a required
 # find_package with the reason.

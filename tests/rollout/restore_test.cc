@@ -540,5 +540,38 @@ TEST(RestoreFromSpecTest, ContinuesARolloutMadeFromTheSameSpec) {
                          "configuration")));
 }
 
+TEST(OptionsFromSpecTest, RestoresWhatFromSpecMadeWithTheConfigChecked) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      RolloutSpec spec,
+      RolloutSpec::LoadFile("examples/specs/regional_waves_gated.textproto"));
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      Fleet fleet, LoadFleetFile("examples/fleets/three_regions.csv"));
+  SLUICE_ASSERT_OK_AND_ASSIGN(std::unique_ptr<Rollout> rollout,
+                              Rollout::FromSpec(spec, fleet, RolloutOptions()));
+  SLUICE_ASSERT_OK(rollout->Advance(kT0).status());
+  SLUICE_ASSERT_OK_AND_ASSIGN(std::unique_ptr<WaveScheduler> scheduler,
+                              NewScheduler(spec));
+  SLUICE_ASSERT_OK_AND_ASSIGN(WavePlan plan, scheduler->Plan(fleet));
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      RolloutOptions options,
+      Rollout::OptionsFromSpec(spec, plan, RolloutOptions()));
+  EXPECT_EQ(options.version, spec.version());
+  EXPECT_EQ(options.previous_version, spec.previous_version());
+  EXPECT_FALSE(options.config_id.empty());
+  EXPECT_FALSE(options.stage_gates.empty());
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      std::unique_ptr<Rollout> restored,
+      Rollout::Restore(fleet, options, rollout->Snapshot(), RestoreOptions()));
+  EXPECT_EQ(restored->Snapshot(), rollout->Snapshot());
+  // A spec without previous_version, and none in the options: the field.
+  v1::RolloutSpec without = spec.proto();
+  without.clear_previous_version();
+  SLUICE_ASSERT_OK_AND_ASSIGN(RolloutSpec bare,
+                              RolloutSpec::FromProto(without));
+  EXPECT_THAT(Rollout::OptionsFromSpec(bare, plan, RolloutOptions()),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("previous_version")));
+}
+
 }  // namespace
 }  // namespace sluice::rollout_test
