@@ -159,9 +159,10 @@ TEST(StagedTest, OneBoxByWeight) {
   std::vector<Target> targets;
   const double weights[] = {5, 1, 1, 3};
   for (int i = 0; i < 4; ++i) {
-    targets.push_back({absl::StrCat("a", i), {"a", "a1", ""}, weights[i], {}});
+    targets.push_back(
+        {absl::StrCat("a", i), {"a", "a1", ""}, weights[i], {}, "", {}, {}});
   }
-  targets.push_back({"b0", {"b", "b1", ""}, 90, {}});
+  targets.push_back({"b0", {"b", "b1", ""}, 90, {}, "", {}, {}});
   const Fleet fleet = *Fleet::Create(targets);  // total weight 100
   StagedOptions options;
   options.one_box_max_weight_percent = 2.5;  // fits the two 1s
@@ -509,7 +510,8 @@ TEST(StagedSpanningTest, OneZoneFleetsPlanAsBefore) {
   SLUICE_ASSERT_OK_AND_ASSIGN(Fleet fleet, Fleet::Create(targets));
   SLUICE_ASSERT_OK_AND_ASSIGN(WavePlan plan,
                               PlanStaged(StagedOptions{}, fleet));
-  EXPECT_THAT(Stages(plan), ElementsAre("one-box", "first-zone", "zone"));
+  EXPECT_THAT(Stages(plan), ElementsAre("one-box", "first-zone-batch", "zone"));
+  EXPECT_THAT(plan.waves[0].targets, ElementsAre(0));
   for (const Wave& w : plan.waves) EXPECT_EQ(w.note, "");
 }
 
