@@ -92,22 +92,24 @@ struct Target {
   // Free-form labels, sorted by key, used by selectors. Keys must be
   // non-empty. Default: none.
   std::map<std::string, std::string> labels;
+  // (The members below have default initializers so that aggregate
+  // initialisers naming only the four above stay warning-free.)
   // The kind of resource the target is, e.g. "autoscaling_group",
   // "instance_role", "load_balancer"; empty means a server or host. Free
   // text, shown in plans and warnings. Default: empty (a server).
-  std::string kind;
+  std::string kind = {};
   // The zones of topology.region the target spans, for a resource that
   // covers several zones at once (one autoscaling group for three zones).
   // When set: names are non-empty and distinct, topology.zone is one of
   // them, and each is the zone of some target of the fleet in the same
   // region. Empty means the target is in topology.zone only. Default: empty.
-  std::vector<std::string> zones;
+  std::vector<std::string> zones = {};
   // The regions the target spans, for a resource that covers several regions
   // (a global load balancer). When set: names are non-empty and distinct,
   // topology.region is one of them, and each is the region of some target of
   // the fleet. Empty means the target is in topology.region only.
   // Default: empty.
-  std::vector<std::string> regions;
+  std::vector<std::string> regions = {};
 
   friend bool operator==(const Target& a, const Target& b) {
     return a.id == b.id && a.topology == b.topology && a.weight == b.weight &&

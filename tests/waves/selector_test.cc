@@ -19,12 +19,10 @@ using ::testing::HasSubstr;
 
 Fleet SmallFleet() {
   std::vector<Target> t(4);
-  t[0] = {"a", {"us", "us-1", "c1"}, 1, {{"tier", "canary"}}, "", {}, {}};
-  t[1] = {"b", {"us", "us-2", "c2"}, 1, {{"tier", "main"}}, "", {}, {}};
-  t[2] = {
-      "c", {"eu", "eu-1", ""}, 1, {{"tier", "canary"}, {"hw", "arm"}}, "", {},
-      {}};
-  t[3] = {"d", {"eu", "us-1", "c1"}, 1, {}, "", {}, {}};
+  t[0] = {"a", {"us", "us-1", "c1"}, 1, {{"tier", "canary"}}};
+  t[1] = {"b", {"us", "us-2", "c2"}, 1, {{"tier", "main"}}};
+  t[2] = {"c", {"eu", "eu-1", ""}, 1, {{"tier", "canary"}, {"hw", "arm"}}};
+  t[3] = {"d", {"eu", "us-1", "c1"}, 1, {}};
   return *Fleet::Create(t);
 }
 
@@ -90,12 +88,12 @@ TEST(SelectorTest, Prints) {
 
 TEST(SelectorTest, ASpanningTargetMatchesOnlyWhenEveryZoneAndRegionIs) {
   std::vector<Target> t(5);
-  t[0] = {"a1", {"us", "a", ""}, 1, {}, "", {}, {}};
-  t[1] = {"b1", {"us", "b", ""}, 1, {}, "", {}, {}};
-  t[2] = {"e1", {"eu", "a", ""}, 1, {}, "", {}, {}};
-  t[3] = {"asg", {"us", "a", ""}, 1, {}, "", {}, {}};
+  t[0] = {"a1", {"us", "a", ""}, 1, {}};
+  t[1] = {"b1", {"us", "b", ""}, 1, {}};
+  t[2] = {"e1", {"eu", "a", ""}, 1, {}};
+  t[3] = {"asg", {"us", "a", ""}, 1, {}};
   t[3].zones = {"a", "b"};
-  t[4] = {"lb", {"us", "a", ""}, 1, {}, "", {}, {}};
+  t[4] = {"lb", {"us", "a", ""}, 1, {}};
   t[4].regions = {"us", "eu"};
   SLUICE_ASSERT_OK_AND_ASSIGN(Fleet fleet, Fleet::Create(t));
   Selector s;

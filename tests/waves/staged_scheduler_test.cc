@@ -159,10 +159,9 @@ TEST(StagedTest, OneBoxByWeight) {
   std::vector<Target> targets;
   const double weights[] = {5, 1, 1, 3};
   for (int i = 0; i < 4; ++i) {
-    targets.push_back(
-        {absl::StrCat("a", i), {"a", "a1", ""}, weights[i], {}, "", {}, {}});
+    targets.push_back({absl::StrCat("a", i), {"a", "a1", ""}, weights[i], {}});
   }
-  targets.push_back({"b0", {"b", "b1", ""}, 90, {}, "", {}, {}});
+  targets.push_back({"b0", {"b", "b1", ""}, 90, {}});
   const Fleet fleet = *Fleet::Create(targets);  // total weight 100
   StagedOptions options;
   options.one_box_max_weight_percent = 2.5;  // fits the two 1s
