@@ -2,7 +2,8 @@
 //
 // `sluice validate SPEC [--fleet FLEET]`: checks a spec (and a fleet, and the
 // spec against the fleet) and prints a one-line summary, or each error with
-// its field path.
+// its field path. Warnings about the fleet (LintFleet(): a resource spanning
+// several zones or regions) go to stderr and do not fail it.
 
 #include <string>
 
@@ -49,6 +50,13 @@ int RunValidate(CommandContext& context) {
     }
   }
   if (!ok) return kExitFailure;
+  if (fleet.has_value()) {
+    // Warnings do not fail validation: the fleet works, at a cost.
+    for (const FleetWarning& warning : LintFleet(*fleet)) {
+      context.err << "warning: " << *args->Flag("--fleet") << ": targets["
+                  << warning.target << "]: " << warning.message << "\n";
+    }
+  }
   context.out << "ok: " << spec->Summary();
   if (fleet.has_value()) {
     context.out << "; fleet: " << fleet->size() << " targets in "

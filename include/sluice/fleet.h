@@ -23,6 +23,20 @@
 //
 // Fleets also load from CSV and from the sluice.v1.Fleet message: see
 // sluice/fleet_io.h.
+//
+// Infrastructure targets. A target may be an infrastructure resource rather
+// than a server: Target::kind names it ("autoscaling_group", "instance_role",
+// "load_balancer"; empty means a server or host). A resource defined per zone
+// (one autoscaling group per availability zone) is an ordinary one-zone
+// target. A resource that spans several zones or regions says so explicitly
+// in Target::zones / Target::regions, so that planners keep it out of
+// one-zone waves and LintFleet() can warn about it:
+//
+//   sluice::Target asg;
+//   asg.id = "checkout-asg";
+//   asg.kind = "autoscaling_group";
+//   asg.topology = {"us-east-1", "use1-az1", ""};
+//   asg.zones = {"use1-az1", "use1-az2", "use1-az3"};  // one group, 3 zones
 
 #ifndef SLUICE_FLEET_H_
 #define SLUICE_FLEET_H_
@@ -78,15 +92,36 @@ struct Target {
   // Free-form labels, sorted by key, used by selectors. Keys must be
   // non-empty. Default: none.
   std::map<std::string, std::string> labels;
+  // (The members below have default initializers so that aggregate
+  // initialisers naming only the four above stay warning-free.)
+  // The kind of resource the target is, e.g. "autoscaling_group",
+  // "instance_role", "load_balancer"; empty means a server or host. Free
+  // text, shown in plans and warnings. Default: empty (a server).
+  std::string kind = {};
+  // The zones of topology.region the target spans, for a resource that
+  // covers several zones at once (one autoscaling group for three zones).
+  // When set: names are non-empty and distinct, topology.zone is one of
+  // them, and each is the zone of some target of the fleet in the same
+  // region. Empty means the target is in topology.zone only. Default: empty.
+  std::vector<std::string> zones = {};
+  // The regions the target spans, for a resource that covers several regions
+  // (a global load balancer). When set: names are non-empty and distinct,
+  // topology.region is one of them, and each is the region of some target of
+  // the fleet. Empty means the target is in topology.region only.
+  // Default: empty.
+  std::vector<std::string> regions = {};
 
   friend bool operator==(const Target& a, const Target& b) {
     return a.id == b.id && a.topology == b.topology && a.weight == b.weight &&
-           a.labels == b.labels;
+           a.labels == b.labels && a.kind == b.kind && a.zones == b.zones &&
+           a.regions == b.regions;
   }
   friend bool operator!=(const Target& a, const Target& b) { return !(a == b); }
 };
 
-// Prints the target as "id (region/zone[/cell], weight w)".
+// Prints the target as "id (region/zone[/cell], weight w)", with the kind
+// and the spanned zones or regions when set:
+// "asg (autoscaling_group, us-east-1/a, spans zones a, b, c, weight 1)".
 std::ostream& operator<<(std::ostream& os, const Target& target);
 
 // A validated, immutable set of targets with a topology index. Targets keep
@@ -139,6 +174,18 @@ class Fleet {
   // The index of a region by name, or nullopt.
   std::optional<uint32_t> RegionIndex(absl::string_view region) const;
 
+  // The indices into zones() of every zone target `i` spans, ascending:
+  // Target::zones when set, else just zone_of(i).
+  absl::Span<const uint32_t> zones_spanned(size_t i) const;
+  // The indices into regions() of every region target `i` spans, ascending:
+  // Target::regions when set, else just region_of(i).
+  absl::Span<const uint32_t> regions_spanned(size_t i) const;
+  // True when target `i` spans more than one zone or more than one region.
+  bool spans_several(size_t i) const;
+  // The indices of the targets that span several zones or regions,
+  // ascending. Empty for a fleet of one-zone targets.
+  absl::Span<const TargetIndex> spanning_targets() const;
+
   friend bool operator==(const Fleet& a, const Fleet& b);
   friend bool operator!=(const Fleet& a, const Fleet& b) { return !(a == b); }
 
@@ -151,6 +198,33 @@ class Fleet {
 // Prints a one-line summary: "Fleet(12 targets, 2 regions, 6 zones, weight
 // 12)".
 std::ostream& operator<<(std::ostream& os, const Fleet& fleet);
+
+// A note on a valid fleet that a person should read before rolling out to
+// it: not an error, the fleet works, but it costs something. Value type;
+// thread-compatible.
+struct FleetWarning {
+  // The index of the target the warning is about.
+  Fleet::TargetIndex target = 0;
+  // The target's id.
+  std::string target_id;
+  // What is wrong and what it costs, for people, naming the target, e.g.
+  // "target \"checkout-asg\" (autoscaling_group) spans 3 zones of us-east-1
+  // (use1-az1, use1-az2, use1-az3): ...".
+  std::string message;
+
+  friend bool operator==(const FleetWarning& a, const FleetWarning& b) {
+    return a.target == b.target && a.target_id == b.target_id &&
+           a.message == b.message;
+  }
+};
+
+// The warnings about `fleet`, in target order: one for each target that
+// spans several zones or regions, saying that a change to it reaches all of
+// them at once, that a plan can no longer put it in a one-zone wave, and that
+// zone-aware plans deploy it in a wave of its own after every zone (or
+// region) it spans has been deployed and baked. Empty when every target is in
+// one zone. Deterministic.
+std::vector<FleetWarning> LintFleet(const Fleet& fleet);
 
 }  // namespace sluice
 

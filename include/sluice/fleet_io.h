@@ -5,8 +5,13 @@
 //
 // CSV: a header row, then one target per row. Columns `id`, `region` and
 // `zone` are required; `cell` and `weight` are optional (an empty weight cell
-// means 1); every other column is a label whose key is the column name (an
-// empty cell means the target lacks that label). Lines that start with '#'
+// means 1). Three more optional columns describe infrastructure targets
+// (sluice/fleet.h): `kind` (e.g. autoscaling_group; empty: a server),
+// `zones` and `regions` (the zones of the target's region, or the regions, a
+// resource spans, separated by ';', e.g. "use1-az1;use1-az2;use1-az3";
+// empty: only its own). Every other column is a label whose key is the
+// column name (an empty cell means the target lacks that label); so "kind",
+// "zones" and "regions" are not label names. Lines that start with '#'
 // are comments: a target whose id starts with '#' is written quoted
 // ("\"#7\"", as FleetToCsv() does) or it is skipped. The file must be
 // UTF-8 (a UTF-8 byte-order mark is allowed); UTF-16 and UTF-32 are errors
@@ -52,9 +57,10 @@ absl::StatusOr<Fleet> ParseFleetJson(absl::string_view json);
 absl::StatusOr<Fleet> LoadFleetFile(const std::string& path);
 
 // Writes `fleet` as CSV that ParseFleetCsv reads back to an equal fleet: the
-// columns id, region, zone, cell, weight, then one column per label key
-// (sorted). Fields are quoted where needed. A label whose value is empty,
-// or whose key is one of the fixed column names, does not survive the trip.
+// columns id, region, zone, cell, weight, then kind, zones and regions when
+// some target sets them, then one column per label key (sorted). Fields are
+// quoted where needed. A label whose value is empty, or whose key is one of the
+// fixed column names, does not survive the trip.
 std::string FleetToCsv(const Fleet& fleet);
 
 }  // namespace sluice

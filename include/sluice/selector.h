@@ -48,7 +48,9 @@ struct Selector {
   bool empty() const {
     return regions.empty() && zones.empty() && cells.empty() && labels.empty();
   }
-  // Whether `target` satisfies every criterion.
+  // Whether `target` satisfies every criterion. A target spanning several
+  // zones or regions (Target::zones, Target::regions) satisfies `zones` /
+  // `regions` only when every zone / region it spans is accepted.
   bool Matches(const Target& target) const;
   // The indices of the matching targets of `fleet`, ascending.
   std::vector<Fleet::TargetIndex> Select(const Fleet& fleet) const;

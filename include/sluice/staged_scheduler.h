@@ -90,6 +90,13 @@ struct StagedBakes {
 //      max_zones_per_wave zones of each region (region-one-box waves first
 //      when one_box_every_region).
 // Zones deploy in name order within a region; targets keep fleet order.
+// A target spanning several zones or regions (Fleet::spans_several: an
+// autoscaling group for three zones, a global load balancer) is in none of
+// these waves: it deploys in a wave of its own, stage "spanning", right after
+// the last wave that deploys any zone it spans (any zone of the regions it
+// spans), so only once all of them have been deployed and baked; that wave
+// bakes as long as the wave before it (bakes.first_region when no wave
+// deploys its zones: it then goes last) and carries a Wave::note saying why.
 // Value type; thread-compatible.
 struct StagedOptions {
   // Regions to deploy first, in order; must be in the fleet. Other regions

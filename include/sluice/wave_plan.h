@@ -74,6 +74,10 @@ struct Wave {
   // max-unavailable rule, as CodeDeploy counts failed instances. 0 means any
   // failure fails the wave. Default: 0.
   int64_t max_failed_targets = 0;
+  // Why the strategy put the wave where it is, when that is not obvious from
+  // its stage, for people reading the plan, e.g. why a target spanning
+  // several zones deploys alone after them. Default: empty.
+  std::string note;
 
   friend bool operator==(const Wave& a, const Wave& b);
   friend bool operator!=(const Wave& a, const Wave& b) { return !(a == b); }
@@ -119,7 +123,8 @@ std::ostream& operator<<(std::ostream& os, const WavePlan& plan);
 // Renders the plan as a fixed-width table for people, one row per wave:
 // wave index (from 0, as everywhere), name, stage, number of targets, the
 // cumulative percent of the fleet by count and by weight, the bake time, and
-// the failure budget; for traffic plans: wave index, name, stage, start time
+// the failure budget, with a wave's note (Wave::note), if any, on an indented
+// line below its row; for traffic plans: wave index, name, stage, start time
 // (WaveStartTimes()), traffic percent and bake. Target ids are listed after the
 // name when a wave has at most `max_ids` targets (default 3; 0 lists none).
 // Requires that the plan was made for `fleet` (indices out of range are shown

@@ -8,8 +8,10 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "lib/core/fleet_validation.h"
 #include "lib/core/status_macros.h"
 
@@ -23,6 +25,11 @@ struct Fleet::Data {
   std::vector<Zone> zones;
   std::vector<uint32_t> region_of;
   std::vector<uint32_t> zone_of;
+  // For targets that list zones / regions: their indices, ascending; empty
+  // otherwise (the accessors then answer with zone_of / region_of).
+  std::vector<std::vector<uint32_t>> zones_spanned;
+  std::vector<std::vector<uint32_t>> regions_spanned;
+  std::vector<TargetIndex> spanning;
 };
 
 namespace internal {
@@ -78,6 +85,77 @@ absl::Status ValidateTargets(absl::Span<const Target> targets,
     return absl::InvalidArgumentError(absl::StrCat(
         "targets: the total weight must be finite and > 0 (got ", total, ")"));
   }
+  return ValidateSpans(targets, name_of);
+}
+
+absl::Status ValidateSpans(absl::Span<const Target> targets,
+                           absl::FunctionRef<std::string(size_t)> name_of) {
+  // The fleet's regions and (region, zone) pairs, from the targets' own
+  // topology: a target can only span zones and regions that other targets
+  // (or itself) are in, so that a plan can deploy and bake them first.
+  absl::flat_hash_set<absl::string_view> regions;
+  absl::flat_hash_set<std::pair<absl::string_view, absl::string_view>> zones;
+  for (const Target& t : targets) {
+    regions.insert(t.topology.region);
+    zones.emplace(t.topology.region, t.topology.zone);
+  }
+  for (size_t i = 0; i < targets.size(); ++i) {
+    const Target& t = targets[i];
+    if (!t.zones.empty()) {
+      absl::flat_hash_set<absl::string_view> seen;
+      for (size_t j = 0; j < t.zones.size(); ++j) {
+        const std::string path = absl::StrCat(name_of(i), ".zones[", j, "]");
+        const std::string& zone = t.zones[j];
+        if (zone.empty()) return InvalidArgumentAt(path, "must not be empty");
+        if (!seen.insert(zone).second) {
+          return InvalidArgumentAt(
+              path, absl::StrCat("zone \"", zone, "\" is listed twice"));
+        }
+        if (!zones.contains(std::make_pair(absl::string_view(t.topology.region),
+                                           absl::string_view(zone)))) {
+          return InvalidArgumentAt(
+              path,
+              absl::StrCat("unknown zone \"", zone,
+                           "\": no target of the "
+                           "fleet is in ",
+                           t.topology.region, " / ", zone,
+                           " (zones are scoped by the target's region, \"",
+                           t.topology.region, "\")"));
+        }
+      }
+      if (!seen.contains(t.topology.zone)) {
+        return InvalidArgumentAt(
+            absl::StrCat(name_of(i), ".zones"),
+            absl::StrCat("must include the target's own zone \"",
+                         t.topology.zone, "\" (got ",
+                         absl::StrJoin(t.zones, ", "), ")"));
+      }
+    }
+    if (!t.regions.empty()) {
+      absl::flat_hash_set<absl::string_view> seen;
+      for (size_t j = 0; j < t.regions.size(); ++j) {
+        const std::string path = absl::StrCat(name_of(i), ".regions[", j, "]");
+        const std::string& region = t.regions[j];
+        if (region.empty()) return InvalidArgumentAt(path, "must not be empty");
+        if (!seen.insert(region).second) {
+          return InvalidArgumentAt(
+              path, absl::StrCat("region \"", region, "\" is listed twice"));
+        }
+        if (!regions.contains(region)) {
+          return InvalidArgumentAt(
+              path, absl::StrCat("unknown region \"", region,
+                                 "\": no target of the fleet is in it"));
+        }
+      }
+      if (!seen.contains(t.topology.region)) {
+        return InvalidArgumentAt(
+            absl::StrCat(name_of(i), ".regions"),
+            absl::StrCat("must include the target's own region \"",
+                         t.topology.region, "\" (got ",
+                         absl::StrJoin(t.regions, ", "), ")"));
+      }
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -90,8 +168,16 @@ std::ostream& operator<<(std::ostream& os, const Topology& topology) {
 }
 
 std::ostream& operator<<(std::ostream& os, const Target& target) {
-  return os << target.id << " (" << target.topology << ", weight "
-            << target.weight << ")";
+  os << target.id << " (";
+  if (!target.kind.empty()) os << target.kind << ", ";
+  os << target.topology;
+  if (target.zones.size() > 1) {
+    os << ", spans zones " << absl::StrJoin(target.zones, ", ");
+  }
+  if (target.regions.size() > 1) {
+    os << ", spans regions " << absl::StrJoin(target.regions, ", ");
+  }
+  return os << ", weight " << target.weight << ")";
 }
 
 absl::StatusOr<Fleet> Fleet::Create(std::vector<Target> targets) {
@@ -143,6 +229,26 @@ absl::StatusOr<Fleet> Fleet::Create(std::vector<Target> targets) {
     data->zone_of[i] = zone_ids.at(std::make_pair(
         data->region_of[i], absl::string_view(ts[i].topology.zone)));
   }
+
+  // Spanned zones and regions (validated above: all known).
+  data->zones_spanned.resize(n);
+  data->regions_spanned.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const Target& t = ts[i];
+    for (const std::string& zone : t.zones) {
+      data->zones_spanned[i].push_back(zone_ids.at(
+          std::make_pair(data->region_of[i], absl::string_view(zone))));
+    }
+    std::sort(data->zones_spanned[i].begin(), data->zones_spanned[i].end());
+    for (const std::string& region : t.regions) {
+      data->regions_spanned[i].push_back(region_ids.at(region));
+    }
+    std::sort(data->regions_spanned[i].begin(), data->regions_spanned[i].end());
+    if (data->zones_spanned[i].size() > 1 ||
+        data->regions_spanned[i].size() > 1) {
+      data->spanning.push_back(static_cast<TargetIndex>(i));
+    }
+  }
   return Fleet(std::move(data));
 }
 
@@ -174,6 +280,29 @@ std::optional<uint32_t> Fleet::RegionIndex(absl::string_view region) const {
   return static_cast<uint32_t>(it - data_->regions.begin());
 }
 
+absl::Span<const uint32_t> Fleet::zones_spanned(size_t i) const {
+  if (data_->zones_spanned[i].empty()) {
+    return absl::MakeConstSpan(&data_->zone_of[i], 1);
+  }
+  return data_->zones_spanned[i];
+}
+
+absl::Span<const uint32_t> Fleet::regions_spanned(size_t i) const {
+  if (data_->regions_spanned[i].empty()) {
+    return absl::MakeConstSpan(&data_->region_of[i], 1);
+  }
+  return data_->regions_spanned[i];
+}
+
+bool Fleet::spans_several(size_t i) const {
+  return data_->zones_spanned[i].size() > 1 ||
+         data_->regions_spanned[i].size() > 1;
+}
+
+absl::Span<const Fleet::TargetIndex> Fleet::spanning_targets() const {
+  return data_->spanning;
+}
+
 bool operator==(const Fleet& a, const Fleet& b) {
   return a.data_ == b.data_ || a.data_->targets == b.data_->targets;
 }
@@ -182,6 +311,52 @@ std::ostream& operator<<(std::ostream& os, const Fleet& fleet) {
   return os << "Fleet(" << fleet.size() << " targets, "
             << fleet.regions().size() << " regions, " << fleet.zones().size()
             << " zones, weight " << fleet.total_weight() << ")";
+}
+
+}  // namespace sluice
+
+namespace sluice {
+
+std::vector<FleetWarning> LintFleet(const Fleet& fleet) {
+  std::vector<FleetWarning> out;
+  for (Fleet::TargetIndex i : fleet.spanning_targets()) {
+    const Target& t = fleet.target(i);
+    std::string what = absl::StrCat("target \"", t.id, "\"");
+    if (!t.kind.empty()) absl::StrAppend(&what, " (", t.kind, ")");
+    std::string spans;
+    absl::Span<const uint32_t> regions = fleet.regions_spanned(i);
+    absl::Span<const uint32_t> zones = fleet.zones_spanned(i);
+    if (regions.size() > 1) {
+      std::vector<std::string> names;
+      for (uint32_t r : regions) names.push_back(fleet.regions()[r]);
+      spans = absl::StrCat("spans ", regions.size(), " regions (",
+                           absl::StrJoin(names, ", "), ")");
+    }
+    if (zones.size() > 1) {
+      std::vector<std::string> names;
+      for (uint32_t z : zones) names.push_back(fleet.zones()[z].name);
+      absl::StrAppend(&spans, spans.empty() ? "spans " : " and ", zones.size(),
+                      " zones of ", t.topology.region, " (",
+                      absl::StrJoin(names, ", "), ")");
+    }
+    const char* unit = regions.size() > 1 ? "region" : "zone";
+    FleetWarning warning;
+    warning.target = i;
+    warning.target_id = t.id;
+    warning.message = absl::StrCat(
+        what, " ", spans,
+        ": a change to it reaches all of them at once, so "
+        "the plan can no longer put it in a one-",
+        unit,
+        " wave; zone-aware plans (staged) deploy it in a wave of its own "
+        "after every ",
+        unit,
+        " it spans has been deployed and baked. Define "
+        "one per ",
+        unit, " to roll it out ", unit, " by ", unit, ".");
+    out.push_back(std::move(warning));
+  }
+  return out;
 }
 
 }  // namespace sluice

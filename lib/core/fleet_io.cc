@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "lib/core/fleet_validation.h"
 #include "lib/core/status_macros.h"
 #include "sluice/csv.h"
@@ -22,8 +23,19 @@
 namespace sluice {
 namespace {
 
-constexpr absl::string_view kReservedColumns[] = {"id", "region", "zone",
-                                                  "cell", "weight"};
+constexpr absl::string_view kReservedColumns[] = {
+    "id", "region", "zone", "cell", "weight", "kind", "zones", "regions"};
+
+// A `zones` or `regions` cell: names separated by ';', blanks around each
+// trimmed; an empty cell is an empty list.
+std::vector<std::string> SplitList(absl::string_view cell) {
+  std::vector<std::string> out;
+  if (absl::StripAsciiWhitespace(cell).empty()) return out;
+  for (absl::string_view part : absl::StrSplit(cell, ';')) {
+    out.emplace_back(absl::StripAsciiWhitespace(part));
+  }
+  return out;
+}
 
 bool IsReserved(absl::string_view column) {
   return std::find(std::begin(kReservedColumns), std::end(kReservedColumns),
@@ -63,6 +75,9 @@ absl::StatusOr<Fleet> ParseFleetCsv(absl::string_view csv) {
   }
   std::optional<size_t> cell_col = table.Column("cell");
   std::optional<size_t> weight_col = table.Column("weight");
+  std::optional<size_t> kind_col = table.Column("kind");
+  std::optional<size_t> zones_col = table.Column("zones");
+  std::optional<size_t> regions_col = table.Column("regions");
 
   std::vector<Target> targets;
   targets.reserve(table.rows.size());
@@ -73,6 +88,9 @@ absl::StatusOr<Fleet> ParseFleetCsv(absl::string_view csv) {
     t.topology.region = row[*region_col];
     t.topology.zone = row[*zone_col];
     if (cell_col) t.topology.cell = row[*cell_col];
+    if (kind_col) t.kind = row[*kind_col];
+    if (zones_col) t.zones = SplitList(row[*zones_col]);
+    if (regions_col) t.regions = SplitList(row[*regions_col]);
     if (weight_col && !row[*weight_col].empty()) {
       std::optional<double> w = ParseCsvDouble(row[*weight_col]);
       if (!w.has_value()) {
@@ -127,10 +145,19 @@ absl::StatusOr<Fleet> LoadFleetFile(const std::string& path) {
 
 std::string FleetToCsv(const Fleet& fleet) {
   std::set<std::string> label_keys;
+  bool any_kind = false, any_zones = false, any_regions = false;
   for (const Target& t : fleet.targets()) {
     for (const auto& [key, value] : t.labels) label_keys.insert(key);
+    any_kind = any_kind || !t.kind.empty();
+    any_zones = any_zones || !t.zones.empty();
+    any_regions = any_regions || !t.regions.empty();
   }
   std::string out = "id,region,zone,cell,weight";
+  // The infrastructure columns only when some target uses them, so fleets of
+  // servers keep the five-column form.
+  if (any_kind) out += ",kind";
+  if (any_zones) out += ",zones";
+  if (any_regions) out += ",regions";
   for (const std::string& key : label_keys) {
     absl::StrAppend(&out, ",", CsvQuote(key));
   }
@@ -140,6 +167,19 @@ std::string FleetToCsv(const Fleet& fleet) {
                     CsvQuote(t.topology.zone), ",",
                     t.topology.cell.empty() ? "" : CsvQuote(t.topology.cell),
                     ",", absl::StrFormat("%.17g", t.weight));
+    if (any_kind) {
+      absl::StrAppend(&out, ",", t.kind.empty() ? "" : CsvQuote(t.kind));
+    }
+    if (any_zones) {
+      absl::StrAppend(
+          &out, ",",
+          t.zones.empty() ? "" : CsvQuote(absl::StrJoin(t.zones, ";")));
+    }
+    if (any_regions) {
+      absl::StrAppend(
+          &out, ",",
+          t.regions.empty() ? "" : CsvQuote(absl::StrJoin(t.regions, ";")));
+    }
     for (const std::string& key : label_keys) {
       auto it = t.labels.find(key);
       out.push_back(',');

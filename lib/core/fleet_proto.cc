@@ -4,6 +4,7 @@
 
 #include "sluice/fleet_proto.h"
 
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -18,6 +19,9 @@ absl::StatusOr<Fleet> FleetFromProto(const v1::Fleet& proto) {
     t.topology = {p.region(), p.zone(), p.cell()};
     t.weight = p.has_weight() ? p.weight() : 1.0;
     t.labels.insert(p.labels().begin(), p.labels().end());
+    t.kind = p.kind();
+    t.zones.assign(p.zones().begin(), p.zones().end());
+    t.regions.assign(p.regions().begin(), p.regions().end());
     targets.push_back(std::move(t));
   }
   return Fleet::Create(std::move(targets));
@@ -33,6 +37,9 @@ v1::Fleet FleetToProto(const Fleet& fleet) {
     p->set_cell(t.topology.cell);
     p->set_weight(t.weight);
     p->mutable_labels()->insert(t.labels.begin(), t.labels.end());
+    p->set_kind(t.kind);
+    for (const std::string& zone : t.zones) p->add_zones(zone);
+    for (const std::string& region : t.regions) p->add_regions(region);
   }
   return proto;
 }

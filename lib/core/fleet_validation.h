@@ -20,6 +20,12 @@ namespace sluice::internal {
 absl::Status ValidateTargets(absl::Span<const Target> targets,
                              absl::FunctionRef<std::string(size_t)> name_of);
 
+// The span rules alone (Target::zones and Target::regions: non-empty,
+// distinct, including the target's own zone / region, each known to the
+// fleet); ValidateTargets() ends with it.
+absl::Status ValidateSpans(absl::Span<const Target> targets,
+                           absl::FunctionRef<std::string(size_t)> name_of);
+
 }  // namespace sluice::internal
 
 #endif  // SLUICE_LIB_CORE_FLEET_VALIDATION_H_

@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "lib/core/status_macros.h"
 
 namespace sluice::internal {
@@ -62,6 +63,123 @@ absl::StatusOr<WavePlan> BuiltinScheduler::PlanSubset(
   SLUICE_ASSIGN_OR_RETURN(WavePlan plan, PlanTargets(fleet, subset));
   plan.strategy = name();
   FillCumulativeFractions(fleet, plan);
+  return plan;
+}
+
+absl::StatusOr<WavePlan> PlanSpanningTargetsAfterTheirZones(
+    const Fleet& fleet, absl::Span<const Fleet::TargetIndex> targets,
+    absl::Duration fallback_bake, int64_t max_failed,
+    absl::FunctionRef<
+        absl::StatusOr<WavePlan>(absl::Span<const Fleet::TargetIndex>)>
+        plan_one_zone) {
+  std::vector<Fleet::TargetIndex> one_zone;
+  std::vector<Fleet::TargetIndex> spanning;
+  one_zone.reserve(targets.size());
+  for (Fleet::TargetIndex t : targets) {
+    (fleet.spans_several(t) ? spanning : one_zone).push_back(t);
+  }
+  WavePlan plan;
+  if (!one_zone.empty()) {
+    SLUICE_ASSIGN_OR_RETURN(plan, plan_one_zone(one_zone));
+  }
+  if (spanning.empty()) return plan;
+
+  // The last wave deploying each zone.
+  std::vector<int64_t> last_wave_of_zone(fleet.zones().size(), -1);
+  for (size_t w = 0; w < plan.waves.size(); ++w) {
+    for (Fleet::TargetIndex t : plan.waves[w].targets) {
+      last_wave_of_zone[fleet.zone_of(t)] = static_cast<int64_t>(w);
+    }
+  }
+  struct Placed {
+    int64_t after;   // wave index in `plan`, or the number of waves (last)
+    size_t covered;  // zones covered
+    size_t order;    // position in `spanning`
+    Fleet::TargetIndex target;
+    std::string what;  // "us-east-1 / a + b + c" or "us-east-1 + eu-west-1"
+    bool regions;      // spans several regions
+    bool placed_after_zones;  // some wave deploys one of its zones
+  };
+  std::vector<Placed> placed;
+  placed.reserve(spanning.size());
+  const int64_t end = static_cast<int64_t>(plan.waves.size());
+  for (size_t k = 0; k < spanning.size(); ++k) {
+    const Fleet::TargetIndex t = spanning[k];
+    absl::Span<const uint32_t> regions = fleet.regions_spanned(t);
+    std::vector<bool> covered(fleet.zones().size(), false);
+    for (uint32_t z : fleet.zones_spanned(t)) covered[z] = true;
+    std::vector<std::string> names;
+    if (regions.size() > 1) {
+      for (uint32_t z = 0; z < fleet.zones().size(); ++z) {
+        if (std::binary_search(regions.begin(), regions.end(),
+                               fleet.zones()[z].region)) {
+          covered[z] = true;
+        }
+      }
+      for (uint32_t r : regions) names.push_back(fleet.regions()[r]);
+    } else {
+      for (uint32_t z : fleet.zones_spanned(t)) {
+        names.push_back(fleet.zones()[z].name);
+      }
+    }
+    int64_t after = -1;
+    size_t count = 0;
+    for (uint32_t z = 0; z < covered.size(); ++z) {
+      if (!covered[z]) continue;
+      ++count;
+      after = std::max(after, last_wave_of_zone[z]);
+    }
+    std::string what = regions.size() > 1
+                           ? absl::StrJoin(names, " + ")
+                           : absl::StrCat(fleet.regions()[fleet.region_of(t)],
+                                          " / ", absl::StrJoin(names, " + "));
+    placed.push_back(Placed{after < 0 ? end : after, count, k, t,
+                            std::move(what), regions.size() > 1, after >= 0});
+  }
+  std::stable_sort(placed.begin(), placed.end(),
+                   [](const Placed& a, const Placed& b) {
+                     if (a.after != b.after) return a.after < b.after;
+                     if (a.covered != b.covered) return a.covered < b.covered;
+                     return a.order < b.order;
+                   });
+
+  std::vector<Wave> waves;
+  waves.reserve(plan.waves.size() + placed.size());
+  size_t p = 0;
+  auto emit_spanning = [&](int64_t after, absl::Duration bake) {
+    for (; p < placed.size() && placed[p].after == after; ++p) {
+      const Placed& s = placed[p];
+      const Target& target = fleet.target(s.target);
+      Wave wave;
+      wave.name = absl::StrCat(s.what, ": ", target.id);
+      wave.stage = "spanning";
+      wave.targets = {s.target};
+      wave.bake = bake;
+      wave.max_failed_targets = std::clamp<int64_t>(max_failed, 0, 1);
+      const char* unit = s.regions ? "region" : "zone";
+      std::string why = absl::StrCat(
+          target.id,
+          target.kind.empty() ? "" : absl::StrCat(" (", target.kind, ")"),
+          " spans ", s.what, ", so it cannot be in a one-", unit,
+          " wave: it deploys alone");
+      if (s.placed_after_zones) {
+        absl::StrAppend(&why, " after wave ", waves.size() - 1, ", once every ",
+                        unit, " it spans has been deployed and baked");
+      } else {
+        absl::StrAppend(&why, ", last: no other wave of this plan deploys the ",
+                        unit, "s it spans");
+      }
+      wave.note = std::move(why);
+      waves.push_back(std::move(wave));
+    }
+  };
+  for (int64_t w = 0; w < end; ++w) {
+    const absl::Duration bake = plan.waves[w].bake;
+    waves.push_back(std::move(plan.waves[w]));
+    emit_spanning(w, bake);
+  }
+  emit_spanning(end, fallback_bake);
+  plan.waves = std::move(waves);
   return plan;
 }
 

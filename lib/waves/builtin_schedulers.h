@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -41,6 +42,27 @@ class BuiltinScheduler : public WaveScheduler {
       const Fleet& fleet,
       absl::Span<const Fleet::TargetIndex> targets) const = 0;
 };
+
+// ---- Targets that span several zones or regions (Fleet::spans_several).
+
+// Plans `targets` for a zone-aware strategy: `plan_one_zone` plans the
+// targets that are each in one zone (it is not called when there are none);
+// then every target spanning several zones or regions gets a wave of its own
+// (stage "spanning", with a note saying why), placed right after the last
+// wave that deploys a target in any zone it spans (for a target spanning
+// several regions: any zone of those regions), so it starts only once all of
+// them have been deployed and baked. That wave bakes as long as the wave
+// before it; `fallback_bake` is used when no wave deploys any of its zones
+// (the spanning wave then goes last). Spanning targets placed after the same
+// wave go in order of how many zones they cover (fewer first), then in the
+// order of `targets`. Each spanning wave tolerates `max_failed` failures,
+// clamped to [0, 1]. Deterministic.
+absl::StatusOr<WavePlan> PlanSpanningTargetsAfterTheirZones(
+    const Fleet& fleet, absl::Span<const Fleet::TargetIndex> targets,
+    absl::Duration fallback_bake, int64_t max_failed,
+    absl::FunctionRef<
+        absl::StatusOr<WavePlan>(absl::Span<const Fleet::TargetIndex>)>
+        plan_one_zone);
 
 // ---- Rounding.
 

@@ -34,6 +34,15 @@ absl::Status CheckNonEmpty(const std::vector<std::string>& values,
 bool Selector::Matches(const Target& target) const {
   if (!OneOf(regions, target.topology.region)) return false;
   if (!OneOf(zones, target.topology.zone)) return false;
+  // A target spanning several zones or regions matches only when every one
+  // it spans is accepted: a zone's stage must not take a resource that also
+  // changes zones outside it.
+  for (const std::string& region : target.regions) {
+    if (!OneOf(regions, region)) return false;
+  }
+  for (const std::string& zone : target.zones) {
+    if (!OneOf(zones, zone)) return false;
+  }
   if (!OneOf(cells, target.topology.cell)) return false;
   for (const auto& [key, value] : labels) {
     auto it = target.labels.find(key);

@@ -420,8 +420,8 @@ std::vector<std::string> StagesOfStrategy(const v1::WaveStrategy& strategy) {
       out = {"promotion", "step"};
       break;
     case v1::WaveStrategy::kStaged:
-      out = {"first-zone",     "first-zone-batch", "one-box",
-             "region-one-box", "region-wave",      "zone"};
+      out = {"first-zone",  "first-zone-batch", "one-box", "region-one-box",
+             "region-wave", "spanning",         "zone"};
       break;
     case v1::WaveStrategy::kComposite:
       for (const v1::CompositeStage& s : strategy.composite().stages()) {

@@ -80,9 +80,29 @@ class StagedScheduler : public BuiltinScheduler {
   }
 
  protected:
+  // Targets spanning several zones or regions are kept out of the zone
+  // waves and deploy alone after every zone they span has been deployed and
+  // baked (lib/waves/builtin_schedulers.h).
   absl::StatusOr<WavePlan> PlanTargets(
       const Fleet& fleet,
       absl::Span<const TargetIndex> targets) const override {
+    const int64_t max_failed =
+        internal::Resolve(options_.max_failed_per_wave, 1, /*round_up=*/false);
+    SLUICE_ASSIGN_OR_RETURN(
+        WavePlan plan,
+        internal::PlanSpanningTargetsAfterTheirZones(
+            fleet, targets, options_.bakes.first_region, max_failed,
+            [&](absl::Span<const TargetIndex> one_zone) {
+              return PlanOneZoneTargets(fleet, one_zone);
+            }));
+    if (options_.bakes.final_bake.has_value())
+      plan.waves.back().bake = *options_.bakes.final_bake;
+    return plan;
+  }
+
+ private:
+  absl::StatusOr<WavePlan> PlanOneZoneTargets(
+      const Fleet& fleet, absl::Span<const TargetIndex> targets) const {
     const size_t num_regions = fleet.regions().size();
     const size_t num_zones = fleet.zones().size();
 
@@ -223,12 +243,9 @@ class StagedScheduler : public BuiltinScheduler {
 
     WavePlan plan;
     plan.waves = std::move(emit).Take();
-    if (bakes.final_bake.has_value())
-      plan.waves.back().bake = *bakes.final_bake;
     return plan;
   }
 
- private:
   // Collects waves, dropping empty ones and setting failure budgets.
   class Emitter {
    public:

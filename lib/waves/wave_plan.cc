@@ -24,7 +24,8 @@ bool operator==(const Wave& a, const Wave& b) {
          a.traffic_percent == b.traffic_percent &&
          a.cumulative_count_fraction == b.cumulative_count_fraction &&
          a.cumulative_weight_fraction == b.cumulative_weight_fraction &&
-         a.bake == b.bake && a.max_failed_targets == b.max_failed_targets;
+         a.bake == b.bake && a.max_failed_targets == b.max_failed_targets &&
+         a.note == b.note;
 }
 
 std::ostream& operator<<(std::ostream& os, const Wave& wave) {
@@ -37,7 +38,8 @@ std::ostream& operator<<(std::ostream& os, const Wave& wave) {
   return os << ", cumulative " << Percent(wave.cumulative_count_fraction)
             << " count / " << Percent(wave.cumulative_weight_fraction)
             << " weight, bake " << absl::FormatDuration(wave.bake)
-            << ", max failed " << wave.max_failed_targets << ")";
+            << ", max failed " << wave.max_failed_targets
+            << (wave.note.empty() ? "" : ", note: ") << wave.note << ")";
 }
 
 bool WavePlan::traffic_routed() const {
@@ -121,6 +123,8 @@ std::string WavePlanToTable(const WavePlan& plan, const Fleet& fleet,
                             size_t max_ids) {
   const bool traffic = plan.traffic_routed();
   std::vector<std::vector<std::string>> rows;
+  // notes[r]: the note printed under table row r (row 0 is the header).
+  std::vector<std::string> notes(1);
   const std::vector<absl::Duration> starts = WaveStartTimes(plan);
   if (traffic) {
     rows.push_back({"wave", "name", "stage", "at", "traffic", "bake"});
@@ -149,6 +153,7 @@ std::string WavePlanToTable(const WavePlan& plan, const Fleet& fleet,
                     Percent(w.cumulative_count_fraction),
                     Percent(w.cumulative_weight_fraction), bake,
                     absl::StrCat(w.max_failed_targets)});
+    notes.push_back(w.note);
   }
   // Numeric columns are right-aligned, text columns left-aligned.
   const std::vector<bool> right =
@@ -162,7 +167,8 @@ std::string WavePlanToTable(const WavePlan& plan, const Fleet& fleet,
     }
   }
   std::string out = absl::StrCat("strategy: ", plan.strategy, "\n");
-  for (const auto& row : rows) {
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const std::vector<std::string>& row = rows[r];
     std::string line;
     for (size_t c = 0; c < row.size(); ++c) {
       if (c > 0) line += "  ";
@@ -171,6 +177,10 @@ std::string WavePlanToTable(const WavePlan& plan, const Fleet& fleet,
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();
     absl::StrAppend(&out, line, "\n");
+    if (r < notes.size() && !notes[r].empty()) {
+      absl::StrAppend(&out, std::string(width[0] + 2, ' '), "note: ", notes[r],
+                      "\n");
+    }
   }
   return out;
 }

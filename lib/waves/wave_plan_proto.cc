@@ -44,6 +44,7 @@ v1::WavePlan WavePlanToProto(const WavePlan& plan, const Fleet& fleet) {
     if (wave.bake != absl::ZeroDuration())
       *w->mutable_bake() = ToProto(wave.bake);
     w->set_max_failed_targets(wave.max_failed_targets);
+    w->set_note(wave.note);
   }
   return out;
 }
@@ -59,6 +60,7 @@ absl::StatusOr<WavePlan> WavePlanFromProto(const v1::WavePlan& proto,
     Wave wave;
     wave.name = w.name();
     wave.stage = w.stage();
+    wave.note = w.note();
     wave.targets.reserve(w.targets_size());
     for (int j = 0; j < w.targets_size(); ++j) {
       std::optional<Fleet::TargetIndex> index = fleet.IndexOf(w.targets(j));

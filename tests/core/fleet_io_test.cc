@@ -3,6 +3,7 @@
 #include "sluice/fleet_io.h"
 
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -214,6 +215,115 @@ TEST(LoadFleetFileTest, ChoosesFormatByExtensionAndPrefixesPath) {
       StatusIs(absl::StatusCode::kInvalidArgument,
                HasSubstr("tests/core/testdata/negative_weight.csv: line "
                          "3 (targets[1]).weight")));
+}
+
+// ---- Infrastructure columns: kind, zones, regions.
+
+constexpr char kInfraCsv[] =
+    "id,region,zone,kind,zones,regions,tier\n"
+    "asg-a,us-east-1,a,autoscaling_group,,,gold\n"
+    "asg-b,us-east-1,b,autoscaling_group,,,\n"
+    "asg-c,us-east-1,c,autoscaling_group,,,\n"
+    "asg-w,eu-west-1,a,autoscaling_group,,,\n"
+    "role,us-east-1,a,instance_role, a ; b;c ,,\n"
+    "lb,us-east-1,a,load_balancer,,us-east-1;eu-west-1,\n";
+
+TEST(ParseFleetCsvTest, ReadsKindZonesAndRegionsColumns) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet fleet, ParseFleetCsv(kInfraCsv));
+  EXPECT_EQ(fleet.target(0).kind, "autoscaling_group");
+  EXPECT_TRUE(fleet.target(0).zones.empty());
+  EXPECT_THAT(fleet.target(0).labels,
+              UnorderedElementsAre(Pair("tier", "gold")));
+  EXPECT_EQ(fleet.target(4).kind, "instance_role");
+  EXPECT_EQ(fleet.target(4).zones, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(fleet.target(5).regions,
+            (std::vector<std::string>{"us-east-1", "eu-west-1"}));
+  EXPECT_TRUE(fleet.target(4).labels.empty());
+  EXPECT_TRUE(fleet.spans_several(4));
+  EXPECT_TRUE(fleet.spans_several(5));
+}
+
+TEST(ParseFleetCsvTest, OldFilesWithoutTheNewColumnsStillRead) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      Fleet fleet, ParseFleetCsv("id,region,zone,weight\nh,r,z,2\n"));
+  EXPECT_EQ(fleet.target(0).kind, "");
+  EXPECT_TRUE(fleet.target(0).zones.empty());
+  EXPECT_TRUE(fleet.target(0).regions.empty());
+  // And are written back in the five-column form.
+  EXPECT_EQ(FleetToCsv(fleet), "id,region,zone,cell,weight\nh,r,z,,2\n");
+}
+
+TEST(ParseFleetCsvTest, SpanErrorsNameTheLineAndField) {
+  EXPECT_THAT(ParseFleetCsv("id,region,zone,zones\n"
+                            "a,r,z1,\n"
+                            "b,r,z2,z1;z2;z9\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("line 3 (targets[1]).zones[2]: unknown zone "
+                                 "\"z9\"")));
+  EXPECT_THAT(ParseFleetCsv("id,region,zone,zones\n"
+                            "a,r,z1,\n"
+                            "b,r,z2,z1\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("line 3 (targets[1]).zones: must include the "
+                                 "target's own zone \"z2\"")));
+  EXPECT_THAT(ParseFleetCsv("id,region,zone,regions\n"
+                            "a,r,z1,r;q\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("line 2 (targets[0]).regions[1]: unknown "
+                                 "region \"q\"")));
+}
+
+TEST(FleetCsvTest, InfrastructureColumnsRoundTrip) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet fleet, ParseFleetCsv(kInfraCsv));
+  const std::string csv = FleetToCsv(fleet);
+  EXPECT_THAT(csv, HasSubstr("id,region,zone,cell,weight,kind,zones,regions,"
+                             "tier\n"));
+  EXPECT_THAT(csv, HasSubstr("role,us-east-1,a,,1,instance_role,a;b;c,,\n"));
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet again, ParseFleetCsv(csv));
+  EXPECT_EQ(fleet, again);
+}
+
+TEST(ParseFleetTextProtoTest, ReadsKindZonesAndRegions) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      Fleet fleet, ParseFleetTextProto(R"pb(
+        targets { id: "a" region: "r" zone: "z1" kind: "autoscaling_group" }
+        targets { id: "b" region: "r" zone: "z2" kind: "autoscaling_group" }
+        targets {
+          id: "role"
+          region: "r"
+          zone: "z1"
+          kind: "instance_role"
+          zones: [ "z1", "z2" ]
+        }
+      )pb"));
+  EXPECT_EQ(fleet.target(2).kind, "instance_role");
+  EXPECT_EQ(fleet.target(2).zones, (std::vector<std::string>{"z1", "z2"}));
+  EXPECT_TRUE(fleet.spans_several(2));
+  EXPECT_THAT(ParseFleetTextProto(R"pb(
+                targets {
+                  id: "a"
+                  region: "r"
+                  zone: "z1"
+                  zones: [ "z1", "z3" ]
+                }
+              )pb"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("targets[0].zones[1]: unknown zone \"z3\"")));
+  EXPECT_THAT(
+      ParseFleetJson(R"({"targets": [{"id": "a", "region": "r", "zone": "z",
+                        "regions": ["s"]}]})"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("targets[0].regions[0]: unknown region \"s\"")));
+}
+
+TEST(FleetProtoTest, InfrastructureFieldsRoundTrip) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet fleet, ParseFleetCsv(kInfraCsv));
+  const v1::Fleet proto = FleetToProto(fleet);
+  EXPECT_EQ(proto.targets(4).kind(), "instance_role");
+  EXPECT_EQ(proto.targets(4).zones_size(), 3);
+  EXPECT_EQ(proto.targets(5).regions(1), "eu-west-1");
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet again, FleetFromProto(proto));
+  EXPECT_EQ(fleet, again);
 }
 
 }  // namespace

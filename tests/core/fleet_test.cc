@@ -170,5 +170,153 @@ TEST(FleetTest, Prints) {
   EXPECT_EQ(cell.str(), "r/z/c7");
 }
 
+// ---- Infrastructure targets: kind, and resources spanning zones or regions.
+
+Target Spanning(std::string id, std::string region, std::string zone,
+                std::vector<std::string> zones,
+                std::vector<std::string> regions = {}) {
+  Target t = MakeTarget(std::move(id), std::move(region), std::move(zone));
+  t.kind = "autoscaling_group";
+  t.zones = std::move(zones);
+  t.regions = std::move(regions);
+  return t;
+}
+
+// us-east-1: zones a, b, c; eu-west-1: zone a. One target per zone.
+std::vector<Target> PerZoneTargets() {
+  return {
+      MakeTarget("e-a", "us-east-1", "a"), MakeTarget("e-b", "us-east-1", "b"),
+      MakeTarget("e-c", "us-east-1", "c"), MakeTarget("w-a", "eu-west-1", "a")};
+}
+
+TEST(FleetSpanTest, IndexesSpannedZonesAndRegions) {
+  std::vector<Target> targets = PerZoneTargets();
+  targets.push_back(Spanning("asg", "us-east-1", "b", {"c", "b", "a"}));
+  targets.push_back(
+      Spanning("lb", "eu-west-1", "a", {}, {"us-east-1", "eu-west-1"}));
+  targets.push_back(Spanning("one-zone-role", "us-east-1", "a", {"a"}));
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet fleet, Fleet::Create(targets));
+  // Zones sorted (eu-west-1/a, us-east-1/a, us-east-1/b, us-east-1/c).
+  EXPECT_THAT(fleet.zones_spanned(4), ElementsAre(1, 2, 3));
+  EXPECT_THAT(fleet.regions_spanned(4), ElementsAre(1));
+  EXPECT_THAT(fleet.regions_spanned(5), ElementsAre(0, 1));
+  EXPECT_THAT(fleet.zones_spanned(5), ElementsAre(0));
+  EXPECT_THAT(fleet.zones_spanned(0), ElementsAre(1));
+  EXPECT_TRUE(fleet.spans_several(4));
+  EXPECT_TRUE(fleet.spans_several(5));
+  EXPECT_FALSE(fleet.spans_several(6));  // lists only its own zone
+  EXPECT_FALSE(fleet.spans_several(0));
+  EXPECT_THAT(fleet.spanning_targets(), ElementsAre(4, 5));
+  EXPECT_EQ(fleet.target(4).kind, "autoscaling_group");
+}
+
+TEST(FleetSpanTest, KindAndSpansTakePartInEqualityAndPrinting) {
+  Target a = Spanning("asg", "us-east-1", "a", {"a", "b", "c"});
+  Target b = a;
+  EXPECT_EQ(a, b);
+  b.kind = "instance_role";
+  EXPECT_NE(a, b);
+  b = a;
+  b.zones = {"a", "b"};
+  EXPECT_NE(a, b);
+  b = a;
+  b.regions = {"us-east-1"};
+  EXPECT_NE(a, b);
+  std::ostringstream os;
+  os << a;
+  EXPECT_EQ(os.str(),
+            "asg (autoscaling_group, us-east-1/a, spans zones a, b, c, "
+            "weight 1)");
+}
+
+struct BadSpanCase {
+  const char* label;
+  Target target;
+  const char* message;
+};
+
+class BadSpanTest : public ::testing::TestWithParam<BadSpanCase> {};
+
+TEST_P(BadSpanTest, IsRejectedNamingTheField) {
+  std::vector<Target> targets = PerZoneTargets();
+  targets.push_back(GetParam().target);
+  EXPECT_THAT(Fleet::Create(targets),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr(GetParam().message)));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, BadSpanTest,
+    ::testing::Values(
+        BadSpanCase{"unknown_zone",
+                    Spanning("asg", "us-east-1", "a", {"a", "b", "d"}),
+                    "targets[4].zones[2]: unknown zone \"d\": no target of "
+                    "the fleet is in us-east-1 / d"},
+        BadSpanCase{"zone_of_another_region",
+                    Spanning("asg", "eu-west-1", "a", {"a", "b"}),
+                    "targets[4].zones[1]: unknown zone \"b\""},
+        BadSpanCase{"own_zone_missing",
+                    Spanning("asg", "us-east-1", "a", {"b", "c"}),
+                    "targets[4].zones: must include the target's own zone "
+                    "\"a\" (got b, c)"},
+        BadSpanCase{"empty_zone", Spanning("asg", "us-east-1", "a", {"a", ""}),
+                    "targets[4].zones[1]: must not be empty"},
+        BadSpanCase{"zone_twice",
+                    Spanning("asg", "us-east-1", "a", {"a", "b", "a"}),
+                    "targets[4].zones[2]: zone \"a\" is listed twice"},
+        BadSpanCase{
+            "unknown_region",
+            Spanning("lb", "us-east-1", "a", {}, {"us-east-1", "ap-south-1"}),
+            "targets[4].regions[1]: unknown region \"ap-south-1\": no "
+            "target of the fleet is in it"},
+        BadSpanCase{"own_region_missing",
+                    Spanning("lb", "us-east-1", "a", {}, {"eu-west-1"}),
+                    "targets[4].regions: must include the target's own "
+                    "region \"us-east-1\" (got eu-west-1)"},
+        BadSpanCase{"empty_region",
+                    Spanning("lb", "us-east-1", "a", {}, {"us-east-1", ""}),
+                    "targets[4].regions[1]: must not be empty"},
+        BadSpanCase{
+            "region_twice",
+            Spanning("lb", "us-east-1", "a", {}, {"us-east-1", "us-east-1"}),
+            "targets[4].regions[1]: region \"us-east-1\" is listed "
+            "twice"}),
+    [](const ::testing::TestParamInfo<BadSpanCase>& info) {
+      return std::string(info.param.label);
+    });
+
+TEST(LintFleetTest, OneZoneTargetsHaveNoWarnings) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet fleet, Fleet::Create(PerZoneTargets()));
+  EXPECT_TRUE(LintFleet(fleet).empty());
+}
+
+TEST(LintFleetTest, WarnsAboutEachSpanningTargetWithItsIdAndTheCost) {
+  std::vector<Target> targets = PerZoneTargets();
+  targets.push_back(Spanning("asg", "us-east-1", "b", {"a", "b", "c"}));
+  Target lb = Spanning("lb", "eu-west-1", "a", {}, {"us-east-1", "eu-west-1"});
+  lb.kind = "";
+  targets.push_back(lb);
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet fleet, Fleet::Create(targets));
+  const std::vector<FleetWarning> warnings = LintFleet(fleet);
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_EQ(warnings[0].target, 4u);
+  EXPECT_EQ(warnings[0].target_id, "asg");
+  EXPECT_EQ(warnings[0].message,
+            "target \"asg\" (autoscaling_group) spans 3 zones of us-east-1 "
+            "(a, b, c): a change to it reaches all of them at once, so the "
+            "plan can no longer put it in a one-zone wave; zone-aware plans "
+            "(staged) deploy it in a wave of its own after every zone it "
+            "spans has been deployed and baked. Define one per zone to roll "
+            "it out zone by zone.");
+  EXPECT_EQ(warnings[1].target_id, "lb");
+  EXPECT_THAT(warnings[1].message,
+              HasSubstr("target \"lb\" spans 2 regions (eu-west-1, "
+                        "us-east-1): "));
+  EXPECT_THAT(warnings[1].message,
+              HasSubstr("can no longer put it in a one-region wave"));
+  // Deterministic.
+  EXPECT_EQ(LintFleet(fleet), warnings);
+}
+
 }  // namespace
 }  // namespace sluice

@@ -110,5 +110,56 @@ TEST(ExampleFilesTest, EveryRecordedSeriesLoadsAndIsAttributed) {
   }
 }
 
+// The infrastructure example: per-zone groups and roles, a load balancer per
+// region spanning its zones. Every wave but the load balancers' holds one
+// zone, and each load balancer deploys alone after every zone of its region.
+TEST(ExampleFilesTest, ZonalInfrastructurePlansZoneByZone) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      Fleet fleet, LoadFleetFile("examples/fleets/zonal_infrastructure.csv"));
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      RolloutSpec spec,
+      RolloutSpec::LoadFile("examples/specs/zonal_infrastructure.textproto"));
+  EXPECT_THAT(spec.ValidateAgainst(fleet), testing::IsOk());
+  const std::vector<FleetWarning> warnings = LintFleet(fleet);
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_EQ(warnings[0].target_id, "use1-lb");
+  EXPECT_EQ(warnings[1].target_id, "euw1-lb");
+  SLUICE_ASSERT_OK_AND_ASSIGN(std::unique_ptr<WaveScheduler> scheduler,
+                              NewScheduler(spec));
+  SLUICE_ASSERT_OK_AND_ASSIGN(WavePlan plan, scheduler->Plan(fleet));
+  EXPECT_EQ(plan.target_count(), fleet.size());
+  std::vector<std::string> spanning;
+  for (size_t w = 0; w < plan.waves.size(); ++w) {
+    const Wave& wave = plan.waves[w];
+    SCOPED_TRACE(wave.name);
+    if (wave.stage == "spanning") {
+      ASSERT_EQ(wave.targets.size(), 1u);
+      const Fleet::TargetIndex lb = wave.targets[0];
+      spanning.push_back(fleet.target(lb).id);
+      EXPECT_FALSE(wave.note.empty());
+      // Every target of the region it spans deployed in an earlier wave.
+      for (size_t e = w + 1; e < plan.waves.size(); ++e) {
+        for (Fleet::TargetIndex t : plan.waves[e].targets) {
+          EXPECT_NE(fleet.region_of(t), fleet.region_of(lb))
+              << fleet.target(t).id;
+        }
+      }
+      continue;
+    }
+    for (Fleet::TargetIndex t : wave.targets) {
+      EXPECT_EQ(fleet.zone_of(t), fleet.zone_of(wave.targets[0]));
+      EXPECT_FALSE(fleet.spans_several(t));
+    }
+  }
+  EXPECT_THAT(spanning, ::testing::ElementsAre("use1-lb", "euw1-lb"));
+  EXPECT_EQ(fleet.target(plan.waves[0].targets[0]).id, "use1-az1-asg");
+  testing::FakeMetricSource metrics;
+  testing::FakeAlarmSource alarms;
+  RolloutOptions options;
+  options.metric_source = &metrics;
+  options.alarm_source = &alarms;
+  EXPECT_THAT(Rollout::FromSpec(spec, fleet, options), testing::IsOk());
+}
+
 }  // namespace
 }  // namespace sluice

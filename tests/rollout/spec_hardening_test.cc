@@ -59,7 +59,7 @@ TEST(StageOverrideTest, AStageTheStrategyNeverProducesIsAnError) {
                      stage,
                      "\", so its gates would never run; its stages are "
                      "first-zone, first-zone-batch, one-box, region-one-box, "
-                     "region-wave, zone"))))
+                     "region-wave, spanning, zone"))))
         << stage;
   }
   EXPECT_THAT(with_stage(staged, "one-box"), IsOk());

@@ -122,5 +122,27 @@ TEST(PlanCommandTest, UsageErrors) {
   EXPECT_EQ(Sluice({"plan", "--fleet", kFleet}).code, kExitUsage);
 }
 
+TEST(PlanCommandTest, SpanningResourcesHaveAWaveOfTheirOwnWithANote) {
+  CliRun r = Sluice({"plan", "examples/specs/zonal_infrastructure.textproto",
+                     "--fleet", "examples/fleets/zonal_infrastructure.csv"});
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("us-east-1 / use1-az1 + use1-az2 + use1-az3: "
+                               "use1-lb  spanning"));
+  EXPECT_THAT(r.out,
+              HasSubstr("note: use1-lb (load_balancer) spans us-east-1 / "
+                        "use1-az1 + use1-az2 + use1-az3, so it cannot be in a "
+                        "one-zone wave: it deploys alone after wave 3, once "
+                        "every zone it spans has been deployed and baked\n"));
+  CliRun json = Sluice({"plan", "examples/specs/zonal_infrastructure.textproto",
+                        "--fleet", "examples/fleets/zonal_infrastructure.csv",
+                        "--format", "json"});
+  ASSERT_EQ(json.code, kExitOk) << json.err;
+  EXPECT_THAT(json.out, HasSubstr("\"stage\": \"spanning\""));
+  EXPECT_THAT(json.out, HasSubstr("\"note\": \"euw1-lb (load_balancer) spans "
+                                  "eu-west-1 / euw1-az1 + euw1-az2 + "
+                                  "euw1-az3, so it cannot be in a one-zone "
+                                  "wave"));
+}
+
 }  // namespace
 }  // namespace sluice::cli

@@ -100,5 +100,36 @@ TEST(ParseArgsTest, FlagsAndPositionals) {
   EXPECT_FALSE(ParseArgs({"--json=1"}, {}, {"--json"}).ok());
 }
 
+TEST(ValidateCommandTest, WarnsAboutResourcesSpanningZonesWithTheirIds) {
+  CliRun r =
+      Sluice({"validate", "examples/specs/zonal_infrastructure.textproto",
+              "--fleet", "examples/fleets/zonal_infrastructure.csv"});
+  EXPECT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, StartsWith("ok: checkout-api launch template 2026-12-02"));
+  EXPECT_THAT(r.out, HasSubstr("fleet: 14 targets in 2 regions, 6 zones\n"));
+  EXPECT_THAT(
+      r.err,
+      HasSubstr("warning: examples/fleets/zonal_infrastructure.csv: "
+                "targets[6]: target \"use1-lb\" (load_balancer) spans 3 zones "
+                "of us-east-1 (use1-az1, use1-az2, use1-az3): a change to it "
+                "reaches all of them at once, so the plan can no longer put "
+                "it in a one-zone wave; zone-aware plans (staged) deploy it in "
+                "a wave of its own after every zone it spans has been "
+                "deployed and baked. Define one per zone to roll it out zone "
+                "by zone.\n"));
+  EXPECT_THAT(r.err, HasSubstr("targets[13]: target \"euw1-lb\""));
+}
+
+TEST(ValidateCommandTest, UnknownSpannedZoneNamesTheField) {
+  CliRun r =
+      Sluice({"validate", "examples/specs/zonal_infrastructure.textproto",
+              "--fleet", "tests/core/testdata/unknown_span_zone.csv"});
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err,
+              HasSubstr("unknown_span_zone.csv: line 4 (targets[2]).zones[2]: "
+                        "unknown zone \"use1-az9\""));
+  EXPECT_THAT(r.out, IsEmpty());
+}
+
 }  // namespace
 }  // namespace sluice::cli

@@ -223,5 +223,44 @@ TEST(CompositeTest, CompositesNest) {
   EXPECT_EQ(plan->waves[0].name, "first: z0: batch 1/3");
 }
 
+TEST(CompositeTest, AZoneStageLeavesASpanningTargetToTheStagedStage) {
+  std::vector<Target> targets;
+  for (const char* zone : {"a", "b", "c"}) {
+    for (int h = 0; h < 2; ++h) {
+      Target t;
+      t.id = std::string(zone) + std::to_string(h);
+      t.topology = {"r", zone, ""};
+      targets.push_back(t);
+    }
+  }
+  Target asg;
+  asg.id = "asg";
+  asg.kind = "autoscaling_group";
+  asg.topology = {"r", "a", ""};
+  asg.zones = {"a", "b", "c"};
+  targets.insert(targets.begin(), asg);
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet fleet, Fleet::Create(targets));
+  Selector zone_a;
+  zone_a.zones = {"a"};
+  CompositeOptions options;
+  options.stages.push_back(
+      Stage("zone-a", zone_a, Must(NewAllAtOnceScheduler())));
+  StagedOptions staged;
+  staged.first_zone_batch.reset();
+  options.stages.push_back(
+      Stage("rest", Selector(), Must(NewStagedScheduler(staged))));
+  SLUICE_ASSERT_OK_AND_ASSIGN(std::unique_ptr<WaveScheduler> scheduler,
+                              NewCompositeScheduler(std::move(options)));
+  SLUICE_ASSERT_OK_AND_ASSIGN(WavePlan plan, scheduler->Plan(fleet));
+  ASSERT_EQ(plan.waves.size(), 5u);
+  // zone-a: its two hosts only; rest: b one-box, b rest, c, then the group.
+  EXPECT_THAT(plan.waves[0].targets, ElementsAre(1, 2));
+  EXPECT_EQ(plan.waves[3].name, "rest: r / c");
+  EXPECT_EQ(plan.waves.back().name, "rest: r / a + b + c: asg");
+  EXPECT_THAT(plan.waves.back().targets, ElementsAre(0));
+  EXPECT_THAT(plan.waves.back().note,
+              HasSubstr("asg (autoscaling_group) spans r / a + b + c"));
+}
+
 }  // namespace
 }  // namespace sluice

@@ -86,5 +86,28 @@ TEST(SelectorTest, Prints) {
   EXPECT_NE(s, t);
 }
 
+TEST(SelectorTest, ASpanningTargetMatchesOnlyWhenEveryZoneAndRegionIs) {
+  std::vector<Target> t(5);
+  t[0] = {"a1", {"us", "a", ""}, 1, {}};
+  t[1] = {"b1", {"us", "b", ""}, 1, {}};
+  t[2] = {"e1", {"eu", "a", ""}, 1, {}};
+  t[3] = {"asg", {"us", "a", ""}, 1, {}};
+  t[3].zones = {"a", "b"};
+  t[4] = {"lb", {"us", "a", ""}, 1, {}};
+  t[4].regions = {"us", "eu"};
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet fleet, Fleet::Create(t));
+  Selector s;
+  s.zones = {"a"};
+  // The group in zone a also spans b: a zone-a stage must not take it.
+  EXPECT_THAT(s.Select(fleet), ElementsAre(0, 2, 4));
+  s.zones = {"a", "b"};
+  EXPECT_THAT(s.Select(fleet), ElementsAre(0, 1, 2, 3, 4));
+  s = {};
+  s.regions = {"us"};
+  EXPECT_THAT(s.Select(fleet), ElementsAre(0, 1, 3));
+  s.regions = {"us", "eu"};
+  EXPECT_THAT(s.Select(fleet), ElementsAre(0, 1, 2, 3, 4));
+}
+
 }  // namespace
 }  // namespace sluice

@@ -2,11 +2,14 @@
 //
 // The topology-aware staged scheduler.
 
+#include <algorithm>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sluice/testing/fleets.h"
@@ -292,6 +295,223 @@ TEST(StagedSchedulerTest, DefaultBudgetScalesWithTheWave) {
   }
   EXPECT_EQ(plan.waves[0].max_failed_targets, 0);
   EXPECT_EQ(plan.waves.back().max_failed_targets, 4);
+}
+
+// ---- Targets spanning several zones or regions.
+
+Target Host(std::string id, std::string region, std::string zone) {
+  Target t;
+  t.id = std::move(id);
+  t.topology = {std::move(region), std::move(zone), ""};
+  return t;
+}
+
+// r1 (light): zones a, b, c with 4 hosts each; r2 (heavy): zones a, b with 4
+// hosts each. Then, listed first so that the one-box would take it if it
+// were a one-zone target: an autoscaling group spanning r1's three zones;
+// last, a load balancer spanning both regions and an instance role spanning
+// r2's two zones.
+std::vector<Target> InfraTargets() {
+  std::vector<Target> targets;
+  Target asg = Host("asg-r1", "r1", "a");
+  asg.kind = "autoscaling_group";
+  asg.zones = {"a", "b", "c"};
+  targets.push_back(asg);
+  for (const char* zone : {"a", "b", "c"}) {
+    for (int h = 0; h < 4; ++h) {
+      targets.push_back(Host(absl::StrCat("r1-", zone, h), "r1", zone));
+    }
+  }
+  for (const char* zone : {"a", "b"}) {
+    for (int h = 0; h < 4; ++h) {
+      Target t = Host(absl::StrCat("r2-", zone, h), "r2", zone);
+      t.weight = 10;
+      targets.push_back(t);
+    }
+  }
+  Target lb = Host("lb", "r2", "a");
+  lb.kind = "load_balancer";
+  lb.regions = {"r1", "r2"};
+  targets.push_back(lb);
+  Target role = Host("role-r2", "r2", "b");
+  role.kind = "instance_role";
+  role.zones = {"a", "b"};
+  targets.push_back(role);
+  return targets;
+}
+
+// Every spanning target is alone in its wave, and every wave deploying a
+// zone it covers (for a region-spanning one: any zone of its regions) comes
+// before it; no spanning target is in the one-box or first-zone waves.
+void ExpectSpanningTargetsAfterTheirZones(const Fleet& fleet,
+                                          const WavePlan& plan) {
+  const std::vector<int32_t> wave_of = plan.WaveIndexByTarget(fleet.size());
+  for (Fleet::TargetIndex s : fleet.spanning_targets()) {
+    SCOPED_TRACE(fleet.target(s).id);
+    ASSERT_GE(wave_of[s], 0);
+    const Wave& wave = plan.waves[wave_of[s]];
+    EXPECT_THAT(wave.targets, ElementsAre(s));
+    EXPECT_NE(wave.stage, "one-box");
+    EXPECT_NE(wave.stage, "first-zone");
+    EXPECT_NE(wave.stage, "first-zone-batch");
+    EXPECT_THAT(wave.note, HasSubstr(fleet.target(s).id));
+    std::set<uint32_t> covered(fleet.zones_spanned(s).begin(),
+                               fleet.zones_spanned(s).end());
+    absl::Span<const uint32_t> regions = fleet.regions_spanned(s);
+    for (uint32_t z = 0; z < fleet.zones().size(); ++z) {
+      if (regions.size() > 1 &&
+          std::find(regions.begin(), regions.end(), fleet.zones()[z].region) !=
+              regions.end()) {
+        covered.insert(z);
+      }
+    }
+    for (size_t t = 0; t < fleet.size(); ++t) {
+      if (fleet.spans_several(t) || covered.count(fleet.zone_of(t)) == 0) {
+        continue;
+      }
+      EXPECT_LT(wave_of[t], wave_of[s]) << fleet.target(t).id;
+    }
+  }
+}
+
+TEST(StagedSpanningTest, SpanningTargetsGoAloneAfterTheirZones) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet fleet, Fleet::Create(InfraTargets()));
+  StagedOptions options;
+  options.first_zone_batch = CountOrPercent::Count(1);
+  SLUICE_ASSERT_OK_AND_ASSIGN(WavePlan plan, PlanStaged(options, fleet));
+  EXPECT_THAT(
+      Names(plan),
+      ElementsAre("r1 / a one-box", "r1 / a batch", "r1 / a rest", "r1 / b",
+                  "r1 / c", "r1 / a + b + c: asg-r1", "r2 / a", "r2 / b",
+                  "r2 / a + b: role-r2", "r1 + r2: lb"));
+  EXPECT_THAT(Stages(plan),
+              ElementsAre("one-box", "first-zone-batch", "first-zone", "zone",
+                          "zone", "spanning", "region-wave", "region-wave",
+                          "spanning", "spanning"));
+  // The one-box is a host of r1 / a, not the group listed first.
+  EXPECT_EQ(fleet.target(plan.waves[0].targets[0]).id, "r1-a0");
+  // A spanning wave bakes as long as the wave that completed its zones: the
+  // group as long as the first region (2h), so r2 starts 2h after it.
+  EXPECT_EQ(plan.waves[4].bake, absl::Hours(2));
+  EXPECT_EQ(plan.waves[5].bake, absl::Hours(2));
+  EXPECT_EQ(plan.waves[9].bake, plan.waves[7].bake);
+  EXPECT_EQ(plan.waves[5].max_failed_targets, 0);
+  EXPECT_EQ(plan.waves[5].note,
+            "asg-r1 (autoscaling_group) spans r1 / a + b + c, so it cannot be "
+            "in a one-zone wave: it deploys alone after wave 4, once every "
+            "zone it spans has been deployed and baked");
+  EXPECT_EQ(plan.waves[9].note,
+            "lb (load_balancer) spans r1 + r2, so it cannot be in a "
+            "one-region wave: it deploys alone after wave 8, once every "
+            "region it spans has been deployed and baked");
+  // Every target once; fractions reach 1.
+  EXPECT_EQ(plan.target_count(), fleet.size());
+  EXPECT_DOUBLE_EQ(plan.waves.back().cumulative_count_fraction, 1.0);
+  ExpectSpanningTargetsAfterTheirZones(fleet, plan);
+}
+
+TEST(StagedSpanningTest, FinalBakeStillAppliesToTheLastWave) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet fleet, Fleet::Create(InfraTargets()));
+  StagedOptions options;
+  options.bakes.final_bake = absl::Hours(5);
+  SLUICE_ASSERT_OK_AND_ASSIGN(WavePlan plan, PlanStaged(options, fleet));
+  EXPECT_EQ(plan.waves.back().stage, "spanning");
+  EXPECT_EQ(plan.waves.back().bake, absl::Hours(5));
+}
+
+TEST(StagedSpanningTest, HoldsForEveryShapeAndIsDeterministic) {
+  std::vector<Target> base = InfraTargets();
+  // More spanning targets on a bigger grid: 3 regions x 3 zones x 3 hosts.
+  for (int r = 0; r < 3; ++r) {
+    for (int z = 0; z < 3; ++z) {
+      for (int h = 0; h < 3; ++h) {
+        base.push_back(Host(absl::StrCat("g", r, z, h), absl::StrCat("g", r),
+                            absl::StrCat("z", z)));
+      }
+    }
+    Target asg = Host(absl::StrCat("g", r, "-asg"), absl::StrCat("g", r), "z1");
+    asg.zones = {"z0", "z1", "z2"};
+    base.push_back(asg);
+    Target pair =
+        Host(absl::StrCat("g", r, "-pair"), absl::StrCat("g", r), "z0");
+    pair.zones = {"z0", "z1"};
+    base.push_back(pair);
+  }
+  Target global = Host("global", "g0", "z0");
+  global.regions = {"g0", "g1", "g2", "r1", "r2"};
+  base.push_back(global);
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet fleet, Fleet::Create(base));
+  for (int64_t zones_per_wave : {1, 2, 3}) {
+    for (bool every_region : {false, true}) {
+      for (std::optional<int64_t> max_regions :
+           {std::optional<int64_t>(), std::optional<int64_t>(1)}) {
+        SCOPED_TRACE(absl::StrCat(zones_per_wave, " ", every_region, " ",
+                                  max_regions.value_or(0)));
+        StagedOptions options;
+        options.max_zones_per_wave = zones_per_wave;
+        options.one_box_every_region = every_region;
+        options.max_regions_per_wave = max_regions;
+        SLUICE_ASSERT_OK_AND_ASSIGN(WavePlan plan, PlanStaged(options, fleet));
+        EXPECT_EQ(plan.target_count(), fleet.size());
+        ExpectSpanningTargetsAfterTheirZones(fleet, plan);
+        // The global resource covers every zone: it is last.
+        EXPECT_EQ(fleet.target(plan.waves.back().targets[0]).id, "global");
+        SLUICE_ASSERT_OK_AND_ASSIGN(WavePlan again, PlanStaged(options, fleet));
+        EXPECT_EQ(plan, again);
+      }
+    }
+  }
+}
+
+TEST(StagedSpanningTest, InputOrderDoesNotChangeTheShape) {
+  std::vector<Target> targets = InfraTargets();
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet fleet, Fleet::Create(targets));
+  std::reverse(targets.begin(), targets.end());
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet reversed, Fleet::Create(targets));
+  SLUICE_ASSERT_OK_AND_ASSIGN(WavePlan a, PlanStaged(StagedOptions{}, fleet));
+  SLUICE_ASSERT_OK_AND_ASSIGN(WavePlan b,
+                              PlanStaged(StagedOptions{}, reversed));
+  EXPECT_EQ(Stages(a), Stages(b));
+  std::vector<std::string> spanning_a, spanning_b;
+  for (const Wave& w : a.waves) {
+    if (w.stage == "spanning") spanning_a.push_back(w.name);
+  }
+  for (const Wave& w : b.waves) {
+    if (w.stage == "spanning") spanning_b.push_back(w.name);
+  }
+  EXPECT_EQ(spanning_a, spanning_b);
+}
+
+TEST(StagedSpanningTest, ASubsetOfOnlySpanningTargetsPlansThemLast) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet fleet, Fleet::Create(InfraTargets()));
+  SLUICE_ASSERT_OK_AND_ASSIGN(std::unique_ptr<WaveScheduler> scheduler,
+                              NewStagedScheduler(StagedOptions{}));
+  const Fleet::TargetIndex asg = *fleet.IndexOf("asg-r1");
+  const Fleet::TargetIndex lb = *fleet.IndexOf("lb");
+  SLUICE_ASSERT_OK_AND_ASSIGN(WavePlan plan,
+                              scheduler->PlanSubset(fleet, {lb, asg}));
+  ASSERT_EQ(plan.waves.size(), 2u);
+  // Fewer zones covered first.
+  EXPECT_THAT(plan.waves[0].targets, ElementsAre(asg));
+  EXPECT_THAT(plan.waves[1].targets, ElementsAre(lb));
+  EXPECT_EQ(plan.waves[0].bake, StagedOptions{}.bakes.first_region);
+  EXPECT_THAT(plan.waves[0].note,
+              HasSubstr("deploys alone, last: no other wave of this plan "
+                        "deploys the zones it spans"));
+}
+
+TEST(StagedSpanningTest, OneZoneFleetsPlanAsBefore) {
+  // A target listing only its own zone is an ordinary one-zone target.
+  std::vector<Target> targets = {Host("a0", "r", "a"), Host("a1", "r", "a"),
+                                 Host("b0", "r", "b")};
+  targets[0].kind = "autoscaling_group";
+  targets[0].zones = {"a"};
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet fleet, Fleet::Create(targets));
+  SLUICE_ASSERT_OK_AND_ASSIGN(WavePlan plan,
+                              PlanStaged(StagedOptions{}, fleet));
+  EXPECT_THAT(Stages(plan), ElementsAre("one-box", "first-zone-batch", "zone"));
+  EXPECT_THAT(plan.waves[0].targets, ElementsAre(0));
+  for (const Wave& w : plan.waves) EXPECT_EQ(w.note, "");
 }
 
 }  // namespace

@@ -191,5 +191,36 @@ TEST(WavePlanProtoTest, FromProtoNamesTheBadField) {
                        HasSubstr("waves[0].max_failed_targets: must be >= 0")));
 }
 
+TEST(WavePlanTest, NoteIsComparedPrintedAndShownUnderItsRow) {
+  const Fleet fleet = FlatFleet(4);
+  WavePlan plan = TwoWaves();
+  FillCumulativeFractions(fleet, plan);
+  WavePlan other = plan;
+  other.waves[1].note = "why";
+  EXPECT_NE(plan, other);
+  std::ostringstream os;
+  os << other.waves[1];
+  EXPECT_THAT(os.str(), HasSubstr("max failed 1, note: why)"));
+  EXPECT_EQ(
+      WavePlanToTable(other, fleet, /*max_ids=*/1),
+      "strategy: test\n"
+      "wave  name   stage    targets   count%  weight%  bake  max failed\n"
+      "   0  first  one-box  1 (h2)    25.00%   25.00%   30m           0\n"
+      "   1  rest   batch    3        100.00%  100.00%     0           1\n"
+      "      note: why\n");
+}
+
+TEST(WavePlanProtoTest, NoteRoundTrips) {
+  const Fleet fleet = FlatFleet(4);
+  WavePlan plan = TwoWaves();
+  plan.waves[0].note = "deployed alone";
+  FillCumulativeFractions(fleet, plan);
+  const v1::WavePlan proto = WavePlanToProto(plan, fleet);
+  EXPECT_EQ(proto.waves(0).note(), "deployed alone");
+  EXPECT_EQ(proto.waves(1).note(), "");
+  EXPECT_THAT(WavePlanFromProto(proto, fleet),
+              ::sluice::testing::IsOkAndHolds(plan));
+}
+
 }  // namespace
 }  // namespace sluice
