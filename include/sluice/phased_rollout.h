@@ -205,7 +205,8 @@ class PhasedRollout {
   // rollback policy and limits from that phase's spec), the name and the
   // bake between phases from `spec`. `options` supplies the sources, the
   // approvals and the first phase's previous_version when its spec has
-  // none; its event_sink receives every phase's events. Errors name the
+  // none; its event_sink receives every phase's events; its rollout_id, when
+  // set, becomes "<rollout_id>/<phase>" for each phase. Errors name the
   // phase: "phases[1].spec.waves: not set".
   static absl::StatusOr<std::unique_ptr<PhasedRollout>> FromSpec(
       const PhasedRolloutSpec& spec, const Fleet& fleet,

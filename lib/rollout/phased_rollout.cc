@@ -882,6 +882,10 @@ absl::StatusOr<std::vector<PhaseSetup>> SetupsFromSpec(
     const RolloutSpec phase_spec = spec.phases()[i].spec;
     RolloutOptions o = options;
     o.name = spec.name();
+    // One run id per phase, so that a log tells the phases apart.
+    if (!o.rollout_id.empty()) {
+      o.rollout_id = absl::StrCat(options.rollout_id, "/", setups[i].name);
+    }
     o.event_sink = nullptr;
     o.previous_version = setups[i].previous_version;
     WavePlan plan = setups[i].plan;

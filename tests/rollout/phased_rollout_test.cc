@@ -571,6 +571,7 @@ TEST(PhasedRolloutSpecTest, ParsesAndRuns) {
   Sink sink;
   RolloutOptions options;
   options.event_sink = &sink;
+  options.rollout_id = "run-1";
   SLUICE_ASSERT_OK_AND_ASSIGN(std::unique_ptr<PhasedRollout> r,
                               PhasedRollout::FromSpec(spec, fleet, options));
   EXPECT_EQ(r->phase(1).previous_version(), "2.5.0-read-both");
@@ -585,6 +586,8 @@ TEST(PhasedRolloutSpecTest, ParsesAndRuns) {
   ASSERT_NE(done, nullptr);
   ASSERT_NE(start, nullptr);
   EXPECT_EQ(start->time - done->time, absl::Minutes(30));
+  EXPECT_EQ(done->rollout_id, "run-1/prepare");
+  EXPECT_EQ(start->rollout_id, "run-1/activate");
 }
 
 TEST(PhasedRolloutSpecTest, RestoreFromSpecMidway) {
