@@ -194,8 +194,9 @@ class PhasedRollout {
   // is used by phases[0]", "phases[1].options.previous_version: must be the
   // version of phase \"prepare\" (\"2.5.0-read-both\") or empty (got
   // \"2.4.0\")", "phases[1].plan.waves[0].targets[2]: target web-9 is not in
-  // phase \"prepare\"'s plan", "bake_between_phases: must be >= 0", and the
-  // engine's own errors prefixed with "phases[i].".
+  // every earlier phase's plan: ...", "bake_between_phases: must be finite
+  // and >= 0 (got -1m)", and the engine's own errors prefixed with
+  // "phases[i].".
   static absl::StatusOr<std::unique_ptr<PhasedRollout>> Create(
       const Fleet& fleet, std::vector<Phase> phases,
       PhasedRolloutOptions options);
