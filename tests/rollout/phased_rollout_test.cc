@@ -83,17 +83,23 @@ struct TwoPhases {
 struct Host {
   std::vector<PhasedAction> actions;
   std::set<Fleet::TargetIndex> fail_deploy;
+  // Targets whose rollbacks fail.
+  std::set<Fleet::TargetIndex> fail_rollback;
+  // Do not report outcomes (they stay pending).
+  bool report = true;
 
   absl::Status Step(PhasedRollout& r, absl::Time now) {
     absl::StatusOr<std::vector<PhasedAction>> out = r.Advance(now);
     if (!out.ok()) return out.status();
     for (const PhasedAction& a : *out) {
       actions.push_back(a);
-      if (!a.action.NeedsOutcome()) continue;
+      if (!a.action.NeedsOutcome() || !report) continue;
       std::vector<TargetResult> results;
       for (Fleet::TargetIndex t : a.action.targets) {
-        const bool fail =
-            a.action.kind == ActionKind::kDeploy && fail_deploy.count(t) > 0;
+        const bool fail = (a.action.kind == ActionKind::kDeploy &&
+                           fail_deploy.count(t) > 0) ||
+                          (a.action.kind == ActionKind::kRollBack &&
+                           fail_rollback.count(t) > 0);
         results.push_back(fail ? TargetResult::Failed(t, "disk full")
                                : TargetResult::Ok(t));
       }
@@ -298,6 +304,43 @@ TEST(PhasedRolloutTest, PrepareIsRolledBackOnRequestOnlyAfterActivate) {
   EXPECT_THAT(r->RollBackPhase("prepare", "ops", now),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        HasSubstr("rolled back already")));
+}
+
+TEST(PhasedRolloutTest, ARollbackOfPrepareThatCannotCompleteEndsFailed) {
+  TwoPhases t;
+  t.activate_gate->outcomes[0] = Outcome::kFail;
+  std::unique_ptr<PhasedRollout> r = t.Make();
+  Host host;
+  absl::Time now = kT0;
+  ASSERT_THAT(host.Run(*r, now, kT0 + absl::Hours(48)), IsOk());
+  ASSERT_EQ(r->status(), RolloutStatus::kRolledBack);
+  ASSERT_THAT(r->RollBackPhase("prepare", "ops", now), IsOk());
+  host.fail_rollback = {5};
+  ASSERT_THAT(host.Run(*r, now, now + absl::Hours(5)), IsOk());
+  EXPECT_EQ(r->status(), RolloutStatus::kFailed);
+  EXPECT_THAT(r->Blocker(),
+              HasSubstr("the rollback of phase \"prepare\" could not "
+                        "complete"));
+}
+
+TEST(PhasedRolloutTest, PendingActionsAreTaggedWithThePhase) {
+  TwoPhases t;
+  std::unique_ptr<PhasedRollout> r = t.Make();
+  Host host;
+  host.report = false;
+  ASSERT_THAT(host.Step(*r, kT0), IsOk());
+  const std::vector<PhasedAction> pending = r->PendingActions();
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].phase, "prepare");
+  EXPECT_EQ(pending[0].action.kind, ActionKind::kDeploy);
+  EXPECT_TRUE(absl::StartsWith(pending[0].action.id, "prepare/"));
+  // Reporting under the tagged id reaches the phase.
+  EXPECT_THAT(
+      r->ReportOutcome(pending[0].action.id,
+                       {TargetResult::Ok(pending[0].action.targets[0])}, kT0),
+      IsOk());
+  EXPECT_TRUE(r->PendingActions().empty());
+  EXPECT_TRUE(r->phase(0).RunsNewVersion(pending[0].action.targets[0]));
 }
 
 TEST(PhasedRolloutTest, FailingPrepareMeansActivateNeverStarts) {
