@@ -103,7 +103,9 @@ struct Host {
         results.push_back(fail ? TargetResult::Failed(t, "disk full")
                                : TargetResult::Ok(t));
       }
-      absl::Status s = r.ReportOutcome(a.action.id, results, now);
+      absl::Status s = a.action.targets.empty()
+                           ? r.ReportActionOutcome(a.action.id, true, "", now)
+                           : r.ReportOutcome(a.action.id, results, now);
       if (!s.ok()) return s;
     }
     return absl::OkStatus();
@@ -341,6 +343,36 @@ TEST(PhasedRolloutTest, PendingActionsAreTaggedWithThePhase) {
       IsOk());
   EXPECT_TRUE(r->PendingActions().empty());
   EXPECT_TRUE(r->phase(0).RunsNewVersion(pending[0].action.targets[0]));
+}
+
+TEST(PhasedRolloutTest, AFinishedTrafficRoutedPhaseIsNotRolledBackByRequest) {
+  TwoPhases t;
+  std::vector<Phase> phases = t.Phases();
+  WavePlan traffic;
+  for (double p : {10.0, 100.0}) {
+    Wave w;
+    w.name = absl::StrCat(p, "%");
+    w.stage = "step";
+    w.traffic_percent = p;
+    w.bake = absl::Minutes(5);
+    traffic.waves.push_back(w);
+  }
+  phases[0].plan = traffic;
+  phases[1].plan = traffic;
+  PhasedRolloutOptions options = t.Options();
+  options.bake_between_phases = absl::ZeroDuration();
+  auto made = PhasedRollout::Create(t.fleet, std::move(phases), options);
+  ASSERT_THAT(made.status(), IsOk());
+  PhasedRollout& r = **made;
+  Host host;
+  absl::Time now = kT0;
+  ASSERT_THAT(host.Run(r, now, kT0 + absl::Hours(48)), IsOk());
+  ASSERT_EQ(r.status(), RolloutStatus::kSucceeded);
+  EXPECT_THAT(r.RollBackPhase("activate", "ops", now),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("has a traffic-routed plan and has "
+                                 "succeeded")));
+  EXPECT_EQ(r.status(), RolloutStatus::kSucceeded);
 }
 
 TEST(PhasedRolloutTest, FailingPrepareMeansActivateNeverStarts) {
