@@ -149,6 +149,10 @@ struct RolloutEvent {
   // The rollout's status after the event, by name ("running", ...).
   // Default: empty.
   std::string status;
+  // The phase of a phased rollout (sluice/phased_rollout.h) the event
+  // belongs to, e.g. "activate"; set by PhasedRollout. Default: empty (a
+  // plain rollout).
+  std::string phase;
 
   friend bool operator==(const RolloutEvent& a, const RolloutEvent& b);
   friend bool operator!=(const RolloutEvent& a, const RolloutEvent& b) {

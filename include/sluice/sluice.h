@@ -53,6 +53,7 @@
 #include "sluice/metric_checks.h"                // IWYU pragma: export
 #include "sluice/metric_source.h"                // IWYU pragma: export
 #include "sluice/percent_schedulers.h"           // IWYU pragma: export
+#include "sluice/phased_rollout.h"               // IWYU pragma: export
 #include "sluice/replan.h"                       // IWYU pragma: export
 #include "sluice/review.h"                       // IWYU pragma: export
 #include "sluice/rollback_policy.h"              // IWYU pragma: export
@@ -64,6 +65,7 @@
 #include "sluice/sim/metric_model.h"             // IWYU pragma: export
 #include "sluice/sim/monte_carlo.h"              // IWYU pragma: export
 #include "sluice/sim/outcome.h"                  // IWYU pragma: export
+#include "sluice/sim/phased_simulator.h"         // IWYU pragma: export
 #include "sluice/sim/recorded_series.h"          // IWYU pragma: export
 #include "sluice/sim/report.h"                   // IWYU pragma: export
 #include "sluice/sim/scenario.h"                 // IWYU pragma: export

@@ -64,13 +64,15 @@ bool operator==(const RolloutEvent& a, const RolloutEvent& b) {
          a.who == b.who && a.message == b.message && a.verdict == b.verdict &&
          a.trigger == b.trigger && a.decision == b.decision &&
          a.succeeded_targets == b.succeeded_targets &&
-         a.failed_targets == b.failed_targets && a.status == b.status;
+         a.failed_targets == b.failed_targets && a.status == b.status &&
+         a.phase == b.phase;
 }
 
 std::ostream& operator<<(std::ostream& os, const RolloutEvent& event) {
   os << "#" << event.sequence << " "
      << absl::FormatTime(absl::RFC3339_sec, event.time, absl::UTCTimeZone())
      << " " << EventKindName(event.kind);
+  if (!event.phase.empty()) os << " phase " << event.phase;
   if (event.wave >= 0) os << " wave " << event.wave;
   if (!event.who.empty()) os << " by " << event.who;
   if (!event.message.empty()) os << ": " << event.message;

@@ -41,6 +41,7 @@ v1::Event EventToProto(const RolloutEvent& event) {
   p.set_failed_targets(event.failed_targets);
   p.set_status(event.status);
   p.set_rollout_id(event.rollout_id);
+  p.set_phase(event.phase);
   for (const TargetFailure& f : event.failures) {
     v1::TargetFailureRecord* r = p.add_failures();
     r->set_target(f.target);
@@ -81,6 +82,7 @@ absl::StatusOr<RolloutEvent> EventFromProto(const v1::Event& p) {
   e.failed_targets = p.failed_targets();
   e.status = p.status();
   e.rollout_id = p.rollout_id();
+  e.phase = p.phase();
   for (const v1::TargetFailureRecord& r : p.failures()) {
     e.failures.push_back({r.target(), r.reason()});
   }

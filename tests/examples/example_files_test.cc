@@ -16,6 +16,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sluice/fleet_io.h"
+#include "sluice/phased_rollout.h"
 #include "sluice/rollout.h"
 #include "sluice/sim/recorded_series.h"
 #include "sluice/sim/scenario.h"
@@ -67,6 +68,36 @@ TEST(ExampleFilesTest, EverySpecValidatesPlansAndMakesARollout) {
     options.alarm_source = &alarms;
     if (spec.previous_version().empty()) options.previous_version = "0";
     EXPECT_THAT(Rollout::FromSpec(spec, fleet, options), testing::IsOk());
+  }
+}
+
+// The phased specs (examples/phased/, sluice.v1.PhasedRolloutSpec): each
+// validates against the example fleet, every phase plans, and they make a
+// phased rollout whose later phases roll back to the earlier ones.
+TEST(ExampleFilesTest, EveryPhasedSpecValidatesAndMakesAPhasedRollout) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet fleet, LoadFleetFile(kFleet));
+  const std::vector<std::string> specs =
+      FilesIn("examples/phased", ".textproto");
+  ASSERT_GE(specs.size(), 1u);
+  testing::FakeMetricSource metrics;
+  testing::FakeAlarmSource alarms;
+  for (const std::string& path : specs) {
+    SCOPED_TRACE(path);
+    SLUICE_ASSERT_OK_AND_ASSIGN(PhasedRolloutSpec spec,
+                                PhasedRolloutSpec::LoadFile(path));
+    EXPECT_THAT(spec.ValidateAgainst(fleet), testing::IsOk());
+    ASSERT_GE(spec.phases().size(), 2u);
+    RolloutOptions options;
+    options.metric_source = &metrics;
+    options.alarm_source = &alarms;
+    options.previous_version = "0";
+    SLUICE_ASSERT_OK_AND_ASSIGN(std::unique_ptr<PhasedRollout> rollout,
+                                PhasedRollout::FromSpec(spec, fleet, options));
+    for (int i = 1; i < rollout->phase_count(); ++i) {
+      EXPECT_EQ(rollout->phase(i).previous_version(),
+                rollout->phase(i - 1).version());
+      EXPECT_FALSE(rollout->phase(i).plan().waves.empty());
+    }
   }
 }
 

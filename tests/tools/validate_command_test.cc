@@ -1,5 +1,6 @@
 // Copyright 2026 The Sluice Authors.
 
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -25,6 +26,35 @@ TEST(ValidateCommandTest, PrintsOneLineSummary) {
                                 "2.4.1 (rollback to 2.4.0)"));
   EXPECT_THAT(r.out, HasSubstr("fleet: 36 targets in 3 regions, 9 zones\n"));
   EXPECT_THAT(r.err, IsEmpty());
+}
+
+TEST(ValidateCommandTest, PhasedSpecPrintsALinePerPhase) {
+  CliRun r =
+      Sluice({"validate", "examples/phased/two_phase_schema_change.textproto",
+              "--fleet", "examples/fleets/three_regions.csv"});
+  EXPECT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, StartsWith("ok: checkout-api orders v2: 2 phases, bake "
+                                "2h between phases\n"));
+  EXPECT_THAT(r.out, HasSubstr("phase 0 prepare: checkout-api orders v2: "
+                               "prepare: checkout-api 2.5.0-read-both"));
+  EXPECT_THAT(r.out, HasSubstr("phase 1 activate:"));
+  EXPECT_THAT(r.err, IsEmpty());
+}
+
+TEST(ValidateCommandTest, PhasedSpecErrorNamesThePhaseField) {
+  const std::string path = ::testing::TempDir() + "/phased_bad_chain.textproto";
+  {
+    std::ofstream out(path);
+    out << "name: \"x\"\n"
+           "phases { name: \"prepare\" spec { name: \"a\" version: \"2\" } }\n"
+           "phases { name: \"activate\" spec { name: \"b\" version: \"3\" "
+           "previous_version: \"1\" } }\n";
+  }
+  CliRun r = Sluice({"validate", path});
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err, HasSubstr("phases[1].spec.previous_version: must be the "
+                               "version of phase \"prepare\""));
+  EXPECT_THAT(r.out, IsEmpty());
 }
 
 TEST(ValidateCommandTest, UnknownFieldInSpecNamesTheField) {
