@@ -389,10 +389,10 @@ class KayentaJudgeGate : public HealthGate {
     std::vector<std::string> parts;
     if (n[0] < need) {
       parts.push_back(
-          absl::StrCat(Num(n[0]), " ", what, " on ", WavePhrase(context)));
+          absl::StrCat(n[0], " ", what, " on ", WavePhrase(context)));
     }
     if (n[1] < need) {
-      parts.push_back(absl::StrCat(Num(n[1]), " ", what, " on the baseline"));
+      parts.push_back(absl::StrCat(n[1], " ", what, " on the baseline"));
     }
     Measurement m;
     m.at = end;
