@@ -10,6 +10,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "lib/gates/checks.h"
 #include "sluice/gates.h"
 #include "sluice/testing/gate_harness.h"
 #include "sluice/testing/status_matchers.h"
@@ -568,6 +569,28 @@ TEST(RelativeCountsTest, SignificanceGuardsTheLowerBoundToo) {
   }
   EXPECT_NEAR(v.FindObservation("p_value")->value, want, 1e-12);
   EXPECT_EQ(v.outcome, Outcome::kPass) << v;
+}
+
+TEST(RelativeCountsTest, BinomialUpperTailMatchesExactSums) {
+  // P(X >= k) for X ~ Binomial(n, p), summed exactly at 50 digits by
+  // tests/gates/testdata/binomial_tail_reference.py (mpmath).
+  struct Case {
+    int64_t n, k;
+    double p, want;
+  };
+  for (const Case& c : {Case{2000, 1050, 0.5, 0.013412073120140348},
+                        Case{500, 20, 0.02, 0.0031263426850115878},
+                        Case{20000, 230, 0.01, 0.019713468487181304},
+                        Case{20000, 150, 0.01, 0.99990966016243896},
+                        Case{60, 45, 0.3, 8.653902197155443e-13}}) {
+    EXPECT_NEAR(internal::BinomialUpperTail(c.n, c.k, c.p), c.want,
+                1e-9 * c.want)
+        << c.n << " " << c.k << " " << c.p;
+  }
+  EXPECT_EQ(internal::BinomialUpperTail(10, 0, 0.3), 1);
+  EXPECT_EQ(internal::BinomialUpperTail(10, 11, 0.3), 0);
+  EXPECT_EQ(internal::BinomialUpperTail(10, 3, 0), 0);
+  EXPECT_EQ(internal::BinomialUpperTail(10, 3, 1), 1);
 }
 
 TEST(RelativeCountsTest, BadInputNamesTheField) {
