@@ -43,6 +43,7 @@
 #define SLUICE_JUDGE_GATES_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -85,6 +86,20 @@ struct KayentaJudgeGateOptions {
   absl::Duration error_retry_interval = absl::Seconds(10);
   // kError once retryable errors in a row exceed this; >= 0. Default: 4.
   int32_t consecutive_error_limit = 4;
+  // Rates from counts: judged metric name -> the metric of its request
+  // counts. A judged metric named here is an event (error) count; each
+  // cohort's samples are then the per-interval rates errors / requests of
+  // the intervals (timestamps) where both counts are known and requests > 0
+  // (an aggregate answer is one pooled rate), so the judge compares rates
+  // whatever each cohort's traffic. Every key must name a judged metric and
+  // differ from its value's name. Default: none.
+  std::map<std::string, MetricDefinition> requests_metrics;
+  // Too little data is not a failure: when a judged metric that is not
+  // muted has fewer than this many data points (for a metric with a
+  // requests metric, requests) in the window on the wave or on the
+  // baseline, the gate is kInconclusive, naming the metric and the counts,
+  // without judging. >= 0; 0 disables. Default: 0.
+  int64_t min_samples = 0;
 };
 
 // A Kayenta judge gate; see the file comment. The verdict's observations are
@@ -92,9 +107,16 @@ struct KayentaJudgeGateOptions {
 // "<m>.upper" (in the metric's unit; NaN when not compared), "<m>.ratio",
 // "<m>.n_control", "<m>.n_experiment"; its reason reads e.g. "judge score
 // 62.5 < pass 75 (marginal 50): latency_p99 High (p=0.003, shift +41 ms
-// [28, 55])". The decision is kept in the GateState.
+// [28, 55])". A metric with a requests metric adds "<m>.requests_control"
+// and "<m>.requests_experiment" (the requests behind the rates). Below
+// min_samples the verdict is kInconclusive with observations
+// "<m>.n_control", "<m>.n_experiment" (requests for a rate metric) and a
+// reason such as "too few samples to judge: errors has 40 requests on wave
+// 2 (min_samples 1000)". The decision is kept in the GateState.
 // Errors: kInvalidArgument naming the field ("judge.groups: weights must sum
-// to 100 (got 90)", "window: must be > 0", "metrics[1].name: ...").
+// to 100 (got 90)", "window: must be > 0", "metrics[1].name: ...",
+// "requests_metrics[errors]: names no judged metric", "min_samples: must be
+// >= 0").
 absl::StatusOr<std::unique_ptr<HealthGate>> NewKayentaJudgeGate(
     std::string name, KayentaJudgeGateOptions options);
 

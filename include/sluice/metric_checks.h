@@ -112,12 +112,39 @@ struct ThresholdCheck {
 
 // The wave's aggregate against the baseline's over the same window:
 // ratio = wave / baseline, difference = wave - baseline.
+//
+// Rates from counts: with `requests_metric`, `metric` is an event count
+// (errors) and `requests_metric` the request count of the same minutes;
+// each cohort's value is its pooled rate sum(errors) / sum(requests) over
+// the minutes of the window where both counts are known (not an average of
+// per-minute ratios, which gives a quiet minute as much weight as a busy
+// one), so the wave's share of the traffic is measured, never configured.
+// The bounds then apply to those rates, min_samples counts the wave's
+// requests, and the verdict's observations add "errors", "requests",
+// "errors.baseline", "requests.baseline" (and "p_value" with
+// significance_alpha).
 // Value type; thread-compatible.
 struct RelativeCheck {
-  // The metric. Required (a name).
+  // The metric. Required (a name). With requests_metric: event counts.
   MetricDefinition metric;
-  // How each cohort's samples are reduced. Default: mean.
+  // How each cohort's samples are reduced. Default: mean. With
+  // requests_metric: kSum, kRate or kMean (all three give the same pooled
+  // rate; the queries ask for kSum); any other kind is an error.
   Aggregation aggregation;
+  // The request counts (the opportunities for an event) of the same minutes
+  // as `metric`; see the struct comment. Default: unset (the aggregates of
+  // `metric` are compared as they are).
+  std::optional<MetricDefinition> requests_metric;
+  // With requests_metric: a ratio bound also needs significance. A wave
+  // whose rate ratio is beyond max_ratio (min_ratio) fails only if the
+  // conditional binomial test rejects "ratio <= max_ratio" (">= min_ratio")
+  // at this level: given the n errors of both cohorts, the wave's errors
+  // are Binomial(n, p0) with p0 = t R_w / (t R_w + R_b) at the bound t and
+  // the measured request counts R_w, R_b. A ratio beyond the bound but not
+  // significant counts as within it. Difference bounds are not affected.
+  // In (0, 1) when set. Default: unset (the plain bound, as Flagger and
+  // Argo Rollouts compare).
+  std::optional<double> significance_alpha;
   // The smallest acceptable ratio (> 0 when set). Default: none.
   std::optional<double> min_ratio;
   // The largest acceptable ratio (> 0 when set). Default: none.
@@ -141,7 +168,9 @@ struct RelativeCheck {
   bool include_before_deploy = false;
   // The measurement is kInconclusive, saying so, when the data points
   // behind the wave's value (MetricResult::sample_count, or the samples'
-  // count) are known and fewer than this; >= 0; 0 disables. Default: 0.
+  // count) are known and fewer than this; with requests_metric, when the
+  // wave's requests over the window are fewer than this; >= 0; 0 disables.
+  // Default: 0.
   int64_t min_samples = 0;
 };
 

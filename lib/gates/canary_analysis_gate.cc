@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -88,6 +89,32 @@ class CanaryAnalysisGate : public HealthGate {
       return v;  // a retryable query error: ask again
     }
     const Observation* score = v.FindObservation("score");
+    if (v.outcome == Outcome::kInconclusive && score == nullptr) {
+      // Too few samples to judge (KayentaJudgeGateOptions::min_samples):
+      // the judgement counts for nothing; a later one, over more data,
+      // may judge. The last one ends the analysis inconclusive.
+      Measurement m;
+      m.at = end;
+      m.phase = Outcome::kInconclusive;
+      m.sample_count = v.sample_count;
+      m.message = v.reason;
+      state.children.clear();
+      ++state.counts.count;
+      ++state.counts.inconclusive;
+      Keep(std::move(m), state);
+      const std::string head = absl::StrCat("judgement ", i, " of ",
+                                            judgements_, " (", window, "): ");
+      if (i < judgements_) {
+        const absl::Time next = start + options_.warmup + (i + 1) * interval_;
+        return Verdict::Hold(
+            name_, next,
+            absl::StrCat(head, v.reason, "; judgement ", i + 1, " at ",
+                         internal::FormatTimeUtc(next)));
+      }
+      state.completed = Outcome::kInconclusive;
+      state.message = absl::StrCat(head, v.reason, " (final)");
+      return Result(state);
+    }
     if (v.outcome == Outcome::kError || score == nullptr) {
       state.completed = Outcome::kError;
       state.message =
@@ -150,10 +177,15 @@ class CanaryAnalysisGate : public HealthGate {
     v.outcome = *state.completed;
     v.gate = name_;
     v.reason = state.message;
-    const double last = state.measurements.empty() ||
-                                !state.measurements.back().value.has_value()
-                            ? 0
-                            : *state.measurements.back().value;
+    // The last score (judgements with too few samples to judge have none).
+    double last = 0;
+    for (auto it = state.measurements.rbegin(); it != state.measurements.rend();
+         ++it) {
+      if (it->value.has_value()) {
+        last = *it->value;
+        break;
+      }
+    }
     v.observations.push_back({"score", last, ""});
     v.observations.push_back(
         {"judgement", static_cast<double>(state.counts.count), ""});
@@ -164,7 +196,8 @@ class CanaryAnalysisGate : public HealthGate {
     for (size_t k = 0; k < state.measurements.size(); ++k) {
       const Measurement& m = state.measurements[k];
       v.observations.push_back(
-          {absl::StrCat("score.", first + k), m.value.value_or(0), ""});
+          {absl::StrCat("score.", first + k),
+           m.value.value_or(std::numeric_limits<double>::quiet_NaN()), ""});
     }
     v.sample_count = state.counts.samples;
     return v;

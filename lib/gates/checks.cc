@@ -16,6 +16,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "lib/core/status_macros.h"
 
@@ -207,17 +208,11 @@ absl::Time WindowStart(absl::Duration window, bool include_before_deploy,
   return start;
 }
 
-Aggregated QueryAndAggregate(const MetricDefinition& metric,
-                             const Aggregation& aggregation, Cohort cohort,
-                             absl::Duration window, bool include_before_deploy,
-                             const GateContext& context) {
-  Aggregated out;
-  if (context.metric_source == nullptr) {
-    out.error = absl::FailedPreconditionError(
-        "GateContext.metric_source is null (the host provided no "
-        "MetricSource)");
-    return out;
-  }
+// The query of `metric` on `cohort` over the check's window ending now.
+MetricQuery CheckQuery(const MetricDefinition& metric,
+                       const Aggregation& aggregation, Cohort cohort,
+                       absl::Duration window, bool include_before_deploy,
+                       const GateContext& context) {
   MetricQuery query;
   query.metric = metric.name;
   query.query = metric.query;
@@ -229,6 +224,26 @@ Aggregated QueryAndAggregate(const MetricDefinition& metric,
   query.start = WindowStart(window, include_before_deploy, context);
   query.end = context.now;
   query.aggregation = aggregation;
+  return query;
+}
+
+absl::Status NoMetricSource() {
+  return absl::FailedPreconditionError(
+      "GateContext.metric_source is null (the host provided no "
+      "MetricSource)");
+}
+
+Aggregated QueryAndAggregate(const MetricDefinition& metric,
+                             const Aggregation& aggregation, Cohort cohort,
+                             absl::Duration window, bool include_before_deploy,
+                             const GateContext& context) {
+  Aggregated out;
+  if (context.metric_source == nullptr) {
+    out.error = NoMetricSource();
+    return out;
+  }
+  const MetricQuery query = CheckQuery(metric, aggregation, cohort, window,
+                                       include_before_deploy, context);
   absl::StatusOr<MetricResult> result = context.metric_source->Query(query);
   if (!result.ok()) {
     out.error = result.status();
@@ -389,6 +404,140 @@ class ThresholdCheckImpl : public Check {
   ThresholdCheck c_;
 };
 
+// One cohort's pooled counts over a check's window.
+struct PooledCounts {
+  // Set when a query failed; `what` says which.
+  std::optional<absl::Status> error;
+  std::string what;
+  double errors = 0;
+  double requests = 0;
+  // False when the cohort has no request counts in the window.
+  bool known = false;
+  // The minutes (data points) pooled, when known.
+  std::optional<int64_t> points;
+};
+
+// The sum of the finite values of `samples` per timestamp.
+std::map<absl::Time, double> SumsByTime(const std::vector<Sample>& samples) {
+  std::map<absl::Time, double> out;
+  for (const Sample& s : samples) {
+    if (!std::isnan(s.value)) out[s.time] += s.value;
+  }
+  return out;
+}
+
+// Queries `events` and `requests` on `cohort` and pools them: when both
+// answers are samples, only the minutes (timestamps) present in both count,
+// so a minute one series lost is left out of both sums; an aggregate answer
+// is taken whole. No event data is zero events.
+PooledCounts QueryPooled(const MetricDefinition& events,
+                         const MetricDefinition& requests, Cohort cohort,
+                         absl::Duration window, bool include_before_deploy,
+                         const GateContext& context,
+                         const std::string& cohort_phrase) {
+  PooledCounts out;
+  if (context.metric_source == nullptr) {
+    out.error = NoMetricSource();
+    out.what = absl::StrCat("querying ", events.name, " on ", cohort_phrase);
+    return out;
+  }
+  const Aggregation sum{AggregationKind::kSum};
+  absl::StatusOr<MetricResult> answers[2];
+  const MetricDefinition* defs[2] = {&events, &requests};
+  for (int k = 0; k < 2; ++k) {
+    answers[k] = context.metric_source->Query(CheckQuery(
+        *defs[k], sum, cohort, window, include_before_deploy, context));
+    if (!answers[k].ok()) {
+      out.error = answers[k].status();
+      out.what =
+          absl::StrCat("querying ", defs[k]->name, " on ", cohort_phrase);
+      return out;
+    }
+  }
+  const MetricResult& e = *answers[0];
+  const MetricResult& r = *answers[1];
+  auto finite = [](double v) { return !std::isnan(v); };
+  if (r.kind == MetricResult::Kind::kNoData ||
+      (r.kind == MetricResult::Kind::kAggregate &&
+       (!finite(r.value) ||
+        (r.sample_count.has_value() && *r.sample_count == 0)))) {
+    return out;
+  }
+  const bool no_events =
+      e.kind == MetricResult::Kind::kNoData ||
+      (e.kind == MetricResult::Kind::kAggregate && !finite(e.value)) ||
+      (e.kind == MetricResult::Kind::kSamples &&
+       std::none_of(e.samples.begin(), e.samples.end(),
+                    [&](const Sample& x) { return finite(x.value); }));
+  if (r.kind == MetricResult::Kind::kSamples) {
+    std::map<absl::Time, double> req = SumsByTime(r.samples);
+    if (req.empty()) return out;
+    if (no_events || e.kind == MetricResult::Kind::kAggregate) {
+      for (const auto& [t, v] : req) out.requests += v;
+      out.errors = no_events ? 0 : e.value;
+      out.points = static_cast<int64_t>(req.size());
+    } else {
+      std::map<absl::Time, double> err = SumsByTime(e.samples);
+      int64_t points = 0;
+      for (const auto& [t, v] : req) {
+        auto it = err.find(t);
+        if (it == err.end()) continue;
+        out.requests += v;
+        out.errors += it->second;
+        ++points;
+      }
+      if (points == 0) return out;
+      out.points = points;
+    }
+  } else {
+    out.requests = r.value;
+    out.points = r.sample_count;
+    if (no_events) {
+      out.errors = 0;
+    } else if (e.kind == MetricResult::Kind::kAggregate) {
+      out.errors = e.value;
+    } else {
+      for (const Sample& x : e.samples) {
+        if (finite(x.value)) out.errors += x.value;
+      }
+    }
+  }
+  out.known = out.requests > 0;
+  return out;
+}
+
+// log C(n, k) p^k (1 - p)^(n - k).
+double LogBinomialPmf(double n, double k, double p) {
+  return std::lgamma(n + 1) - std::lgamma(k + 1) - std::lgamma(n - k + 1) +
+         (k > 0 ? k * std::log(p) : 0) +
+         (n - k > 0 ? (n - k) * std::log1p(-p) : 0);
+}
+
+}  // namespace
+
+double BinomialUpperTail(int64_t n, int64_t k, double p) {
+  if (k <= 0) return 1;
+  if (k > n) return 0;
+  if (p <= 0) return 0;
+  if (p >= 1) return 1;
+  // Sum the terms from k up in log space, from the largest; they fall off
+  // geometrically past the mode, so stop once they no longer count.
+  const double nd = static_cast<double>(n);
+  double log_max = -std::numeric_limits<double>::infinity();
+  std::vector<double> terms;
+  for (int64_t i = k; i <= n; ++i) {
+    const double t = LogBinomialPmf(nd, static_cast<double>(i), p);
+    terms.push_back(t);
+    log_max = std::max(log_max, t);
+    if (static_cast<double>(i) > nd * p && t < log_max - 40) break;
+  }
+  double sum = 0;
+  for (double t : terms) sum += std::exp(t - log_max);
+  return std::min(1.0, std::exp(log_max + std::log(sum)));
+}
+
+namespace {
+
 class RelativeCheckImpl : public Check {
  public:
   explicit RelativeCheckImpl(RelativeCheck c) : c_(std::move(c)) {}
@@ -411,37 +560,83 @@ class RelativeCheckImpl : public Check {
     }
     const std::string over =
         absl::StrCat(" over ", DurationText(c_.window), " on ", cohort);
-    Aggregated wave =
-        QueryAndAggregate(c_.metric, c_.aggregation, Cohort::kWave, c_.window,
-                          c_.include_before_deploy, context);
-    if (wave.error.has_value()) {
-      return ErrorResult(*wave.error, absl::StrCat("querying ", c_.metric.name,
-                                                   " on ", cohort));
+    // The two cohorts' values and the data behind them.
+    double w = 0, b = 0;
+    std::optional<int64_t> wave_n, base_n;
+    std::optional<PooledCounts> pooled[2];
+    if (c_.requests_metric.has_value()) {
+      const Cohort cohorts[2] = {Cohort::kWave, Cohort::kBaseline};
+      for (int i = 0; i < 2; ++i) {
+        pooled[i] = QueryPooled(c_.metric, *c_.requests_metric, cohorts[i],
+                                c_.window, c_.include_before_deploy, context,
+                                i == 0 ? cohort : std::string("the baseline"));
+        if (pooled[i]->error.has_value()) {
+          return ErrorResult(*pooled[i]->error, pooled[i]->what);
+        }
+      }
+      if (!pooled[0]->known || !pooled[1]->known) {
+        std::string which = !pooled[0]->known && !pooled[1]->known
+                                ? "the wave and the baseline"
+                            : !pooled[0]->known ? cohort
+                                                : "the baseline";
+        return MissingData(
+            c_.metric, absl::StrCat(c_.metric.name, ": no requests (",
+                                    c_.requests_metric->name, ") on ", which,
+                                    " over ", DurationText(c_.window)));
+      }
+      w = pooled[0]->errors / pooled[0]->requests;
+      b = pooled[1]->errors / pooled[1]->requests;
+      wave_n = static_cast<int64_t>(std::llround(pooled[0]->requests));
+      base_n = static_cast<int64_t>(std::llround(pooled[1]->requests));
+      if (c_.min_samples > 0 && *wave_n < c_.min_samples) {
+        CheckResult r;
+        r.phase = Outcome::kInconclusive;
+        r.sample_count = wave_n;
+        r.observations.push_back({"requests", pooled[0]->requests, ""});
+        r.observations.push_back({"n", static_cast<double>(*wave_n), ""});
+        r.message = absl::StrCat(c_.metric.name, ": too few requests", over,
+                                 " (", c_.requests_metric->name, "=", *wave_n,
+                                 " < min_samples ", c_.min_samples, ")");
+        return r;
+      }
+    } else {
+      Aggregated wave =
+          QueryAndAggregate(c_.metric, c_.aggregation, Cohort::kWave, c_.window,
+                            c_.include_before_deploy, context);
+      if (wave.error.has_value()) {
+        return ErrorResult(
+            *wave.error,
+            absl::StrCat("querying ", c_.metric.name, " on ", cohort));
+      }
+      Aggregated base =
+          QueryAndAggregate(c_.metric, c_.aggregation, Cohort::kBaseline,
+                            c_.window, c_.include_before_deploy, context);
+      if (base.error.has_value()) {
+        return ErrorResult(
+            *base.error,
+            absl::StrCat("querying ", c_.metric.name, " on the baseline"));
+      }
+      if (!wave.value.has_value() || !base.value.has_value()) {
+        std::string which = !wave.value.has_value() && !base.value.has_value()
+                                ? "the wave and the baseline"
+                            : !wave.value.has_value() ? cohort
+                                                      : "the baseline";
+        return MissingData(c_.metric,
+                           absl::StrCat(c_.metric.name, ": no data on ", which,
+                                        " over ", DurationText(c_.window)));
+      }
+      if (std::optional<CheckResult> few = TooFewSamples(
+              c_.metric.name, wave.sample_count, c_.min_samples, over)) {
+        return *few;
+      }
+      w = *wave.value;
+      b = *base.value;
+      wave_n = wave.sample_count;
+      base_n = base.sample_count;
     }
-    Aggregated base =
-        QueryAndAggregate(c_.metric, c_.aggregation, Cohort::kBaseline,
-                          c_.window, c_.include_before_deploy, context);
-    if (base.error.has_value()) {
-      return ErrorResult(*base.error, absl::StrCat("querying ", c_.metric.name,
-                                                   " on the baseline"));
-    }
-    if (!wave.value.has_value() || !base.value.has_value()) {
-      std::string which = !wave.value.has_value() && !base.value.has_value()
-                              ? "the wave and the baseline"
-                          : !wave.value.has_value() ? cohort
-                                                    : "the baseline";
-      return MissingData(c_.metric,
-                         absl::StrCat(c_.metric.name, ": no data on ", which,
-                                      " over ", DurationText(c_.window)));
-    }
-    if (std::optional<CheckResult> few = TooFewSamples(
-            c_.metric.name, wave.sample_count, c_.min_samples,
-            absl::StrCat(" over ", DurationText(c_.window), " on ", cohort))) {
-      return *few;
-    }
-    const double w = *wave.value;
-    const double b = *base.value;
-    const std::string& unit = c_.metric.unit;
+    const bool counts = c_.requests_metric.has_value();
+    // Rates of counts are per request: no unit.
+    const std::string unit = counts ? std::string() : c_.metric.unit;
     double ratio;
     if (b == 0) {
       ratio = w == 0
@@ -454,15 +649,27 @@ class RelativeCheckImpl : public Check {
 
     CheckResult r;
     r.value = w;
-    if (wave.sample_count.has_value() && base.sample_count.has_value()) {
-      r.sample_count = *wave.sample_count + *base.sample_count;
-    } else if (wave.sample_count.has_value()) {
-      r.sample_count = wave.sample_count;
+    if (wave_n.has_value() && base_n.has_value()) {
+      r.sample_count = *wave_n + *base_n;
+    } else if (wave_n.has_value()) {
+      r.sample_count = wave_n;
     }
-    r.observations.push_back({c_.metric.name, w, unit});
-    r.observations.push_back({c_.metric.name + ".baseline", b, unit});
+    const std::string value_name =
+        counts ? absl::StrCat(c_.metric.name, "/", c_.requests_metric->name)
+               : c_.metric.name;
+    r.observations.push_back({value_name, w, unit});
+    r.observations.push_back({value_name + ".baseline", b, unit});
     r.observations.push_back({"ratio", ratio, ""});
     r.observations.push_back({"difference", diff, unit});
+    if (counts) {
+      r.observations.push_back({"errors", pooled[0]->errors, ""});
+      r.observations.push_back({"requests", pooled[0]->requests, ""});
+      r.observations.push_back({"errors.baseline", pooled[1]->errors, ""});
+      r.observations.push_back({"requests.baseline", pooled[1]->requests, ""});
+      const double total = pooled[0]->requests + pooled[1]->requests;
+      r.observations.push_back(
+          {"measured_share", pooled[0]->requests / total, ""});
+    }
     if (c_.min_ratio)
       r.observations.push_back({"min_ratio", *c_.min_ratio, ""});
     if (c_.max_ratio)
@@ -473,23 +680,55 @@ class RelativeCheckImpl : public Check {
     if (c_.max_difference) {
       r.observations.push_back({"max_difference", *c_.max_difference, unit});
     }
-    if (wave.sample_count.has_value()) {
-      r.observations.push_back(
-          {"n", static_cast<double>(*wave.sample_count), ""});
+    if (wave_n.has_value()) {
+      r.observations.push_back({"n", static_cast<double>(*wave_n), ""});
     }
-    if (base.sample_count.has_value()) {
+    if (base_n.has_value()) {
       r.observations.push_back(
-          {"n.baseline", static_cast<double>(*base.sample_count), ""});
+          {"n.baseline", static_cast<double>(*base_n), ""});
     }
 
     const bool has_ratio = c_.min_ratio.has_value() || c_.max_ratio.has_value();
     const bool has_diff =
         c_.min_difference.has_value() || c_.max_difference.has_value();
     std::string ratio_violation;
+    std::optional<double> bound_crossed;  // the ratio bound beyond
+    bool above = false;
     if (c_.max_ratio.has_value() && ratio > *c_.max_ratio) {
       ratio_violation = absl::StrCat("ratio ", ratio, " > max ", *c_.max_ratio);
+      bound_crossed = *c_.max_ratio;
+      above = true;
     } else if (c_.min_ratio.has_value() && ratio < *c_.min_ratio) {
       ratio_violation = absl::StrCat("ratio ", ratio, " < min ", *c_.min_ratio);
+      bound_crossed = *c_.min_ratio;
+    }
+    std::string significance;
+    if (counts && c_.significance_alpha.has_value() &&
+        bound_crossed.has_value()) {
+      // Conditional binomial test of "the ratio is within the bound t":
+      // given n = E_w + E_b errors, E_w ~ Binomial(n, p0),
+      // p0 = t R_w / (t R_w + R_b).
+      const double t = *bound_crossed;
+      const double rw = pooled[0]->requests;
+      const double rb = pooled[1]->requests;
+      const int64_t ew = std::llround(pooled[0]->errors);
+      const int64_t eb = std::llround(pooled[1]->errors);
+      const int64_t n = ew + eb;
+      const double p0 = t * rw / (t * rw + rb);
+      const double p_value =
+          above ? BinomialUpperTail(n, ew, p0)
+                // P(E_w <= ew) = P(E_b >= eb) with E_b ~ Binomial(n, 1 - p0).
+                : BinomialUpperTail(n, eb, 1 - p0);
+      r.observations.push_back({"p_value", p_value, ""});
+      r.observations.push_back({"alpha", *c_.significance_alpha, ""});
+      if (p_value > *c_.significance_alpha) {
+        significance = absl::StrCat(" (not significant: p=", p_value,
+                                    " > alpha ", *c_.significance_alpha, ")");
+        ratio_violation.clear();
+      } else {
+        absl::StrAppend(&ratio_violation, " (p=", p_value, " <= alpha ",
+                        *c_.significance_alpha, ")");
+      }
     }
     std::string diff_violation;
     if (c_.max_difference.has_value() && diff > *c_.max_difference) {
@@ -511,7 +750,7 @@ class RelativeCheckImpl : public Check {
     }
     std::string detail;
     if (pass) {
-      detail = absl::StrCat("ratio ", ratio, ", difference ",
+      detail = absl::StrCat("ratio ", ratio, significance, ", difference ",
                             WithUnit(diff, unit), " within bounds");
     } else {
       std::vector<std::string> parts;
@@ -520,16 +759,23 @@ class RelativeCheckImpl : public Check {
       detail = absl::StrJoin(parts, " and ");
     }
     r.phase = pass ? Outcome::kPass : Outcome::kFail;
+    if (counts) {
+      // "error rate 0.012 (36/3000) vs baseline 0.004 (60/15000): ..."
+      r.message = absl::StrCat(
+          c_.metric.name, "/", c_.requests_metric->name, " ", w, " (",
+          pooled[0]->errors, "/", pooled[0]->requests, ") vs baseline ", b,
+          " (", pooled[1]->errors, "/", pooled[1]->requests,
+          "; measured share ",
+          absl::StrFormat("%.3g", pooled[0]->requests / (pooled[0]->requests +
+                                                         pooled[1]->requests)),
+          "): ", detail, over);
+      return r;
+    }
     std::string n;
-    if (wave.sample_count.has_value() || base.sample_count.has_value()) {
-      n = absl::StrCat(
-          " (n=",
-          wave.sample_count.has_value() ? absl::StrCat(*wave.sample_count)
-                                        : "?",
-          " vs ",
-          base.sample_count.has_value() ? absl::StrCat(*base.sample_count)
-                                        : "?",
-          ")");
+    if (wave_n.has_value() || base_n.has_value()) {
+      n = absl::StrCat(" (n=", wave_n.has_value() ? absl::StrCat(*wave_n) : "?",
+                       " vs ", base_n.has_value() ? absl::StrCat(*base_n) : "?",
+                       ")");
     }
     r.message =
         absl::StrCat(Subject(c_.metric, c_.aggregation), " ", WithUnit(w, unit),
@@ -690,6 +936,44 @@ absl::Status ValidateRelative(const RelativeCheck& c) {
   if (c.min_samples < 0) {
     return InvalidArgumentAt(
         "min_samples", absl::StrCat("must be >= 0 (got ", c.min_samples, ")"));
+  }
+  if (c.requests_metric.has_value()) {
+    if (c.requests_metric->name.empty()) {
+      return InvalidArgumentAt("requests_metric.name", "must not be empty");
+    }
+    if (c.requests_metric->name == c.metric.name) {
+      return InvalidArgumentAt(
+          "requests_metric.name",
+          absl::StrCat("must differ from metric.name (both \"", c.metric.name,
+                       "\")"));
+    }
+    const AggregationKind k = c.aggregation.kind;
+    if (k != AggregationKind::kSum && k != AggregationKind::kRate &&
+        k != AggregationKind::kMean) {
+      return InvalidArgumentAt(
+          "aggregation",
+          absl::StrCat("must be sum, rate or mean with requests_metric (got ",
+                       AggregationName(c.aggregation),
+                       "): each cohort's error and request counts are summed "
+                       "into one rate"));
+    }
+  }
+  if (c.significance_alpha.has_value()) {
+    if (!c.requests_metric.has_value()) {
+      return InvalidArgumentAt(
+          "significance_alpha",
+          "needs requests_metric (the test is on error and request counts)");
+    }
+    const double a = *c.significance_alpha;
+    if (!(a > 0 && a < 1)) {
+      return InvalidArgumentAt("significance_alpha",
+                               absl::StrCat("must be in (0, 1) (got ", a, ")"));
+    }
+    if (!c.min_ratio.has_value() && !c.max_ratio.has_value()) {
+      return InvalidArgumentAt(
+          "significance_alpha",
+          "needs min_ratio or max_ratio (it guards the ratio bounds)");
+    }
   }
   return ValidateWindow(c.window);
 }

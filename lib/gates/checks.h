@@ -68,6 +68,11 @@ std::optional<double> Aggregate(absl::Span<const Sample> samples,
                                 const Aggregation& aggregation,
                                 absl::Duration window);
 
+// P(X >= k) for X ~ Binomial(n, p): the one-sided p-value of the relative
+// check's significance guard (RelativeCheck::significance_alpha). n >= 0,
+// p in [0, 1]; 1 when k <= 0, 0 when k > n.
+double BinomialUpperTail(int64_t n, int64_t k, double p);
+
 // "5m", "1h30m", "10s".
 std::string DurationText(absl::Duration d);
 

@@ -17,6 +17,7 @@
 #include "sluice/judge_gates.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -269,31 +270,60 @@ class KayentaJudgeGate : public HealthGate {
                        FormatTimeUtc(start), ")"));
     }
     std::vector<stats::MetricSamples> samples;
+    // Per metric: the data behind each cohort's samples, [wave, baseline]
+    // (requests for a rate metric, finite samples otherwise).
+    std::vector<std::array<double, 2>> support;
     for (const stats::JudgedMetricConfig& m : options_.judge.metrics) {
       const MetricDefinition def = Definition(m.name);
+      auto requests = options_.requests_metrics.find(m.name);
       stats::MetricSamples s;
       s.name = m.name;
+      std::array<double, 2> n = {0, 0};
       for (Cohort cohort : {Cohort::kWave, Cohort::kBaseline}) {
+        const int c = cohort == Cohort::kWave ? 0 : 1;
+        const std::string where =
+            cohort == Cohort::kWave ? WavePhrase(context) : "the baseline";
         CohortData data =
             QueryCohort(def, cohort, start, end, std::nullopt, context);
         if (data.error.has_value()) {
-          return QueryError(
-              name_, *data.error,
-              absl::StrCat("querying ", m.name, " on ",
-                           cohort == Cohort::kWave ? WavePhrase(context)
-                                                   : "the baseline"),
-              options_.error_retry_interval, options_.consecutive_error_limit,
-              context, state);
+          return QueryError(name_, *data.error,
+                            absl::StrCat("querying ", m.name, " on ", where),
+                            options_.error_retry_interval,
+                            options_.consecutive_error_limit, context, state);
         }
         std::vector<double>& values =
             cohort == Cohort::kWave ? s.experiment : s.control;
-        for (const Sample& sample : data.samples) {
-          values.push_back(sample.value);
+        if (requests == options_.requests_metrics.end()) {
+          for (const Sample& sample : data.samples) {
+            values.push_back(sample.value);
+            if (std::isfinite(sample.value)) n[c] += 1;
+          }
+          continue;
         }
+        CohortData req = QueryCohort(requests->second, cohort, start, end,
+                                     std::nullopt, context);
+        if (req.error.has_value()) {
+          return QueryError(
+              name_, *req.error,
+              absl::StrCat("querying ", requests->second.name, " on ", where),
+              options_.error_retry_interval, options_.consecutive_error_limit,
+              context, state);
+        }
+        n[c] = Rates(data, req, values);
       }
       samples.push_back(std::move(s));
+      support.push_back(n);
     }
     state.counts.consecutive_error = 0;
+    if (options_.min_samples > 0) {
+      for (size_t i = 0; i < options_.judge.metrics.size(); ++i) {
+        const stats::JudgedMetricConfig& m = options_.judge.metrics[i];
+        if (m.muted) continue;
+        const double need = static_cast<double>(options_.min_samples);
+        if (support[i][0] >= need && support[i][1] >= need) continue;
+        return TooFewSamples(m.name, support[i], end, context, state);
+      }
+    }
     absl::StatusOr<stats::JudgeResult> result =
         stats::JudgeCanary(options_.judge, samples);
     if (!result.ok()) {
@@ -302,11 +332,83 @@ class KayentaJudgeGate : public HealthGate {
       state.message = absl::StrCat("judge: ", result.status().ToString());
       return Verdict::Error(name_, state.message);
     }
-    Record(*result, end, state);
+    std::map<std::string, std::array<double, 2>> by_name;
+    for (size_t i = 0; i < support.size(); ++i) {
+      by_name[options_.judge.metrics[i].name] = support[i];
+    }
+    Record(*result, end, by_name, state);
     return Decided(name_, state, 0);
   }
 
  private:
+  // Appends to `rates` the per-interval rates errors / requests of the
+  // timestamps where both counts are known and requests > 0 (an aggregate
+  // answer of either is pooled whole into one rate); returns the requests
+  // behind them. No error data is zero errors.
+  static double Rates(const CohortData& errors, const CohortData& requests,
+                      std::vector<double>& rates) {
+    std::map<absl::Time, double> req, err;
+    double total_req = 0, total_err = 0;
+    for (const Sample& x : requests.samples) {
+      if (!std::isfinite(x.value)) continue;
+      req[x.time] += x.value;
+      total_req += x.value;
+    }
+    for (const Sample& x : errors.samples) {
+      if (!std::isfinite(x.value)) continue;
+      err[x.time] += x.value;
+      total_err += x.value;
+    }
+    if (requests.aggregate || errors.aggregate) {
+      if (!(total_req > 0)) return 0;
+      rates.push_back(total_err / total_req);
+      return total_req;
+    }
+    const bool no_errors = errors.samples.empty();
+    double used = 0;
+    for (const auto& [t, r] : req) {
+      if (!(r > 0)) continue;
+      double e = 0;
+      if (!no_errors) {
+        auto it = err.find(t);
+        if (it == err.end()) continue;
+        e = it->second;
+      }
+      rates.push_back(e / r);
+      used += r;
+    }
+    return used;
+  }
+
+  Verdict TooFewSamples(const std::string& metric,
+                        const std::array<double, 2>& n, absl::Time end,
+                        const GateContext& context, GateState& state) const {
+    const bool rate = options_.requests_metrics.count(metric) > 0;
+    const std::string what = rate ? "requests" : "data points";
+    const double need = static_cast<double>(options_.min_samples);
+    std::vector<std::string> parts;
+    if (n[0] < need) {
+      parts.push_back(
+          absl::StrCat(n[0], " ", what, " on ", WavePhrase(context)));
+    }
+    if (n[1] < need) {
+      parts.push_back(absl::StrCat(n[1], " ", what, " on the baseline"));
+    }
+    Measurement m;
+    m.at = end;
+    m.phase = Outcome::kInconclusive;
+    m.observations.push_back({metric + ".n_control", n[1], ""});
+    m.observations.push_back({metric + ".n_experiment", n[0], ""});
+    m.sample_count = static_cast<int64_t>(std::llround(n[0] + n[1]));
+    m.message = absl::StrCat("too few samples to judge: ", metric, " has ",
+                             absl::StrJoin(parts, " and "), " (min_samples ",
+                             options_.min_samples, ")");
+    state.completed = Outcome::kInconclusive;
+    state.message = m.message;
+    state.measurements.assign(1, std::move(m));
+    return Decided(name_, state, 0);
+  }
+
   MetricDefinition Definition(const std::string& name) const {
     auto it = definitions_.find(name);
     if (it != definitions_.end()) return it->second;
@@ -316,6 +418,7 @@ class KayentaJudgeGate : public HealthGate {
   }
 
   void Record(const stats::JudgeResult& r, absl::Time end,
+              const std::map<std::string, std::array<double, 2>>& support,
               GateState& state) const {
     const stats::ScoreThresholds& t = options_.judge.thresholds;
     std::string head;
@@ -355,6 +458,12 @@ class KayentaJudgeGate : public HealthGate {
           {jm.name + ".n_control", static_cast<double>(c.control.count), ""});
       m.observations.push_back({jm.name + ".n_experiment",
                                 static_cast<double>(c.experiment.count), ""});
+      if (options_.requests_metrics.count(jm.name) > 0 &&
+          support.count(jm.name) > 0) {
+        const std::array<double, 2>& rq = support.at(jm.name);
+        m.observations.push_back({jm.name + ".requests_control", rq[1], ""});
+        m.observations.push_back({jm.name + ".requests_experiment", rq[0], ""});
+      }
       n += c.control.count + c.experiment.count;
       if (c.label == stats::MetricLabel::kPass) continue;
       std::string note =
@@ -1082,6 +1191,29 @@ absl::StatusOr<std::unique_ptr<HealthGate>> NewKayentaJudgeGate(
       return InvalidArgumentAt(path,
                                absl::StrCat("duplicate metric \"", n, "\""));
     }
+  }
+  for (const auto& [metric, requests] : options.requests_metrics) {
+    const std::string path = absl::StrCat("requests_metrics[", metric, "]");
+    bool judged = false;
+    for (const stats::JudgedMetricConfig& m : options.judge.metrics) {
+      judged = judged || m.name == metric;
+    }
+    if (!judged) return InvalidArgumentAt(path, "names no judged metric");
+    if (requests.name.empty()) {
+      return InvalidArgumentAt(absl::StrCat(path, ".name"),
+                               "must not be empty");
+    }
+    if (requests.name == metric) {
+      return InvalidArgumentAt(
+          absl::StrCat(path, ".name"),
+          absl::StrCat("must differ from the judged metric (both \"", metric,
+                       "\")"));
+    }
+  }
+  if (options.min_samples < 0) {
+    return InvalidArgumentAt(
+        "min_samples",
+        absl::StrCat("must be >= 0 (got ", options.min_samples, ")"));
   }
   return std::unique_ptr<HealthGate>(
       new KayentaJudgeGate(std::move(name), std::move(options)));

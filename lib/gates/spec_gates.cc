@@ -158,6 +158,31 @@ absl::StatusOr<RelativeCheck> RelativeFromProto(const v1::RelativeGateSpec& p,
                           WindowFromProto(p.has_window(), p.window(), path));
   c.include_before_deploy = p.include_before_deploy();
   c.min_samples = p.min_samples();
+  if (!p.requests_metric().empty()) {
+    auto it = metrics.find(p.requests_metric());
+    if (it == metrics.end()) {
+      std::vector<std::string> declared;
+      for (const auto& [n, m] : metrics) declared.push_back(n);
+      return InvalidArgumentAt(
+          absl::StrCat(path, ".requests_metric"),
+          absl::StrCat("names undeclared metric \"", p.requests_metric(),
+                       "\" (declared: ", absl::StrJoin(declared, ", "), ")"));
+    }
+    c.requests_metric = it->second;
+    const AggregationKind k = c.aggregation.kind;
+    if (!p.aggregate().empty() && k != AggregationKind::kSum &&
+        k != AggregationKind::kRate && k != AggregationKind::kMean) {
+      return InvalidArgumentAt(
+          absl::StrCat(path, ".aggregate"),
+          absl::StrCat("must be unset, \"sum\", \"rate\" or \"mean\" with "
+                       "requests_metric (got \"",
+                       p.aggregate(),
+                       "\"): each cohort's error and request counts are "
+                       "summed into one rate"));
+    }
+    if (p.aggregate().empty()) c.aggregation.kind = AggregationKind::kSum;
+  }
+  if (p.has_significance_alpha()) c.significance_alpha = p.significance_alpha();
   return c;
 }
 
@@ -375,7 +400,31 @@ absl::StatusOr<KayentaJudgeGateOptions> KayentaJudgeFromProto(
       return absl::InvalidArgumentError(message);
     }
     o.metrics.push_back(*std::move(def));
+    if (!p.metrics(i).requests_metric().empty()) {
+      const std::string& req = p.metrics(i).requests_metric();
+      auto it = metrics.find(req);
+      if (it == metrics.end()) {
+        std::vector<std::string> declared;
+        for (const auto& [n, m] : metrics) declared.push_back(n);
+        return InvalidArgumentAt(
+            absl::StrCat(mp, ".requests_metric"),
+            absl::StrCat("names undeclared metric \"", req,
+                         "\" (declared: ", absl::StrJoin(declared, ", "), ")"));
+      }
+      if (req == p.metrics(i).name()) {
+        return InvalidArgumentAt(
+            absl::StrCat(mp, ".requests_metric"),
+            absl::StrCat("must differ from name (both \"", req, "\")"));
+      }
+      o.requests_metrics[p.metrics(i).name()] = it->second;
+    }
   }
+  if (p.min_samples() < 0) {
+    return InvalidArgumentAt(
+        absl::StrCat(path, ".min_samples"),
+        absl::StrCat("must be >= 0 (got ", p.min_samples(), ")"));
+  }
+  o.min_samples = p.min_samples();
   if (p.has_window()) {
     SLUICE_ASSIGN_OR_RETURN(
         o.window, DurationFromProto(p.window(), absl::StrCat(path, ".window")));

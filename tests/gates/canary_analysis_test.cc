@@ -12,6 +12,7 @@
 // baseline value (High). So a judgement's score is 100 (both good), 60
 // (latency bad), 40 (errors bad) or 0 (both bad).
 
+#include <cmath>
 #include <memory>
 #include <string>
 #include <utility>
@@ -280,6 +281,37 @@ TEST_P(CanaryAnalysisTest, LookbackClippedAndOneJudgement) {
   // The first judgement, at 20 minutes, looks back to the deploy only.
   EXPECT_EQ(early.queries().front().start, kDeploy);
   EXPECT_EQ(early.queries().front().end, kDeploy + absl::Minutes(20));
+}
+
+// Growing windows [10, 30), [10, 50), [10, 70): 20, 40 and 60 points a
+// cohort and metric. With min_samples 30 the first judgement has too few
+// and counts for nothing; the next two judge (100, 100) and the canary
+// passes. With 70 every judgement has too few: INCONCLUSIVE, not FAIL.
+TEST_P(CanaryAnalysisTest, JudgementsWithTooFewSamplesCountForNothing) {
+  testing::FakeMetricSource metrics;
+  AddSeries(metrics, "error_rate", {});
+  AddSeries(metrics, "latency", {});
+  CanaryAnalysisGateOptions o = Options(95, 75);
+  o.judge.min_samples = 30;
+  auto gate = NewCanaryAnalysisGate("aca", o);
+  ASSERT_TRUE(gate.ok()) << gate.status();
+  Outcomes r = Judge(**gate, metrics, GetParam());
+  EXPECT_EQ(r.verdict.outcome, Outcome::kPass) << r.verdict;
+  EXPECT_TRUE(std::isnan(Obs(r.verdict, "score.1")));
+  EXPECT_EQ(Obs(r.verdict, "score.2"), 100);
+  EXPECT_EQ(Obs(r.verdict, "score.3"), 100);
+  EXPECT_EQ(Obs(r.verdict, "score"), 100);
+
+  o.judge.min_samples = 70;
+  gate = NewCanaryAnalysisGate("aca", o);
+  ASSERT_TRUE(gate.ok()) << gate.status();
+  r = Judge(**gate, metrics, GetParam());
+  EXPECT_EQ(r.verdict.outcome, Outcome::kInconclusive) << r.verdict;
+  EXPECT_THAT(r.verdict.reason,
+              HasSubstr("judgement 3 of 3 (window 10m..1h10m): too few "
+                        "samples to judge: error_rate has 60 data points"));
+  EXPECT_THAT(r.verdict.reason, HasSubstr("(final)"));
+  EXPECT_EQ(r.evaluated_at.back(), kDeploy + absl::Minutes(70));
 }
 
 INSTANTIATE_TEST_SUITE_P(StateThroughProto, CanaryAnalysisTest,

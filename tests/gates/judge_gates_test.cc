@@ -265,6 +265,205 @@ TEST(KayentaJudgeGateTest, FactoryErrorsNameTheField) {
                                   "metric of the judge")));
 }
 
+// --- Kayenta judge on counts ---
+
+// Per-minute request and error counts for 10 minutes from T0: the wave
+// serves `wave_requests` a minute, the baseline five times as much; error
+// counts vary by minute around `wave_errors` and the baseline's 1%.
+void AddJudgeCounts(Harness& h, double wave_requests, double wave_errors) {
+  for (int i = 0; i < 10; ++i) {
+    const absl::Time t = T0() + absl::Minutes(i);
+    const double wiggle = (i % 3) - 1;  // -1, 0, 1
+    h.metrics.AddSamples("requests", Cohort::kWave, {{t, wave_requests}});
+    h.metrics.AddSamples("errors", Cohort::kWave,
+                         {{t, wave_errors * (1 + 0.5 * wiggle)}});
+    h.metrics.AddSamples("requests", Cohort::kBaseline,
+                         {{t, 5 * wave_requests}});
+    h.metrics.AddSamples("errors", Cohort::kBaseline,
+                         {{t, 0.05 * wave_requests * (1 + 0.5 * wiggle)}});
+  }
+}
+
+// One judged metric, "errors", in one group.
+KayentaJudgeGateOptions ErrorsJudge(bool rates) {
+  KayentaJudgeGateOptions o;
+  o.judge.groups = {{"errors", 100}};
+  stats::JudgedMetricConfig errors;
+  errors.name = "errors";
+  errors.groups = {"errors"};
+  o.judge.metrics = {errors};
+  o.judge.thresholds = {95, 75};
+  o.window = absl::Minutes(10);
+  if (rates) {
+    MetricDefinition requests;
+    requests.name = "requests";
+    o.requests_metrics["errors"] = requests;
+  }
+  return o;
+}
+
+TEST(KayentaJudgeCountsTest, RatesFromCountsSeeThroughTheTrafficSplit) {
+  // Same 1% error rate on both cohorts, but the wave has a sixth of the
+  // traffic: its raw error counts are a fifth of the baseline's, which the
+  // judge on counts classifies Low (and fails, DIRECTION_EITHER); on rates
+  // it passes.
+  for (bool rates : {false, true}) {
+    Harness h;
+    h.deployed_at = T0();
+    AddJudgeCounts(h, 200, 2);
+    std::unique_ptr<HealthGate> gate = Judge(ErrorsJudge(rates));
+    GateState state;
+    testing::GateRun run = DriveGate(*gate, h, state, T0());
+    if (rates) {
+      EXPECT_EQ(run.verdict.outcome, Outcome::kPass) << run.verdict;
+      EXPECT_EQ(Obs(run.verdict, "errors.n_experiment"), 10);
+      EXPECT_EQ(Obs(run.verdict, "errors.requests_experiment"), 2000);
+      EXPECT_EQ(Obs(run.verdict, "errors.requests_control"), 10000);
+      EXPECT_NEAR(Obs(run.verdict, "errors.ratio"), 1, 1e-12);
+    } else {
+      EXPECT_EQ(run.verdict.outcome, Outcome::kFail) << run.verdict;
+      EXPECT_THAT(run.verdict.reason, HasSubstr("errors Low"));
+      EXPECT_EQ(run.verdict.FindObservation("errors.requests_experiment"),
+                nullptr);
+    }
+  }
+}
+
+TEST(KayentaJudgeCountsTest, AHigherRateFailsOnRates) {
+  // 3% on the wave against 1%: fewer errors than the baseline in raw
+  // counts (6 against 10 a minute), a triple rate.
+  Harness h;
+  h.deployed_at = T0();
+  AddJudgeCounts(h, 200, 6);
+  std::unique_ptr<HealthGate> gate = Judge(ErrorsJudge(true));
+  GateState state;
+  testing::GateRun run = DriveGate(*gate, h, state, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kFail) << run.verdict;
+  EXPECT_THAT(run.verdict.reason, HasSubstr("errors High"));
+  EXPECT_NEAR(Obs(run.verdict, "errors.ratio"), 3, 1e-12);
+}
+
+TEST(KayentaJudgeCountsTest, MinutesWithoutRequestsAreLeftOut) {
+  Harness h;
+  h.deployed_at = T0();
+  AddJudgeCounts(h, 200, 2);
+  // A minute with errors but no request count, and one with 0 requests.
+  h.metrics.AddSamples("errors", Cohort::kWave,
+                       {{T0() + absl::Seconds(30), 50}});
+  h.metrics.AddSamples("requests", Cohort::kWave,
+                       {{T0() + absl::Seconds(45), 0}});
+  std::unique_ptr<HealthGate> gate = Judge(ErrorsJudge(true));
+  GateState state;
+  testing::GateRun run = DriveGate(*gate, h, state, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kPass) << run.verdict;
+  EXPECT_EQ(Obs(run.verdict, "errors.n_experiment"), 10);
+}
+
+TEST(KayentaJudgeCountsTest, TooFewRequestsAreInconclusiveNotAFailure) {
+  // A quiet window: 20 requests a minute on the wave, so a 3x rate rests on
+  // a handful of errors.
+  Harness h;
+  h.deployed_at = T0();
+  AddJudgeCounts(h, 20, 0.6);
+  KayentaJudgeGateOptions o = ErrorsJudge(true);
+  o.min_samples = 1000;
+  std::unique_ptr<HealthGate> gate = Judge(o);
+  GateState state;
+  testing::GateRun run = DriveGate(*gate, h, state, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kInconclusive) << run.verdict;
+  EXPECT_EQ(run.verdict.reason,
+            "too few samples to judge: errors has 200 requests on wave 2 "
+            "(min_samples 1000)");
+  EXPECT_EQ(Obs(run.verdict, "errors.n_experiment"), 200);
+  EXPECT_EQ(Obs(run.verdict, "errors.n_control"), 1000);
+  // The decision survives a snapshot.
+  SLUICE_ASSERT_OK_AND_ASSIGN(GateState restored,
+                              GateStateFromProto(GateStateToProto(state)));
+  EXPECT_EQ(Judge(o)->Evaluate(h.Context(T0() + absl::Hours(1)), restored),
+            run.verdict);
+  // Enough requests: judged (and failed).
+  o.min_samples = 200;
+  GateState judged;
+  run = DriveGate(*Judge(o), h, judged, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kFail) << run.verdict;
+}
+
+TEST(KayentaJudgeCountsTest, MinSamplesCountsDataPointsOfOtherMetrics) {
+  Harness h;
+  h.deployed_at = T0();
+  AddSeries(h, "latency", 100, 100);
+  AddSeries(h, "errors", 5, 5);
+  KayentaJudgeGateOptions o = JudgeOptions(50);
+  o.min_samples = 61;  // 60 points a cohort
+  GateState state;
+  testing::GateRun run = DriveGate(*Judge(o), h, state, T0());
+  EXPECT_EQ(run.verdict.outcome, Outcome::kInconclusive) << run.verdict;
+  EXPECT_EQ(run.verdict.reason,
+            "too few samples to judge: latency has 60 data points on wave 2 "
+            "and 60 data points on the baseline (min_samples 61)");
+  // A muted metric is not counted: with latency muted and ten more error
+  // points a cohort, the judge judges.
+  for (Cohort c : {Cohort::kWave, Cohort::kBaseline}) {
+    h.metrics.AddSamples(
+        "errors", c,
+        Series(T0() + absl::Seconds(5), 10, [](int i) { return 5.0 + i; }));
+  }
+  o.judge.metrics[0].muted = true;
+  GateState muted;
+  run = DriveGate(*Judge(o), h, muted, T0());
+  EXPECT_NE(run.verdict.outcome, Outcome::kInconclusive) << run.verdict;
+}
+
+TEST(KayentaJudgeCountsTest, FactoryErrorsNameTheField) {
+  KayentaJudgeGateOptions o = ErrorsJudge(true);
+  o.requests_metrics["latency"] = o.requests_metrics["errors"];
+  EXPECT_THAT(NewKayentaJudgeGate("j", o).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("requests_metrics[latency]: names no "
+                                  "judged metric")));
+  o = ErrorsJudge(true);
+  o.requests_metrics["errors"].name = "errors";
+  EXPECT_THAT(
+      NewKayentaJudgeGate("j", o).status(),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               StartsWith("requests_metrics[errors].name: must differ")));
+  o = ErrorsJudge(true);
+  o.min_samples = -1;
+  EXPECT_THAT(NewKayentaJudgeGate("j", o).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       StartsWith("min_samples: must be >= 0 (got -1)")));
+}
+
+TEST(KayentaJudgeCountsTest, SpecFormAndItsErrors) {
+  const std::string head = R"pb(
+    name: "s"
+    version: "1"
+    metrics { name: "errors" }
+    metrics { name: "requests" }
+  )pb";
+  auto judge = [&](const std::string& metric, const std::string& extra) {
+    return RolloutSpec::Parse(
+        absl::StrCat(head, "gates { default { kayenta_judge { ",
+                     "groups { name: \"e\" } metrics { name: \"errors\" ",
+                     "groups: \"e\" ", metric, " } ", extra, " } } }"),
+        SpecFormat::kTextProto);
+  };
+  EXPECT_THAT(judge("requests_metric: \"requests\"", "min_samples: 500"),
+              IsOk());
+  EXPECT_THAT(judge("requests_metric: \"reqs\"", ""),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("gates.default[0].kayenta_judge.metrics[0]."
+                                 "requests_metric: names undeclared metric "
+                                 "\"reqs\"")));
+  EXPECT_THAT(judge("requests_metric: \"errors\"", ""),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("metrics[0].requests_metric: must differ")));
+  EXPECT_THAT(judge("", "min_samples: -5"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("gates.default[0].kayenta_judge.min_samples: "
+                                 "must be >= 0 (got -5)")));
+}
+
 // --- Sequential count gate ---
 
 SequentialCountGateOptions CountOptions() {

@@ -294,6 +294,40 @@ TEST(SpecGatesTest, BadInputNamesTheField) {
                       default { relative { metric: "error_rate" max_ratio: 0 } }
                     })pb",
                "gates.default[0].relative.max_ratio: must be > 0 (got 0)"},
+              {R"pb(gates {
+                      default {
+                        relative {
+                          metric: "error_rate"
+                          requests_metric: "reqs"
+                          max_ratio: 1.5
+                        }
+                      }
+                    })pb",
+               "gates.default[0].relative.requests_metric: names undeclared "
+               "metric \"reqs\" (declared: error_rate, p99_latency)"},
+              {R"pb(gates {
+                      default {
+                        relative {
+                          metric: "error_rate"
+                          requests_metric: "p99_latency"
+                          aggregate: "p99"
+                          max_ratio: 1.5
+                        }
+                      }
+                    })pb",
+               "gates.default[0].relative.aggregate: must be unset, \"sum\", "
+               "\"rate\" or \"mean\" with requests_metric (got \"p99\")"},
+              {R"pb(gates {
+                      default {
+                        relative {
+                          metric: "error_rate"
+                          max_ratio: 1.5
+                          significance_alpha: 0.05
+                        }
+                      }
+                    })pb",
+               "gates.default[0].relative.significance_alpha: needs "
+               "requests_metric"},
               {R"pb(gates { default { alarm {} } })pb",
                "gates.default[0].alarm.alarms: must not be empty"},
               {R"pb(gates {

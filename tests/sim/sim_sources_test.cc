@@ -84,6 +84,47 @@ TEST_F(SimSourcesTest, AnswersOneSamplePerDeliveredMinute) {
   }
 }
 
+// Rates from counts (the relative check's and the judge's requests_metric)
+// pair each cohort's error and request counts by minute: the simulator
+// answers both for the wave and the baseline, on the same minutes even
+// when points are lost, and a minute's error_rate is its errors / requests.
+TEST_F(SimSourcesTest, AnswersErrorAndRequestCountsOfTheSameMinutes) {
+  scenario_.delivery.drop_probability = 0.3;
+  scenario_.error_rate = 0.05;
+  Rebuild();
+  clock_.SetTime(scenario_.start + absl::Hours(2));
+  const std::vector<std::string> baseline = {"us-east-1a-2", "us-east-1a-3",
+                                             "us-east-1a-4"};
+  for (Cohort cohort : {Cohort::kWave, Cohort::kBaseline}) {
+    auto query = [&](const std::string& metric) {
+      MetricQuery q = Query(metric, 0, 60);
+      q.cohort = cohort;
+      if (cohort == Cohort::kBaseline) q.targets = baseline;
+      q.aggregation = Aggregation{AggregationKind::kSum};
+      return q;
+    };
+    SLUICE_ASSERT_OK_AND_ASSIGN(MetricResult errors,
+                                metrics_->Query(query("errors")));
+    SLUICE_ASSERT_OK_AND_ASSIGN(MetricResult requests,
+                                metrics_->Query(query("requests")));
+    SLUICE_ASSERT_OK_AND_ASSIGN(MetricResult ratio,
+                                metrics_->Query(query("error_rate")));
+    ASSERT_EQ(errors.kind, MetricResult::Kind::kSamples);
+    ASSERT_EQ(requests.samples.size(), errors.samples.size());
+    ASSERT_EQ(ratio.samples.size(), errors.samples.size());
+    EXPECT_LT(requests.samples.size(), 55u);  // points were lost
+    double total_errors = 0;
+    for (size_t i = 0; i < errors.samples.size(); ++i) {
+      EXPECT_EQ(requests.samples[i].time, errors.samples[i].time);
+      ASSERT_GT(requests.samples[i].value, 0);
+      EXPECT_DOUBLE_EQ(ratio.samples[i].value,
+                       errors.samples[i].value / requests.samples[i].value);
+      total_errors += errors.samples[i].value;
+    }
+    EXPECT_GT(total_errors, 0);
+  }
+}
+
 TEST_F(SimSourcesTest, LagDelaysDelivery) {
   scenario_.delivery.lag = absl::Minutes(5);
   Rebuild();
