@@ -531,7 +531,7 @@ int RunRun(CommandContext& context) {
       Rollout::OptionsFromSpec(*spec, *plan, base);
   if (!options.ok())
     return Fail(context, args->positional[0], options.status());
-  RolloutConfig config{fleet, *options};
+  RolloutConfig config{fleet, *options, RestoreOptions()};  // gates compared
 
   // The store.
   std::unique_ptr<RolloutStore> store;
