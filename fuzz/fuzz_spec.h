@@ -46,7 +46,7 @@ inline int FuzzSpec(const uint8_t* data, size_t size, SpecFormat format) {
   absl::StatusOr<RolloutSpec> spec = RolloutSpec::Parse(text, format);
   if (!spec.ok()) return 0;
   (void)spec->Summary();
-  if (spec->ValidateAgainst(SpecFleet()).ok() && spec->proto().has_waves()) {
+  if (spec->ValidateAgainst(SpecFleet()).ok() && spec->ToProto().has_waves()) {
     absl::StatusOr<std::unique_ptr<WaveScheduler>> s = NewScheduler(*spec);
     if (s.ok()) (void)(*s)->Plan(SpecFleet());
   }

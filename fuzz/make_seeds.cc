@@ -40,8 +40,8 @@ int main() {
     if (!spec.ok()) return Fail(std::string(spec.status().message()));
     const fs::path out = corpus / "spec_json" /
                          entry.path().filename().replace_extension(".json");
-    absl::Status s =
-        sluice::WriteStringToFile(out.string(), sluice::ToJson(spec->proto()));
+    absl::Status s = sluice::WriteStringToFile(out.string(),
+                                               sluice::ToJson(spec->ToProto()));
     if (!s.ok()) return Fail(std::string(s.message()));
   }
 

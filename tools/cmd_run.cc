@@ -512,7 +512,7 @@ int RunRun(CommandContext& context) {
                     "(SLUICE_PROMETHEUS: libcurl and nlohmann-json)"));
 #endif
   }
-  if (spec->proto().metrics_size() > 0 && metrics == nullptr) {
+  if (!spec->metric_names().empty() && metrics == nullptr) {
     return UsageError(context, "run",
                       "the spec declares metrics: --prometheus URL required");
   }

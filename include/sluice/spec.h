@@ -31,6 +31,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -43,6 +44,11 @@ namespace sluice {
 namespace v1 {
 class RolloutSpec;
 }  // namespace v1
+class RolloutSpec;
+namespace internal {
+struct SpecData;
+const SpecData& DataOf(const RolloutSpec& spec);
+}  // namespace internal
 
 // The encoding of a spec's text.
 enum class SpecFormat {
@@ -52,8 +58,12 @@ enum class SpecFormat {
   kJson,
 };
 
-// A validated rollout spec. Copying is cheap (the contents are shared and
-// immutable). Thread-safe: all methods are const.
+// A validated rollout spec. It holds converted values: each part (wave
+// strategy, metrics and gates, rollback policy, watch) is converted by the
+// component that owns it when the spec is made, and nothing reads the
+// message afterwards. ToProto() gives the message back for tools that print
+// or store it. Copying is cheap (the contents are shared and immutable).
+// Thread-safe: all methods are const.
 class RolloutSpec {
  public:
   // Parses and validates `text`. Errors are kInvalidArgument naming the line
@@ -61,8 +71,8 @@ class RolloutSpec {
   static absl::StatusOr<RolloutSpec> Parse(absl::string_view text,
                                            SpecFormat format);
 
-  // Validates a message, e.g. one the host built in code or read from its
-  // own store.
+  // Validates and converts a message, e.g. one the host built in code or
+  // read from its own store. FromProto(m)->ToProto() equals m.
   static absl::StatusOr<RolloutSpec> FromProto(const v1::RolloutSpec& proto);
 
   // Reads a spec file, choosing the format by extension (.json is JSON;
@@ -83,17 +93,27 @@ class RolloutSpec {
   const std::string& version() const;
   // The rollback target (may be empty: the host supplies it at start).
   const std::string& previous_version() const;
+  // What the spec is for, for people (may be empty).
+  const std::string& description() const;
+  // The spec's labels (may be empty).
+  const std::map<std::string, std::string>& labels() const;
+  // The names of the declared metrics (`metrics[i].name`), in order.
+  const std::vector<std::string>& metric_names() const;
 
   // One line for people: name, versions, and a summary of each part, e.g.
   // "checkout-api: 2.4.1 (rollback to 2.4.0)".
   std::string Summary() const;
 
-  // The validated message.
-  const v1::RolloutSpec& proto() const;
+  // The spec as a message (sluice.v1.RolloutSpec), reassembled from the
+  // converted parts, for printing or storing. Include
+  // "sluice/v1/rollout_spec.pb.h" to use it. Replaces proto(), removed (see
+  // CHANGELOG.md).
+  v1::RolloutSpec ToProto() const;
 
  private:
-  explicit RolloutSpec(std::shared_ptr<const v1::RolloutSpec> proto);
-  std::shared_ptr<const v1::RolloutSpec> proto_;
+  friend const internal::SpecData& internal::DataOf(const RolloutSpec& spec);
+  explicit RolloutSpec(std::shared_ptr<const internal::SpecData> data);
+  std::shared_ptr<const internal::SpecData> data_;
 };
 
 // ---- What a spec builds. Each validates the part it reads; errors are

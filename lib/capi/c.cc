@@ -589,7 +589,7 @@ char* sluice_spec_summary(const sluice_spec_t* spec) {
 }
 
 char* sluice_spec_to_json(const sluice_spec_t* spec, size_t* len) {
-  return CopyString(spec == nullptr ? "" : sluice::ToJson(spec->spec.proto()),
+  return CopyString(spec == nullptr ? "" : sluice::ToJson(spec->spec.ToProto()),
                     len);
 }
 

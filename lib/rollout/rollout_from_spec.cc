@@ -12,7 +12,7 @@
 #include "lib/core/sha256.h"
 #include "lib/core/status_macros.h"
 #include "lib/rollout/rollout_engine.h"
-#include "lib/rollout/spec_watch.h"
+#include "lib/rollout/spec_data.h"
 #include "sluice/gate_policy.h"
 #include "sluice/rollout.h"
 #include "sluice/rollout_proto.h"
@@ -29,12 +29,15 @@ namespace {
 // spec whose gate thresholds changed is noticed even when the gates keep
 // their names.
 std::string SpecConfigId(const RolloutSpec& spec) {
+  // The same bytes as before the parts were converted: each part is
+  // written, set or not, from its ToProto().
+  const v1::RolloutSpec whole = spec.ToProto();
   v1::RolloutSpec parts;
-  *parts.mutable_waves() = spec.proto().waves();
-  *parts.mutable_metrics() = spec.proto().metrics();
-  *parts.mutable_gates() = spec.proto().gates();
-  *parts.mutable_rollback() = spec.proto().rollback();
-  *parts.mutable_watch() = spec.proto().watch();
+  *parts.mutable_waves() = whole.waves();
+  *parts.mutable_metrics() = whole.metrics();
+  *parts.mutable_gates() = whole.gates();
+  *parts.mutable_rollback() = whole.rollback();
+  *parts.mutable_watch() = whole.watch();
   std::string bytes;
   {
     google::protobuf::io::StringOutputStream stream(&bytes);
@@ -57,11 +60,13 @@ absl::Status ApplySpec(const RolloutSpec& spec, RolloutOptions& options) {
     return internal::InvalidArgumentAt("previous_version",
                                        "must be set in the spec or in options");
   }
-  if (spec.proto().has_rollback()) {
-    SLUICE_RETURN_IF_ERROR(
-        ApplyRollbackPolicySpec(spec.proto().rollback(), options));
+  const internal::SpecData& data = internal::DataOf(spec);
+  if (data.rollback.has_value()) {
+    SLUICE_RETURN_IF_ERROR(data.rollback->Apply(options, "rollback"));
   }
-  SLUICE_RETURN_IF_ERROR(internal::ApplyWatchSpec(spec.proto(), options));
+  if (data.watch.has_value()) {
+    SLUICE_RETURN_IF_ERROR(data.watch->Apply(data.metrics, options));
+  }
   options.config_id = SpecConfigId(spec);
   return absl::OkStatus();
 }

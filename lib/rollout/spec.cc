@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "lib/core/status_macros.h"
+#include "lib/rollout/spec_data.h"
 #include "lib/rollout/spec_validation.h"
 #include "sluice/proto_io.h"
 #include "sluice/v1/rollout_spec.pb.h"
@@ -46,8 +47,15 @@ absl::Status ValidateCore(const v1::RolloutSpec& proto) {
 absl::StatusOr<RolloutSpec> RolloutSpec::FromProto(
     const v1::RolloutSpec& proto) {
   SLUICE_RETURN_IF_ERROR(ValidateCore(proto));
-  SLUICE_RETURN_IF_ERROR(internal::ValidateSpecParts(proto));
-  return RolloutSpec(std::make_shared<const v1::RolloutSpec>(proto));
+  auto data = std::make_shared<internal::SpecData>();
+  data->name = proto.name();
+  data->service = proto.service();
+  data->version = proto.version();
+  data->previous_version = proto.previous_version();
+  data->description = proto.description();
+  data->labels.insert(proto.labels().begin(), proto.labels().end());
+  SLUICE_RETURN_IF_ERROR(internal::ConvertSpecParts(proto, *data));
+  return RolloutSpec(std::move(data));
 }
 
 absl::StatusOr<RolloutSpec> RolloutSpec::Parse(absl::string_view text,
@@ -76,19 +84,43 @@ absl::StatusOr<RolloutSpec> RolloutSpec::LoadFile(const std::string& path) {
 }
 
 absl::Status RolloutSpec::ValidateAgainst(const Fleet& fleet) const {
-  return internal::ValidateSpecPartsAgainst(*proto_, fleet);
+  return internal::ValidateSpecPartsAgainst(*data_, fleet);
 }
 
-RolloutSpec::RolloutSpec(std::shared_ptr<const v1::RolloutSpec> proto)
-    : proto_(std::move(proto)) {}
+RolloutSpec::RolloutSpec(std::shared_ptr<const internal::SpecData> data)
+    : data_(std::move(data)) {}
 
-const std::string& RolloutSpec::name() const { return proto_->name(); }
-const std::string& RolloutSpec::service() const { return proto_->service(); }
-const std::string& RolloutSpec::version() const { return proto_->version(); }
+const std::string& RolloutSpec::name() const { return data_->name; }
+const std::string& RolloutSpec::service() const { return data_->service; }
+const std::string& RolloutSpec::version() const { return data_->version; }
 const std::string& RolloutSpec::previous_version() const {
-  return proto_->previous_version();
+  return data_->previous_version;
 }
-const v1::RolloutSpec& RolloutSpec::proto() const { return *proto_; }
+const std::string& RolloutSpec::description() const {
+  return data_->description;
+}
+const std::map<std::string, std::string>& RolloutSpec::labels() const {
+  return data_->labels;
+}
+const std::vector<std::string>& RolloutSpec::metric_names() const {
+  return data_->metric_names;
+}
+
+v1::RolloutSpec RolloutSpec::ToProto() const {
+  v1::RolloutSpec out;
+  out.set_name(data_->name);
+  out.set_service(data_->service);
+  out.set_version(data_->version);
+  out.set_previous_version(data_->previous_version);
+  out.set_description(data_->description);
+  out.mutable_labels()->insert(data_->labels.begin(), data_->labels.end());
+  internal::SpecPartsToProto(*data_, out);
+  return out;
+}
+
+namespace internal {
+const SpecData& DataOf(const RolloutSpec& spec) { return *spec.data_; }
+}  // namespace internal
 
 std::string RolloutSpec::Summary() const {
   std::string out = absl::StrCat(name(), ": ");
@@ -97,7 +129,7 @@ std::string RolloutSpec::Summary() const {
   if (!previous_version().empty()) {
     absl::StrAppend(&out, " (rollback to ", previous_version(), ")");
   }
-  for (const std::string& part : internal::SummarizeSpecParts(*proto_)) {
+  for (const std::string& part : internal::SummarizeSpecParts(*data_)) {
     absl::StrAppend(&out, "; ", part);
   }
   return out;

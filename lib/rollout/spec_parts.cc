@@ -1,6 +1,6 @@
 // Copyright 2026 The Sluice Authors.
 //
-// Dispatch to the validators of each part of a RolloutSpec, and what the
+// Dispatch to the converters of each part of a RolloutSpec, and what the
 // parts build (NewScheduler, GatePolicyFromSpec in sluice/spec.h). Each part
 // (strategy, metrics and gates, rollback policy) adds its call here.
 
@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "lib/core/status_macros.h"
 #include "lib/gates/spec_gates.h"
+#include "lib/rollout/spec_data.h"
 #include "lib/rollout/spec_rollback.h"
 #include "lib/rollout/spec_validation.h"
 #include "lib/rollout/spec_watch.h"
@@ -30,13 +31,14 @@ namespace {
 
 // A per-stage gate override for a stage the strategy never produces would
 // silently never run: an error naming the stages that exist.
-absl::Status ValidateStageOverrides(const v1::RolloutSpec& spec) {
-  if (spec.waves().strategy_case() == v1::WaveStrategy::STRATEGY_NOT_SET) {
+absl::Status ValidateStageOverrides(const SpecData& data) {
+  if (!data.waves.has_value() || !data.waves->has_strategy() ||
+      !data.gates.has_value()) {
     return absl::OkStatus();
   }
-  const std::vector<std::string> stages = StagesOfStrategy(spec.waves());
-  for (int i = 0; i < spec.gates().stages_size(); ++i) {
-    const std::string& stage = spec.gates().stages(i).stage();
+  const std::vector<std::string>& stages = data.waves->stages();
+  for (int i = 0; i < data.gates->stages_size(); ++i) {
+    const std::string& stage = data.gates->stages(i).stage();
     if (std::find(stages.begin(), stages.end(), stage) == stages.end()) {
       return InvalidArgumentAt(
           absl::StrCat("gates.stages[", i, "].stage"),
@@ -50,35 +52,66 @@ absl::Status ValidateStageOverrides(const v1::RolloutSpec& spec) {
 
 }  // namespace
 
-absl::Status ValidateSpecParts(const v1::RolloutSpec& spec) {
-  SLUICE_RETURN_IF_ERROR(ValidateWaveStrategy(spec.waves()));
-  SLUICE_RETURN_IF_ERROR(ValidateGatesSpec(spec));
-  SLUICE_RETURN_IF_ERROR(ValidateStageOverrides(spec));
-  SLUICE_RETURN_IF_ERROR(ValidateRollbackSpec(spec));
-  SLUICE_RETURN_IF_ERROR(ValidateWatchSpec(spec));
-  return absl::OkStatus();
+v1::RolloutSpec SpecData::GatesInput() const {
+  v1::RolloutSpec out;
+  *out.mutable_metrics() = metrics;
+  if (gates.has_value()) *out.mutable_gates() = *gates;
+  return out;
 }
 
-absl::Status ValidateSpecPartsAgainst(const v1::RolloutSpec& spec,
-                                      const Fleet& fleet) {
-  SLUICE_RETURN_IF_ERROR(ValidateWaveStrategyAgainst(spec.waves(), fleet));
-  return absl::OkStatus();
-}
-
-std::vector<std::string> SummarizeSpecParts(const v1::RolloutSpec& spec) {
-  std::vector<std::string> parts;
-  if (std::string waves = SummarizeWaveStrategy(spec.waves()); !waves.empty()) {
-    parts.push_back(std::move(waves));
+absl::Status ConvertSpecParts(const v1::RolloutSpec& spec, SpecData& out) {
+  // The order of the checks is the order of the errors a spec with several
+  // mistakes reports first.
+  SLUICE_ASSIGN_OR_RETURN(WavesConfig waves,
+                          WavesConfig::FromProto(spec.waves()));
+  if (spec.has_waves()) out.waves = std::move(waves);
+  out.metrics = spec.metrics();
+  out.metric_names.clear();
+  for (const v1::MetricSpec& metric : spec.metrics()) {
+    out.metric_names.push_back(metric.name());
   }
-  if (std::string gates = SummarizeGates(spec); !gates.empty()) {
+  if (spec.has_gates()) out.gates = spec.gates();
+  SLUICE_RETURN_IF_ERROR(ValidateGatesSpec(out.GatesInput()));
+  SLUICE_RETURN_IF_ERROR(ValidateStageOverrides(out));
+  if (spec.has_rollback()) {
+    SLUICE_ASSIGN_OR_RETURN(
+        out.rollback, RollbackConfig::FromProto(spec.rollback(), "rollback"));
+  }
+  if (spec.has_watch()) {
+    SLUICE_ASSIGN_OR_RETURN(out.watch,
+                            WatchConfig::FromProto(spec.watch(), out.metrics));
+  }
+  return absl::OkStatus();
+}
+
+void SpecPartsToProto(const SpecData& data, v1::RolloutSpec& out) {
+  if (data.waves.has_value()) *out.mutable_waves() = data.waves->ToProto();
+  *out.mutable_metrics() = data.metrics;
+  if (data.gates.has_value()) *out.mutable_gates() = *data.gates;
+  if (data.rollback.has_value()) {
+    *out.mutable_rollback() = data.rollback->ToProto();
+  }
+  if (data.watch.has_value()) *out.mutable_watch() = data.watch->ToProto();
+}
+
+absl::Status ValidateSpecPartsAgainst(const SpecData& spec,
+                                      const Fleet& fleet) {
+  if (spec.waves.has_value()) {
+    SLUICE_RETURN_IF_ERROR(spec.waves->ValidateAgainst(fleet));
+  }
+  return absl::OkStatus();
+}
+
+std::vector<std::string> SummarizeSpecParts(const SpecData& spec) {
+  std::vector<std::string> parts;
+  if (spec.waves.has_value() && !spec.waves->Summary().empty()) {
+    parts.push_back(spec.waves->Summary());
+  }
+  if (std::string gates = SummarizeGates(spec.GatesInput()); !gates.empty()) {
     parts.push_back(std::move(gates));
   }
-  if (std::string rollback = SummarizeRollbackSpec(spec); !rollback.empty()) {
-    parts.push_back(std::move(rollback));
-  }
-  if (std::string watch = SummarizeWatchSpec(spec); !watch.empty()) {
-    parts.push_back(std::move(watch));
-  }
+  if (spec.rollback.has_value()) parts.push_back(spec.rollback->Summary());
+  if (spec.watch.has_value()) parts.push_back(spec.watch->Summary());
   return parts;
 }
 
@@ -86,12 +119,15 @@ std::vector<std::string> SummarizeSpecParts(const v1::RolloutSpec& spec) {
 
 absl::StatusOr<std::unique_ptr<WaveScheduler>> NewScheduler(
     const RolloutSpec& spec) {
-  return internal::NewSchedulerFromSpec(spec.proto().waves());
+  const internal::SpecData& data = internal::DataOf(spec);
+  return data.waves.has_value() ? data.waves->NewScheduler()
+                                : internal::WavesConfig().NewScheduler();
 }
 
 absl::StatusOr<GatePolicy> GatePolicyFromSpec(const RolloutSpec& spec) {
-  SLUICE_ASSIGN_OR_RETURN(internal::BuiltGates built,
-                          internal::BuildGates(spec.proto()));
+  SLUICE_ASSIGN_OR_RETURN(
+      internal::BuiltGates built,
+      internal::BuildGates(internal::DataOf(spec).GatesInput()));
   return GatePolicy::Create(std::move(built.default_gates),
                             std::move(built.stage_gates));
 }

@@ -1,6 +1,6 @@
 // Copyright 2026 The Sluice Authors.
 //
-// RolloutSpec.watch: validation, summary and what it sets in RolloutOptions.
+// RolloutSpec.watch: conversion, summary and what it sets in RolloutOptions.
 // The background gates are built as the gate policy builds its default set
 // (BuildGates over the spec's metrics), so both validate alike.
 
@@ -29,10 +29,12 @@ constexpr absl::Duration kDefaultInterval = absl::Minutes(5);
 // gate set is watch.background.gates. Errors are renamed from
 // "gates.default..." to "watch.background.gates...".
 absl::StatusOr<std::vector<std::unique_ptr<HealthGate>>> BuildBackgroundGates(
-    const v1::RolloutSpec& spec) {
+    const MetricSpecs& metrics, const std::vector<v1::GateSpec>& gates) {
   v1::RolloutSpec only;
-  *only.mutable_metrics() = spec.metrics();
-  *only.mutable_gates()->mutable_default_() = spec.watch().background().gates();
+  *only.mutable_metrics() = metrics;
+  for (const v1::GateSpec& gate : gates) {
+    *only.mutable_gates()->add_default_() = gate;
+  }
   absl::StatusOr<BuiltGates> built = BuildGates(only);
   if (!built.ok()) {
     std::string message(built.status().message());
@@ -50,9 +52,9 @@ absl::StatusOr<std::vector<std::unique_ptr<HealthGate>>> BuildBackgroundGates(
 
 }  // namespace
 
-absl::Status ValidateWatchSpec(const v1::RolloutSpec& spec) {
-  if (!spec.has_watch()) return absl::OkStatus();
-  const v1::WatchSpec& watch = spec.watch();
+absl::StatusOr<WatchConfig> WatchConfig::FromProto(const v1::WatchSpec& watch,
+                                                   const MetricSpecs& metrics) {
+  WatchConfig out;
   if (watch.has_bake_recheck_interval()) {
     const absl::Duration d = DecodeDuration(watch.bake_recheck_interval());
     if (d < absl::ZeroDuration()) {
@@ -60,71 +62,84 @@ absl::Status ValidateWatchSpec(const v1::RolloutSpec& spec) {
           "watch.bake_recheck_interval",
           absl::StrCat("must be >= 0 (got ", absl::FormatDuration(d), ")"));
     }
+    out.bake_recheck_interval = d;
   }
-  if (!watch.has_background()) return absl::OkStatus();
-  const v1::BackgroundAnalysisSpec& background = watch.background();
-  if (background.gates().empty()) {
+  if (!watch.has_background()) return out;
+  const v1::BackgroundAnalysisSpec& proto = watch.background();
+  if (proto.gates().empty()) {
     return InvalidArgumentAt("watch.background.gates",
                              "must name at least one gate");
   }
-  if (background.has_interval()) {
-    const absl::Duration d = DecodeDuration(background.interval());
+  Background background;
+  if (proto.has_interval()) {
+    const absl::Duration d = DecodeDuration(proto.interval());
     if (d <= absl::ZeroDuration()) {
       return InvalidArgumentAt(
           "watch.background.interval",
           absl::StrCat("must be > 0 (got ", absl::FormatDuration(d), ")"));
     }
+    background.interval = d;
   }
-  if (background.starting_wave() < 0) {
+  if (proto.starting_wave() < 0) {
     return InvalidArgumentAt(
         "watch.background.starting_wave",
-        absl::StrCat("must be >= 0 (got ", background.starting_wave(), ")"));
+        absl::StrCat("must be >= 0 (got ", proto.starting_wave(), ")"));
   }
-  return BuildBackgroundGates(spec).status();
+  background.starting_wave = proto.starting_wave();
+  background.gates.assign(proto.gates().begin(), proto.gates().end());
+  SLUICE_RETURN_IF_ERROR(
+      BuildBackgroundGates(metrics, background.gates).status());
+  out.background = std::move(background);
+  return out;
 }
 
-std::string SummarizeWatchSpec(const v1::RolloutSpec& spec) {
-  if (!spec.has_watch()) return "";
-  const v1::WatchSpec& watch = spec.watch();
-  const absl::Duration recheck =
-      watch.has_bake_recheck_interval()
-          ? DecodeDuration(watch.bake_recheck_interval())
-          : kDefaultInterval;
-  std::string out = recheck > absl::ZeroDuration()
-                        ? absl::StrCat("watch: re-checks every ",
-                                       absl::FormatDuration(recheck))
-                        : std::string("watch: no re-checks");
-  if (watch.has_background()) {
-    const v1::BackgroundAnalysisSpec& b = watch.background();
-    absl::StrAppend(
-        &out, ", background analysis (", b.gates_size(),
-        b.gates_size() == 1 ? " gate" : " gates", ") every ",
-        absl::FormatDuration(b.has_interval() ? DecodeDuration(b.interval())
-                                              : kDefaultInterval),
-        " from wave ", b.starting_wave());
+v1::WatchSpec WatchConfig::ToProto() const {
+  v1::WatchSpec out;
+  if (bake_recheck_interval) {
+    EncodeDuration(*bake_recheck_interval, out.mutable_bake_recheck_interval());
+  }
+  if (background) {
+    v1::BackgroundAnalysisSpec* b = out.mutable_background();
+    for (const v1::GateSpec& gate : background->gates) *b->add_gates() = gate;
+    if (background->interval) {
+      EncodeDuration(*background->interval, b->mutable_interval());
+    }
+    b->set_starting_wave(background->starting_wave);
   }
   return out;
 }
 
-absl::Status ApplyWatchSpec(const v1::RolloutSpec& spec,
-                            RolloutOptions& options) {
-  if (!spec.has_watch()) return absl::OkStatus();
-  SLUICE_RETURN_IF_ERROR(ValidateWatchSpec(spec));
-  const v1::WatchSpec& watch = spec.watch();
-  if (watch.has_bake_recheck_interval()) {
-    options.bake_recheck_interval =
-        DecodeDuration(watch.bake_recheck_interval());
+std::string WatchConfig::Summary() const {
+  const absl::Duration recheck =
+      bake_recheck_interval.value_or(kDefaultInterval);
+  std::string out = recheck > absl::ZeroDuration()
+                        ? absl::StrCat("watch: re-checks every ",
+                                       absl::FormatDuration(recheck))
+                        : std::string("watch: no re-checks");
+  if (background) {
+    const size_t n = background->gates.size();
+    absl::StrAppend(
+        &out, ", background analysis (", n, n == 1 ? " gate" : " gates",
+        ") every ",
+        absl::FormatDuration(background->interval.value_or(kDefaultInterval)),
+        " from wave ", background->starting_wave);
   }
-  if (!watch.has_background()) return absl::OkStatus();
-  const v1::BackgroundAnalysisSpec& b = watch.background();
+  return out;
+}
+
+absl::Status WatchConfig::Apply(const MetricSpecs& metrics,
+                                RolloutOptions& options) const {
+  if (bake_recheck_interval) {
+    options.bake_recheck_interval = *bake_recheck_interval;
+  }
+  if (!background) return absl::OkStatus();
   SLUICE_ASSIGN_OR_RETURN(std::vector<std::unique_ptr<HealthGate>> gates,
-                          BuildBackgroundGates(spec));
+                          BuildBackgroundGates(metrics, background->gates));
   SLUICE_RETURN_IF_ERROR(ValidateGateSet(gates));
   options.background_gate = std::shared_ptr<const HealthGate>(
       NewGateSet("background analysis", std::move(gates)));
-  options.background_interval =
-      b.has_interval() ? DecodeDuration(b.interval()) : kDefaultInterval;
-  options.background_start_wave = b.starting_wave();
+  options.background_interval = background->interval.value_or(kDefaultInterval);
+  options.background_start_wave = background->starting_wave;
   return absl::OkStatus();
 }
 

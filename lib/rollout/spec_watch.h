@@ -1,36 +1,64 @@
 // Copyright 2026 The Sluice Authors.
 //
 // The `watch` part of a RolloutSpec (WatchSpec, proto/sluice/v1/
-// rollout_spec.proto): bake re-checks and background analysis. Validation
-// names the field's path; ApplyWatchSpec() sets the RolloutOptions fields.
+// rollout_spec.proto): bake re-checks and background analysis, converted at
+// the rollout component's edge. WatchConfig holds the values; FromProto()
+// validates (naming the field's path) and converts, ToProto() gives the
+// message back, Apply() sets the RolloutOptions fields.
 
 #ifndef SLUICE_LIB_ROLLOUT_SPEC_WATCH_H_
 #define SLUICE_LIB_ROLLOUT_SPEC_WATCH_H_
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "google/protobuf/repeated_field.h"
 #include "sluice/rollout.h"
 #include "sluice/v1/rollout_spec.pb.h"
 
 namespace sluice::internal {
 
-// Checks RolloutSpec.watch (when set). Errors are kInvalidArgument naming the
-// field, e.g. "watch.background.interval: must be > 0 (got 0)",
-// "watch.background.gates[0].threshold.metric: names undeclared metric
-// \"p99\"".
-absl::Status ValidateWatchSpec(const v1::RolloutSpec& spec);
+// The metric declarations gates are built over (RolloutSpec.metrics).
+using MetricSpecs = google::protobuf::RepeatedPtrField<v1::MetricSpec>;
 
-// "watch: re-checks every 5m, background analysis (2 gates) every 5m from
-// wave 0", or empty when the spec has no `watch`.
-std::string SummarizeWatchSpec(const v1::RolloutSpec& spec);
+// A validated sluice.v1.WatchSpec, converted. Value type. Thread-compatible.
+struct WatchConfig {
+  // sluice.v1.BackgroundAnalysisSpec.
+  struct Background {
+    // The gates' own configuration, built by the gates component over the
+    // spec's metrics (non-empty).
+    std::vector<v1::GateSpec> gates;
+    // Unset: 5 minutes.
+    std::optional<absl::Duration> interval;
+    int starting_wave = 0;
+  };
+  // Unset: RolloutOptions' default.
+  std::optional<absl::Duration> bake_recheck_interval;
+  std::optional<Background> background;
 
-// Sets options.bake_recheck_interval and the background analysis
-// (background_gate, background_interval, background_start_wave) from a
-// validated spec's `watch`; fields the spec leaves unset keep their values
-// in `options`.
-absl::Status ApplyWatchSpec(const v1::RolloutSpec& spec,
-                            RolloutOptions& options);
+  // Validates and converts. Errors are kInvalidArgument naming the field,
+  // e.g. "watch.background.interval: must be > 0 (got 0)",
+  // "watch.background.gates[0].threshold.metric: names undeclared metric
+  // \"p99\"".
+  static absl::StatusOr<WatchConfig> FromProto(const v1::WatchSpec& proto,
+                                               const MetricSpecs& metrics);
+
+  // The message FromProto() read.
+  v1::WatchSpec ToProto() const;
+
+  // "watch: re-checks every 5m, background analysis (2 gates) every 5m from
+  // wave 0".
+  std::string Summary() const;
+
+  // Sets options.bake_recheck_interval and the background analysis
+  // (background_gate, background_interval, background_start_wave); fields
+  // this config leaves unset keep their values in `options`.
+  absl::Status Apply(const MetricSpecs& metrics, RolloutOptions& options) const;
+};
 
 }  // namespace sluice::internal
 

@@ -24,8 +24,6 @@
 #include "sluice/rollout_event.h"
 #include "sluice/sim/metric_model.h"
 #include "sluice/sim/sim_sources.h"
-#include "sluice/v1/gates.pb.h"
-#include "sluice/v1/rollout_spec.pb.h"
 #include "sluice/wave_scheduler.h"
 
 namespace sluice::sim {
@@ -52,10 +50,7 @@ absl::StatusOr<Simulator> Simulator::Create(const RolloutSpec& spec,
                           NewScheduler(spec));
   SLUICE_ASSIGN_OR_RETURN(WavePlan plan, scheduler->Plan(fleet));
   SLUICE_ASSIGN_OR_RETURN(GatePolicy gates, GatePolicyFromSpec(spec));
-  std::vector<std::string> metrics;
-  for (const v1::MetricSpec& metric : spec.proto().metrics()) {
-    metrics.push_back(metric.name());
-  }
+  std::vector<std::string> metrics = spec.metric_names();
   // A binding for a metric the spec does not declare binds nothing (a typo
   // would leave the declared metric on its inferred signal).
   for (size_t i = 0; i < scenario.metrics.size(); ++i) {

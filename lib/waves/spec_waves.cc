@@ -446,4 +446,27 @@ absl::StatusOr<std::unique_ptr<WaveScheduler>> NewSchedulerFromSpec(
   return scheduler;
 }
 
+absl::StatusOr<WavesConfig> WavesConfig::FromProto(
+    const v1::WaveStrategy& proto) {
+  SLUICE_RETURN_IF_ERROR(ValidateWaveStrategy(proto));
+  WavesConfig out;
+  out.proto_ = proto;
+  out.stages_ = StagesOfStrategy(proto);
+  out.summary_ = SummarizeWaveStrategy(proto);
+  return out;
+}
+
+bool WavesConfig::has_strategy() const {
+  return proto_.strategy_case() != v1::WaveStrategy::STRATEGY_NOT_SET;
+}
+
+absl::StatusOr<std::unique_ptr<WaveScheduler>> WavesConfig::NewScheduler()
+    const {
+  return NewSchedulerFromSpec(proto_);
+}
+
+absl::Status WavesConfig::ValidateAgainst(const Fleet& fleet) const {
+  return ValidateWaveStrategyAgainst(proto_, fleet);
+}
+
 }  // namespace sluice::internal

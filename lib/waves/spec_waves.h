@@ -50,6 +50,41 @@ std::vector<std::string> StagesOfStrategy(const v1::WaveStrategy& strategy);
 absl::StatusOr<std::unique_ptr<WaveScheduler>> NewSchedulerFromSpec(
     const v1::WaveStrategy& strategy);
 
+// RolloutSpec.waves as the waves component holds it once validated: the
+// strategy's parameters (kept in their message form, which each built-in
+// scheduler's factory reads), its stage names and its summary. Callers above
+// the waves component read this, never the message. Copyable.
+// Thread-compatible.
+class WavesConfig {
+ public:
+  // Validates `proto` (an unset strategy is valid: the spec has none).
+  // Errors as ValidateWaveStrategy().
+  static absl::StatusOr<WavesConfig> FromProto(const v1::WaveStrategy& proto);
+
+  // The message FromProto() read.
+  const v1::WaveStrategy& ToProto() const { return proto_; }
+
+  // Whether a strategy is set.
+  bool has_strategy() const;
+
+  // The scheduler; "waves: not set" when no strategy is set.
+  absl::StatusOr<std::unique_ptr<WaveScheduler>> NewScheduler() const;
+
+  // As ValidateWaveStrategyAgainst().
+  absl::Status ValidateAgainst(const Fleet& fleet) const;
+
+  // As SummarizeWaveStrategy().
+  const std::string& Summary() const { return summary_; }
+
+  // As StagesOfStrategy().
+  const std::vector<std::string>& stages() const { return stages_; }
+
+ private:
+  v1::WaveStrategy proto_;
+  std::vector<std::string> stages_;
+  std::string summary_;
+};
+
 }  // namespace sluice::internal
 
 #endif  // SLUICE_LIB_WAVES_SPEC_WAVES_H_

@@ -86,7 +86,7 @@ TEST(RolloutSpecTest, FromProtoValidates) {
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("version")));
   proto.set_version("3");
   SLUICE_ASSERT_OK_AND_ASSIGN(RolloutSpec spec, RolloutSpec::FromProto(proto));
-  EXPECT_EQ(spec.proto().version(), "3");
+  EXPECT_EQ(spec.ToProto().version(), "3");
 }
 
 TEST(RolloutSpecTest, LoadFileReadsExampleAndPrefixesErrors) {

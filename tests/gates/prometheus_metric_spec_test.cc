@@ -114,8 +114,8 @@ TEST(PrometheusMetricSpecTest, DocExampleValidates) {
       RolloutSpec::Parse(absl::StrCat("name: \"x\" version: \"1\"\n", example),
                          SpecFormat::kTextProto));
   EXPECT_THAT(GatePolicy::FromSpec(spec).status(), testing::IsOk());
-  ASSERT_EQ(spec.proto().metrics_size(), 1);
-  EXPECT_THAT(spec.proto().metrics(0).prometheus().query(),
+  ASSERT_EQ(spec.ToProto().metrics_size(), 1);
+  EXPECT_THAT(spec.ToProto().metrics(0).prometheus().query(),
               HasSubstr("{{targets_regex}}"));
 }
 

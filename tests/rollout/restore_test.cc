@@ -528,7 +528,7 @@ TEST(RestoreFromSpecTest, ContinuesARolloutMadeFromTheSameSpec) {
                HasSubstr("snapshot: config: ")));
   // A spec whose metrics or gates changed under the same gate names is
   // noticed (RolloutOptions::config_id).
-  v1::RolloutSpec changed = spec.proto();
+  v1::RolloutSpec changed = spec.ToProto();
   ASSERT_GT(changed.metrics_size(), 0);
   changed.mutable_metrics(0)->set_query("another query");
   SLUICE_ASSERT_OK_AND_ASSIGN(RolloutSpec edited,
@@ -564,7 +564,7 @@ TEST(OptionsFromSpecTest, RestoresWhatFromSpecMadeWithTheConfigChecked) {
       Rollout::Restore(fleet, options, rollout->Snapshot(), RestoreOptions()));
   EXPECT_EQ(restored->Snapshot(), rollout->Snapshot());
   // A spec without previous_version, and none in the options: the field.
-  v1::RolloutSpec without = spec.proto();
+  v1::RolloutSpec without = spec.ToProto();
   without.clear_previous_version();
   SLUICE_ASSERT_OK_AND_ASSIGN(RolloutSpec bare,
                               RolloutSpec::FromProto(without));

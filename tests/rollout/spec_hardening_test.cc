@@ -90,14 +90,14 @@ TEST(StageOverrideTest, StagesOfStrategyCoversEveryExampleSpecsPlan) {
        std::filesystem::directory_iterator("examples/specs")) {
     const std::string path = entry.path().string();
     SLUICE_ASSERT_OK_AND_ASSIGN(RolloutSpec spec, RolloutSpec::LoadFile(path));
-    if (!spec.proto().has_waves()) continue;
+    if (!spec.ToProto().has_waves()) continue;
     absl::StatusOr<std::unique_ptr<WaveScheduler>> scheduler =
         NewScheduler(spec);
     ASSERT_TRUE(scheduler.ok()) << path;
     absl::StatusOr<WavePlan> plan = (*scheduler)->Plan(fleet);
     if (!plan.ok()) continue;  // e.g. a selector for labels this fleet lacks
     const std::vector<std::string> stages =
-        internal::StagesOfStrategy(spec.proto().waves());
+        internal::StagesOfStrategy(spec.ToProto().waves());
     const std::set<std::string> known(stages.begin(), stages.end());
     for (const Wave& w : plan->waves) {
       EXPECT_TRUE(known.count(w.stage)) << path << ": stage " << w.stage;

@@ -68,10 +68,10 @@ TEST(SimulatorTest, RejectsABindingForAnUndeclaredMetric) {
       RolloutSpec spec,
       RolloutSpec::LoadFile("examples/specs/regional_waves_gated.textproto"));
   SLUICE_ASSERT_OK_AND_ASSIGN(Fleet fleet, LoadFleetFile(kFleet));
-  ASSERT_GT(spec.proto().metrics_size(), 0);
+  ASSERT_GT(spec.metric_names().size(), 0u);
   Scenario scenario;
   MetricBinding binding;
-  binding.metric = spec.proto().metrics(0).name();
+  binding.metric = spec.metric_names()[0];
   scenario.metrics.push_back(binding);
   EXPECT_THAT(Simulator::Create(spec, fleet, scenario), IsOk());
   scenario.metrics[0].metric = "error-rate-typo";
