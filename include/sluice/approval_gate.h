@@ -44,7 +44,7 @@ struct ManualApprovalOptions {
 // Holds until GateContext::signals has a decision for this gate (a signal
 // naming it, or naming no gate): any rejection fails, else an approval
 // passes; the verdict says who. Errors name the option, e.g. "timeout: must
-// be > 0 and finite (got 0)".
+// be finite and > 0 (got 0)".
 absl::StatusOr<std::unique_ptr<HealthGate>> NewManualApprovalGate(
     std::string name, ManualApprovalOptions options);
 

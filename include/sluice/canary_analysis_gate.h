@@ -62,7 +62,7 @@ struct CanaryAnalysisGateOptions {
   // come from the fields below). Required; must validate as for
   // NewKayentaJudgeGate().
   KayentaJudgeGateOptions judge;
-  // The canary's lifetime (Kayenta's lifetimeDuration); > 0 and finite.
+  // The canary's lifetime (Kayenta's lifetimeDuration); finite and > 0.
   // Required. Default: zero (invalid).
   absl::Duration lifetime = absl::ZeroDuration();
   // Time between judgements (canaryAnalysisIntervalMins); zero, or more than

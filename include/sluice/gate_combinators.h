@@ -58,7 +58,7 @@ absl::StatusOr<std::unique_ptr<HealthGate>> NewAtLeastGate(
 // A gate and its weight in a weighted score. Move-only (it owns its gate);
 // thread-compatible.
 struct WeightedGate {
-  // The gate's weight; > 0 and finite. Default: 1.
+  // The gate's weight; finite and > 0. Default: 1.
   double weight = 1;
   // The gate. Required. Default: null (invalid).
   std::unique_ptr<HealthGate> gate;

@@ -42,6 +42,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
 #include "lib/gates/checks.h"
 #include "sluice/analysis_gate.h"
@@ -421,10 +422,10 @@ absl::Status ValidateDuration(absl::string_view field, absl::Duration d,
                               bool allow_zero) {
   if (d == absl::InfiniteDuration() || d < absl::ZeroDuration() ||
       (!allow_zero && d == absl::ZeroDuration())) {
-    return internal::InvalidArgumentAt(
-        field,
-        absl::StrCat(allow_zero ? "must be >= 0" : "must be > 0",
-                     " and finite (got ", internal::DurationText(d), ")"));
+    return internal::FieldPath(field).Invalid(
+        internal::MustBe(allow_zero ? internal::kMustBeNonNegativeFinite
+                                    : internal::kMustBePositiveFinite,
+                         d));
   }
   return absl::OkStatus();
 }

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
 #include "lib/gates/checks.h"
 #include "sluice/approval_gate.h"
@@ -88,9 +89,8 @@ absl::StatusOr<std::unique_ptr<HealthGate>> NewManualApprovalGate(
   if (options.timeout.has_value() &&
       (*options.timeout <= absl::ZeroDuration() ||
        *options.timeout == absl::InfiniteDuration())) {
-    return internal::InvalidArgumentAt(
-        "timeout", absl::StrCat("must be > 0 and finite (got ",
-                                internal::DurationText(*options.timeout), ")"));
+    return internal::FieldPath("timeout").Invalid(
+        internal::MustBe(internal::kMustBePositiveFinite, *options.timeout));
   }
   if (options.on_timeout != Outcome::kFail &&
       options.on_timeout != Outcome::kPass &&

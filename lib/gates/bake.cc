@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
 #include "lib/gates/checks.h"
 #include "sluice/bake_gate.h"
@@ -165,10 +166,9 @@ absl::StatusOr<std::unique_ptr<HealthGate>> NewBakeGate(
   SLUICE_RETURN_IF_ERROR(internal::ValidateGateName(name));
   if (options.duration <= absl::ZeroDuration() ||
       options.duration == absl::InfiniteDuration()) {
-    return internal::InvalidArgumentAt(
-        "duration",
-        absl::StrCat("must be > 0 and finite (got ",
-                     internal::DurationText(options.duration), ")"));
+    return internal::FieldPath("duration")
+        .Invalid(internal::MustBe(internal::kMustBePositiveFinite,
+                                  options.duration));
   }
   if (options.interval <= absl::ZeroDuration()) {
     return internal::InvalidArgumentAt(

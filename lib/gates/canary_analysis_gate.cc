@@ -25,6 +25,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
 #include "lib/gates/checks.h"
 
@@ -211,9 +212,8 @@ class CanaryAnalysisGate : public HealthGate {
 
 absl::Status NonNegative(absl::string_view field, absl::Duration d) {
   if (d < absl::ZeroDuration() || d == absl::InfiniteDuration()) {
-    return InvalidArgumentAt(
-        field,
-        absl::StrCat("must be >= 0 and finite (got ", DurationText(d), ")"));
+    return internal::FieldPath(field).Invalid(
+        internal::MustBe(internal::kMustBeNonNegativeFinite, d));
   }
   return absl::OkStatus();
 }
@@ -225,9 +225,9 @@ absl::StatusOr<std::unique_ptr<HealthGate>> NewCanaryAnalysisGate(
   SLUICE_RETURN_IF_ERROR(internal::ValidateGateName(name));
   if (options.lifetime <= absl::ZeroDuration() ||
       options.lifetime == absl::InfiniteDuration()) {
-    return InvalidArgumentAt("lifetime",
-                             absl::StrCat("must be > 0 and finite (got ",
-                                          DurationText(options.lifetime), ")"));
+    return internal::FieldPath("lifetime")
+        .Invalid(internal::MustBe(internal::kMustBePositiveFinite,
+                                  options.lifetime));
   }
   SLUICE_RETURN_IF_ERROR(NonNegative("interval", options.interval));
   SLUICE_RETURN_IF_ERROR(NonNegative("warmup", options.warmup));

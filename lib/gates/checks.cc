@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
 
 namespace sluice {
@@ -123,9 +124,7 @@ absl::Status ValidateAggregation(const Aggregation& aggregation) {
 
 absl::Status ValidateWindow(absl::Duration window) {
   if (window <= absl::ZeroDuration() || window == absl::InfiniteDuration()) {
-    return InvalidArgumentAt("window",
-                             absl::StrCat("must be > 0 and finite (got ",
-                                          DurationText(window), ")"));
+    return FieldPath("window").Invalid(MustBe(kMustBePositiveFinite, window));
   }
   return absl::OkStatus();
 }

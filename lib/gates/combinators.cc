@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
 #include "lib/gates/checks.h"
 #include "lib/gates/gate_sets.h"
@@ -229,17 +230,16 @@ class ShadowGate : public HealthGate {
 absl::Status ValidateChildren(
     const std::vector<std::unique_ptr<HealthGate>>& gates) {
   std::map<std::string, size_t> seen;
+  const internal::FieldPath list("gates");
   for (size_t i = 0; i < gates.size(); ++i) {
-    const std::string path = absl::StrCat("gates[", i, "]");
-    if (gates[i] == nullptr) {
-      return internal::InvalidArgumentAt(path, "must not be null");
-    }
+    const internal::FieldPath path = list.Index(static_cast<int>(i));
+    if (gates[i] == nullptr) return path.Invalid("must not be null");
     std::string name = gates[i]->name();
     auto [it, inserted] = seen.emplace(name, i);
     if (!inserted) {
-      return internal::InvalidArgumentAt(
-          path, absl::StrCat("duplicate gate name \"", name,
-                             "\" (first at gates[", it->second, "])"));
+      return path.Invalid(absl::StrCat("duplicate gate name \"", name,
+                                       "\" (first at gates[", it->second,
+                                       "])"));
     }
   }
   return absl::OkStatus();
@@ -306,23 +306,22 @@ absl::StatusOr<std::unique_ptr<HealthGate>> NewWeightedGate(
     return internal::InvalidArgumentAt("gates", "must not be empty");
   }
   std::map<std::string, size_t> seen;
+  const internal::FieldPath list("gates");
   for (size_t i = 0; i < gates.size(); ++i) {
-    const std::string path = absl::StrCat("gates[", i, "]");
+    const internal::FieldPath path = list.Index(static_cast<int>(i));
     if (gates[i].gate == nullptr) {
-      return internal::InvalidArgumentAt(absl::StrCat(path, ".gate"),
-                                         "must not be null");
+      return path.Field("gate").Invalid("must not be null");
     }
     if (!(gates[i].weight > 0) || !std::isfinite(gates[i].weight)) {
-      return internal::InvalidArgumentAt(
-          absl::StrCat(path, ".weight"),
-          absl::StrCat("must be > 0 and finite (got ", gates[i].weight, ")"));
+      return path.Field("weight").Invalid(
+          internal::MustBe(internal::kMustBePositiveFinite, gates[i].weight));
     }
     std::string child = gates[i].gate->name();
     auto [it, inserted] = seen.emplace(child, i);
     if (!inserted) {
-      return internal::InvalidArgumentAt(
-          path, absl::StrCat("duplicate gate name \"", child,
-                             "\" (first at gates[", it->second, "])"));
+      return path.Invalid(absl::StrCat("duplicate gate name \"", child,
+                                       "\" (first at gates[", it->second,
+                                       "])"));
     }
   }
   if (!(pass_score > 0 && pass_score <= 100)) {

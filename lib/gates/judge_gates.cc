@@ -35,6 +35,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
 #include "lib/gates/checks.h"
 
@@ -210,9 +211,8 @@ absl::Status ValidateSchedule(absl::Duration interval,
                               absl::Duration duration) {
   if (duration <= absl::ZeroDuration() ||
       duration == absl::InfiniteDuration()) {
-    return InvalidArgumentAt("duration",
-                             absl::StrCat("must be > 0 and finite (got ",
-                                          DurationText(duration), ")"));
+    return internal::FieldPath("duration")
+        .Invalid(internal::MustBe(internal::kMustBePositiveFinite, duration));
   }
   if (interval <= absl::ZeroDuration()) {
     return InvalidArgumentAt(
@@ -1162,9 +1162,8 @@ absl::StatusOr<std::unique_ptr<HealthGate>> NewKayentaJudgeGate(
   }
   if (options.window <= absl::ZeroDuration() ||
       options.window == absl::InfiniteDuration()) {
-    return InvalidArgumentAt("window",
-                             absl::StrCat("must be > 0 and finite (got ",
-                                          DurationText(options.window), ")"));
+    return internal::FieldPath("window").Invalid(
+        internal::MustBe(internal::kMustBePositiveFinite, options.window));
   }
   if (options.marginal != Outcome::kInconclusive &&
       options.marginal != Outcome::kPass &&

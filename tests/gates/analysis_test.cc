@@ -499,7 +499,7 @@ TEST(AnalysisTest, BadInputNamesTheField) {
        "metrics[0].count: required when interval is set"},
       {"negative interval",
        With([](AnalysisMetric& m) { m.interval = -absl::Seconds(1); }),
-       "metrics[0].interval: must be >= 0"},
+       "metrics[0].interval: must be finite and >= 0"},
       {"count < failure limit", With([](AnalysisMetric& m) {
          m.count = 2;
          m.interval = absl::Minutes(1);
@@ -534,10 +534,10 @@ TEST(AnalysisTest, BadInputNamesTheField) {
       {"error retry 0", With([](AnalysisMetric& m) {
          m.error_retry_interval = absl::ZeroDuration();
        }),
-       "metrics[0].error_retry_interval: must be > 0"},
+       "metrics[0].error_retry_interval: must be finite and > 0"},
       {"initial delay",
        With([](AnalysisMetric& m) { m.initial_delay = -absl::Seconds(1); }),
-       "metrics[0].initial_delay: must be >= 0"},
+       "metrics[0].initial_delay: must be finite and >= 0"},
       {"check", With([](AnalysisMetric& m) {
          std::get<ThresholdCheck>(m.check).min = 6;
        }),

@@ -119,7 +119,7 @@ TEST(ApprovalGateTest, BadInputNamesTheField) {
   zero.timeout = absl::ZeroDuration();
   EXPECT_THAT(NewManualApprovalGate("a", zero),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("timeout: must be > 0 and finite (got 0)")));
+                       HasSubstr("timeout: must be finite and > 0 (got 0)")));
   ManualApprovalOptions hold;
   hold.on_timeout = Outcome::kHold;
   EXPECT_THAT(NewManualApprovalGate("a", hold),

@@ -205,7 +205,7 @@ TEST(BakeGateTest, BadInputNamesTheField) {
   BakeOptions zero;
   EXPECT_THAT(NewBakeGate("b", zero, ErrorRateCheck()),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("duration: must be > 0 and finite (got 0)")));
+                       HasSubstr("duration: must be finite and > 0 (got 0)")));
   BakeOptions no_interval = HourEveryTenMinutes();
   no_interval.interval = absl::ZeroDuration();
   EXPECT_THAT(NewBakeGate("b", no_interval, ErrorRateCheck()),

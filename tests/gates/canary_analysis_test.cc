@@ -324,15 +324,15 @@ TEST(CanaryAnalysisOptionsTest, BadOptionsNameTheField) {
   CanaryAnalysisGateOptions o = Options(95, 50);
   o.lifetime = absl::ZeroDuration();
   EXPECT_THAT(std::string(NewCanaryAnalysisGate("aca", o).status().message()),
-              HasSubstr("lifetime: must be > 0"));
+              HasSubstr("lifetime: must be finite and > 0"));
   o = Options(95, 50);
   o.lookback = absl::Minutes(-1);
   EXPECT_THAT(std::string(NewCanaryAnalysisGate("aca", o).status().message()),
-              HasSubstr("lookback: must be >= 0"));
+              HasSubstr("lookback: must be finite and >= 0"));
   o = Options(95, 50);
   o.warmup = absl::Minutes(-1);
   EXPECT_THAT(std::string(NewCanaryAnalysisGate("aca", o).status().message()),
-              HasSubstr("warmup: must be >= 0"));
+              HasSubstr("warmup: must be finite and >= 0"));
   o = Options(50, 95);
   absl::Status s = NewCanaryAnalysisGate("aca", o).status();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
@@ -407,12 +407,12 @@ TEST(CanaryAnalysisSpecTest, BadSpecNamesThePath) {
                         "set"));
   EXPECT_THAT(std::string(parse("lifetime { seconds: 60 }").message()),
               HasSubstr("gates.default[0].canary_analysis.judge: must be set"));
-  EXPECT_THAT(
-      std::string(parse(absl::StrCat(kJudge,
-                                     " lifetime { seconds: 60 } "
-                                     "lookback { seconds: -5 }"))
-                      .message()),
-      HasSubstr("gates.default[0].canary_analysis.lookback: must be >= 0"));
+  EXPECT_THAT(std::string(parse(absl::StrCat(kJudge,
+                                             " lifetime { seconds: 60 } "
+                                             "lookback { seconds: -5 }"))
+                              .message()),
+              HasSubstr("gates.default[0].canary_analysis.lookback: must be "
+                        "finite and >= 0"));
 }
 
 }  // namespace

@@ -292,7 +292,7 @@ TEST(CombinatorTest, BadInputNamesTheField) {
   EXPECT_THAT(
       NewWeightedGate("w", Weighted({{0, P}}), 50),
       StatusIs(absl::StatusCode::kInvalidArgument,
-               HasSubstr("gates[0].weight: must be > 0 and finite (got 0)")));
+               HasSubstr("gates[0].weight: must be finite and > 0 (got 0)")));
   EXPECT_THAT(NewWeightedGate("w", Weighted({{1, P}}), 0),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("pass_score: must be in (0, 100] (got 0)")));

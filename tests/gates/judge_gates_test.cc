@@ -251,7 +251,7 @@ TEST(KayentaJudgeGateTest, FactoryErrorsNameTheField) {
   o.window = absl::ZeroDuration();
   EXPECT_THAT(NewKayentaJudgeGate("j", o).status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       StartsWith("window: must be > 0")));
+                       StartsWith("window: must be finite and > 0")));
   o = JudgeOptions(50);
   o.marginal = Outcome::kHold;
   EXPECT_THAT(
@@ -614,7 +614,7 @@ TEST(SequentialCountGateTest, FactoryErrorsNameTheField) {
   o.duration = absl::ZeroDuration();
   EXPECT_THAT(NewSequentialCountGate("s", o).status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       StartsWith("duration: must be > 0")));
+                       StartsWith("duration: must be finite and > 0")));
   o = CountOptions();
   o.interval = absl::Hours(1);
   EXPECT_THAT(NewSequentialCountGate("s", o).status(),

@@ -297,7 +297,7 @@ TEST(RelativeGateTest, BadInputNamesTheField) {
          c.max_ratio = 1.1;
          c.window = absl::ZeroDuration();
        },
-       "window: must be > 0"},
+       "window: must be finite and > 0"},
       {[](RelativeCheck& c) {
          c.max_ratio = 1.1;
          c.aggregation = {AggregationKind::kQuantile, 2};

@@ -285,7 +285,7 @@ TEST(SpecGatesTest, BadInputNamesTheField) {
                         }
                       }
                     })pb",
-               "gates.default[0].threshold.window: must be > 0 and finite (got "
+               "gates.default[0].threshold.window: must be finite and > 0 (got "
                "0)"},
               {R"pb(gates { default { threshold { metric: "p99_latency" } } })pb",
                "gates.default[0].threshold.max: at least one of min and max is "
@@ -484,8 +484,8 @@ TEST(SpecGatesTest, BadInputNamesTheField) {
               {R"pb(gates {
                       default { manual_approval { timeout { seconds: -5 } } }
                     })pb",
-               "gates.default[0].manual_approval.timeout: must be > 0 and "
-               "finite"},
+               "gates.default[0].manual_approval.timeout: must be finite and "
+               "> 0"},
               {R"pb(gates { default { all_of {} } })pb",
                "gates.default[0].all_of.gates: must not be empty"},
               {R"pb(gates {
@@ -518,9 +518,8 @@ TEST(SpecGatesTest, BadInputNamesTheField) {
                         }
                       }
                     })pb",
-               "gates.default[0].weighted.gates[0].weight: must be > 0 and "
-               "finite "
-               "(got -1)"},
+               "gates.default[0].weighted.gates[0].weight: must be finite and "
+               "> 0 (got -1)"},
               {R"pb(gates {
                       default {
                         weighted {

@@ -435,9 +435,9 @@ TEST(ThresholdGateTest, BadInputNamesTheField) {
       {[](ThresholdCheck& c) { c.aggregation.quantile = 0; },
        "aggregation.quantile: must be in (0, 1) (got 0)"},
       {[](ThresholdCheck& c) { c.window = absl::ZeroDuration(); },
-       "window: must be > 0 and finite (got 0)"},
+       "window: must be finite and > 0 (got 0)"},
       {[](ThresholdCheck& c) { c.window = -absl::Minutes(1); },
-       "window: must be > 0"},
+       "window: must be finite and > 0"},
       {[](ThresholdCheck& c) { c.max.reset(); },
        "max: at least one of min and max is required"},
       {[](ThresholdCheck& c) {
