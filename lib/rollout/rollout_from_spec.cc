@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "lib/core/field_path.h"
 #include "lib/core/sha256.h"
 #include "lib/core/status_macros.h"
 #include "lib/rollout/rollout_engine.h"
@@ -57,8 +58,8 @@ absl::Status ApplySpec(const RolloutSpec& spec, RolloutOptions& options) {
     options.previous_version = spec.previous_version();
   }
   if (options.previous_version.empty()) {
-    return internal::InvalidArgumentAt("previous_version",
-                                       "must be set in the spec or in options");
+    return internal::FieldPath("previous_version")
+        .Invalid("must be set in the spec or in options");
   }
   const internal::SpecData& data = internal::DataOf(spec);
   if (data.rollback.has_value()) {

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
 #include "lib/rollout/spec_data.h"
 #include "lib/rollout/spec_validation.h"
@@ -17,26 +18,27 @@ namespace {
 constexpr size_t kMaxNameLength = 200;
 
 absl::Status ValidateCore(const v1::RolloutSpec& proto) {
+  using internal::FieldPath;
   if (proto.name().empty()) {
-    return internal::InvalidArgumentAt("name", "must not be empty");
+    return FieldPath("name").Invalid(internal::kMustNotBeEmpty);
   }
   if (proto.name().size() > kMaxNameLength) {
-    return internal::InvalidArgumentAt(
-        "name", absl::StrCat("must be at most ", kMaxNameLength,
-                             " characters (got ", proto.name().size(), ")"));
+    return FieldPath("name").Invalid(
+        absl::StrCat("must be at most ", kMaxNameLength, " characters (got ",
+                     proto.name().size(), ")"));
   }
   if (proto.version().empty()) {
-    return internal::InvalidArgumentAt("version", "must not be empty");
+    return FieldPath("version").Invalid(internal::kMustNotBeEmpty);
   }
   if (!proto.previous_version().empty() &&
       proto.previous_version() == proto.version()) {
-    return internal::InvalidArgumentAt(
-        "previous_version", absl::StrCat("must differ from version (both \"",
-                                         proto.version(), "\")"));
+    return FieldPath("previous_version")
+        .Invalid(absl::StrCat("must differ from version (both \"",
+                              proto.version(), "\")"));
   }
   for (const auto& [key, value] : proto.labels()) {
     if (key.empty()) {
-      return internal::InvalidArgumentAt("labels", "keys must not be empty");
+      return FieldPath("labels").Invalid("keys must not be empty");
     }
   }
   return absl::OkStatus();

@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
 #include "lib/gates/spec_gates.h"
 #include "lib/rollout/spec_data.h"
@@ -40,8 +41,7 @@ absl::Status ValidateStageOverrides(const SpecData& data) {
   for (int i = 0; i < data.gates->stages_size(); ++i) {
     const std::string& stage = data.gates->stages(i).stage();
     if (std::find(stages.begin(), stages.end(), stage) == stages.end()) {
-      return InvalidArgumentAt(
-          absl::StrCat("gates.stages[", i, "].stage"),
+      return FieldPath("gates").Field("stages").Index(i).Field("stage").Invalid(
           absl::StrCat("the strategy never produces a stage \"", stage,
                        "\", so its gates would never run; its stages are ",
                        absl::StrJoin(stages, ", ")));

@@ -14,8 +14,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
-#include "lib/rollout/rollout_codec.h"
 #include "lib/rollout/spec_data.h"
 #include "sluice/rollback_policy.h"
 #include "sluice/rollout.h"
@@ -29,16 +29,20 @@ namespace {
 using v1::FailureResponseSpec;
 using Action = FailureResponseConfig::Action;
 
-std::optional<absl::Duration> OptionalDuration(
-    bool has, const google::protobuf::Duration& d) {
-  if (!has) return std::nullopt;
-  return DecodeDuration(d);
+// The duration of a field that is set, checked by `rule`; unset when the
+// field is absent.
+absl::StatusOr<std::optional<absl::Duration>> OptionalDuration(
+    bool has, const google::protobuf::Duration& d, const FieldPath& path,
+    DurationRule rule) {
+  if (!has) return std::optional<absl::Duration>();
+  SLUICE_ASSIGN_OR_RETURN(absl::Duration out, DurationFromProto(d, path, rule));
+  return std::optional<absl::Duration>(out);
 }
 
 // The policy for one trigger, or null for kUnspecified (the default
 // applies). Errors name the field below `path`.
 absl::StatusOr<std::unique_ptr<RollbackPolicy>> ResponsePolicy(
-    const FailureResponseConfig& response, const std::string& path) {
+    const FailureResponseConfig& response, const FieldPath& path) {
   std::unique_ptr<RollbackPolicy> base;
   switch (response.action) {
     case Action::kUnspecified:
@@ -63,20 +67,19 @@ absl::StatusOr<std::unique_ptr<RollbackPolicy>> ResponsePolicy(
       retry.retries, retry.backoff.value_or(absl::ZeroDuration()),
       std::move(base), multiplier);
   if (!policy.ok()) {
-    return NestStatus(policy.status(), absl::StrCat(path, ".retry"));
+    return path.Field("retry").Nest(policy.status());
   }
   return policy;
 }
 
 // Converts one trigger's response and checks that it builds.
 absl::StatusOr<FailureResponseConfig> ResponseFromProto(
-    const FailureResponseSpec& spec, const std::string& path) {
+    const FailureResponseSpec& spec, const FieldPath& path) {
   FailureResponseConfig out;
   switch (spec.action()) {
     case FailureResponseSpec::ACTION_UNSPECIFIED:
       if (spec.has_retry()) {
-        return InvalidArgumentAt(
-            absl::StrCat(path, ".action"),
+        return path.Field("action").Invalid(
             "must be set when retry is set (what happens after the retries)");
       }
       out.action = Action::kUnspecified;
@@ -94,14 +97,17 @@ absl::StatusOr<FailureResponseConfig> ResponseFromProto(
       out.action = Action::kPauseAndEscalate;
       break;
     default:
-      return InvalidArgumentAt(absl::StrCat(path, ".action"),
-                               absl::StrCat("unknown action ", spec.action()));
+      return path.Field("action").Invalid(
+          absl::StrCat("unknown action ", spec.action()));
   }
   if (spec.has_retry()) {
     FailureResponseConfig::Retry retry;
     retry.retries = spec.retry().retries();
-    retry.backoff =
-        OptionalDuration(spec.retry().has_backoff(), spec.retry().backoff());
+    SLUICE_ASSIGN_OR_RETURN(
+        retry.backoff,
+        OptionalDuration(spec.retry().has_backoff(), spec.retry().backoff(),
+                         path.Field("retry").Field("backoff"),
+                         DurationRule::kAny));
     retry.multiplier = spec.retry().multiplier();
     out.retry = retry;
   }
@@ -132,7 +138,7 @@ FailureResponseSpec ResponseToProto(const FailureResponseConfig& response) {
     v1::RetrySpec* retry = out.mutable_retry();
     retry->set_retries(response.retry->retries);
     if (response.retry->backoff.has_value()) {
-      EncodeDuration(*response.retry->backoff, retry->mutable_backoff());
+      DurationToProto(*response.retry->backoff, retry->mutable_backoff());
     }
     retry->set_multiplier(response.retry->multiplier);
   }
@@ -165,35 +171,34 @@ std::string ResponseSummary(const FailureResponseConfig& response) {
 
 // The four triggers of `proto`, converted into `out` (no engine limits).
 absl::Status TriggersFromProto(const v1::RollbackPolicySpec& proto,
-                               const std::string& p, RollbackConfig& out) {
+                               const FieldPath& p, RollbackConfig& out) {
   struct Trigger {
     bool has;
     const FailureResponseSpec& spec;
-    const char* field;
+    absl::string_view field;
     std::optional<FailureResponseConfig>& out;
   };
   const Trigger triggers[] = {
-      {proto.has_on_fail(), proto.on_fail(), ".on_fail", out.on_fail},
+      {proto.has_on_fail(), proto.on_fail(), "on_fail", out.on_fail},
       {proto.has_on_inconclusive(), proto.on_inconclusive(), ".on_inconclusive",
        out.on_inconclusive},
-      {proto.has_on_error(), proto.on_error(), ".on_error", out.on_error},
-      {proto.has_on_deadline(), proto.on_deadline(), ".on_deadline",
+      {proto.has_on_error(), proto.on_error(), "on_error", out.on_error},
+      {proto.has_on_deadline(), proto.on_deadline(), "on_deadline",
        out.on_deadline},
   };
   for (const Trigger& t : triggers) {
     // An absent response validates as the empty one (the default).
     SLUICE_ASSIGN_OR_RETURN(FailureResponseConfig response,
-                            ResponseFromProto(t.spec, p + t.field));
+                            ResponseFromProto(t.spec, p.Field(t.field)));
     if (t.has) t.out = response;
   }
   return absl::OkStatus();
 }
 
-absl::Status CheckAttempts(int value, const std::string& path) {
+absl::Status CheckAttempts(int value, const FieldPath& path) {
   if (value < 0 || value > 100) {
-    return InvalidArgumentAt(
-        path, absl::StrCat("must be in [1, 100], or 0 for the default (got ",
-                           value, ")"));
+    return path.Invalid(
+        MustBe("must be in [1, 100], or 0 for the default", value));
   }
   return absl::OkStatus();
 }
@@ -202,32 +207,28 @@ absl::Status CheckAttempts(int value, const std::string& path) {
 
 absl::StatusOr<RollbackConfig> RollbackConfig::FromProto(
     const v1::RollbackPolicySpec& proto, absl::string_view path) {
-  const std::string p(path);
+  const FieldPath p(path);
   RollbackConfig out;
   SLUICE_RETURN_IF_ERROR(
-      CheckAttempts(proto.rollback_attempts(), p + ".rollback_attempts"));
+      CheckAttempts(proto.rollback_attempts(), p.Field("rollback_attempts")));
   out.rollback_attempts = proto.rollback_attempts();
-  out.rollback_retry_backoff = OptionalDuration(
-      proto.has_rollback_retry_backoff(), proto.rollback_retry_backoff());
-  if (out.rollback_retry_backoff.value_or(absl::ZeroDuration()) <
-      absl::ZeroDuration()) {
-    return InvalidArgumentAt(p + ".rollback_retry_backoff", "must be >= 0");
-  }
-  out.progress_deadline = OptionalDuration(proto.has_progress_deadline(),
-                                           proto.progress_deadline());
-  if (out.progress_deadline.has_value() &&
-      *out.progress_deadline <= absl::ZeroDuration()) {
-    return InvalidArgumentAt(p + ".progress_deadline", "must be > 0");
-  }
+  SLUICE_ASSIGN_OR_RETURN(out.rollback_retry_backoff,
+                          OptionalDuration(proto.has_rollback_retry_backoff(),
+                                           proto.rollback_retry_backoff(),
+                                           p.Field("rollback_retry_backoff"),
+                                           DurationRule::kNonNegative));
+  SLUICE_ASSIGN_OR_RETURN(
+      out.progress_deadline,
+      OptionalDuration(proto.has_progress_deadline(), proto.progress_deadline(),
+                       p.Field("progress_deadline"), DurationRule::kPositive));
   SLUICE_RETURN_IF_ERROR(
-      CheckAttempts(proto.deploy_attempts(), p + ".deploy_attempts"));
+      CheckAttempts(proto.deploy_attempts(), p.Field("deploy_attempts")));
   out.deploy_attempts = proto.deploy_attempts();
-  out.deploy_retry_backoff = OptionalDuration(proto.has_deploy_retry_backoff(),
-                                              proto.deploy_retry_backoff());
-  if (out.deploy_retry_backoff.value_or(absl::ZeroDuration()) <
-      absl::ZeroDuration()) {
-    return InvalidArgumentAt(p + ".deploy_retry_backoff", "must be >= 0");
-  }
+  SLUICE_ASSIGN_OR_RETURN(out.deploy_retry_backoff,
+                          OptionalDuration(proto.has_deploy_retry_backoff(),
+                                           proto.deploy_retry_backoff(),
+                                           p.Field("deploy_retry_backoff"),
+                                           DurationRule::kNonNegative));
   SLUICE_RETURN_IF_ERROR(TriggersFromProto(proto, p, out));
   return out;
 }
@@ -242,34 +243,34 @@ v1::RollbackPolicySpec RollbackConfig::ToProto() const {
   if (on_deadline) *out.mutable_on_deadline() = ResponseToProto(*on_deadline);
   out.set_rollback_attempts(rollback_attempts);
   if (rollback_retry_backoff) {
-    EncodeDuration(*rollback_retry_backoff,
-                   out.mutable_rollback_retry_backoff());
+    DurationToProto(*rollback_retry_backoff,
+                    out.mutable_rollback_retry_backoff());
   }
   if (progress_deadline) {
-    EncodeDuration(*progress_deadline, out.mutable_progress_deadline());
+    DurationToProto(*progress_deadline, out.mutable_progress_deadline());
   }
   out.set_deploy_attempts(deploy_attempts);
   if (deploy_retry_backoff) {
-    EncodeDuration(*deploy_retry_backoff, out.mutable_deploy_retry_backoff());
+    DurationToProto(*deploy_retry_backoff, out.mutable_deploy_retry_backoff());
   }
   return out;
 }
 
 absl::StatusOr<std::unique_ptr<RollbackPolicy>> RollbackConfig::NewPolicy(
     absl::string_view path) const {
-  const std::string p(path);
+  const FieldPath p(path);
   PerTriggerPolicies per;
   const FailureResponseConfig none;
   SLUICE_ASSIGN_OR_RETURN(
-      per.on_fail, ResponsePolicy(on_fail.value_or(none), p + ".on_fail"));
-  SLUICE_ASSIGN_OR_RETURN(
-      per.on_inconclusive,
-      ResponsePolicy(on_inconclusive.value_or(none), p + ".on_inconclusive"));
-  SLUICE_ASSIGN_OR_RETURN(
-      per.on_error, ResponsePolicy(on_error.value_or(none), p + ".on_error"));
+      per.on_fail, ResponsePolicy(on_fail.value_or(none), p.Field("on_fail")));
+  SLUICE_ASSIGN_OR_RETURN(per.on_inconclusive,
+                          ResponsePolicy(on_inconclusive.value_or(none),
+                                         p.Field("on_inconclusive")));
+  SLUICE_ASSIGN_OR_RETURN(per.on_error, ResponsePolicy(on_error.value_or(none),
+                                                       p.Field("on_error")));
   SLUICE_ASSIGN_OR_RETURN(
       per.on_deadline,
-      ResponsePolicy(on_deadline.value_or(none), p + ".on_deadline"));
+      ResponsePolicy(on_deadline.value_or(none), p.Field("on_deadline")));
   if (!per.on_fail && !per.on_inconclusive && !per.on_error &&
       !per.on_deadline) {
     return NewDefaultRollbackPolicy();
@@ -322,7 +323,7 @@ absl::StatusOr<std::unique_ptr<RollbackPolicy>> RollbackPolicyFromProto(
     const v1::RollbackPolicySpec& spec, absl::string_view path) {
   internal::RollbackConfig triggers;
   SLUICE_RETURN_IF_ERROR(
-      internal::TriggersFromProto(spec, std::string(path), triggers));
+      internal::TriggersFromProto(spec, internal::FieldPath(path), triggers));
   return triggers.NewPolicy(path);
 }
 

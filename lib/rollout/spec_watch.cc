@@ -15,10 +15,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
 #include "lib/gates/gate_sets.h"
 #include "lib/gates/spec_gates.h"
-#include "lib/rollout/rollout_codec.h"
 
 namespace sluice::internal {
 namespace {
@@ -54,36 +54,32 @@ absl::StatusOr<std::vector<std::unique_ptr<HealthGate>>> BuildBackgroundGates(
 
 absl::StatusOr<WatchConfig> WatchConfig::FromProto(const v1::WatchSpec& watch,
                                                    const MetricSpecs& metrics) {
+  const FieldPath path("watch");
   WatchConfig out;
   if (watch.has_bake_recheck_interval()) {
-    const absl::Duration d = DecodeDuration(watch.bake_recheck_interval());
-    if (d < absl::ZeroDuration()) {
-      return InvalidArgumentAt(
-          "watch.bake_recheck_interval",
-          absl::StrCat("must be >= 0 (got ", absl::FormatDuration(d), ")"));
-    }
-    out.bake_recheck_interval = d;
+    SLUICE_ASSIGN_OR_RETURN(
+        out.bake_recheck_interval,
+        DurationFromProto(watch.bake_recheck_interval(),
+                          path.Field("bake_recheck_interval"),
+                          DurationRule::kNonNegative));
   }
   if (!watch.has_background()) return out;
   const v1::BackgroundAnalysisSpec& proto = watch.background();
+  const FieldPath background_path = path.Field("background");
   if (proto.gates().empty()) {
-    return InvalidArgumentAt("watch.background.gates",
-                             "must name at least one gate");
+    return background_path.Field("gates").Invalid(
+        "must name at least one gate");
   }
   Background background;
   if (proto.has_interval()) {
-    const absl::Duration d = DecodeDuration(proto.interval());
-    if (d <= absl::ZeroDuration()) {
-      return InvalidArgumentAt(
-          "watch.background.interval",
-          absl::StrCat("must be > 0 (got ", absl::FormatDuration(d), ")"));
-    }
-    background.interval = d;
+    SLUICE_ASSIGN_OR_RETURN(
+        background.interval,
+        DurationFromProto(proto.interval(), background_path.Field("interval"),
+                          DurationRule::kPositive));
   }
   if (proto.starting_wave() < 0) {
-    return InvalidArgumentAt(
-        "watch.background.starting_wave",
-        absl::StrCat("must be >= 0 (got ", proto.starting_wave(), ")"));
+    return background_path.Field("starting_wave")
+        .Invalid(MustBe(kMustBeNonNegative, proto.starting_wave()));
   }
   background.starting_wave = proto.starting_wave();
   background.gates.assign(proto.gates().begin(), proto.gates().end());
@@ -96,13 +92,14 @@ absl::StatusOr<WatchConfig> WatchConfig::FromProto(const v1::WatchSpec& watch,
 v1::WatchSpec WatchConfig::ToProto() const {
   v1::WatchSpec out;
   if (bake_recheck_interval) {
-    EncodeDuration(*bake_recheck_interval, out.mutable_bake_recheck_interval());
+    DurationToProto(*bake_recheck_interval,
+                    out.mutable_bake_recheck_interval());
   }
   if (background) {
     v1::BackgroundAnalysisSpec* b = out.mutable_background();
     for (const v1::GateSpec& gate : background->gates) *b->add_gates() = gate;
     if (background->interval) {
-      EncodeDuration(*background->interval, b->mutable_interval());
+      DurationToProto(*background->interval, b->mutable_interval());
     }
     b->set_starting_wave(background->starting_wave);
   }

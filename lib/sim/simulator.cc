@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
 #include "lib/sim/sim_random.h"
 #include "sluice/gate_policy.h"
@@ -56,10 +57,13 @@ absl::StatusOr<Simulator> Simulator::Create(const RolloutSpec& spec,
   for (size_t i = 0; i < scenario.metrics.size(); ++i) {
     const std::string& name = scenario.metrics[i].metric;
     if (std::find(metrics.begin(), metrics.end(), name) == metrics.end()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "metrics[", i, "].metric: binds \"", name,
-          "\", which the spec does not declare (its metrics: ",
-          metrics.empty() ? "none" : absl::StrJoin(metrics, ", "), ")"));
+      return internal::FieldPath("metrics")
+          .Index(static_cast<int>(i))
+          .Field("metric")
+          .Invalid(absl::StrCat(
+              "binds \"", name,
+              "\", which the spec does not declare (its metrics: ",
+              metrics.empty() ? "none" : absl::StrJoin(metrics, ", "), ")"));
     }
   }
   return Simulator(
@@ -697,24 +701,23 @@ absl::StatusOr<BacktestResult> BacktestGate(const HealthGate& gate,
                                             const Fleet& fleet, uint64_t seed,
                                             const BacktestOptions& options) {
   if (scenario.fault.bad) {
-    return internal::InvalidArgumentAt("fault.bad",
-                                       "a backtest needs a good release");
+    return internal::FieldPath("fault").Field("bad").Invalid(
+        "a backtest needs a good release");
   }
   if (options.every <= absl::ZeroDuration()) {
-    return internal::InvalidArgumentAt(
-        "every", absl::StrCat("must be > 0 (got ",
-                              absl::FormatDuration(options.every), ")"));
+    return internal::FieldPath("every").Invalid(
+        internal::MustBe(internal::kMustBePositive, options.every));
   }
   if (options.max_hold <= absl::ZeroDuration()) {
-    return internal::InvalidArgumentAt(
-        "max_hold", absl::StrCat("must be > 0 (got ",
-                                 absl::FormatDuration(options.max_hold), ")"));
+    return internal::FieldPath("max_hold")
+        .Invalid(internal::MustBe(internal::kMustBePositive, options.max_hold));
   }
   if (options.canary_targets < 1 ||
       static_cast<size_t>(options.canary_targets) >= fleet.size()) {
-    return internal::InvalidArgumentAt(
-        "canary_targets", absl::StrCat("must be in [1, ", fleet.size(),
-                                       ") (got ", options.canary_targets, ")"));
+    return internal::FieldPath("canary_targets")
+        .Invalid(
+            internal::MustBe(absl::StrCat("must be in [1, ", fleet.size(), ")"),
+                             options.canary_targets));
   }
   SLUICE_ASSIGN_OR_RETURN(MetricModel model,
                           MetricModel::Create(scenario, fleet, seed));

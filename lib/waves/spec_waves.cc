@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
 #include "sluice/wave_scheduler.h"
 
@@ -22,27 +23,23 @@ namespace {
 
 using StatusOrScheduler = absl::StatusOr<std::unique_ptr<WaveScheduler>>;
 
-absl::StatusOr<absl::Duration> ToDuration(const google::protobuf::Duration& d,
-                                          const std::string& path) {
-  const bool same_sign = (d.seconds() >= 0 && d.nanos() >= 0) ||
-                         (d.seconds() <= 0 && d.nanos() <= 0);
-  if (d.nanos() <= -1000000000 || d.nanos() >= 1000000000 || !same_sign) {
-    return InvalidArgumentAt(path, "is not a valid duration");
-  }
-  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
-}
+// Field paths here are relative to RolloutSpec.waves: errors gain the
+// "waves" prefix once, in NewSchedulerFromSpec(). Durations are converted by
+// the one DurationFromProto (lib/core/field_path.h); the schedulers' factories
+// check their ranges.
 
-// Reads `field` of `msg` into `out` when it is set.
-#define SLUICE_READ_DURATION(msg, field, path, out)                        \
-  do {                                                                     \
-    if ((msg).has_##field()) {                                             \
-      SLUICE_ASSIGN_OR_RETURN(                                             \
-          out, ToDuration((msg).field(), absl::StrCat(path, "." #field))); \
-    }                                                                      \
+// Reads `field` of `msg` into `out` when it is set; `path` is the FieldPath
+// of `msg`.
+#define SLUICE_READ_DURATION(msg, field, path, out)                     \
+  do {                                                                  \
+    if ((msg).has_##field()) {                                          \
+      SLUICE_ASSIGN_OR_RETURN(                                          \
+          out, DurationFromProto((msg).field(), (path).Field(#field))); \
+    }                                                                   \
   } while (false)
 
 absl::StatusOr<CountOrPercent> ToCountOrPercent(const v1::CountOrPercent& v,
-                                                const std::string& path) {
+                                                const FieldPath& path) {
   switch (v.value_case()) {
     case v1::CountOrPercent::kCount:
       return CountOrPercent::Count(v.count());
@@ -51,12 +48,12 @@ absl::StatusOr<CountOrPercent> ToCountOrPercent(const v1::CountOrPercent& v,
     case v1::CountOrPercent::VALUE_NOT_SET:
       break;
   }
-  return InvalidArgumentAt(path, "set count or percent");
+  return path.Invalid("set count or percent");
 }
 
 // A PercentRounding field; a value out of range (proto3 keeps unknown enum
 // values) is an error naming the field.
-absl::StatusOr<PercentRounding> ToRounding(int value, const std::string& path) {
+absl::StatusOr<PercentRounding> ToRounding(int value, const FieldPath& path) {
   switch (value) {
     case v1::PERCENT_ROUNDING_DEFAULT:
       return PercentRounding::kDefault;
@@ -67,10 +64,10 @@ absl::StatusOr<PercentRounding> ToRounding(int value, const std::string& path) {
     case v1::ROUND_NEAREST:
       return PercentRounding::kNearest;
     default:
-      return InvalidArgumentAt(
-          path, absl::StrCat("must be PERCENT_ROUNDING_DEFAULT, ROUND_UP, "
-                             "ROUND_DOWN or ROUND_NEAREST (got ",
-                             value, ")"));
+      return path.Invalid(
+          MustBe("must be PERCENT_ROUNDING_DEFAULT, ROUND_UP, ROUND_DOWN or "
+                 "ROUND_NEAREST",
+                 value));
   }
 }
 
@@ -105,7 +102,6 @@ bool TrafficRouted(const v1::WaveStrategy& s) {
 }
 
 StatusOrScheduler BuildStaged(const v1::Staged& s) {
-  const std::string p = "staged";
   StagedOptions o;
   o.region_order.assign(s.region_order().begin(), s.region_order().end());
   o.region_order_default = s.region_order_default() == v1::Staged::BY_NAME
@@ -114,22 +110,25 @@ StatusOrScheduler BuildStaged(const v1::Staged& s) {
   o.one_box = !s.no_one_box();
   if (s.has_one_box_max_weight_percent()) {
     if (s.no_one_box()) {
-      return InvalidArgumentAt("staged.one_box_max_weight_percent",
-                               "is set together with no_one_box");
+      return FieldPath("staged")
+          .Field("one_box_max_weight_percent")
+          .Invalid("is set together with no_one_box");
     }
     o.one_box_max_weight_percent = s.one_box_max_weight_percent();
   }
   o.one_box_every_region = s.one_box_every_region();
   if (s.no_first_zone_batch()) {
     if (s.has_first_zone_batch()) {
-      return InvalidArgumentAt("staged.first_zone_batch",
-                               "is set together with no_first_zone_batch");
+      return FieldPath("staged")
+          .Field("first_zone_batch")
+          .Invalid("is set together with no_first_zone_batch");
     }
     o.first_zone_batch.reset();
   } else if (s.has_first_zone_batch()) {
     SLUICE_ASSIGN_OR_RETURN(
         o.first_zone_batch,
-        ToCountOrPercent(s.first_zone_batch(), "staged.first_zone_batch"));
+        ToCountOrPercent(s.first_zone_batch(),
+                         FieldPath("staged").Field("first_zone_batch")));
   }
   if (s.has_max_zones_per_wave()) o.max_zones_per_wave = s.max_zones_per_wave();
   if (s.has_max_regions_per_wave()) {
@@ -140,7 +139,7 @@ StatusOrScheduler BuildStaged(const v1::Staged& s) {
   }
   if (s.has_region_growth()) o.region_growth = s.region_growth();
   const v1::StagedBakes& b = s.bakes();
-  const std::string bp = "staged.bakes";
+  const FieldPath bp = FieldPath("staged").Field("bakes");
   SLUICE_READ_DURATION(b, one_box, bp, o.bakes.one_box);
   SLUICE_READ_DURATION(b, first_zone_batch, bp, o.bakes.first_zone_batch);
   SLUICE_READ_DURATION(b, first_zone, bp, o.bakes.first_zone);
@@ -158,14 +157,18 @@ StatusOrScheduler BuildStaged(const v1::Staged& s) {
   if (b.has_final_bake()) {
     SLUICE_ASSIGN_OR_RETURN(
         o.bakes.final_bake,
-        ToDuration(b.final_bake(), "staged.bakes.final_bake"));
+        DurationFromProto(
+            b.final_bake(),
+            FieldPath("staged").Field("bakes").Field("final_bake")));
   }
-  SLUICE_ASSIGN_OR_RETURN(o.rounding,
-                          ToRounding(s.rounding(), "staged.rounding"));
+  SLUICE_ASSIGN_OR_RETURN(
+      o.rounding,
+      ToRounding(s.rounding(), FieldPath("staged").Field("rounding")));
   if (s.has_max_failed_per_wave()) {
-    SLUICE_ASSIGN_OR_RETURN(o.max_failed_per_wave,
-                            ToCountOrPercent(s.max_failed_per_wave(),
-                                             "staged.max_failed_per_wave"));
+    SLUICE_ASSIGN_OR_RETURN(
+        o.max_failed_per_wave,
+        ToCountOrPercent(s.max_failed_per_wave(),
+                         FieldPath("staged").Field("max_failed_per_wave")));
   }
   return NewStagedScheduler(o);
 }
@@ -174,25 +177,25 @@ StatusOrScheduler BuildComposite(const v1::Composite& c) {
   CompositeOptions o;
   for (int i = 0; i < c.stages_size(); ++i) {
     const v1::CompositeStage& s = c.stages(i);
-    const std::string path = absl::StrCat("composite.stages[", i, "]");
+    const FieldPath path = FieldPath("composite").Field("stages").Index(i);
     CompositeStage stage;
     stage.name = s.name();
     stage.selector = ToSelector(s.selector());
     if (!s.has_scheduler() ||
         s.scheduler().strategy_case() == v1::WaveStrategy::STRATEGY_NOT_SET) {
-      return InvalidArgumentAt(absl::StrCat(path, ".scheduler"), "must be set");
+      return path.Field("scheduler").Invalid("must be set");
     }
     if (TrafficRouted(s.scheduler())) {
       // Known without a fleet: the plan would be refused anyway.
-      return InvalidArgumentAt(
-          absl::StrCat(path, ".scheduler"),
-          "plans traffic waves (traffic_routed, or flagger without "
-          "target_waves), which cannot be composed; composite stages plan "
-          "target waves");
+      return path.Field("scheduler")
+          .Invalid(
+              "plans traffic waves (traffic_routed, or flagger without "
+              "target_waves), which cannot be composed; composite stages plan "
+              "target waves");
     }
     StatusOrScheduler inner = Build(s.scheduler());
     if (!inner.ok()) {
-      return NestStatus(inner.status(), absl::StrCat(path, ".scheduler"));
+      return path.Field("scheduler").Nest(inner.status());
     }
     stage.scheduler = *std::move(inner);
     o.stages.push_back(std::move(stage));
@@ -205,7 +208,7 @@ StatusOrScheduler Build(const v1::WaveStrategy& strategy) {
     case v1::WaveStrategy::kAllAtOnce: {
       const v1::AllAtOnce& s = strategy.all_at_once();
       AllAtOnceOptions o;
-      SLUICE_READ_DURATION(s, bake, std::string("all_at_once"), o.bake);
+      SLUICE_READ_DURATION(s, bake, FieldPath("all_at_once"), o.bake);
       if (s.has_max_failed_targets()) {
         o.max_failed_targets = s.max_failed_targets();
       }
@@ -214,32 +217,34 @@ StatusOrScheduler Build(const v1::WaveStrategy& strategy) {
     case v1::WaveStrategy::kOneAtATime: {
       OneAtATimeOptions o;
       SLUICE_READ_DURATION(strategy.one_at_a_time(), bake,
-                           std::string("one_at_a_time"), o.bake);
+                           FieldPath("one_at_a_time"), o.bake);
       return NewOneAtATimeScheduler(o);
     }
     case v1::WaveStrategy::kHalfAtATime: {
       HalfAtATimeOptions o;
       SLUICE_READ_DURATION(strategy.half_at_a_time(), bake,
-                           std::string("half_at_a_time"), o.bake);
+                           FieldPath("half_at_a_time"), o.bake);
       return NewHalfAtATimeScheduler(o);
     }
     case v1::WaveStrategy::kBatches: {
       const v1::Batches& s = strategy.batches();
       BatchOptions o;
       if (!s.has_size()) {
-        return InvalidArgumentAt("batches.size", "must be set");
+        return FieldPath("batches").Field("size").Invalid("must be set");
       }
-      SLUICE_ASSIGN_OR_RETURN(o.size,
-                              ToCountOrPercent(s.size(), "batches.size"));
-      SLUICE_READ_DURATION(s, bake, std::string("batches"), o.bake);
+      SLUICE_ASSIGN_OR_RETURN(
+          o.size,
+          ToCountOrPercent(s.size(), FieldPath("batches").Field("size")));
+      SLUICE_READ_DURATION(s, bake, FieldPath("batches"), o.bake);
       if (s.has_max_failed_per_batch()) {
-        SLUICE_ASSIGN_OR_RETURN(
-            o.max_failed_per_batch,
-            ToCountOrPercent(s.max_failed_per_batch(),
-                             "batches.max_failed_per_batch"));
+        SLUICE_ASSIGN_OR_RETURN(o.max_failed_per_batch,
+                                ToCountOrPercent(s.max_failed_per_batch(),
+                                                 FieldPath("batches").Field(
+                                                     "max_failed_per_batch")));
       }
-      SLUICE_ASSIGN_OR_RETURN(o.rounding,
-                              ToRounding(s.rounding(), "batches.rounding"));
+      SLUICE_ASSIGN_OR_RETURN(
+          o.rounding,
+          ToRounding(s.rounding(), FieldPath("batches").Field("rounding")));
       return NewBatchScheduler(o);
     }
     case v1::WaveStrategy::kMinHealthy: {
@@ -253,10 +258,10 @@ StatusOrScheduler Build(const v1::WaveStrategy& strategy) {
           o.min_healthy = CountOrPercent::Percent(s.fleet_percent());
           break;
         case v1::MinHealthy::VALUE_NOT_SET:
-          return InvalidArgumentAt("min_healthy",
-                                   "set host_count or fleet_percent");
+          return FieldPath("min_healthy")
+              .Invalid("set host_count or fleet_percent");
       }
-      SLUICE_READ_DURATION(s, bake, std::string("min_healthy"), o.bake);
+      SLUICE_READ_DURATION(s, bake, FieldPath("min_healthy"), o.bake);
       return NewMinHealthyScheduler(o);
     }
     case v1::WaveStrategy::kRolling: {
@@ -264,14 +269,17 @@ StatusOrScheduler Build(const v1::WaveStrategy& strategy) {
       RollingOptions o;
       if (s.has_max_surge()) {
         SLUICE_ASSIGN_OR_RETURN(
-            o.max_surge, ToCountOrPercent(s.max_surge(), "rolling.max_surge"));
+            o.max_surge,
+            ToCountOrPercent(s.max_surge(),
+                             FieldPath("rolling").Field("max_surge")));
       }
       if (s.has_max_unavailable()) {
         SLUICE_ASSIGN_OR_RETURN(
             o.max_unavailable,
-            ToCountOrPercent(s.max_unavailable(), "rolling.max_unavailable"));
+            ToCountOrPercent(s.max_unavailable(),
+                             FieldPath("rolling").Field("max_unavailable")));
       }
-      SLUICE_READ_DURATION(s, bake, std::string("rolling"), o.bake);
+      SLUICE_READ_DURATION(s, bake, FieldPath("rolling"), o.bake);
       return NewRollingScheduler(o);
     }
     case v1::WaveStrategy::kLinear: {
@@ -279,32 +287,36 @@ StatusOrScheduler Build(const v1::WaveStrategy& strategy) {
       LinearOptions o;
       o.step_percent = s.step_percent();
       if (s.has_interval() && s.has_deployment_duration()) {
-        return InvalidArgumentAt(
-            "linear.deployment_duration",
-            "set either interval (CodeDeploy) or deployment_duration "
-            "(AppConfig), not both");
+        return FieldPath("linear")
+            .Field("deployment_duration")
+            .Invalid(
+                "set either interval (CodeDeploy) or deployment_duration "
+                "(AppConfig), not both");
       }
-      SLUICE_READ_DURATION(s, interval, std::string("linear"), o.interval);
+      SLUICE_READ_DURATION(s, interval, FieldPath("linear"), o.interval);
       if (s.has_deployment_duration()) {
-        SLUICE_ASSIGN_OR_RETURN(
-            o.deployment_duration,
-            ToDuration(s.deployment_duration(), "linear.deployment_duration"));
+        SLUICE_ASSIGN_OR_RETURN(o.deployment_duration,
+                                DurationFromProto(s.deployment_duration(),
+                                                  FieldPath("linear").Field(
+                                                      "deployment_duration")));
       }
-      SLUICE_READ_DURATION(s, final_bake, std::string("linear"), o.final_bake);
+      SLUICE_READ_DURATION(s, final_bake, FieldPath("linear"), o.final_bake);
       o.traffic_routed = s.traffic_routed();
-      SLUICE_ASSIGN_OR_RETURN(o.rounding,
-                              ToRounding(s.rounding(), "linear.rounding"));
+      SLUICE_ASSIGN_OR_RETURN(
+          o.rounding,
+          ToRounding(s.rounding(), FieldPath("linear").Field("rounding")));
       return NewLinearScheduler(o);
     }
     case v1::WaveStrategy::kCanary: {
       const v1::Canary& s = strategy.canary();
       CanaryOptions o;
       o.percent = s.percent();
-      SLUICE_READ_DURATION(s, interval, std::string("canary"), o.interval);
-      SLUICE_READ_DURATION(s, final_bake, std::string("canary"), o.final_bake);
+      SLUICE_READ_DURATION(s, interval, FieldPath("canary"), o.interval);
+      SLUICE_READ_DURATION(s, final_bake, FieldPath("canary"), o.final_bake);
       o.traffic_routed = s.traffic_routed();
-      SLUICE_ASSIGN_OR_RETURN(o.rounding,
-                              ToRounding(s.rounding(), "canary.rounding"));
+      SLUICE_ASSIGN_OR_RETURN(
+          o.rounding,
+          ToRounding(s.rounding(), FieldPath("canary").Field("rounding")));
       return NewCanaryScheduler(o);
     }
     case v1::WaveStrategy::kExponential: {
@@ -313,16 +325,18 @@ StatusOrScheduler Build(const v1::WaveStrategy& strategy) {
       o.growth_factor = s.growth_factor();
       if (s.has_multiplier()) o.multiplier = s.multiplier();
       if (!s.has_deployment_duration()) {
-        return InvalidArgumentAt("exponential.deployment_duration",
-                                 "must be set");
+        return FieldPath("exponential")
+            .Field("deployment_duration")
+            .Invalid("must be set");
       }
-      SLUICE_READ_DURATION(s, deployment_duration, std::string("exponential"),
+      SLUICE_READ_DURATION(s, deployment_duration, FieldPath("exponential"),
                            o.deployment_duration);
-      SLUICE_READ_DURATION(s, final_bake, std::string("exponential"),
+      SLUICE_READ_DURATION(s, final_bake, FieldPath("exponential"),
                            o.final_bake);
       o.traffic_routed = s.traffic_routed();
-      SLUICE_ASSIGN_OR_RETURN(o.rounding,
-                              ToRounding(s.rounding(), "exponential.rounding"));
+      SLUICE_ASSIGN_OR_RETURN(
+          o.rounding,
+          ToRounding(s.rounding(), FieldPath("exponential").Field("rounding")));
       return NewExponentialScheduler(o);
     }
     case v1::WaveStrategy::kSteps: {
@@ -332,13 +346,15 @@ StatusOrScheduler Build(const v1::WaveStrategy& strategy) {
         WeightStep step;
         step.percent = s.steps(i).percent();
         SLUICE_READ_DURATION(s.steps(i), bake,
-                             absl::StrCat("steps.steps[", i, "]"), step.bake);
+                             FieldPath("steps").Field("steps").Index(i),
+                             step.bake);
         o.steps.push_back(step);
       }
-      SLUICE_READ_DURATION(s, final_bake, std::string("steps"), o.final_bake);
+      SLUICE_READ_DURATION(s, final_bake, FieldPath("steps"), o.final_bake);
       o.traffic_routed = s.traffic_routed();
-      SLUICE_ASSIGN_OR_RETURN(o.rounding,
-                              ToRounding(s.rounding(), "steps.rounding"));
+      SLUICE_ASSIGN_OR_RETURN(
+          o.rounding,
+          ToRounding(s.rounding(), FieldPath("steps").Field("rounding")));
       return NewStepsScheduler(o);
     }
     case v1::WaveStrategy::kFlagger: {
@@ -346,11 +362,12 @@ StatusOrScheduler Build(const v1::WaveStrategy& strategy) {
       FlaggerOptions o;
       o.step_weight = s.step_weight();
       if (s.has_max_weight()) o.max_weight = s.max_weight();
-      SLUICE_READ_DURATION(s, interval, std::string("flagger"), o.interval);
-      SLUICE_READ_DURATION(s, final_bake, std::string("flagger"), o.final_bake);
+      SLUICE_READ_DURATION(s, interval, FieldPath("flagger"), o.interval);
+      SLUICE_READ_DURATION(s, final_bake, FieldPath("flagger"), o.final_bake);
       o.traffic_routed = !s.target_waves();
-      SLUICE_ASSIGN_OR_RETURN(o.rounding,
-                              ToRounding(s.rounding(), "flagger.rounding"));
+      SLUICE_ASSIGN_OR_RETURN(
+          o.rounding,
+          ToRounding(s.rounding(), FieldPath("flagger").Field("rounding")));
       return NewFlaggerScheduler(o);
     }
     case v1::WaveStrategy::kStaged:
@@ -383,7 +400,7 @@ absl::Status ValidateWaveStrategyAgainst(const v1::WaveStrategy& strategy,
                           NewSchedulerFromSpec(strategy));
   // Planning is the check: it reports regions the fleet lacks, selectors
   // that match nothing, and limits the fleet cannot satisfy, by field.
-  return NestStatus(scheduler->Plan(fleet).status(), "waves");
+  return FieldPath("waves").Nest(scheduler->Plan(fleet).status());
 }
 
 std::string SummarizeWaveStrategy(const v1::WaveStrategy& strategy) {
@@ -439,10 +456,10 @@ std::vector<std::string> StagesOfStrategy(const v1::WaveStrategy& strategy) {
 absl::StatusOr<std::unique_ptr<WaveScheduler>> NewSchedulerFromSpec(
     const v1::WaveStrategy& strategy) {
   if (strategy.strategy_case() == v1::WaveStrategy::STRATEGY_NOT_SET) {
-    return InvalidArgumentAt("waves", "not set");
+    return FieldPath("waves").Invalid("not set");
   }
   StatusOrScheduler scheduler = Build(strategy);
-  if (!scheduler.ok()) return NestStatus(scheduler.status(), "waves");
+  if (!scheduler.ok()) return FieldPath("waves").Nest(scheduler.status());
   return scheduler;
 }
 
