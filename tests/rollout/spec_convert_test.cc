@@ -234,5 +234,66 @@ TEST(SpecConvertTest, RollbackConfigRejectsWhatTheSpecRejects) {
                        HasSubstr("rollback.deploy_attempts: must be in")));
 }
 
+TEST(SpecConvertTest, DurationsAreCheckedByTheOneConversion) {
+  const struct {
+    const char* part;
+    const char* message;
+  } kCases[] = {
+      {"rollback { progress_deadline {} }",
+       "rollback.progress_deadline: must be > 0 (got 0)"},
+      {"rollback { deploy_retry_backoff { seconds: -3 } }",
+       "rollback.deploy_retry_backoff: must be >= 0 (got -3s)"},
+      {"watch { bake_recheck_interval { seconds: -60 } }",
+       "watch.bake_recheck_interval: must be >= 0 (got -1m)"},
+      {"watch { background { gates { bake { duration { seconds: 60 } } } "
+       "interval {} } }",
+       "watch.background.interval: must be > 0 (got 0)"},
+  };
+  for (const auto& c : kCases) {
+    const v1::RolloutSpec proto =
+        ParseText(std::string("name: \"n\" version: \"1\" ") + c.part);
+    EXPECT_THAT(
+        RolloutSpec::FromProto(proto),
+        StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(c.message)))
+        << c.part;
+  }
+}
+
+// Messages built in code can hold what the text parser refuses (nanos of
+// the other sign than seconds); the conversion refuses it too.
+TEST(SpecConvertTest, InvalidDurationsBuiltInCodeAreRejected) {
+  v1::RolloutSpec base;
+  base.set_name("n");
+  base.set_version("1");
+
+  v1::RolloutSpec deadline = base;
+  deadline.mutable_rollback()->mutable_progress_deadline()->set_seconds(1);
+  deadline.mutable_rollback()->mutable_progress_deadline()->set_nanos(-5);
+  EXPECT_THAT(RolloutSpec::FromProto(deadline),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("rollback.progress_deadline: not a valid "
+                                 "duration (seconds 1, nanos -5)")));
+
+  v1::RolloutSpec backoff = base;
+  v1::FailureResponseSpec* on_fail =
+      backoff.mutable_rollback()->mutable_on_fail();
+  on_fail->set_action(v1::FailureResponseSpec::ROLL_BACK_ALL_AT_ONCE);
+  on_fail->mutable_retry()->set_retries(1);
+  on_fail->mutable_retry()->mutable_backoff()->set_seconds(-1);
+  on_fail->mutable_retry()->mutable_backoff()->set_nanos(5);
+  EXPECT_THAT(RolloutSpec::FromProto(backoff),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("rollback.on_fail.retry.backoff: not a valid "
+                                 "duration")));
+
+  v1::RolloutSpec recheck = base;
+  recheck.mutable_watch()->mutable_bake_recheck_interval()->set_seconds(2);
+  recheck.mutable_watch()->mutable_bake_recheck_interval()->set_nanos(-1);
+  EXPECT_THAT(RolloutSpec::FromProto(recheck),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("watch.bake_recheck_interval: not a valid "
+                                 "duration")));
+}
+
 }  // namespace
 }  // namespace sluice
