@@ -229,14 +229,16 @@ int RunPhasedSimulate(CommandContext& context, const ParsedArgs& args,
                       const std::string& fleet_path,
                       const std::string& scenario_path, int64_t runs,
                       std::optional<uint64_t> seed) {
-  for (absl::string_view flag :
-       {"--threads", "--report", "--review", "--format"}) {
+  for (absl::string_view flag : {"--threads", "--report", "--review"}) {
     if (args.Flag(flag).has_value()) {
-      return UsageError(context, kCommand,
-                        absl::StrCat(flag,
-                                     ": not supported for a phased spec "
-                                     "(a table; --events works)"));
+      return UsageError(
+          context, kCommand,
+          absl::StrCat(flag, ": not supported for a phased spec"));
     }
+  }
+  if (args.Flag("--format").value_or("table") != "table") {
+    return UsageError(context, kCommand,
+                      "--format: a phased spec's simulation is a table only");
   }
   absl::StatusOr<PhasedRolloutSpec> spec =
       PhasedRolloutSpec::LoadFile(spec_path);
@@ -251,6 +253,16 @@ int RunPhasedSimulate(CommandContext& context, const ParsedArgs& args,
   }
   const std::string faulty_phase =
       args.Flag("--faulty-phase").value_or(spec->phases().back().name);
+  std::vector<std::string> names;
+  for (const PhaseSpecEntry& phase : spec->phases()) {
+    names.push_back(phase.name);
+  }
+  if (std::find(names.begin(), names.end(), faulty_phase) == names.end()) {
+    return UsageError(
+        context, kCommand,
+        absl::StrCat("--faulty-phase: no phase \"", faulty_phase,
+                     "\" (phases: ", absl::StrJoin(names, ", "), ")"));
+  }
   absl::StatusOr<sim::PhasedSimulator> simulator =
       sim::PhasedSimulator::Create(*spec, *fleet, *scenario, faulty_phase);
   if (!simulator.ok()) return Fail(context, spec_path, simulator.status());

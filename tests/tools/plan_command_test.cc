@@ -144,5 +144,60 @@ TEST(PlanCommandTest, SpanningResourcesHaveAWaveOfTheirOwnWithANote) {
                                   "wave"));
 }
 
+TEST(PlanCommandTest, PhasedSpecPrintsEachPhaseWithTheBakeBetween) {
+  CliRun r =
+      Sluice({"plan", "examples/phased/two_phase_schema_change.textproto",
+              "--fleet", kFleet});
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.err, IsEmpty());
+  EXPECT_THAT(r.out, StartsWith("checkout-api orders v2: 2 phases on 36 "
+                                "targets in 3 regions, 9 zones\n\n"
+                                "phase 0 prepare: 2.5.0-read-both (from "
+                                "2.4.0)\nstrategy: staged("));
+  // Prepare's plan, the bake, then activate's (from prepare's version).
+  const size_t prepare = r.out.find("phase 0 prepare");
+  const size_t bake = r.out.find(
+      "\nbake between phases: 2h (after \"prepare\" succeeded "
+      "everywhere)\n");
+  const size_t activate =
+      r.out.find("phase 1 activate: 2.5.0-write-new (from 2.5.0-read-both)");
+  ASSERT_NE(bake, std::string::npos) << r.out;
+  ASSERT_NE(activate, std::string::npos) << r.out;
+  EXPECT_LT(prepare, bake);
+  EXPECT_LT(bake, activate);
+  EXPECT_THAT(r.out, HasSubstr("\n2 phases, 22 waves; total bake 10h (with "
+                               "1 x 2h between phases)\n"));
+}
+
+TEST(PlanCommandTest, PhasedSpecInJson) {
+  // A phased spec in JSON is recognized too; its JSON plan is the
+  // sluice.v1.PhasedWavePlan message.
+  CliRun r = Sluice({"plan", "tests/tools/testdata/phased_linear.json",
+                     "--fleet", kFleet, "--format", "json"});
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, StartsWith("{\n \"name\": \"orders v2 in halves\",\n "
+                                "\"bakeBetweenPhases\": \"1800s\",\n "
+                                "\"phases\": [\n"));
+  EXPECT_THAT(r.out, HasSubstr("\"name\": \"activate\",\n   \"version\": "
+                               "\"2.5.0-write-new\",\n   "
+                               "\"previousVersion\": \"2.5.0-read-both\""));
+  EXPECT_THAT(r.out, HasSubstr("\"strategy\": \"linear(50% every 5m)\""));
+  CliRun table = Sluice(
+      {"plan", "tests/tools/testdata/phased_linear.json", "--fleet", kFleet});
+  ASSERT_EQ(table.code, kExitOk) << table.err;
+  EXPECT_THAT(table.out, HasSubstr("\n2 phases, 4 waves; total bake 45m (with "
+                                   "1 x 30m between phases)\n"));
+}
+
+TEST(PlanCommandTest, PhasedSpecErrorsNameThePhase) {
+  CliRun r = Sluice({"plan", "tests/tools/testdata/phased_bad_region.textproto",
+                     "--fleet", kFleet});
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err, HasSubstr("phased_bad_region.textproto: "
+                               "phases[1].spec.waves.staged.region_order[0]: "
+                               "region \"us-west-2\" is not in the fleet"));
+  EXPECT_THAT(r.out, IsEmpty());
+}
+
 }  // namespace
 }  // namespace sluice::cli
