@@ -221,6 +221,44 @@ func (f *Fleet) ID(i int) string {
 	return goString(C.sluice_fleet_target_id(f.p, C.size_t(i)))
 }
 
+// Region is target i's region.
+func (f *Fleet) Region(i int) string {
+	return goString(C.sluice_fleet_target_region(f.p, C.size_t(i)))
+}
+
+// Zone is target i's zone.
+func (f *Fleet) Zone(i int) string {
+	return goString(C.sluice_fleet_target_zone(f.p, C.size_t(i)))
+}
+
+// Kind is target i's resource kind ("autoscaling_group", ...; "" for a
+// server).
+func (f *Fleet) Kind(i int) string {
+	return goString(C.sluice_fleet_target_kind(f.p, C.size_t(i)))
+}
+
+// SpannedZones are the zones of its region target i spans, as written
+// (empty for a target only in its own zone).
+func (f *Fleet) SpannedZones(i int) []string {
+	n := int(C.sluice_fleet_target_spanned_zone_count(f.p, C.size_t(i)))
+	zones := make([]string, n)
+	for j := range zones {
+		zones[j] = goString(C.sluice_fleet_target_spanned_zone(f.p, C.size_t(i), C.size_t(j)))
+	}
+	return zones
+}
+
+// SpannedRegions are the regions target i spans, as written (empty for a
+// target only in its own region).
+func (f *Fleet) SpannedRegions(i int) []string {
+	n := int(C.sluice_fleet_target_spanned_region_count(f.p, C.size_t(i)))
+	regions := make([]string, n)
+	for j := range regions {
+		regions[j] = goString(C.sluice_fleet_target_spanned_region(f.p, C.size_t(i), C.size_t(j)))
+	}
+	return regions
+}
+
 // Spec is a validated rollout spec. Immutable; safe for concurrent use.
 type Spec struct{ p *C.sluice_spec_t }
 
@@ -609,10 +647,41 @@ type Options struct {
 	// EventSink receives every event (on the goroutine calling into the
 	// rollout).
 	EventSink func(Event)
+	// RestoreConfig says how Restore and RestoreFromSpec compare the
+	// configuration a snapshot records with this one. Default: ConfigCheck.
+	RestoreConfig RestoreConfig
+	// ConfigChangeBy is who declared an accepted change (ConfigAcceptChange),
+	// for the config-change event.
+	ConfigChangeBy string
 }
 
-func (o *Options) build() *C.sluice_options_t {
+// RestoreConfig says how a restore compares the configuration a snapshot
+// records (the gate of every wave, the rollback policy, the engine's limits,
+// the spec's config id) with the one given.
+type RestoreConfig int
+
+// The restore config modes.
+const (
+	// ConfigCheck refuses a snapshot made under another configuration.
+	ConfigCheck RestoreConfig = 0
+	// ConfigAcceptChange accepts it: the change is intended, and recorded
+	// as an operator-command event "config-change" by ConfigChangeBy.
+	ConfigAcceptChange RestoreConfig = 1
+	// ConfigUnchecked does not compare (a tool that only applies a command
+	// without the gates).
+	ConfigUnchecked RestoreConfig = 2
+)
+
+func (o *Options) build() (*C.sluice_options_t, error) {
 	p := C.sluice_options_create()
+	who := cstr(o.ConfigChangeBy)
+	var cerr *C.char
+	rc := C.sluice_options_set_restore_config(p, C.int(o.RestoreConfig), who, &cerr)
+	free(who)
+	if rc != C.SLUICE_OK {
+		C.sluice_options_destroy(p)
+		return nil, takeError(cerr)
+	}
 	for _, kv := range []struct {
 		set func(*C.sluice_options_t, *C.char)
 		v   string
@@ -661,7 +730,7 @@ func (o *Options) build() *C.sluice_options_t {
 		C.sluice_options_set_event_sink(p, s)
 		C.sluice_event_sink_destroy(s)
 	}
-	return p
+	return p, nil
 }
 
 // ---- Rollouts ----------------------------------------------------------------
@@ -681,7 +750,10 @@ func newRollout(p *C.sluice_rollout_t, err *C.char) (*Rollout, error) {
 
 // NewRollout makes a rollout of plan (made for fleet).
 func NewRollout(fleet *Fleet, plan *Plan, opts Options) (*Rollout, error) {
-	o := opts.build()
+	o, oerr := opts.build()
+	if oerr != nil {
+		return nil, oerr
+	}
 	defer C.sluice_options_destroy(o)
 	var err *C.char
 	return newRollout(C.sluice_rollout_create(fleet.p, plan.p, o, &err), err)
@@ -689,20 +761,45 @@ func NewRollout(fleet *Fleet, plan *Plan, opts Options) (*Rollout, error) {
 
 // RolloutFromSpec makes a rollout entirely from a spec and a fleet.
 func RolloutFromSpec(spec *Spec, fleet *Fleet, opts Options) (*Rollout, error) {
-	o := opts.build()
+	o, oerr := opts.build()
+	if oerr != nil {
+		return nil, oerr
+	}
 	defer C.sluice_options_destroy(o)
 	var err *C.char
 	return newRollout(C.sluice_rollout_from_spec(spec.p, fleet.p, o, &err), err)
 }
 
-// Restore continues a rollout from Snapshot() bytes.
+// Restore continues a rollout from Snapshot() bytes with the options'
+// gates, rollback policy and limits; a snapshot made under another
+// configuration is refused unless opts.RestoreConfig says otherwise.
 func Restore(fleet *Fleet, snapshot []byte, opts Options) (*Rollout, error) {
-	o := opts.build()
+	o, oerr := opts.build()
+	if oerr != nil {
+		return nil, oerr
+	}
 	defer C.sluice_options_destroy(o)
 	d, n := bytesArg(snapshot)
 	defer C.free(unsafe.Pointer(d))
 	var err *C.char
 	return newRollout(C.sluice_rollout_restore(fleet.p, o, d, n, &err), err)
+}
+
+// RestoreFromSpec continues a rollout made by RolloutFromSpec from the same
+// spec (gates, rollback policy and limits rebuilt from it); opts supplies
+// the sources, the sink and RestoreConfig. A spec whose waves, metrics,
+// gates or rollback changed since the snapshot is refused unless
+// RestoreConfig is ConfigAcceptChange.
+func RestoreFromSpec(spec *Spec, fleet *Fleet, snapshot []byte, opts Options) (*Rollout, error) {
+	o, oerr := opts.build()
+	if oerr != nil {
+		return nil, oerr
+	}
+	defer C.sluice_options_destroy(o)
+	d, n := bytesArg(snapshot)
+	defer C.free(unsafe.Pointer(d))
+	var err *C.char
+	return newRollout(C.sluice_rollout_restore_from_spec(spec.p, fleet.p, o, d, n, &err), err)
 }
 
 // Close releases the rollout (and the host objects only it used).

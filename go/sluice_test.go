@@ -499,3 +499,134 @@ func TestSimulate(t *testing.T) {
 		t.Error("Simulate with a missing scenario succeeded")
 	}
 }
+
+func TestFleetInfrastructureTargets(t *testing.T) {
+	fleet, err := LoadFleet(filepath.Join(root(t), "examples/fleets/zonal_infrastructure.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fleet.Close()
+	lb, asg := -1, -1
+	for i := 0; i < fleet.Len(); i++ {
+		switch fleet.ID(i) {
+		case "use1-lb":
+			lb = i
+		case "use1-az1-asg":
+			asg = i
+		}
+	}
+	if lb < 0 || asg < 0 {
+		t.Fatalf("use1-lb at %d, use1-az1-asg at %d", lb, asg)
+	}
+	if got := fleet.Kind(lb); got != "load_balancer" {
+		t.Errorf("Kind(lb) = %q", got)
+	}
+	if got := fleet.SpannedZones(lb); strings.Join(got, ",") != "use1-az1,use1-az2,use1-az3" {
+		t.Errorf("SpannedZones(lb) = %q", got)
+	}
+	if got := fleet.SpannedRegions(lb); len(got) != 0 {
+		t.Errorf("SpannedRegions(lb) = %q", got)
+	}
+	if fleet.Kind(asg) != "autoscaling_group" || len(fleet.SpannedZones(asg)) != 0 {
+		t.Errorf("asg: kind %q zones %q", fleet.Kind(asg), fleet.SpannedZones(asg))
+	}
+	if fleet.Region(lb) != "us-east-1" || fleet.Zone(asg) != "use1-az1" {
+		t.Errorf("region %q zone %q", fleet.Region(lb), fleet.Zone(asg))
+	}
+
+	text := `targets { id: "role" region: "r1" zone: "z1" kind: "instance_role" regions: "r1" regions: "r2" }
+targets { id: "host" region: "r2" zone: "z2" }`
+	global, err := ParseFleet([]byte(text), TextProto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer global.Close()
+	if got := global.SpannedRegions(0); strings.Join(got, ",") != "r1,r2" {
+		t.Errorf("SpannedRegions(0) = %q", got)
+	}
+	if global.Kind(0) != "instance_role" || global.Kind(1) != "" {
+		t.Errorf("kinds %q %q", global.Kind(0), global.Kind(1))
+	}
+	// Out of range: nothing.
+	if global.Kind(2) != "" || len(global.SpannedZones(2)) != 0 || len(global.SpannedRegions(2)) != 0 {
+		t.Errorf("out of range: %q %q %q", global.Kind(2), global.SpannedZones(2), global.SpannedRegions(2))
+	}
+}
+
+func TestRestoreConfigAndRestoreFromSpec(t *testing.T) {
+	fleet, err := LoadFleet(filepath.Join(root(t), "examples/fleets/three_regions.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fleet.Close()
+	spec, err := LoadSpec(filepath.Join(root(t), "examples/specs/regional_waves_gated.textproto"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer spec.Close()
+	r, err := RolloutFromSpec(spec, fleet, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if _, err := r.Advance(t0); err != nil {
+		t.Fatal(err)
+	}
+	snapshot := r.Snapshot()
+
+	// The same spec continues it.
+	same, err := RestoreFromSpec(spec, fleet, snapshot, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if same.Status() != r.Status() || same.CurrentWave() != r.CurrentWave() {
+		t.Errorf("restored %v wave %d, want %v wave %d", same.Status(), same.CurrentWave(), r.Status(), r.CurrentWave())
+	}
+	same.Close()
+	// Options without the spec's gates are refused...
+	_, err = Restore(fleet, snapshot, Options{})
+	if !errors.Is(err, ErrInvalidArgument) || !strings.Contains(err.Error(), "snapshot: config: made under another configuration") {
+		t.Errorf("Restore(no gates): %v", err)
+	}
+	// ...unless unchecked...
+	unchecked, err := Restore(fleet, snapshot, Options{RestoreConfig: ConfigUnchecked})
+	if err != nil {
+		t.Fatalf("Restore(unchecked): %v", err)
+	}
+	unchecked.Close()
+	// ...or an intended change, recorded as a config-change event.
+	var commands []string
+	sink := func(e Event) {
+		if strings.Contains(e.JSON, `"config-change"`) {
+			commands = append(commands, e.JSON)
+		}
+	}
+	changed, err := Restore(fleet, snapshot, Options{RestoreConfig: ConfigAcceptChange, ConfigChangeBy: "ops", EventSink: sink})
+	if err != nil {
+		t.Fatalf("Restore(accept change): %v", err)
+	}
+	if len(commands) != 1 || !strings.Contains(commands[0], `"ops"`) {
+		t.Errorf("config-change events: %q", commands)
+	}
+	changedSnapshot := changed.Snapshot()
+	changed.Close()
+	// The recorded configuration is now the gateless one: the spec is the
+	// change, refused unless accepted.
+	if _, err := RestoreFromSpec(spec, fleet, changedSnapshot, Options{}); !errors.Is(err, ErrInvalidArgument) ||
+		!strings.Contains(err.Error(), "made under another configuration") {
+		t.Errorf("RestoreFromSpec(changed): %v", err)
+	}
+	back, err := RestoreFromSpec(spec, fleet, changedSnapshot, Options{RestoreConfig: ConfigAcceptChange, ConfigChangeBy: "ops"})
+	if err != nil {
+		t.Fatalf("RestoreFromSpec(accept change): %v", err)
+	}
+	back.Close()
+	// A mode out of range is an error naming it.
+	if _, err := Restore(fleet, snapshot, Options{RestoreConfig: 7}); !errors.Is(err, ErrInvalidArgument) ||
+		!strings.Contains(err.Error(), "mode must be in [0, 2] (got 7)") {
+		t.Errorf("Restore(mode 7): %v", err)
+	}
+	if _, err := RestoreFromSpec(spec, fleet, []byte("garbage"), Options{}); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("RestoreFromSpec(garbage): %v", err)
+	}
+}

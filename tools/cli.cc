@@ -159,6 +159,19 @@ int Fail(const CommandContext& context, absl::string_view where,
   return kExitFailure;
 }
 
+bool LooksLikePhasedSpec(const absl::Status& as_spec) {
+  // The text format quotes the unknown field's name; JSON names it before
+  // "Cannot find field".
+  const absl::string_view message = as_spec.message();
+  for (absl::string_view sign :
+       {"\"phases\"", "\"bake_between_phases\"", " phases: Cannot find field",
+        " bake_between_phases: Cannot find field",
+        " bakeBetweenPhases: Cannot find field"}) {
+    if (message.find(sign) != absl::string_view::npos) return true;
+  }
+  return false;
+}
+
 std::optional<int64_t> IntFlag(const CommandContext& context,
                                absl::string_view command,
                                const ParsedArgs& args, absl::string_view flag,

@@ -107,6 +107,13 @@ int UsageError(const CommandContext& context, absl::string_view command,
 int Fail(const CommandContext& context, absl::string_view where,
          const absl::Status& status);
 
+// Whether `as_spec`, the error of RolloutSpec::LoadFile() on a file, says
+// the file is a phased spec (sluice.v1.PhasedRolloutSpec,
+// sluice/phased_rollout.h): it names the field `phases` or
+// `bake_between_phases`, which a RolloutSpec lacks. Then `validate`, `plan`
+// and `simulate` read the file as a phased spec.
+bool LooksLikePhasedSpec(const absl::Status& as_spec);
+
 // A numeric flag of `command`: `fallback` when absent; nullopt after a
 // usage error ("--runs: must be an integer (got \"x\")", "--runs: must be
 // >= 1 (got 0)", "--alpha: must be in [0, 1] (got 2)") with *exit_code set

@@ -2,15 +2,24 @@
 //
 // `sluice simulate SPEC --fleet FLEET --scenario SCENARIO [--runs N]
 // [--seed S] [--threads T] [--format table|json] [--report FILE.html]
-// [--events FILE.jsonl] [--review FILE.md]`:
+// [--events FILE.jsonl] [--review FILE.md] [--faulty-phase PHASE]`:
 // tries a rollout policy on a virtual fleet (sluice/sim/simulator.h). Prints
 // the plan, the first run's timeline and verdict, and for several runs the
 // Monte Carlo summary; or the sluice.v1.SimulationResult message as JSON.
 // --events writes the first run's engine events (JSON lines, for `sluice
 // timeline` and `sluice review`); --review its post-incident review draft.
 // A progress bar goes to standard error when it is a terminal.
+//
+// SPEC may also be a phased spec (sluice.v1.PhasedRolloutSpec,
+// sluice/phased_rollout.h): then the PhasedSimulator runs it, the fault
+// carried by --faulty-phase's version (default: the last phase) and every
+// later one's; it prints the first run's milestones (each phase's start,
+// failed waves, rollbacks, end) and outcome, and for several runs a tally of
+// the outcomes. --events writes the first run's events (with their phase).
 
+#include <algorithm>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -20,13 +29,16 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "sluice/fleet.h"
 #include "sluice/fleet_io.h"
+#include "sluice/phased_rollout.h"
 #include "sluice/proto_io.h"
 #include "sluice/rollback_policy.h"
 #include "sluice/rollout_proto.h"
 #include "sluice/sim/monte_carlo.h"
+#include "sluice/sim/phased_simulator.h"
 #include "sluice/sim/report.h"
 #include "sluice/sim/result_proto.h"
 #include "sluice/sim/scenario.h"
@@ -205,12 +217,133 @@ void PrintSummary(std::ostream& out, const sim::MonteCarloSummary& s) {
                          true);
 }
 
+// "rolled-back [succeeded, rolled-back]".
+std::string PhasedOutcomeKey(const sim::PhasedRunOutcome& o) {
+  return absl::StrCat(o.final_state, " [", absl::StrJoin(o.phase_states, ", "),
+                      "]");
+}
+
+// `sluice simulate` of a phased spec (see the file comment).
+int RunPhasedSimulate(CommandContext& context, const ParsedArgs& args,
+                      const std::string& spec_path,
+                      const std::string& fleet_path,
+                      const std::string& scenario_path, int64_t runs,
+                      std::optional<uint64_t> seed) {
+  for (absl::string_view flag : {"--threads", "--report", "--review"}) {
+    if (args.Flag(flag).has_value()) {
+      return UsageError(
+          context, kCommand,
+          absl::StrCat(flag, ": not supported for a phased spec"));
+    }
+  }
+  if (args.Flag("--format").value_or("table") != "table") {
+    return UsageError(context, kCommand,
+                      "--format: a phased spec's simulation is a table only");
+  }
+  absl::StatusOr<PhasedRolloutSpec> spec =
+      PhasedRolloutSpec::LoadFile(spec_path);
+  if (!spec.ok()) return Fail(context, "", spec.status());
+  absl::StatusOr<Fleet> fleet = LoadFleetFile(fleet_path);
+  if (!fleet.ok()) return Fail(context, "", fleet.status());
+  absl::StatusOr<sim::Scenario> scenario = sim::LoadScenarioFile(scenario_path);
+  if (!scenario.ok()) return Fail(context, "", scenario.status());
+  if (absl::Status status = sim::ValidateScenarioAgainst(*scenario, *fleet);
+      !status.ok()) {
+    return Fail(context, scenario_path, status);
+  }
+  const std::string faulty_phase =
+      args.Flag("--faulty-phase").value_or(spec->phases().back().name);
+  std::vector<std::string> names;
+  for (const PhaseSpecEntry& phase : spec->phases()) {
+    names.push_back(phase.name);
+  }
+  if (std::find(names.begin(), names.end(), faulty_phase) == names.end()) {
+    return UsageError(
+        context, kCommand,
+        absl::StrCat("--faulty-phase: no phase \"", faulty_phase,
+                     "\" (phases: ", absl::StrJoin(names, ", "), ")"));
+  }
+  absl::StatusOr<sim::PhasedSimulator> simulator =
+      sim::PhasedSimulator::Create(*spec, *fleet, *scenario, faulty_phase);
+  if (!simulator.ok()) return Fail(context, spec_path, simulator.status());
+
+  const uint64_t base_seed = seed.value_or(scenario->seed);
+  std::vector<RolloutEvent> events;
+  std::vector<sim::PhasedRunOutcome> outcomes;
+  for (int64_t run = 0; run < runs; ++run) {
+    absl::StatusOr<sim::PhasedRunOutcome> outcome = simulator->Run(
+        sim::RunSeed(base_seed, run), run == 0 ? &events : nullptr);
+    if (!outcome.ok()) {
+      return Fail(context, absl::StrCat("run ", run), outcome.status());
+    }
+    outcomes.push_back(*std::move(outcome));
+  }
+  if (std::optional<std::string> events_path = args.Flag("--events")) {
+    std::string lines;
+    for (const RolloutEvent& e : events) {
+      absl::StrAppend(&lines, EventToJsonLine(e), "\n");
+    }
+    if (absl::Status status = WriteStringToFile(*events_path, lines);
+        !status.ok()) {
+      return Fail(context, "", status);
+    }
+  }
+
+  context.out << "Spec: " << spec->Summary() << "\n";
+  context.out << "Scenario: " << *scenario << "\n";
+  context.out << "Fault carried by: "
+              << (scenario->fault.bad ? absl::StrCat("phase \"", faulty_phase,
+                                                     "\" and every later one")
+                                      : std::string("none (a good release)"))
+              << "\n";
+  context.out << "\nMilestones of run 0 (seed " << outcomes[0].seed
+              << "), virtual time UTC:\n";
+  for (const RolloutEvent& e : events) {
+    switch (e.kind) {
+      case EventKind::kRolloutStarted:
+      case EventKind::kWaveFailed:
+      case EventKind::kRollbackStarted:
+      case EventKind::kRollbackCompleted:
+      case EventKind::kRollbackFailed:
+      case EventKind::kRolloutFinished:
+        break;
+      default:
+        continue;
+    }
+    context.out << "  " << Clock(e.time) << "  "
+                << absl::StrFormat("%-10s ", e.phase) << EventKindName(e.kind);
+    if (e.wave >= 0) context.out << " wave " << e.wave;
+    if (e.kind == EventKind::kRolloutFinished) {
+      context.out << ": " << e.status;
+    }
+    context.out << "\n";
+  }
+  context.out << "\nOutcome: " << outcomes[0] << "\n";
+  if (runs > 1) {
+    std::map<std::string, int64_t> tally;
+    std::vector<double> elapsed_hours;
+    for (const sim::PhasedRunOutcome& o : outcomes) {
+      ++tally[PhasedOutcomeKey(o)];
+      elapsed_hours.push_back(absl::ToDoubleHours(o.elapsed));
+    }
+    std::sort(elapsed_hours.begin(), elapsed_hours.end());
+    context.out << "\n" << runs << " runs, seed " << base_seed << ":\n";
+    for (const auto& [key, count] : tally) {
+      context.out << "  " << count << " x " << key << "\n";
+    }
+    context.out << absl::StrFormat(
+        "  elapsed: p50 %.1f h, max %.1f h\n",
+        elapsed_hours[(elapsed_hours.size() - 1) / 2], elapsed_hours.back());
+  }
+  return kExitOk;
+}
+
 int RunSimulate(CommandContext& context) {
-  absl::StatusOr<ParsedArgs> args =
-      ParseArgs(context.args,
-                {"--fleet", "--scenario", "--runs", "--seed", "--threads",
-                 "--format", "--report", "--events", "--review"},
-                {});
+  absl::StatusOr<ParsedArgs> args = ParseArgs(
+      context.args,
+      {"--fleet", "--scenario", "--runs", "--seed", "--threads", "--format",
+       "--report", "--events", "--review", "--faulty-phase"},
+      {});
   if (!args.ok()) return UsageError(context, kCommand, args.status().message());
   if (args->positional.size() != 1) {
     return UsageError(context, kCommand, "expects exactly one SPEC");
@@ -244,7 +377,17 @@ int RunSimulate(CommandContext& context) {
 
   const std::string& spec_path = args->positional[0];
   absl::StatusOr<RolloutSpec> spec = RolloutSpec::LoadFile(spec_path);
-  if (!spec.ok()) return Fail(context, "", spec.status());
+  if (!spec.ok()) {
+    if (LooksLikePhasedSpec(spec.status())) {
+      return RunPhasedSimulate(context, *args, spec_path, *fleet_path,
+                               *scenario_path, *runs, seed);
+    }
+    return Fail(context, "", spec.status());
+  }
+  if (args->Flag("--faulty-phase").has_value()) {
+    return UsageError(context, kCommand,
+                      "--faulty-phase: only for a phased spec");
+  }
   absl::StatusOr<Fleet> fleet = LoadFleetFile(*fleet_path);
   if (!fleet.ok()) return Fail(context, "", fleet.status());
   absl::StatusOr<sim::Scenario> scenario =
@@ -357,8 +500,9 @@ SLUICE_CLI_COMMAND(
     simulate, "simulate",
     "SPEC --fleet FLEET --scenario SCENARIO [--runs N] [--seed S] "
     "[--threads T] [--format table|json] [--report FILE.html] "
-    "[--events FILE.jsonl] [--review FILE.md]",
-    "Try a rollout policy on a virtual fleet (Monte Carlo with --runs).",
+    "[--events FILE.jsonl] [--review FILE.md] [--faulty-phase PHASE]",
+    "Try a rollout policy (or a phased spec) on a virtual fleet (Monte Carlo "
+    "with --runs).",
     RunSimulate);
 
 }  // namespace sluice::cli

@@ -26,11 +26,7 @@ namespace {
 std::optional<int> ValidatePhased(
     CommandContext& context, const std::string& path,
     const absl::Status& as_spec, const std::optional<std::string>& fleet_path) {
-  const absl::string_view message = as_spec.message();
-  if (message.find("\"phases\"") == absl::string_view::npos &&
-      message.find("\"bake_between_phases\"") == absl::string_view::npos) {
-    return std::nullopt;
-  }
+  if (!LooksLikePhasedSpec(as_spec)) return std::nullopt;
   absl::StatusOr<PhasedRolloutSpec> spec = PhasedRolloutSpec::LoadFile(path);
   bool ok = spec.ok();
   if (!ok) context.err << "error: " << spec.status().message() << "\n";

@@ -155,6 +155,24 @@ SLUICE_C_EXPORT const char* sluice_fleet_target_region(
     const sluice_fleet_t* fleet, size_t i);
 SLUICE_C_EXPORT const char* sluice_fleet_target_zone(
     const sluice_fleet_t* fleet, size_t i);
+/* Target `i`'s resource kind (Target::kind, e.g. "autoscaling_group";
+ * "" for a server), borrowed, or NULL when i >= size. */
+SLUICE_C_EXPORT const char* sluice_fleet_target_kind(
+    const sluice_fleet_t* fleet, size_t i);
+/* The zones of its region target `i` spans, as written (Target::zones; 0
+ * for a target only in its own zone), and the j-th (borrowed; NULL when i
+ * or j is out of range). */
+SLUICE_C_EXPORT size_t
+sluice_fleet_target_spanned_zone_count(const sluice_fleet_t* fleet, size_t i);
+SLUICE_C_EXPORT const char* sluice_fleet_target_spanned_zone(
+    const sluice_fleet_t* fleet, size_t i, size_t j);
+/* The regions target `i` spans, as written (Target::regions; 0 for a target
+ * only in its own region), and the j-th (borrowed; NULL when out of
+ * range). */
+SLUICE_C_EXPORT size_t
+sluice_fleet_target_spanned_region_count(const sluice_fleet_t* fleet, size_t i);
+SLUICE_C_EXPORT const char* sluice_fleet_target_spanned_region(
+    const sluice_fleet_t* fleet, size_t i, size_t j);
 /* The index of the target with `id`, or -1. */
 SLUICE_C_EXPORT int64_t sluice_fleet_index_of(const sluice_fleet_t* fleet,
                                               const char* id);

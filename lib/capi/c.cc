@@ -506,6 +506,37 @@ const char* sluice_fleet_target_zone(const sluice_fleet_t* fleet, size_t i) {
   return fleet->fleet.target(i).topology.zone.c_str();
 }
 
+const char* sluice_fleet_target_kind(const sluice_fleet_t* fleet, size_t i) {
+  if (fleet == nullptr || i >= fleet->fleet.size()) return nullptr;
+  return fleet->fleet.target(i).kind.c_str();
+}
+
+size_t sluice_fleet_target_spanned_zone_count(const sluice_fleet_t* fleet,
+                                              size_t i) {
+  if (fleet == nullptr || i >= fleet->fleet.size()) return 0;
+  return fleet->fleet.target(i).zones.size();
+}
+
+const char* sluice_fleet_target_spanned_zone(const sluice_fleet_t* fleet,
+                                             size_t i, size_t j) {
+  if (fleet == nullptr || i >= fleet->fleet.size()) return nullptr;
+  const std::vector<std::string>& zones = fleet->fleet.target(i).zones;
+  return j < zones.size() ? zones[j].c_str() : nullptr;
+}
+
+size_t sluice_fleet_target_spanned_region_count(const sluice_fleet_t* fleet,
+                                                size_t i) {
+  if (fleet == nullptr || i >= fleet->fleet.size()) return 0;
+  return fleet->fleet.target(i).regions.size();
+}
+
+const char* sluice_fleet_target_spanned_region(const sluice_fleet_t* fleet,
+                                               size_t i, size_t j) {
+  if (fleet == nullptr || i >= fleet->fleet.size()) return nullptr;
+  const std::vector<std::string>& regions = fleet->fleet.target(i).regions;
+  return j < regions.size() ? regions[j].c_str() : nullptr;
+}
+
 int64_t sluice_fleet_index_of(const sluice_fleet_t* fleet, const char* id) {
   if (fleet == nullptr || id == nullptr) return -1;
   std::optional<Fleet::TargetIndex> i = fleet->fleet.IndexOf(id);

@@ -27,10 +27,10 @@ from ._api import (Action, ActionKind, Aggregate, Aggregation, AlarmQuery,
                    Failure, FailureTrigger, Fleet, Format, Gate, GateContext,
                    InvalidArgumentError, MetricQuery, MetricResult,
                    MetricSource, NoData, NotFoundError, Options, Outcome, Plan,
-                   RollbackOrder, RollbackPolicy, Rollout, RolloutStatus,
-                   Samples, Scenario, SluiceError, Spec, StatusCode,
-                   TargetResult, Verdict, Wave, WavePhase, builtin_policy,
-                   judge, simulate, version)
+                   RestoreConfig, RollbackOrder, RollbackPolicy, Rollout,
+                   RolloutStatus, Samples, Scenario, SluiceError, Spec,
+                   StatusCode, TargetResult, Verdict, Wave, WavePhase,
+                   builtin_policy, judge, simulate, version)
 
 __version__ = "0.1.0"
 
@@ -40,8 +40,9 @@ __all__ = [
     "Cohort", "Decision", "DecisionKind", "Event", "FailedPreconditionError",
     "Failure", "FailureTrigger", "Fleet", "Format", "Gate", "GateContext",
     "InvalidArgumentError", "MetricQuery", "MetricResult", "MetricSource",
-    "NoData", "NotFoundError", "Options", "Outcome", "Plan", "RollbackOrder",
-    "RollbackPolicy", "Rollout", "RolloutStatus", "Samples", "Scenario",
-    "SluiceError", "Spec", "StatusCode", "TargetResult", "Verdict", "Wave",
-    "WavePhase", "builtin_policy", "judge", "simulate", "version",
+    "NoData", "NotFoundError", "Options", "Outcome", "Plan", "RestoreConfig",
+    "RollbackOrder", "RollbackPolicy", "Rollout", "RolloutStatus", "Samples",
+    "Scenario", "SluiceError", "Spec", "StatusCode", "TargetResult",
+    "Verdict", "Wave", "WavePhase", "builtin_policy", "judge", "simulate",
+    "version",
 ]

@@ -105,6 +105,15 @@ class Baseline(enum.IntEnum):
     ALL_REMAINING = 1
 
 
+class RestoreConfig(enum.IntEnum):
+    """How Rollout.restore() and Rollout.restore_from_spec() compare the
+    configuration a snapshot records (gates, rollback policy, limits, the
+    spec's config id) with the one given (SLUICE_CONFIG_*)."""
+    CHECK = 0          # refuse another configuration
+    ACCEPT_CHANGE = 1  # accept it, recorded as a config-change event
+    UNCHECKED = 2      # do not compare (a tool applying a command)
+
+
 class Cohort(enum.IntEnum):
     WAVE = 0
     BASELINE = 1
@@ -331,6 +340,25 @@ class Fleet(_Handle):
 
     def zone(self, i: int) -> str:
         return _s(lib.sluice_fleet_target_zone(self._p, i))
+
+    def kind(self, i: int) -> str:
+        """Target i's resource kind ("autoscaling_group", ...; "" for a
+        server)."""
+        return _s(lib.sluice_fleet_target_kind(self._p, i))
+
+    def spanned_zones(self, i: int) -> List[str]:
+        """The zones of its region target i spans, as written (Target::zones;
+        empty for a target only in its own zone)."""
+        return [_s(lib.sluice_fleet_target_spanned_zone(self._p, i, j))
+                for j in range(
+                    lib.sluice_fleet_target_spanned_zone_count(self._p, i))]
+
+    def spanned_regions(self, i: int) -> List[str]:
+        """The regions target i spans, as written (Target::regions; empty
+        for a target only in its own region)."""
+        return [_s(lib.sluice_fleet_target_spanned_region(self._p, i, j))
+                for j in range(
+                    lib.sluice_fleet_target_spanned_region_count(self._p, i))]
 
     def index_of(self, target_id: str) -> Optional[int]:
         i = lib.sluice_fleet_index_of(self._p, _b(target_id))
@@ -893,6 +921,10 @@ class Options:
     gate: Optional[Gate] = None
     stage_gates: Mapping[str, Gate] = field(default_factory=dict)
     rollback_policy: Optional[Union[RollbackPolicy, _PolicyHandle]] = None
+    # How restores compare the snapshot's configuration with this one, and
+    # who declared an accepted change (the config-change event's "who").
+    restore_config: RestoreConfig = RestoreConfig.CHECK
+    config_change_by: str = ""
 
     def _build(self) -> _OptionsHandle:
         """A C options handle (the host objects registered for it)."""
@@ -911,6 +943,8 @@ class Options:
             lib.sluice_options_add_approval_wave(p, int(wave))
         _call(lib.sluice_options_set_abort_order, p, int(self.abort_order))
         _call(lib.sluice_options_set_baseline, p, int(self.baseline))
+        _call(lib.sluice_options_set_restore_config, p,
+              int(self.restore_config), _b(self.config_change_by))
         if self.metric_source is not None:
             with _MetricHandle(lib.sluice_metric_source_create(
                     _register(self.metric_source), _destructor,
@@ -988,9 +1022,24 @@ class Rollout(_Handle):
     @classmethod
     def restore(cls, fleet: Fleet, snapshot: bytes,
                 options: Optional[Options] = None) -> "Rollout":
+        """Continues from snapshot() bytes with the options' gates, policy
+        and limits; a snapshot made under another configuration is refused
+        unless options.restore_config says otherwise."""
         with (options or Options())._build() as o:
             return cls(_call(lib.sluice_rollout_restore, fleet._p, o._p,
                              snapshot, len(snapshot)), fleet)
+
+    @classmethod
+    def restore_from_spec(cls, spec: Spec, fleet: Fleet, snapshot: bytes,
+                          options: Optional[Options] = None) -> "Rollout":
+        """Continues a rollout made by from_spec() from the same spec (gates,
+        policy and limits rebuilt from it); `options` supplies the sources,
+        the sink and restore_config. A spec whose waves, metrics, gates or
+        rollback changed since the snapshot is refused unless
+        restore_config is ACCEPT_CHANGE."""
+        with (options or Options())._build() as o:
+            return cls(_call(lib.sluice_rollout_restore_from_spec, spec._p,
+                             fleet._p, o._p, snapshot, len(snapshot)), fleet)
 
     def advance(self, now: TimeLike) -> List[Action]:
         return _take_actions(_call(lib.sluice_rollout_advance, self._p,

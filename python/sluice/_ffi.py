@@ -117,6 +117,11 @@ _DECLS = [
     ("sluice_fleet_target_id", S, P, SZ),
     ("sluice_fleet_target_region", S, P, SZ),
     ("sluice_fleet_target_zone", S, P, SZ),
+    ("sluice_fleet_target_kind", S, P, SZ),
+    ("sluice_fleet_target_spanned_zone_count", SZ, P, SZ),
+    ("sluice_fleet_target_spanned_zone", S, P, SZ, SZ),
+    ("sluice_fleet_target_spanned_region_count", SZ, P, SZ),
+    ("sluice_fleet_target_spanned_region", S, P, SZ, SZ),
     ("sluice_fleet_index_of", I64, P, S),
     ("sluice_fleet_to_csv", P, P, LEN),
     # Specs.
@@ -230,6 +235,7 @@ _DECLS = [
     ("sluice_options_set_gate", None, P, P),
     ("sluice_options_set_stage_gate", None, P, S, P),
     ("sluice_options_set_rollback_policy", None, P, P),
+    ("sluice_options_set_restore_config", I, P, I, S, ERR),
     # Actions and blockers.
     ("sluice_actions_destroy", None, P),
     ("sluice_actions_count", SZ, P),
@@ -257,6 +263,7 @@ _DECLS = [
     ("sluice_rollout_from_spec", P, P, P, P, ERR),
     ("sluice_rollout_from_spec_and_plan", P, P, P, P, P, ERR),
     ("sluice_rollout_restore", P, P, P, S, SZ, ERR),
+    ("sluice_rollout_restore_from_spec", P, P, P, P, S, SZ, ERR),
     ("sluice_rollout_destroy", None, P),
     ("sluice_rollout_advance", P, P, I64, ERR),
     ("sluice_rollout_report_outcome", I, P, S, POINTER(c_int64),

@@ -368,3 +368,71 @@ def test_simulation_returns_plain_dicts(big_fleet):
         sluice.simulate(spec, big_fleet, scenario, runs=0)
     with pytest.raises(sluice.InvalidArgumentError, match="hours"):
         sluice.Scenario.parse("hours: -1")
+
+
+def test_fleet_infrastructure_targets():
+    with sluice.Fleet.load(
+            path("examples/fleets/zonal_infrastructure.csv")) as f:
+        lb = f.index_of("use1-lb")
+        asg = f.index_of("use1-az1-asg")
+        assert f.kind(lb) == "load_balancer"
+        assert f.spanned_zones(lb) == ["use1-az1", "use1-az2", "use1-az3"]
+        assert f.spanned_regions(lb) == []
+        assert f.kind(asg) == "autoscaling_group"
+        assert f.spanned_zones(asg) == []
+    text = ('targets { id: "role" region: "r1" zone: "z1" '
+            'kind: "instance_role" regions: "r1" regions: "r2" }\n'
+            'targets { id: "host" region: "r2" zone: "z2" }\n')
+    with sluice.Fleet.parse(text, sluice.Format.TEXTPROTO) as f:
+        assert f.kind(0) == "instance_role"
+        assert f.spanned_regions(0) == ["r1", "r2"]
+        assert f.kind(1) == "" and f.spanned_zones(1) == []
+        # Out of range: nothing.
+        assert f.kind(2) == "" and f.spanned_regions(2) == []
+
+
+def test_restore_config_and_restore_from_spec(big_fleet):
+    spec = sluice.Spec.load(
+        path("examples/specs/regional_waves_gated.textproto"))
+    with sluice.Rollout.from_spec(spec, big_fleet) as rollout:
+        rollout.advance(T0)
+        snapshot = rollout.snapshot()
+        version = rollout.state_version
+    # The same spec continues it.
+    with sluice.Rollout.restore_from_spec(spec, big_fleet,
+                                          snapshot) as same:
+        assert same.state_version == version
+    # Options without the spec's gates are refused...
+    with pytest.raises(sluice.InvalidArgumentError,
+                       match="snapshot: config: made under another "
+                             "configuration"):
+        sluice.Rollout.restore(big_fleet, snapshot)
+    # ...unless unchecked (a tool applying a command)...
+    with sluice.Rollout.restore(big_fleet, snapshot, sluice.Options(
+            restore_config=sluice.RestoreConfig.UNCHECKED)) as unchecked:
+        assert unchecked.state_version == version
+    # ...or an intended change, recorded as a config-change event.
+    events = []
+    with sluice.Rollout.restore(big_fleet, snapshot, sluice.Options(
+            restore_config=sluice.RestoreConfig.ACCEPT_CHANGE,
+            config_change_by="ops", event_sink=events.append)) as changed:
+        assert changed.state_version > version
+        changed_snapshot = changed.snapshot()
+    assert ("config-change", "ops") in [
+        (e.data.get("command"), e.data.get("who")) for e in events]
+    # The recorded configuration is now the gateless one: the spec is the
+    # change, refused unless accepted.
+    with pytest.raises(sluice.InvalidArgumentError,
+                       match="made under another configuration"):
+        sluice.Rollout.restore_from_spec(spec, big_fleet, changed_snapshot)
+    with sluice.Rollout.restore_from_spec(
+            spec, big_fleet, changed_snapshot,
+            sluice.Options(restore_config=sluice.RestoreConfig.ACCEPT_CHANGE,
+                           config_change_by="ops")) as back:
+        assert back.state_version > version
+    with pytest.raises(sluice.InvalidArgumentError,
+                       match=r"mode must be in \[0, 2\] \(got 7\)"):
+        sluice.Rollout.restore(big_fleet, snapshot,
+                               sluice.Options(restore_config=7))
+    with pytest.raises(sluice.InvalidArgumentError, match="snapshot"):
+        sluice.Rollout.restore_from_spec(spec, big_fleet, b"garbage")

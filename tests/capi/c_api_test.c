@@ -232,6 +232,69 @@ static void test_fleets(void) {
   sluice_fleet_destroy(fleet);
 }
 
+/* Infrastructure targets: the kind and the zones or regions a resource
+ * spans (Target::kind, zones, regions). */
+static void test_fleet_infrastructure_targets(void) {
+  char* err = NULL;
+  sluice_fleet_t* fleet =
+      sluice_fleet_load_file("examples/fleets/zonal_infrastructure.csv", &err);
+  CHECK(fleet != NULL);
+  if (fleet == NULL) {
+    fprintf(stderr, "  zonal_infrastructure.csv: %s\n", err);
+    sluice_free(err);
+    return;
+  }
+  int64_t asg = sluice_fleet_index_of(fleet, "use1-az1-asg");
+  int64_t lb = sluice_fleet_index_of(fleet, "use1-lb");
+  CHECK(asg >= 0 && lb >= 0);
+  CHECK_STR(sluice_fleet_target_kind(fleet, (size_t)asg), "autoscaling_group");
+  CHECK(sluice_fleet_target_spanned_zone_count(fleet, (size_t)asg) == 0);
+  CHECK(sluice_fleet_target_spanned_zone(fleet, (size_t)asg, 0) == NULL);
+  CHECK_STR(sluice_fleet_target_kind(fleet, (size_t)lb), "load_balancer");
+  CHECK(sluice_fleet_target_spanned_zone_count(fleet, (size_t)lb) == 3);
+  CHECK_STR(sluice_fleet_target_spanned_zone(fleet, (size_t)lb, 0), "use1-az1");
+  CHECK_STR(sluice_fleet_target_spanned_zone(fleet, (size_t)lb, 2), "use1-az3");
+  CHECK(sluice_fleet_target_spanned_zone(fleet, (size_t)lb, 3) == NULL);
+  CHECK(sluice_fleet_target_spanned_region_count(fleet, (size_t)lb) == 0);
+  /* The CSV written back keeps them. */
+  size_t len = 0;
+  char* csv = sluice_fleet_to_csv(fleet, &len);
+  CHECK_CONTAINS(csv, "load_balancer,use1-az1;use1-az2;use1-az3");
+  sluice_free(csv);
+  sluice_fleet_destroy(fleet);
+
+  /* A global resource spanning regions, in the text format. */
+  static const char kText[] =
+      "targets { id: \"role\" region: \"r1\" zone: \"z1\" "
+      "kind: \"instance_role\" regions: \"r1\" regions: \"r2\" }\n"
+      "targets { id: \"host\" region: \"r2\" zone: \"z2\" }\n";
+  sluice_fleet_t* text =
+      sluice_fleet_parse(kText, strlen(kText), SLUICE_FORMAT_TEXTPROTO, &err);
+  CHECK(text != NULL);
+  if (text == NULL) {
+    fprintf(stderr, "  text fleet: %s\n", err);
+    sluice_free(err);
+    return;
+  }
+  CHECK_STR(sluice_fleet_target_kind(text, 0), "instance_role");
+  CHECK(sluice_fleet_target_spanned_region_count(text, 0) == 2);
+  CHECK_STR(sluice_fleet_target_spanned_region(text, 0, 1), "r2");
+  CHECK(sluice_fleet_target_spanned_region(text, 0, 2) == NULL);
+  CHECK(sluice_fleet_target_spanned_zone_count(text, 0) == 0);
+  /* A server: no kind, spans nothing beyond its own zone. */
+  CHECK_STR(sluice_fleet_target_kind(text, 1), "");
+  CHECK(sluice_fleet_target_spanned_region_count(text, 1) == 0);
+  /* Out of range and NULL. */
+  CHECK(sluice_fleet_target_kind(text, 2) == NULL);
+  CHECK(sluice_fleet_target_spanned_zone_count(text, 2) == 0);
+  CHECK(sluice_fleet_target_spanned_region_count(text, 2) == 0);
+  CHECK(sluice_fleet_target_spanned_region(text, 2, 0) == NULL);
+  CHECK(sluice_fleet_target_kind(NULL, 0) == NULL);
+  CHECK(sluice_fleet_target_spanned_zone_count(NULL, 0) == 0);
+  CHECK(sluice_fleet_target_spanned_zone(NULL, 0, 0) == NULL);
+  sluice_fleet_destroy(text);
+}
+
 static void test_specs_and_plans(void) {
   char* err = NULL;
   sluice_spec_t* spec =
@@ -1377,6 +1440,7 @@ static void test_restore_config_check(void) {
 int main(void) {
   test_version_and_errors();
   test_fleets();
+  test_fleet_infrastructure_targets();
   test_specs_and_plans();
   test_rollout_succeeds_with_custom_gate();
   test_rollback_with_custom_policy();

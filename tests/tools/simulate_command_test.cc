@@ -133,5 +133,81 @@ TEST(SimulateCommandTest, BadInputNamesTheField) {
                                "(got 1.5)"));
 }
 
+const std::vector<std::string> kPhased = {
+    "examples/phased/two_phase_schema_change.textproto", "--fleet",
+    "examples/fleets/three_regions.csv", "--scenario",
+    "examples/scenarios/bad_release_everywhere.textproto"};
+
+std::vector<std::string> Phased(std::vector<std::string> extra) {
+  std::vector<std::string> args = kPhased;
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+TEST(SimulateCommandTest, PhasedSpecBadActivateIsRolledBackPrepareStays) {
+  // By default the last phase (activate) carries the fault.
+  const Result r = Simulate(Phased({"--runs", "3"}));
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Fault carried by: phase \"activate\" and "
+                               "every later one\n"));
+  EXPECT_THAT(r.out, HasSubstr("prepare    rollout-finished: succeeded\n"));
+  EXPECT_THAT(r.out, HasSubstr("activate   rollback-completed"));
+  EXPECT_THAT(r.out, HasSubstr("activate   rollout-finished wave 0: "
+                               "rolled-back\n"));
+  EXPECT_THAT(r.out, HasSubstr("\nOutcome: seed "));
+  EXPECT_THAT(r.out, HasSubstr("rolled-back (phase 0 succeeded, phase 1 "
+                               "rolled-back); activate wave 0 failed"));
+  EXPECT_THAT(r.out, HasSubstr("\n3 runs, seed 7:\n  3 x rolled-back "
+                               "[succeeded, rolled-back]\n  elapsed: p50 "));
+  // Deterministic: the same seed prints the same.
+  EXPECT_EQ(Simulate(Phased({"--runs", "3"})).out, r.out);
+}
+
+TEST(SimulateCommandTest, PhasedSpecBadPrepareNeverStartsActivate) {
+  const std::string events = ::testing::TempDir() + "/phased_events.jsonl";
+  std::remove(events.c_str());
+  const Result r =
+      Simulate(Phased({"--faulty-phase", "prepare", "--events", events}));
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("rolled-back (phase 0 rolled-back, phase 1 "
+                               "pending)"));
+  EXPECT_THAT(r.out, Not(HasSubstr("activate   rollout-started")));
+  // The events carry their phase.
+  std::ifstream in(events);
+  std::stringstream lines;
+  lines << in.rdbuf();
+  EXPECT_THAT(lines.str(), HasSubstr("\"phase\":\"prepare\""));
+  EXPECT_THAT(lines.str(), Not(HasSubstr("\"phase\":\"activate\"")));
+}
+
+TEST(SimulateCommandTest, PhasedSpecGoodReleaseRunsBothPhases) {
+  const Result r =
+      Simulate({"examples/phased/two_phase_schema_change.textproto", "--fleet",
+                "examples/fleets/three_regions.csv", "--scenario",
+                "examples/scenarios/good_release.textproto"});
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Fault carried by: none (a good release)"));
+  EXPECT_THAT(r.out, HasSubstr("succeeded (phase 0 succeeded, phase 1 "
+                               "succeeded); 2 of 2 phases started"));
+}
+
+TEST(SimulateCommandTest, PhasedSpecBadFlags) {
+  Result r = Simulate(Phased({"--faulty-phase", "lanch"}));
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("--faulty-phase: no phase \"lanch\" (phases: "
+                               "prepare, activate)"));
+  r = Simulate(Phased({"--format", "json"}));
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("--format: a phased spec's simulation is a "
+                               "table only"));
+  r = Simulate(Phased({"--report", "x.html"}));
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("--report: not supported for a phased spec"));
+  // --faulty-phase means nothing for a plain spec.
+  r = Simulate(With({"--faulty-phase", "prepare"}));
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("--faulty-phase: only for a phased spec"));
+}
+
 }  // namespace
 }  // namespace sluice::cli

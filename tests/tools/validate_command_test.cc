@@ -41,6 +41,14 @@ TEST(ValidateCommandTest, PhasedSpecPrintsALinePerPhase) {
   EXPECT_THAT(r.err, IsEmpty());
 }
 
+TEST(ValidateCommandTest, PhasedSpecInJson) {
+  CliRun r = Sluice({"validate", "tests/tools/testdata/phased_linear.json",
+                     "--fleet", "examples/fleets/three_regions.csv"});
+  EXPECT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, StartsWith("ok: orders v2 in halves: 2 phases, bake 30m "
+                                "between phases\n"));
+}
+
 TEST(ValidateCommandTest, PhasedSpecErrorNamesThePhaseField) {
   const std::string path = ::testing::TempDir() + "/phased_bad_chain.textproto";
   {
