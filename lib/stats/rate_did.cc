@@ -6,6 +6,7 @@
 #include <cmath>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -42,14 +43,29 @@ std::ostream& operator<<(std::ostream& os, const CountCell& cell) {
 }
 
 absl::StatusOr<double> PearsonDispersion(absl::Span<const double> events,
-                                         absl::Span<const double> exposure) {
+                                         absl::Span<const double> exposure,
+                                         absl::Span<const int> groups) {
   if (events.size() != exposure.size()) {
     return internal::InvalidArgumentAt(
         "events", absl::StrCat("has ", events.size(), " values, exposure ",
                                exposure.size()));
   }
-  double e = 0, n = 0;
-  int m = 0;
+  if (!groups.empty() && groups.size() != events.size()) {
+    return internal::InvalidArgumentAt(
+        "groups",
+        absl::StrCat("has ", groups.size(), " values, events ", events.size()));
+  }
+  int group_count = 1;
+  for (size_t i = 0; i < groups.size(); ++i) {
+    if (groups[i] < 0) {
+      return internal::InvalidArgumentAt(
+          absl::StrCat("groups[", i, "]"),
+          absl::StrCat("must be >= 0 (got ", groups[i], ")"));
+    }
+    group_count = std::max(group_count, groups[i] + 1);
+  }
+  std::vector<double> e(group_count, 0.0), n(group_count, 0.0);
+  std::vector<int> m(group_count, 0);
   for (size_t i = 0; i < events.size(); ++i) {
     if (!std::isfinite(events[i]) || events[i] < 0) {
       return internal::InvalidArgumentAt(
@@ -61,21 +77,24 @@ absl::StatusOr<double> PearsonDispersion(absl::Span<const double> events,
           absl::StrCat("exposure[", i, "]"),
           absl::StrCat("must be finite and >= 0 (got ", exposure[i], ")"));
     }
+    const int g = groups.empty() ? 0 : groups[i];
     if (exposure[i] > 0) {
-      e += events[i];
-      n += exposure[i];
-      ++m;
+      e[g] += events[i];
+      n[g] += exposure[i];
+      ++m[g];
     }
   }
-  if (m < 2 || !(e > 0)) return 1.0;
-  const double p = e / n;
+  int df = 0;
+  for (int g = 0; g < group_count; ++g) df += std::max(0, m[g] - 1);
+  if (df < 1) return 1.0;
   double x2 = 0;
   for (size_t i = 0; i < events.size(); ++i) {
-    if (!(exposure[i] > 0)) continue;
-    const double mu = exposure[i] * p;
+    const int g = groups.empty() ? 0 : groups[i];
+    if (!(exposure[i] > 0) || !(e[g] > 0)) continue;
+    const double mu = exposure[i] * e[g] / n[g];
     x2 += (events[i] - mu) * (events[i] - mu) / mu;
   }
-  return std::max(1.0, x2 / (m - 1));
+  return std::max(1.0, x2 / df);
 }
 
 absl::StatusOr<DidResult> RatioOfRatiosTest(const CountCell& treated_after,

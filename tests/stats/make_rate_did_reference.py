@@ -17,7 +17,9 @@
 # of the cell-level estimates as the inverse Fisher information with each
 # cell's rows weighted by 1 / phi (quasi-likelihood, phi the cell's Pearson
 # dispersion X^2 / (m - 1), at least 1): delta, its standard error, z for
-# H0: exp(delta) <= null_ratio, and scipy.stats.norm.sf(z).
+# H0: exp(delta) <= null_ratio, and scipy.stats.norm.sf(z); and the same
+# with one dispersion per cohort, pooled over its two windows (each around
+# its own rate, df = sum (m - 1)).
 #
 # Run with Debian's Python (python3-scipy 1.10):
 #   /usr/bin/python3 tests/stats/make_rate_did_reference.py
@@ -51,6 +53,19 @@ def pearson(e, n):
     p = e.sum() / n.sum()
     mu = n * p
     return max(1.0, float(((e - mu) ** 2 / mu).sum() / (len(e) - 1)))
+
+
+def pooled(cell_a, cell_b):
+    # Each window around its own rate; df = sum (m_g - 1).
+    x2, df = 0.0, 0
+    for e, n in (cell_a, cell_b):
+        keep = n > 0
+        e, n = e[keep], n[keep]
+        df += max(0, len(e) - 1)
+        if e.sum() > 0:
+            mu = n * e.sum() / n.sum()
+            x2 += float(((e - mu) ** 2 / mu).sum())
+    return 1.0 if df < 1 else max(1.0, x2 / df)
 
 
 def glm(cells, phis, null_ratio):
@@ -122,7 +137,8 @@ def main():
         f.write("# case NAME NULL_RATIO; then 4 lines 'cell M e_1..e_M "
                 "n_1..n_M' (treated after, treated before, control after, "
                 "control before);\n# then 'expect PHI_TA PHI_TB PHI_CA "
-                "PHI_CB LOG_RATIO SE Z P'.\n")
+                "PHI_CB LOG_RATIO SE Z P';\n# then 'pooled PHI_T PHI_C "
+                "LOG_RATIO SE Z P' with each cohort's two windows pooled.\n")
         for (name, ms, nt, nc, rate, mult, drift, k, null) in plans:
             cells = [
                 draw(rng, ms[0], nt, rate * mult * drift, k),
@@ -139,6 +155,10 @@ def main():
                     " ".join("%d" % v for v in n)))
             f.write("expect %s\n" % " ".join(
                 repr(float(v)) for v in phis + [delta, se, z, p]))
+            pt, pc = pooled(cells[0], cells[1]), pooled(cells[2], cells[3])
+            delta, se, z, p = glm(cells, [pt, pt, pc, pc], null)
+            f.write("pooled %s\n" % " ".join(
+                repr(float(v)) for v in [pt, pc, delta, se, z, p]))
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ struct ReferenceCase {
   double null_ratio = 1;
   std::vector<double> events[4], exposure[4];
   double expect[8] = {};
+  double pooled[6] = {};
 };
 
 std::vector<ReferenceCase> LoadReference() {
@@ -56,6 +57,8 @@ std::vector<ReferenceCase> LoadReference() {
       ++cell;
     } else if (kind == "expect") {
       for (double& v : cases.back().expect) s >> v;
+    } else if (kind == "pooled") {
+      for (double& v : cases.back().pooled) s >> v;
     }
   }
   return cases;
@@ -89,6 +92,29 @@ TEST(RateDidTest, MatchesScipyLogLinearPoissonQuasiLikelihood) {
     ExpectNear(r.z, c.expect[6], "z");
     ExpectNear(r.p_value, c.expect[7], "p_value");
     ExpectNear(r.ratio, std::exp(c.expect[4]), "ratio");
+
+    // One dispersion per cohort, pooled over its two windows.
+    for (int cohort = 0; cohort < 2; ++cohort) {
+      std::vector<double> e, n;
+      std::vector<int> g;
+      for (int w = 0; w < 2; ++w) {
+        const int i = 2 * cohort + w;
+        e.insert(e.end(), c.events[i].begin(), c.events[i].end());
+        n.insert(n.end(), c.exposure[i].begin(), c.exposure[i].end());
+        g.insert(g.end(), c.events[i].size(), w);
+      }
+      SLUICE_ASSERT_OK_AND_ASSIGN(double phi, PearsonDispersion(e, n, g));
+      ExpectNear(phi, c.pooled[cohort], "pooled dispersion");
+      cells[2 * cohort].dispersion = phi;
+      cells[2 * cohort + 1].dispersion = phi;
+    }
+    SLUICE_ASSERT_OK_AND_ASSIGN(
+        r, RatioOfRatiosTest(cells[0], cells[1], cells[2], cells[3],
+                             c.null_ratio));
+    ExpectNear(r.log_ratio, c.pooled[2], "pooled log_ratio");
+    ExpectNear(r.standard_error, c.pooled[3], "pooled standard_error");
+    ExpectNear(r.z, c.pooled[4], "pooled z");
+    ExpectNear(r.p_value, c.pooled[5], "pooled p_value");
   }
 }
 
@@ -148,6 +174,12 @@ TEST(RateDidTest, PearsonDispersionEdgeCases) {
   SLUICE_ASSERT_OK_AND_ASSIGN(double over,
                               PearsonDispersion({0, 10, 0}, {100, 100, 0}));
   EXPECT_DOUBLE_EQ(over, 10.0);
+  // Two groups, each around its own rate: group 0 fits exactly (rate 0.05),
+  // group 1 is (0 - 5)^2 / 5 + (10 - 5)^2 / 5 = 10; df = 1 + 1.
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      double grouped,
+      PearsonDispersion({5, 5, 0, 10}, {100, 100, 100, 100}, {0, 0, 1, 1}));
+  EXPECT_DOUBLE_EQ(grouped, 5.0);
 }
 
 TEST(RateDidTest, BadInputNamesTheField) {

@@ -20,7 +20,8 @@
 // zone incident, the zone's recorded background, the daily cycle) cancels
 // in the difference. Overdispersion is a quasi-likelihood: each cell's
 // variance is phi / E, phi the cell's Pearson dispersion over its
-// per-minute counts (PearsonDispersion(), at least 1). A cell with no
+// per-minute counts (PearsonDispersion(), at least 1; a cohort's two
+// windows may share one, pooled). A cell with no
 // errors gets the Haldane-Anscombe correction (0.5 added to every cell's
 // errors). The test of H0: R <= null_ratio is one-sided:
 // z = (log R - log null_ratio) / se, p = 1 - Phi(z).
@@ -88,14 +89,19 @@ struct DidResult {
 };
 
 // The Pearson dispersion of per-period error counts `events[i]` over
-// requests `exposure[i]` (the same length) around one common rate:
-// X^2 / (m - 1), X^2 = sum (E_i - N_i p)^2 / (N_i p), p = sum E / sum N,
-// over the m periods with requests; at least 1 (a quasi-Poisson variance
-// is never taken below Poisson's). 1 when m < 2 or there are no errors.
+// requests `exposure[i]` (the same length): X^2 / df, X^2 = sum (E_i -
+// N_i p_g)^2 / (N_i p_g) with p_g = sum E / sum N over the periods of the
+// period's group g (`groups[i]`; empty: one group), df = the sum over groups
+// of (periods with requests - 1). Periods without requests do not count; a
+// group without errors adds its degrees of freedom and nothing to X^2. At
+// least 1 (a quasi-Poisson variance is never taken below Poisson's); 1
+// when df < 1. Pooling a cohort's windows before and after a deploy (each
+// around its own rate) estimates its dispersion from more minutes.
 // Errors are kInvalidArgument: lengths differ, a negative or non-finite
-// value.
+// value, a negative group.
 absl::StatusOr<double> PearsonDispersion(absl::Span<const double> events,
-                                         absl::Span<const double> exposure);
+                                         absl::Span<const double> exposure,
+                                         absl::Span<const int> groups = {});
 
 // The one-sided test of the ratio of rate ratios (above). Errors are
 // kInvalidArgument naming the cell ("treated_after.exposure: must be > 0")
