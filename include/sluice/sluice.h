@@ -50,6 +50,7 @@
 #include "sluice/gates.h"                        // IWYU pragma: export
 #include "sluice/health_gate.h"                  // IWYU pragma: export
 #include "sluice/judge_gates.h"                  // IWYU pragma: export
+#include "sluice/self_baseline_gate.h"            // IWYU pragma: export
 #include "sluice/metric_checks.h"                // IWYU pragma: export
 #include "sluice/metric_source.h"                // IWYU pragma: export
 #include "sluice/percent_schedulers.h"           // IWYU pragma: export
