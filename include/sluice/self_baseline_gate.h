@@ -21,10 +21,15 @@
 // with its minute's end, so the one stamped at the deploy is skipped), K =
 // ceil(duration / interval), each look made delivery_delay after its window
 // ends. A look fails when the one-sided quasi-Poisson test of R <= null_ratio
-// rejects at alpha / K (Bonferroni over the looks, so the whole test's
-// false-rollback probability is at most alpha however often it is evaluated);
-// the last look passes otherwise, or is inconclusive when a cell has fewer than
-// min_requests requests. A wave with no baseline (the last) passes.
+// rejects at its share of alpha, alpha (k / K)^rho - alpha ((k - 1) / K)^rho
+// with rho = spending_exponent (the power family of alpha-spending
+// functions). The shares sum to alpha, so by the union bound the whole
+// test's false-failure probability is at most alpha however the looks
+// correlate and however often the gate is evaluated; rho = 1 is Bonferroni's
+// alpha / K, rho = 3 keeps most of alpha for the last looks, where the
+// evidence is. The last look passes otherwise, or is inconclusive when a cell
+// has fewer than min_requests requests. A wave with no baseline (the last)
+// passes.
 //
 // Example:
 //
@@ -82,6 +87,9 @@ struct SelfBaselineGateOptions {
   absl::Duration delivery_delay = absl::ZeroDuration();
   // The whole test's false-failure probability, in (0, 1). Default: 0.01.
   double alpha = 0.01;
+  // How alpha is spent over the looks: by look k, alpha (k / K)^rho; >= 1.
+  // Default: 3.
+  double spending_exponent = 3;
   // R of the null hypothesis, > 0. Default: 1.
   double null_ratio = 1;
   // R of the null hypothesis when the control is not in the wave's zones;

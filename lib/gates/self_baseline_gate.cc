@@ -221,7 +221,13 @@ class SelfBaselineGate : public HealthGate {
       return Decide(state, Outcome::kError,
                     absl::StrCat("bad counts: ", r.status().message()), obs);
     }
-    const double level = o_.alpha / static_cast<double>(looks_);
+    // The alpha spent by look k is alpha (k / K)^rho; each look tests at
+    // its increment, so the looks' levels sum to alpha (a union bound).
+    auto spent = [&](int64_t k) {
+      return o_.alpha *
+             std::pow(static_cast<double>(k) / looks_, o_.spending_exponent);
+    };
+    const double level = spent(look) - spent(look - 1);
     obs.push_back({"ratio_of_ratios", r->ratio, ""});
     obs.push_back({"null_ratio", null_ratio, ""});
     obs.push_back({"z", r->z, ""});
@@ -395,6 +401,11 @@ absl::StatusOr<std::unique_ptr<HealthGate>> NewSelfBaselineGate(
         absl::StrCat("must be <= duration (got ", DurationText(o.interval),
                      " > ", DurationText(o.duration), ")"));
   }
+  if (!(std::isfinite(o.spending_exponent) && o.spending_exponent >= 1)) {
+    return InvalidArgumentAt("spending_exponent",
+                             absl::StrCat("must be finite and >= 1 (got ",
+                                          o.spending_exponent, ")"));
+  }
   if (!(o.alpha > 0 && o.alpha < 1)) {
     return InvalidArgumentAt(
         "alpha", absl::StrCat("must be in (0, 1) (got ", o.alpha, ")"));
@@ -477,6 +488,7 @@ absl::StatusOr<std::unique_ptr<HealthGate>> SelfBaselineFromProto(
       DurationField(p.has_delivery_delay(), p.delivery_delay(),
                     absl::StrCat(path, ".delivery_delay"), &o.delivery_delay));
   if (p.has_alpha()) o.alpha = p.alpha();
+  if (p.has_spending_exponent()) o.spending_exponent = p.spending_exponent();
   if (p.has_null_ratio()) o.null_ratio = p.null_ratio();
   if (p.has_fallback_null_ratio()) {
     o.fallback_null_ratio = p.fallback_null_ratio();

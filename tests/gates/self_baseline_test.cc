@@ -167,8 +167,8 @@ TEST_F(SelfBaselineTest, ADoubledErrorRateFailsAtTheThirdLook) {
       std::log(2.0) / std::sqrt(1.0 / 56 + 1.0 / 120 + 1.0 / 84 + 1.0 / 360),
       1e-9);
   EXPECT_THAT(v.reason, HasSubstr("ratio of ratios 2 "));
-  // Bonferroni: alpha / 6 looks.
-  EXPECT_NEAR(Observed(v, "level"), 0.01 / 6, 1e-15);
+  // Look 3's share of alpha: 0.01 ((3/6)^3 - (2/6)^3).
+  EXPECT_NEAR(Observed(v, "level"), 0.01 * (0.125 - 1.0 / 27), 1e-15);
 }
 
 TEST_F(SelfBaselineTest, AZoneIncidentCancelsAgainstTheSameZoneControl) {
@@ -321,6 +321,8 @@ TEST(SelfBaselineOptionsTest, BadOptionsNameTheField) {
   bad([](auto& c) { c.interval = absl::Hours(1); },
       "interval: must be <= duration");
   bad([](auto& c) { c.alpha = 1; }, "alpha: must be in (0, 1)");
+  bad([](auto& c) { c.spending_exponent = 0.5; },
+      "spending_exponent: must be finite and >= 1");
   bad([](auto& c) { c.null_ratio = 0; }, "null_ratio: must be finite");
   bad([](auto& c) { c.fallback_null_ratio = 0.5; },
       "fallback_null_ratio: must be 0");
