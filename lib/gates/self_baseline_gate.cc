@@ -68,14 +68,14 @@ class SelfBaselineGate : public HealthGate {
                    GateState& state) const override {
     if (state.completed.has_value()) return DecidedVerdict(state);
     if (context.baseline_targets.empty() && !context.wave_targets.empty()) {
-      return Decide(state, Outcome::kPass,
+      return Decide(state, context.now, Outcome::kPass,
                     absl::StrCat("no baseline for wave ", context.wave_index,
                                  ": no target is left on the old version to "
                                  "compare with"),
                     {});
     }
     if (context.metric_source == nullptr) {
-      return Decide(state, Outcome::kError,
+      return Decide(state, context.now, Outcome::kError,
                     "GateContext.metric_source is null (the host provided no "
                     "MetricSource)",
                     {});
@@ -179,7 +179,7 @@ class SelfBaselineGate : public HealthGate {
             absl::StrCat(kCell[i], " has ", Num(cells[i].request_sum),
                          " requests < min_requests (", o_.min_requests, ")");
         if (last) {
-          return Decide(state, Outcome::kInconclusive,
+          return Decide(state, context.now, Outcome::kInconclusive,
                         absl::StrCat("too little data: ", why, "; control ",
                                      control_text),
                         obs);
@@ -204,7 +204,7 @@ class SelfBaselineGate : public HealthGate {
       }
       absl::StatusOr<double> phi = stats::PearsonDispersion(e, n, g);
       if (!phi.ok()) {
-        return Decide(state, Outcome::kError,
+        return Decide(state, context.now, Outcome::kError,
                       absl::StrCat("bad counts: ", phi.status().message()),
                       obs);
       }
@@ -218,7 +218,7 @@ class SelfBaselineGate : public HealthGate {
     absl::StatusOr<stats::DidResult> r = stats::RatioOfRatiosTest(
         cell[0], cell[1], cell[2], cell[3], null_ratio);
     if (!r.ok()) {
-      return Decide(state, Outcome::kError,
+      return Decide(state, context.now, Outcome::kError,
                     absl::StrCat("bad counts: ", r.status().message()), obs);
     }
     // The alpha spent by look k is alpha (k / K)^rho; each look tests at
@@ -244,9 +244,9 @@ class SelfBaselineGate : public HealthGate {
         Num(r->p_value), " vs ", Num(level), ", look ", look, " of ", looks_,
         "); control ", control_text);
     if (r->p_value < level) {
-      return Decide(state, Outcome::kFail, summary, obs);
+      return Decide(state, context.now, Outcome::kFail, summary, obs);
     }
-    if (last) return Decide(state, Outcome::kPass, summary, obs);
+    if (last) return Decide(state, context.now, Outcome::kPass, summary, obs);
     Record(state, context.now, Outcome::kPass, summary, obs);
     return Verdict::Hold(
         name_, start + (look + 1) * o_.interval + o_.delivery_delay,
@@ -316,7 +316,7 @@ class SelfBaselineGate : public HealthGate {
                        " in a row; retrying in ",
                        DurationText(o_.error_retry_interval), ")"));
     }
-    return Decide(state, Outcome::kError,
+    return Decide(state, context.now, Outcome::kError,
                   IsRetryable(status)
                       ? absl::StrCat(message, " (consecutive errors (",
                                      state.counts.consecutive_error,
@@ -339,11 +339,11 @@ class SelfBaselineGate : public HealthGate {
     }
   }
 
-  Verdict Decide(GateState& state, Outcome outcome, std::string message,
-                 std::vector<Observation> obs) const {
+  Verdict Decide(GateState& state, absl::Time at, Outcome outcome,
+                 std::string message, std::vector<Observation> obs) const {
     state.completed = outcome;
     state.message = std::move(message);
-    Record(state, state.started_at, outcome, state.message, std::move(obs));
+    Record(state, at, outcome, state.message, std::move(obs));
     return DecidedVerdict(state);
   }
 

@@ -279,6 +279,9 @@ TEST_F(SelfBaselineTest, NoBaselinePasses) {
   const Verdict v = Gate()->Evaluate(Context(kDeployed), state);
   EXPECT_EQ(v.outcome, Outcome::kPass);
   EXPECT_THAT(v.reason, HasSubstr("no baseline"));
+  SLUICE_ASSERT_OK_AND_ASSIGN(GateState back,
+                              GateStateFromProto(GateStateToProto(state)));
+  EXPECT_EQ(back, state);
 }
 
 TEST_F(SelfBaselineTest, ResumesFromASnapshotAsIfUninterrupted) {
