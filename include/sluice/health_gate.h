@@ -52,6 +52,8 @@
 
 namespace sluice {
 
+class Fleet;  // sluice/fleet.h
+
 // An operator's decision for a manual-approval gate, as the engine received
 // it. Value type; thread-compatible.
 struct OperatorSignal {
@@ -101,6 +103,11 @@ struct GateContext {
   absl::Span<const std::string> wave_targets;
   // The ids of the baseline (or stable) targets. Borrowed.
   absl::Span<const std::string> baseline_targets;
+  // The fleet the ids name, for gates that need a target's zone or region
+  // (a control group in the canary's zone). Borrowed; may be null, in which
+  // case such gates fall back to the whole baseline and say so.
+  // Default: null.
+  const Fleet* fleet = nullptr;
   // The host's metrics. Borrowed; may be null, in which case gates that need
   // metrics return kError. Default: null.
   MetricSource* metric_source = nullptr;

@@ -60,6 +60,7 @@
 #include "sluice/rollout.h"                      // IWYU pragma: export
 #include "sluice/rollout_event.h"                // IWYU pragma: export
 #include "sluice/selector.h"                     // IWYU pragma: export
+#include "sluice/self_baseline_gate.h"           // IWYU pragma: export
 #include "sluice/sim/efficacy.h"                 // IWYU pragma: export
 #include "sluice/sim/history.h"                  // IWYU pragma: export
 #include "sluice/sim/metric_model.h"             // IWYU pragma: export
@@ -79,6 +80,7 @@
 #include "sluice/stats/kayenta_classifier.h"     // IWYU pragma: export
 #include "sluice/stats/kayenta_judge.h"          // IWYU pragma: export
 #include "sluice/stats/mann_whitney.h"           // IWYU pragma: export
+#include "sluice/stats/rate_did.h"               // IWYU pragma: export
 #include "sluice/stats/sequential_counts.h"      // IWYU pragma: export
 #include "sluice/stats/sequential_means.h"       // IWYU pragma: export
 #include "sluice/stats/sequential_proportion.h"  // IWYU pragma: export

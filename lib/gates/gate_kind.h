@@ -121,6 +121,8 @@ GateKind KayentaJudgeGateKind();
 GateKind SequentialCountGateKind();
 GateKind SequentialMeansGateKind();
 GateKind SequentialQuantileGateKind();
+// GateSpec.self_baseline (self_baseline_spec.cc).
+GateKind SelfBaselineGateKind();
 GateKind CanaryAnalysisGateKind();
 
 // Conversions shared by several kinds.

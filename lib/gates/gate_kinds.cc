@@ -37,6 +37,7 @@ absl::Span<const GateKind> GateKinds() {
       SequentialMeansGateKind(),
       SequentialQuantileGateKind(),
       CanaryAnalysisGateKind(),
+      SelfBaselineGateKind(),
   };
   return *kTable;
 }

@@ -75,6 +75,7 @@ GateContext RolloutEngine::WaveContext(int w, absl::Time now) {
   context.wave_deployed_at = timers_.deployed_at;
   context.wave_targets = wave_ids_;
   context.baseline_targets = baseline_ids_;
+  context.fleet = &fleet_;
   context.metric_source = options_.metric_source;
   context.alarm_source = options_.alarm_source;
   context.signals = gate_.signals;
@@ -195,6 +196,7 @@ bool RolloutEngine::RunBackground(absl::Time now, std::vector<Action>& out) {
   context.wave_deployed_at = watch_.background_since;
   context.wave_targets = background_new_ids_;
   context.baseline_targets = background_old_ids_;
+  context.fleet = &fleet_;
   context.metric_source = options_.metric_source;
   context.alarm_source = options_.alarm_source;
   Verdict verdict =

@@ -741,6 +741,7 @@ absl::StatusOr<BacktestResult> BacktestGate(const HealthGate& gate,
     context.wave_deployed_at = at;
     context.wave_targets = canary;
     context.baseline_targets = baseline;
+    context.fleet = &fleet;
     context.metric_source = &metrics;
     context.alarm_source = &alarms;
     absl::Time now = at;

@@ -1,0 +1,120 @@
+// Copyright 2026 The Sluice Authors.
+//
+// The self-baseline gate: is the wave's error rate higher after its deploy
+// than the same targets' was before it, beyond what a control group's
+// change over the same two windows explains? A difference in differences
+// on error and request counts (sluice/stats/rate_did.h):
+//
+//   R = (wave after / wave before) / (control after / control before),
+//
+// each term an error rate (errors / requests) over a window. Comparing a
+// target with itself removes what makes one box differ from the fleet (its
+// own error-rate multiplier, its share of odd clients); a control of
+// old-version targets in the wave's zones over the same minutes removes
+// what moves a zone over time (an incident, the zone's daily pattern). A
+// canary compared with a fleet-wide baseline confounds both with the
+// release. Docs: docs/gates.md#self-baseline, docs/statistics.md.
+//
+// Timeline: the window before is [deployed - before_gap - before,
+// deployed - before_gap); the window after is [deployed + 1 minute,
+// deployed + k * interval) at look k = 1..K (a per-minute point is stamped
+// with its minute's end, so the one stamped at the deploy is skipped), K =
+// ceil(duration / interval), each look made delivery_delay after its window
+// ends. A look fails when the one-sided quasi-Poisson test of R <= null_ratio
+// rejects at its share of alpha, alpha (k / K)^rho - alpha ((k - 1) / K)^rho
+// with rho = spending_exponent (the power family of alpha-spending
+// functions). The shares sum to alpha, so by the union bound the whole
+// test's false-failure probability is at most alpha however the looks
+// correlate and however often the gate is evaluated; rho = 1 is Bonferroni's
+// alpha / K, rho = 3 keeps most of alpha for the last looks, where the
+// evidence is. The last look passes otherwise, or is inconclusive when a cell
+// has fewer than min_requests requests. A wave with no baseline (the last)
+// passes.
+//
+// Example:
+//
+//   sluice::SelfBaselineGateOptions options;
+//   options.errors = {.name = "errors"};
+//   options.requests = {.name = "requests"};
+//   options.duration = absl::Minutes(30);
+//   absl::StatusOr<std::unique_ptr<sluice::HealthGate>> gate =
+//       sluice::NewSelfBaselineGate("errors self-baseline", options);
+//   if (!gate.ok()) return gate.status();
+//   sluice::GateState state;  // one per wave; the engine snapshots it
+//   sluice::Verdict v = (*gate)->Evaluate(context, state);
+
+#ifndef SLUICE_SELF_BASELINE_GATE_H_
+#define SLUICE_SELF_BASELINE_GATE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "sluice/health_gate.h"
+#include "sluice/metric_checks.h"
+
+namespace sluice {
+
+// Which old-version targets the self-baseline gate compares against.
+enum class ControlScope {
+  // Baseline targets in the zones of the wave's targets (GateContext::fleet
+  // gives the zones); the whole baseline when none is left there or no
+  // fleet is known, with fallback_null_ratio, and the verdict says so.
+  kSameZone,
+  // Every baseline target.
+  kBaseline,
+};
+
+// Options of the self-baseline gate. Value type; thread-compatible.
+struct SelfBaselineGateOptions {
+  // Per-minute error counts of a cohort (samples; an aggregate answer is
+  // one period). Required (a name).
+  MetricDefinition errors;
+  // Per-minute request counts on the same minutes. Required (a name).
+  MetricDefinition requests;
+  // The window before the deploy; > 0. Default: 1 hour.
+  absl::Duration before = absl::Hours(1);
+  // The window before ends this long before GateContext::wave_deployed_at;
+  // >= 0. Default: 10 minutes.
+  absl::Duration before_gap = absl::Minutes(10);
+  // Time between looks; > 0 and <= duration. Default: 5 minutes.
+  absl::Duration interval = absl::Minutes(5);
+  // How long after the deploy the test runs; > 0. Default: 30 minutes.
+  absl::Duration duration = absl::Minutes(30);
+  // Looks wait this long after their window ends; >= 0. Default: 0.
+  absl::Duration delivery_delay = absl::ZeroDuration();
+  // The whole test's false-failure probability, in (0, 1). Default: 0.01.
+  double alpha = 0.01;
+  // How alpha is spent over the looks: by look k, alpha (k / K)^rho; >= 1.
+  // Default: 3.
+  double spending_exponent = 3;
+  // R of the null hypothesis, > 0. Default: 1.
+  double null_ratio = 1;
+  // R of the null hypothesis when the control is not in the wave's zones;
+  // >= null_ratio; 0 means null_ratio. Default: 0.
+  double fallback_null_ratio = 0;
+  // Default: kSameZone.
+  ControlScope control = ControlScope::kSameZone;
+  // Requests each of the four cells needs by the last look; >= 0.
+  // Default: 1000.
+  int64_t min_requests = 1000;
+  // After a retryable query error, retry this much later; > 0.
+  // Default: 1 minute.
+  absl::Duration error_retry_interval = absl::Minutes(1);
+  // Retryable errors in a row tolerated before kError; >= 0. Default: 4.
+  int32_t consecutive_error_limit = 4;
+};
+
+// Creates the gate. Errors are kInvalidArgument naming the option, e.g.
+// "interval: must be <= duration (got 10m > 5m)". The gate's state holds
+// only its start (the deploy) and its decision: each look re-reads the
+// windows, so a restored gate looks exactly as the original would.
+// The gate is thread-compatible.
+absl::StatusOr<std::unique_ptr<HealthGate>> NewSelfBaselineGate(
+    std::string name, SelfBaselineGateOptions options);
+
+}  // namespace sluice
+
+#endif  // SLUICE_SELF_BASELINE_GATE_H_

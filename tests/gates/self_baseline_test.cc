@@ -1,0 +1,384 @@
+// Copyright 2026 The Sluice Authors.
+//
+// The self-baseline gate (sluice/self_baseline_gate.h): a canary compared
+// with its own targets before the deploy, adjusted by a control in its zone.
+
+#include <cmath>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/text_format.h"
+#include "gtest/gtest.h"
+#include "lib/gates/spec_gates.h"
+#include "sluice/fleet.h"
+#include "sluice/gate_state_proto.h"
+#include "sluice/self_baseline_gate.h"
+#include "sluice/testing/fleets.h"
+#include "sluice/testing/status_matchers.h"
+#include "sluice/v1/rollout_spec.pb.h"
+
+namespace sluice {
+namespace {
+
+using ::sluice::testing::StatusIs;
+using ::testing::HasSubstr;
+
+const absl::Time kDeployed = absl::FromUnixSeconds(1'800'000'000);
+
+// Per-target, per-minute error and request counts: 2000 requests a minute;
+// an error rate of 0.1% times the target's own factor, its zone's factor
+// over time and, on the canary after the deploy, the release's multiplier.
+// A minute [t, t + 1m) is stamped t + 1m. Counts are expected values
+// (dispersion 1) unless `wobble` multiplies every target's errors by
+// 1 +- wobble in alternate minutes.
+class WorldSource : public MetricSource {
+ public:
+  explicit WorldSource(const Fleet& fleet) : fleet_(fleet) {}
+
+  std::map<std::string, double> target_factor;
+  std::string canary = "r0-z0-h0";
+  double release = 1;
+  std::string incident_zone;  // x4 errors from the deploy on
+  double wobble = 0;
+  double requests = 2000;  // per target and minute
+  int failures = 0;        // retryable errors to return first
+  int queries = 0;
+
+  absl::StatusOr<MetricResult> Query(const MetricQuery& q) override {
+    ++queries;
+    if (failures > 0) {
+      --failures;
+      return absl::UnavailableError("backend down");
+    }
+    std::vector<Sample> samples;
+    absl::Time s = absl::Ceil(q.start - absl::UnixEpoch(), absl::Minutes(1)) +
+                   absl::UnixEpoch();
+    for (int m = 0; s < q.end; s += absl::Minutes(1), ++m) {
+      double value = 0;
+      const absl::Time minute = s - absl::Minutes(1);
+      for (const std::string& id : q.targets) {
+        const Target& t = fleet_.target(*fleet_.IndexOf(id));
+        double rate = 0.001;
+        if (auto f = target_factor.find(id); f != target_factor.end()) {
+          rate *= f->second;
+        }
+        if (t.topology.zone == incident_zone && minute >= kDeployed) rate *= 4;
+        if (id == canary && minute >= kDeployed) rate *= release;
+        double errors = requests * rate;
+        if (wobble > 0) errors *= (m % 2 == 0 ? 1 + wobble : 1 - wobble);
+        value += q.metric == "errors" ? errors : requests;
+      }
+      samples.push_back({s, value});
+    }
+    return MetricResult::FromSamples(std::move(samples));
+  }
+
+ private:
+  const Fleet& fleet_;
+};
+
+class SelfBaselineTest : public ::testing::Test {
+ protected:
+  SelfBaselineTest() : fleet_(testing::GridFleet(1, 2, 4)), source_(fleet_) {
+    wave_ = {"r0-z0-h0"};
+    for (size_t i = 1; i < fleet_.size(); ++i) {
+      baseline_.push_back(fleet_.target(i).id);
+    }
+    options_.errors.name = "errors";
+    options_.requests.name = "requests";
+    options_.duration = absl::Minutes(30);
+    options_.interval = absl::Minutes(5);
+  }
+
+  GateContext Context(absl::Time now) {
+    GateContext c;
+    c.now = now;
+    c.wave_index = 0;
+    c.wave_deployed_at = kDeployed;
+    c.wave_targets = wave_;
+    c.baseline_targets = baseline_;
+    c.fleet = &fleet_;
+    c.metric_source = &source_;
+    return c;
+  }
+
+  // Evaluates at every hold until a final verdict.
+  Verdict Run(const HealthGate& gate, GateState& state) {
+    absl::Time now = kDeployed;
+    for (int i = 0; i < 100; ++i) {
+      Verdict v = gate.Evaluate(Context(now), state);
+      if (v.outcome != Outcome::kHold) return v;
+      now = v.hold_until;
+    }
+    ADD_FAILURE() << "never decided";
+    return {};
+  }
+
+  std::unique_ptr<HealthGate> Gate() {
+    absl::StatusOr<std::unique_ptr<HealthGate>> g =
+        NewSelfBaselineGate("self", options_);
+    EXPECT_TRUE(g.ok()) << g.status();
+    return g.ok() ? *std::move(g) : nullptr;
+  }
+
+  double Observed(const Verdict& v, const std::string& name) {
+    for (const Observation& o : v.observations) {
+      if (o.name == name) return o.value;
+    }
+    ADD_FAILURE() << "no observation " << name;
+    return NAN;
+  }
+
+  Fleet fleet_;
+  WorldSource source_;
+  std::vector<std::string> wave_, baseline_;
+  SelfBaselineGateOptions options_;
+};
+
+TEST_F(SelfBaselineTest, ABoxThatErrsMoreByItselfPasses) {
+  // The canary's own error rate is 3x the fleet's, before and after: a
+  // comparison with the baseline sees x3; the self-baseline sees x1.
+  source_.target_factor["r0-z0-h0"] = 3;
+  GateState state;
+  const Verdict v = Run(*Gate(), state);
+  EXPECT_EQ(v.outcome, Outcome::kPass) << v.reason;
+  EXPECT_NEAR(Observed(v, "ratio_of_ratios"), 1.0, 1e-12);
+  EXPECT_EQ(Observed(v, "control_same_zone"), 1.0);
+  EXPECT_EQ(Observed(v, "look"), 6.0);
+  EXPECT_THAT(v.reason, HasSubstr("3 old-version targets in the wave's zones"));
+}
+
+TEST_F(SelfBaselineTest, ADoubledErrorRateFailsAtTheThirdLook) {
+  source_.release = 2;
+  GateState state;
+  const Verdict v = Run(*Gate(), state);
+  EXPECT_EQ(v.outcome, Outcome::kFail);
+  EXPECT_NEAR(Observed(v, "ratio_of_ratios"), 2.0, 1e-9);
+  // 14 minutes after the deploy (the first is skipped): 56 errors against
+  // 120 before, the control 84 against 360; z = log 2 / 0.201 = 3.44.
+  EXPECT_EQ(Observed(v, "look"), 3.0);
+  EXPECT_NEAR(
+      Observed(v, "z"),
+      std::log(2.0) / std::sqrt(1.0 / 56 + 1.0 / 120 + 1.0 / 84 + 1.0 / 360),
+      1e-9);
+  EXPECT_THAT(v.reason, HasSubstr("ratio of ratios 2 "));
+  // Look 3's share of alpha: 0.01 ((3/6)^3 - (2/6)^3).
+  EXPECT_NEAR(Observed(v, "level"), 0.01 * (0.125 - 1.0 / 27), 1e-15);
+}
+
+TEST_F(SelfBaselineTest, AZoneIncidentCancelsAgainstTheSameZoneControl) {
+  source_.incident_zone = "r0-z0";
+  GateState same;
+  EXPECT_EQ(Run(*Gate(), same).outcome, Outcome::kPass);
+  // Against the whole baseline the incident is the release's.
+  options_.control = ControlScope::kBaseline;
+  GateState whole;
+  const Verdict v = Run(*Gate(), whole);
+  EXPECT_EQ(v.outcome, Outcome::kFail);
+  EXPECT_EQ(Observed(v, "control_same_zone"), 0.0);
+  EXPECT_THAT(v.reason, HasSubstr("control the baseline (7 targets)"));
+}
+
+TEST_F(SelfBaselineTest, FallsBackToTheWholeBaselineAndSaysSo) {
+  // The whole zone is the wave: no old-version target is left in it.
+  wave_ = {"r0-z0-h0", "r0-z0-h1", "r0-z0-h2", "r0-z0-h3"};
+  baseline_ = {"r0-z1-h0", "r0-z1-h1", "r0-z1-h2", "r0-z1-h3"};
+  source_.canary = "r0-z0-h1";
+  source_.release = 1.4;  // the cohort's rate x1.1
+  options_.fallback_null_ratio = 1.2;
+  GateState state;
+  const Verdict v = Run(*Gate(), state);
+  EXPECT_EQ(v.outcome, Outcome::kPass) << v.reason;
+  EXPECT_EQ(Observed(v, "null_ratio"), 1.2);
+  EXPECT_THAT(v.reason,
+              HasSubstr("the whole baseline (4 targets): no old-version target "
+                        "is left in the wave's zones"));
+  // Without a fleet there are no zones either.
+  options_.fallback_null_ratio = 0;
+  wave_ = {"r0-z0-h0"};
+  source_.canary = "r0-z0-h0";
+  source_.release = 1;
+  GateState no_fleet;
+  GateContext c = Context(kDeployed + absl::Minutes(30));
+  c.fleet = nullptr;
+  const Verdict w =
+      (*NewSelfBaselineGate("self", options_))->Evaluate(c, no_fleet);
+  EXPECT_THAT(w.reason, HasSubstr("or no fleet is known"));
+}
+
+TEST_F(SelfBaselineTest, OverdispersionWidensTheTest) {
+  // A x1.3 canary: Poisson counts reject it; the same totals alternating
+  // by +-50% a minute (dispersion well above 1) do not.
+  source_.release = 1.3;
+  source_.requests = 20000;
+  options_.duration = absl::Minutes(60);
+  options_.interval = absl::Minutes(60);
+  GateState poisson;
+  const Verdict p = Run(*Gate(), poisson);
+  EXPECT_EQ(p.outcome, Outcome::kFail) << p.reason;
+  source_.wobble = 0.5;
+  GateState quasi;
+  const Verdict q = Run(*Gate(), quasi);
+  EXPECT_EQ(q.outcome, Outcome::kPass) << q.reason;
+  EXPECT_GT(Observed(q, "wave.dispersion"), 4);
+  EXPECT_GT(Observed(q, "control.dispersion"), 10);
+  EXPECT_EQ(Observed(p, "wave.dispersion"), 1.0);
+}
+
+TEST_F(SelfBaselineTest, LooksAtEveryIntervalAfterTheDeliveryDelay) {
+  options_.delivery_delay = absl::Minutes(2);
+  const std::unique_ptr<HealthGate> gate = Gate();
+  GateState state;
+  Verdict v = gate->Evaluate(Context(kDeployed + absl::Minutes(3)), state);
+  ASSERT_EQ(v.outcome, Outcome::kHold);
+  EXPECT_EQ(v.hold_until, kDeployed + absl::Minutes(7));
+  EXPECT_EQ(source_.queries, 0);
+  v = gate->Evaluate(Context(kDeployed + absl::Minutes(7)), state);
+  ASSERT_EQ(v.outcome, Outcome::kHold);
+  EXPECT_EQ(v.hold_until, kDeployed + absl::Minutes(12));
+  EXPECT_THAT(v.reason, HasSubstr("look 1 of 6"));
+  EXPECT_EQ(source_.queries, 8);  // 2 metrics x 4 cells
+  EXPECT_EQ(state.counts.count, 1);
+}
+
+TEST_F(SelfBaselineTest, TooFewRequestsIsInconclusive) {
+  options_.min_requests = 1'000'000;
+  GateState state;
+  const Verdict v = Run(*Gate(), state);
+  EXPECT_EQ(v.outcome, Outcome::kInconclusive);
+  EXPECT_THAT(v.reason, HasSubstr("requests < min_requests (1000000)"));
+}
+
+TEST_F(SelfBaselineTest, RetriesRetryableErrorsThenErrs) {
+  source_.failures = 1;
+  const std::unique_ptr<HealthGate> gate = Gate();
+  GateState state;
+  Verdict v = gate->Evaluate(Context(kDeployed + absl::Minutes(5)), state);
+  ASSERT_EQ(v.outcome, Outcome::kHold);
+  EXPECT_THAT(v.reason, HasSubstr("error 1 in a row"));
+  v = gate->Evaluate(Context(v.hold_until), state);
+  EXPECT_EQ(v.outcome, Outcome::kHold);
+  EXPECT_THAT(v.reason, HasSubstr("look 1 of 6"));
+  source_.failures = 100;
+  GateState failing;
+  for (int i = 0; i < 10 && v.outcome == Outcome::kHold; ++i) {
+    v = gate->Evaluate(Context(kDeployed + absl::Minutes(5 + i)), failing);
+  }
+  EXPECT_EQ(v.outcome, Outcome::kError);
+  EXPECT_THAT(v.reason, HasSubstr("consecutive_error_limit (4)"));
+}
+
+TEST_F(SelfBaselineTest, NoBaselinePasses) {
+  baseline_.clear();
+  GateState state;
+  const Verdict v = Gate()->Evaluate(Context(kDeployed), state);
+  EXPECT_EQ(v.outcome, Outcome::kPass);
+  EXPECT_THAT(v.reason, HasSubstr("no baseline"));
+  SLUICE_ASSERT_OK_AND_ASSIGN(GateState back,
+                              GateStateFromProto(GateStateToProto(state)));
+  EXPECT_EQ(back, state);
+}
+
+TEST_F(SelfBaselineTest, ResumesFromASnapshotAsIfUninterrupted) {
+  source_.release = 1.25;
+  source_.wobble = 0.5;
+  const std::unique_ptr<HealthGate> gate = Gate();
+  // Uninterrupted.
+  GateState straight;
+  std::vector<Verdict> expected;
+  for (int m = 0; m <= 30; m += 5) {
+    expected.push_back(
+        gate->Evaluate(Context(kDeployed + absl::Minutes(m)), straight));
+  }
+  // Snapshotted after every evaluation and restored into a new gate.
+  GateState state;
+  for (int i = 0, m = 0; m <= 30; m += 5, ++i) {
+    const std::unique_ptr<HealthGate> fresh = Gate();
+    const Verdict v =
+        fresh->Evaluate(Context(kDeployed + absl::Minutes(m)), state);
+    EXPECT_EQ(v, expected[i]) << "at +" << m << "m";
+    SLUICE_ASSERT_OK_AND_ASSIGN(state,
+                                GateStateFromProto(GateStateToProto(state)));
+  }
+  EXPECT_EQ(state, straight);
+  EXPECT_NE(expected.back().outcome, Outcome::kHold);
+}
+
+TEST(SelfBaselineOptionsTest, BadOptionsNameTheField) {
+  SelfBaselineGateOptions o;
+  o.errors.name = "errors";
+  o.requests.name = "requests";
+  EXPECT_TRUE(NewSelfBaselineGate("g", o).ok());
+  auto bad = [&](auto mutate, const std::string& text) {
+    SelfBaselineGateOptions copy = o;
+    mutate(copy);
+    EXPECT_THAT(NewSelfBaselineGate("g", copy),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(text)));
+  };
+  bad([](auto& c) { c.requests.name = ""; }, "requests.name: must not be");
+  bad([](auto& c) { c.interval = absl::Hours(1); },
+      "interval: must be <= duration");
+  bad([](auto& c) { c.alpha = 1; }, "alpha: must be in (0, 1)");
+  bad([](auto& c) { c.spending_exponent = 0.5; },
+      "spending_exponent: must be finite and >= 1");
+  bad([](auto& c) { c.null_ratio = 0; }, "null_ratio: must be finite");
+  bad([](auto& c) { c.fallback_null_ratio = 0.5; },
+      "fallback_null_ratio: must be 0");
+  bad([](auto& c) { c.before = absl::ZeroDuration(); }, "before: must be > 0");
+  bad([](auto& c) { c.before_gap = -absl::Minutes(1); },
+      "before_gap: must be >= 0");
+  bad([](auto& c) { c.min_requests = -1; }, "min_requests: must be >= 0");
+}
+
+TEST(SelfBaselineSpecTest, BuildsFromTheSpecAndNamesBadFields) {
+  v1::RolloutSpec spec;
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      R"pb(
+        metrics { name: "errors" }
+        metrics { name: "requests" }
+        gates {
+          default {
+            self_baseline {
+              metric: "errors"
+              requests_metric: "requests"
+              duration { seconds: 1800 }
+              fallback_null_ratio: 1.5
+              control: CONTROL_SAME_ZONE
+            }
+          }
+        }
+      )pb",
+      &spec));
+  SLUICE_ASSERT_OK_AND_ASSIGN(internal::BuiltGates built,
+                              internal::BuildGates(spec));
+  ASSERT_EQ(built.default_gates.size(), 1u);
+  EXPECT_EQ(built.default_gates[0]->name(), "self-baseline errors");
+
+  spec.mutable_gates()
+      ->mutable_default_(0)
+      ->mutable_self_baseline()
+      ->clear_requests_metric();
+  EXPECT_THAT(internal::BuildGates(spec),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("gates.default[0].self_baseline."
+                                 "requests_metric: is required")));
+  spec.mutable_gates()
+      ->mutable_default_(0)
+      ->mutable_self_baseline()
+      ->set_requests_metric("requests");
+  spec.mutable_gates()
+      ->mutable_default_(0)
+      ->mutable_self_baseline()
+      ->set_fallback_null_ratio(0.5);
+  EXPECT_THAT(internal::BuildGates(spec),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("self_baseline.fallback_null_ratio")));
+}
+
+}  // namespace
+}  // namespace sluice

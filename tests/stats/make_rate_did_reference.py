@@ -1,0 +1,165 @@
+#!/usr/bin/python3
+# Copyright 2026 The Sluice Authors.
+#
+# Regenerates tests/stats/testdata/rate_did_scipy.txt: reference values for
+# sluice::stats::PearsonDispersion() and RatioOfRatiosTest()
+# (sluice/stats/rate_did.h), which tests/stats/rate_did_test.cc compares
+# with Sluice to 1e-9 relative.
+#
+# Each case is four cells (treated after, treated before, control after,
+# control before) of per-minute error and request counts drawn here
+# (negative-binomial errors, so overdispersed). The reference fits the
+# log-linear Poisson model
+#   log mu = log N + alpha + beta [after] + gamma [treated]
+#            + delta [after x treated]
+# to the per-minute rows by maximum likelihood (scipy.optimize.minimize,
+# Newton-CG with the exact gradient and Hessian, then exact Newton steps), and takes the covariance
+# of the cell-level estimates as the inverse Fisher information with each
+# cell's rows weighted by 1 / phi (quasi-likelihood, phi the cell's Pearson
+# dispersion X^2 / (m - 1), at least 1): delta, its standard error, z for
+# H0: exp(delta) <= null_ratio, and scipy.stats.norm.sf(z); and the same
+# with one dispersion per cohort, pooled over its two windows (each around
+# its own rate, df = sum (m - 1)).
+#
+# Run with Debian's Python (python3-scipy 1.10):
+#   /usr/bin/python3 tests/stats/make_rate_did_reference.py
+# The output is committed; the tests do not need Python.
+
+import os
+
+import numpy as np
+import scipy
+from scipy import optimize, stats
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "testdata",
+                   "rate_did_scipy.txt")
+
+
+def draw(rng, minutes, requests, rate, k):
+    n = rng.poisson(requests, minutes).astype(float)
+    if k is None:
+        e = rng.poisson(n * rate)
+    else:
+        lam = rng.gamma(k, n * rate / k)
+        e = rng.poisson(lam)
+    return e.astype(float), n
+
+
+def pearson(e, n):
+    keep = n > 0
+    e, n = e[keep], n[keep]
+    if len(e) < 2 or e.sum() <= 0:
+        return 1.0
+    p = e.sum() / n.sum()
+    mu = n * p
+    return max(1.0, float(((e - mu) ** 2 / mu).sum() / (len(e) - 1)))
+
+
+def pooled(cell_a, cell_b):
+    # Each window around its own rate; df = sum (m_g - 1).
+    x2, df = 0.0, 0
+    for e, n in (cell_a, cell_b):
+        keep = n > 0
+        e, n = e[keep], n[keep]
+        df += max(0, len(e) - 1)
+        if e.sum() > 0:
+            mu = n * e.sum() / n.sum()
+            x2 += float(((e - mu) ** 2 / mu).sum())
+    return 1.0 if df < 1 else max(1.0, x2 / df)
+
+
+def glm(cells, phis, null_ratio):
+    # Design per row: [1, after, treated, after*treated].
+    design = {0: [1, 1, 1, 1], 1: [1, 0, 1, 0], 2: [1, 1, 0, 0],
+              3: [1, 0, 0, 0]}
+    X, y, off, w = [], [], [], []
+    for c, (e, n) in enumerate(cells):
+        for ei, ni in zip(e, n):
+            if ni <= 0:
+                continue
+            X.append(design[c])
+            y.append(ei)
+            off.append(np.log(ni))
+            w.append(1.0 / phis[c])
+    X, y, off, w = map(np.asarray, (X, y, off, w))
+
+    def nll(b):
+        eta = X @ b + off
+        return float(np.sum(np.exp(eta) - y * eta))
+
+    def grad(b):
+        return X.T @ (np.exp(X @ b + off) - y)
+
+    def hess(b):
+        return X.T @ (X * np.exp(X @ b + off)[:, None])
+
+    start = np.array([np.log(y.sum() / np.exp(off).sum()), 0, 0, 0])
+    fit = optimize.minimize(nll, start, jac=grad, hess=hess,
+                            method="Newton-CG",
+                            options={"xtol": 1e-14, "maxiter": 1000})
+    b = fit.x
+    # Polish with exact Newton steps (the optimizer stops near 1e-9).
+    for _ in range(20):
+        b = b - np.linalg.solve(hess(b), grad(b))
+    mu = np.exp(X @ b + off)
+    info = X.T @ (X * (mu * w)[:, None])
+    cov = np.linalg.inv(info)
+    delta, se = b[3], float(np.sqrt(cov[3, 3]))
+    z = (delta - np.log(null_ratio)) / se
+    return delta, se, z, float(stats.norm.sf(z))
+
+
+def main():
+    rng = np.random.default_rng(20261203)
+    # (minutes per cell, requests/min treated, control, base rate, treated
+    # multiplier after, control drift after, NB shape or None, null ratio)
+    plans = [
+        ("poisson_null", (30, 60, 30, 60), 1800, 5400, 1e-3, 1.0, 1.0, None,
+         1.0),
+        ("poisson_x2", (30, 60, 30, 60), 1800, 5400, 1e-3, 2.0, 1.0, None,
+         1.0),
+        ("nb_null_drift", (30, 60, 30, 60), 1800, 5400, 1e-3, 1.0, 3.0, 2.0,
+         1.0),
+        ("nb_x2_drift", (30, 60, 30, 60), 1800, 5400, 1e-3, 2.0, 1.5, 2.0,
+         1.0),
+        ("nb_x5_small", (10, 20, 10, 20), 600, 1800, 2e-3, 5.0, 1.0, 1.0,
+         1.0),
+        ("nb_null_ratio15", (45, 60, 45, 60), 3600, 3600, 5e-4, 1.8, 1.0,
+         3.0, 1.5),
+        ("poisson_busy", (20, 20, 20, 20), 50000, 200000, 1e-2, 1.1, 0.9,
+         None, 1.0),
+        ("nb_unequal", (15, 90, 25, 40), 900, 12000, 3e-3, 0.7, 1.2, 0.8,
+         1.0),
+    ]
+    with open(OUT, "w") as f:
+        f.write(f"# Generated by tests/stats/make_rate_did_reference.py "
+                f"(scipy {scipy.__version__}, numpy {np.__version__}).\n")
+        f.write("# case NAME NULL_RATIO; then 4 lines 'cell M e_1..e_M "
+                "n_1..n_M' (treated after, treated before, control after, "
+                "control before);\n# then 'expect PHI_TA PHI_TB PHI_CA "
+                "PHI_CB LOG_RATIO SE Z P';\n# then 'pooled PHI_T PHI_C "
+                "LOG_RATIO SE Z P' with each cohort's two windows pooled.\n")
+        for (name, ms, nt, nc, rate, mult, drift, k, null) in plans:
+            cells = [
+                draw(rng, ms[0], nt, rate * mult * drift, k),
+                draw(rng, ms[1], nt, rate, k),
+                draw(rng, ms[2], nc, rate * drift, k),
+                draw(rng, ms[3], nc, rate, k),
+            ]
+            phis = [pearson(e, n) for e, n in cells]
+            delta, se, z, p = glm(cells, phis, null)
+            f.write(f"case {name} {null!r}\n")
+            for e, n in cells:
+                f.write("cell %d %s %s\n" % (
+                    len(e), " ".join("%d" % v for v in e),
+                    " ".join("%d" % v for v in n)))
+            f.write("expect %s\n" % " ".join(
+                repr(float(v)) for v in phis + [delta, se, z, p]))
+            pt, pc = pooled(cells[0], cells[1]), pooled(cells[2], cells[3])
+            delta, se, z, p = glm(cells, [pt, pt, pc, pc], null)
+            f.write("pooled %s\n" % " ".join(
+                repr(float(v)) for v in [pt, pc, delta, se, z, p]))
+
+
+if __name__ == "__main__":
+    main()
