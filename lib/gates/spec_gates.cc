@@ -21,6 +21,7 @@
 #include "absl/time/civil_time.h"
 #include "lib/core/status_macros.h"
 #include "lib/gates/checks.h"
+#include "lib/gates/rank_gate_spec.h"
 #include "sluice/analysis_gate.h"
 #include "sluice/approval_gate.h"
 #include "sluice/bake_gate.h"
@@ -687,6 +688,8 @@ std::string DefaultName(const v1::GateSpec& g) {
     case v1::GateSpec::kSequentialQuantile:
       return absl::StrCat("sequential quantile ",
                           g.sequential_quantile().metric());
+    case v1::GateSpec::kRankTest:
+      return absl::StrCat("rank test ", g.rank_test().metric());
     case v1::GateSpec::KIND_NOT_SET:
       return "gate";
   }
@@ -933,6 +936,9 @@ absl::StatusOr<std::unique_ptr<HealthGate>> BuildGate(const v1::GateSpec& g,
           SequentialQuantileFromProto(g.sequential_quantile(), metrics, p));
       return Nested(NewSequentialQuantileGate(name, std::move(o)), p);
     }
+    case v1::GateSpec::kRankTest:
+      return BuildRankTestGate(g.rank_test(), name, metrics,
+                               absl::StrCat(path, ".rank_test"));
     case v1::GateSpec::KIND_NOT_SET:
       break;
   }
@@ -941,7 +947,7 @@ absl::StatusOr<std::unique_ptr<HealthGate>> BuildGate(const v1::GateSpec& g,
       "needs a kind: one of threshold, relative, alarm, analysis, bake, "
       "window, manual_approval, all_of, any_of, at_least, weighted, shadow, "
       "kayenta_judge, sequential_count, sequential_means, "
-      "sequential_quantile, canary_analysis");
+      "sequential_quantile, canary_analysis, rank_test");
 }
 
 absl::StatusOr<Metrics> BuildMetrics(const v1::RolloutSpec& spec) {
