@@ -6,7 +6,6 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
-#include <memory>
 #include <vector>
 
 namespace sluice::internal {
@@ -152,77 +151,6 @@ RankSummary MergeRank(absl::Span<const double> sorted_x,
       const double td = static_cast<double>(t);
       tie_term += td * td * td - td;
     }
-  }
-  RankSummary summary;
-  summary.u_x = static_cast<double>(twice_u) / 2;
-  summary.tie_term = tie_term;
-  summary.has_ties = has_ties;
-  return summary;
-}
-
-RankSummary PooledRadixRank(absl::Span<const double> x,
-                            absl::Span<const double> y) {
-  constexpr int kBits = 11;
-  constexpr size_t kRadix = size_t{1} << kBits;
-  constexpr int kDigits = (64 + kBits - 1) / kBits;
-  const size_t nx = x.size();
-  const size_t n = nx + y.size();
-  std::unique_ptr<uint64_t[]> buffer(new uint64_t[2 * n]);
-  std::unique_ptr<uint8_t[]> groups(new uint8_t[2 * n]);
-  uint64_t* key = buffer.get();
-  uint64_t* key_out = key + n;
-  uint8_t* group = groups.get();
-  uint8_t* group_out = group + n;
-  std::vector<uint32_t> histogram(kDigits * kRadix, 0);
-  auto add = [&](size_t i, double v, uint8_t g) {
-    const uint64_t k = ToKey(v + 0.0);
-    key[i] = k;
-    group[i] = g;
-    for (int d = 0; d < kDigits; ++d) {
-      ++histogram[d * kRadix + ((k >> (d * kBits)) & (kRadix - 1))];
-    }
-  };
-  for (size_t i = 0; i < nx; ++i) add(i, x[i], 1);
-  for (size_t i = nx; i < n; ++i) add(i, y[i - nx], 0);
-  for (int d = 0; d < kDigits; ++d) {
-    uint32_t* h = &histogram[d * kRadix];
-    const int shift = d * kBits;
-    if (h[(key[0] >> shift) & (kRadix - 1)] == n) continue;
-    uint32_t sum = 0;
-    for (size_t b = 0; b < kRadix; ++b) {
-      const uint32_t c = h[b];
-      h[b] = sum;
-      sum += c;
-    }
-    for (size_t i = 0; i < n; ++i) {
-      const uint64_t k = key[i];
-      const uint32_t p = h[(k >> shift) & (kRadix - 1)]++;
-      key_out[p] = k;
-      group_out[p] = group[i];
-    }
-    std::swap(key, key_out);
-    std::swap(group, group_out);
-  }
-  // The walk over groups of equal keys.
-  uint64_t twice_u = 0;
-  uint64_t y_below = 0;
-  double tie_term = 0;
-  bool has_ties = false;
-  for (size_t i = 0; i < n;) {
-    const uint64_t v = key[i];
-    size_t j = i;
-    uint64_t cx = 0;
-    while (j < n && key[j] == v) cx += group[j++];
-    const uint64_t t = j - i;
-    const uint64_t cy = t - cx;
-    twice_u += cx * (2 * y_below + cy);
-    y_below += cy;
-    if (t > 1) {
-      has_ties = true;
-      const double td = static_cast<double>(t);
-      tie_term += td * td * td - td;
-    }
-    i = j;
   }
   RankSummary summary;
   summary.u_x = static_cast<double>(twice_u) / 2;

@@ -40,13 +40,6 @@ void SortForRanking(std::vector<double>* values);
 RankSummary MergeRankKeys(absl::Span<const uint64_t> sorted_x,
                           absl::Span<const uint64_t> sorted_y);
 
-// The rank summary of x and y from one LSD radix sort of the pooled
-// sample's keys (11-bit digits, passes whose digit is the same for every key
-// skipped), each key carrying its sample in a parallel array. The same U and
-// tie term as MergeRankKeys of the sorted samples. Requires no NaN.
-RankSummary PooledRadixRank(absl::Span<const double> x,
-                            absl::Span<const double> y);
-
 // Merges the ascending samples x (each value minus `shift`) and y, assigning
 // average ranks to ties, in one O(n + m) pass. `shift` = 0 gives the plain
 // Mann-Whitney statistic; the Hodges-Lehmann interval evaluates U of
