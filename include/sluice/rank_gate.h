@@ -97,7 +97,8 @@ struct RankTestGateOptions {
 // else kPass: there is nothing to compare). Observations: "u", "p_value",
 // "z", "superiority", "n_canary", "n_baseline"; the reason reads e.g.
 // "latency_ms higher on wave 1: p=0.0004 < alpha 0.05, superiority 0.58 >=
-// 0.55 (n 8123 vs 70211)". The decision (outcome, reason, observations) is
+// 0.55 (n 8123 vs 70211, 190 buckets)" (the buckets compared, for
+// histograms). The decision (outcome, reason, observations) is
 // kept in the GateState, so a snapshot restores it. A host without
 // distribution queries, or invalid histograms, make it kError.
 // Errors: kInvalidArgument naming the field ("metric.name: must not be
