@@ -54,6 +54,7 @@
 #include "sluice/metric_source.h"                // IWYU pragma: export
 #include "sluice/percent_schedulers.h"           // IWYU pragma: export
 #include "sluice/phased_rollout.h"               // IWYU pragma: export
+#include "sluice/rank_gate.h"                    // IWYU pragma: export
 #include "sluice/replan.h"                       // IWYU pragma: export
 #include "sluice/review.h"                       // IWYU pragma: export
 #include "sluice/rollback_policy.h"              // IWYU pragma: export

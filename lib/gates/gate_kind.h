@@ -123,6 +123,8 @@ GateKind SequentialMeansGateKind();
 GateKind SequentialQuantileGateKind();
 // GateSpec.self_baseline (self_baseline_spec.cc).
 GateKind SelfBaselineGateKind();
+// GateSpec.rank_test (rank_gate_spec.cc).
+GateKind RankTestGateKind();
 GateKind CanaryAnalysisGateKind();
 
 // Conversions shared by several kinds.

@@ -38,6 +38,7 @@ absl::Span<const GateKind> GateKinds() {
       SequentialQuantileGateKind(),
       CanaryAnalysisGateKind(),
       SelfBaselineGateKind(),
+      RankTestGateKind(),
   };
   return *kTable;
 }
