@@ -38,21 +38,9 @@ absl::StatusOr<CanaryAnalysisGateOptions> CanaryAnalysisFromProto(
     SLUICE_ASSIGN_OR_RETURN(
         o.lookback, DurationFromProto(p.lookback(), path.Field("lookback")));
   }
-  switch (p.marginal()) {
-    case v1::KayentaJudgeSpec::MARGINAL_UNSPECIFIED:
-    case v1::KayentaJudgeSpec::MARGINAL_FAIL:
-      o.marginal = Outcome::kFail;
-      break;
-    case v1::KayentaJudgeSpec::MARGINAL_INCONCLUSIVE:
-      o.marginal = Outcome::kInconclusive;
-      break;
-    case v1::KayentaJudgeSpec::MARGINAL_PASS:
-      o.marginal = Outcome::kPass;
-      break;
-    default:
-      return path.Field("marginal")
-          .Invalid(absl::StrCat("unknown value ", p.marginal()));
-  }
+  SLUICE_ASSIGN_OR_RETURN(
+      o.marginal,
+      MarginalFromProto(p.marginal(), Outcome::kFail, path.Field("marginal")));
   return o;
 }
 

@@ -153,6 +153,12 @@ absl::StatusOr<KayentaJudgeGateOptions> KayentaJudgeFromProto(
     const v1::KayentaJudgeSpec& p, const MetricsByName& metrics,
     const FieldPath& path);
 
+// The outcome a KayentaJudgeSpec.marginal value names; MARGINAL_UNSPECIFIED
+// is `unspecified` (the judge's and the canary analysis' defaults differ).
+// An unknown value is kInvalidArgument at `path`.
+absl::StatusOr<Outcome> MarginalFromProto(int marginal, Outcome unspecified,
+                                          const FieldPath& path);
+
 // The aggregation of a threshold or relative check ("<path>.aggregate").
 absl::StatusOr<Aggregation> CheckAggregationFromProto(const std::string& text,
                                                       const FieldPath& path);

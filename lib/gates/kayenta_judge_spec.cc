@@ -59,22 +59,26 @@ absl::StatusOr<KayentaJudgeGateOptions> KayentaJudgeFromProto(
     SLUICE_ASSIGN_OR_RETURN(
         o.window, DurationFromProto(p.window(), path.Field("window")));
   }
-  switch (p.marginal()) {
-    case v1::KayentaJudgeSpec::MARGINAL_UNSPECIFIED:
-    case v1::KayentaJudgeSpec::MARGINAL_INCONCLUSIVE:
-      o.marginal = Outcome::kInconclusive;
-      break;
-    case v1::KayentaJudgeSpec::MARGINAL_PASS:
-      o.marginal = Outcome::kPass;
-      break;
-    case v1::KayentaJudgeSpec::MARGINAL_FAIL:
-      o.marginal = Outcome::kFail;
-      break;
-    default:
-      return path.Field("marginal")
-          .Invalid(absl::StrCat("unknown value ", p.marginal()));
-  }
+  SLUICE_ASSIGN_OR_RETURN(
+      o.marginal, MarginalFromProto(p.marginal(), Outcome::kInconclusive,
+                                    path.Field("marginal")));
   return o;
+}
+
+absl::StatusOr<Outcome> MarginalFromProto(int marginal, Outcome unspecified,
+                                          const FieldPath& path) {
+  switch (marginal) {
+    case v1::KayentaJudgeSpec::MARGINAL_UNSPECIFIED:
+      return unspecified;
+    case v1::KayentaJudgeSpec::MARGINAL_INCONCLUSIVE:
+      return Outcome::kInconclusive;
+    case v1::KayentaJudgeSpec::MARGINAL_PASS:
+      return Outcome::kPass;
+    case v1::KayentaJudgeSpec::MARGINAL_FAIL:
+      return Outcome::kFail;
+    default:
+      return path.Invalid(absl::StrCat("unknown value ", marginal));
+  }
 }
 
 GateKind KayentaJudgeGateKind() {
