@@ -406,7 +406,7 @@ TEST(RankTestGateTest, FromTheSpec) {
                                                    })pb"),
                                                  SpecFormat::kTextProto));
   SLUICE_ASSERT_OK_AND_ASSIGN(internal::BuiltGates built,
-                              internal::BuildGates(spec.proto()));
+                              internal::BuildGates(spec.ToProto()));
   ASSERT_EQ(built.default_gates.size(), 1u);
   const HealthGate& gate = *built.default_gates[0];
   EXPECT_EQ(gate.name(), "rank test latency_ms");
