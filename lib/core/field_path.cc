@@ -45,14 +45,18 @@ absl::Status FieldPath::Nest(const absl::Status& status) const {
                       absl::StrCat(path_, index ? "" : ".", message));
 }
 
+bool IsValidDurationProto(int64_t seconds, int32_t nanos) {
+  return seconds >= -kMaxDurationSeconds && seconds <= kMaxDurationSeconds &&
+         nanos > -kNanosPerSecond && nanos < kNanosPerSecond &&
+         !(seconds > 0 && nanos < 0) && !(seconds < 0 && nanos > 0);
+}
+
 absl::StatusOr<absl::Duration> DurationFromProto(
     const google::protobuf::Duration& proto, const FieldPath& path,
     DurationRule rule) {
   const int64_t s = proto.seconds();
   const int32_t n = proto.nanos();
-  if (s < -kMaxDurationSeconds || s > kMaxDurationSeconds ||
-      n <= -kNanosPerSecond || n >= kNanosPerSecond || (s > 0 && n < 0) ||
-      (s < 0 && n > 0)) {
+  if (!IsValidDurationProto(s, n)) {
     return path.Invalid(
         absl::StrCat("not a valid duration (seconds ", s, ", nanos ", n, ")"));
   }

@@ -26,6 +26,7 @@
 #ifndef SLUICE_LIB_CORE_FIELD_PATH_H_
 #define SLUICE_LIB_CORE_FIELD_PATH_H_
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -113,6 +114,12 @@ enum class DurationRule {
   kNonNegative,  // >= 0: kMustBeNonNegative
   kPositive,     // > 0: kMustBePositive
 };
+
+// Whether (seconds, nanos) is a valid google.protobuf.Duration: seconds within
+// +-315,576,000,000 (about 10,000 years), nanos within (-1e9, 1e9) and not of
+// the other sign than seconds. The one rule DurationFromProto and the parsed
+// config checks (lib/core/proto_checks.h) apply.
+bool IsValidDurationProto(int64_t seconds, int32_t nanos);
 
 // The one conversion of a google.protobuf.Duration to absl::Duration.
 // Rejects, with kInvalidArgument naming `path`: seconds outside

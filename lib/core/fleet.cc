@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "lib/core/field_path.h"
 #include "lib/core/fleet_validation.h"
 #include "lib/core/status_macros.h"
 
@@ -36,9 +37,7 @@ namespace internal {
 
 absl::Status ValidateTargets(absl::Span<const Target> targets,
                              absl::FunctionRef<std::string(size_t)> name_of) {
-  if (targets.empty()) {
-    return absl::InvalidArgumentError("targets: must not be empty");
-  }
+  if (targets.empty()) return FieldPath("targets").Invalid(kMustNotBeEmpty);
   if (targets.size() >= std::numeric_limits<uint32_t>::max()) {
     return absl::InvalidArgumentError(
         absl::StrCat("targets: too many targets (got ", targets.size(),
@@ -47,43 +46,38 @@ absl::Status ValidateTargets(absl::Span<const Target> targets,
   absl::flat_hash_map<absl::string_view, size_t> first_index;
   first_index.reserve(targets.size());
   double total = 0;
+  // Target i's path, built only for an error.
+  auto at = [&](size_t i) { return FieldPath(name_of(i)); };
   for (size_t i = 0; i < targets.size(); ++i) {
     const Target& t = targets[i];
     if (t.id.empty()) {
-      return InvalidArgumentAt(absl::StrCat(name_of(i), ".id"),
-                               "must not be empty");
+      return at(i).Field("id").Invalid(kMustNotBeEmpty);
     }
     auto [it, inserted] = first_index.emplace(t.id, i);
     if (!inserted) {
-      return InvalidArgumentAt(
-          absl::StrCat(name_of(i), ".id"),
-          absl::StrCat("duplicate id \"", t.id, "\" (first at ",
-                       name_of(it->second), ")"));
+      return at(i).Field("id").Invalid(absl::StrCat(
+          "duplicate id \"", t.id, "\" (first at ", name_of(it->second), ")"));
     }
     if (t.topology.region.empty()) {
-      return InvalidArgumentAt(absl::StrCat(name_of(i), ".region"),
-                               "must not be empty");
+      return at(i).Field("region").Invalid(kMustNotBeEmpty);
     }
     if (t.topology.zone.empty()) {
-      return InvalidArgumentAt(absl::StrCat(name_of(i), ".zone"),
-                               "must not be empty");
+      return at(i).Field("zone").Invalid(kMustNotBeEmpty);
     }
     if (!std::isfinite(t.weight) || t.weight < 0) {
-      return InvalidArgumentAt(
-          absl::StrCat(name_of(i), ".weight"),
+      return at(i).Field("weight").Invalid(
           absl::StrCat("must be finite and >= 0 (got ", t.weight, ")"));
     }
     for (const auto& [key, value] : t.labels) {
       if (key.empty()) {
-        return InvalidArgumentAt(absl::StrCat(name_of(i), ".labels"),
-                                 "label keys must not be empty");
+        return at(i).Field("labels").Invalid("label keys must not be empty");
       }
     }
     total += t.weight;
   }
   if (!(total > 0) || !std::isfinite(total)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "targets: the total weight must be finite and > 0 (got ", total, ")"));
+    return FieldPath("targets").Invalid(absl::StrCat(
+        "the total weight ", MustBe(kMustBePositiveFinite, total)));
   }
   return ValidateSpans(targets, name_of);
 }
@@ -99,22 +93,22 @@ absl::Status ValidateSpans(absl::Span<const Target> targets,
     regions.insert(t.topology.region);
     zones.emplace(t.topology.region, t.topology.zone);
   }
+  auto at = [&](size_t i) { return FieldPath(name_of(i)); };
   for (size_t i = 0; i < targets.size(); ++i) {
     const Target& t = targets[i];
     if (!t.zones.empty()) {
       absl::flat_hash_set<absl::string_view> seen;
       for (size_t j = 0; j < t.zones.size(); ++j) {
-        const std::string path = absl::StrCat(name_of(i), ".zones[", j, "]");
+        const FieldPath path = at(i).Field("zones").Index(static_cast<int>(j));
         const std::string& zone = t.zones[j];
-        if (zone.empty()) return InvalidArgumentAt(path, "must not be empty");
+        if (zone.empty()) return path.Invalid(kMustNotBeEmpty);
         if (!seen.insert(zone).second) {
-          return InvalidArgumentAt(
-              path, absl::StrCat("zone \"", zone, "\" is listed twice"));
+          return path.Invalid(
+              absl::StrCat("zone \"", zone, "\" is listed twice"));
         }
         if (!zones.contains(std::make_pair(absl::string_view(t.topology.region),
                                            absl::string_view(zone)))) {
-          return InvalidArgumentAt(
-              path,
+          return path.Invalid(
               absl::StrCat("unknown zone \"", zone,
                            "\": no target of the "
                            "fleet is in ",
@@ -124,35 +118,32 @@ absl::Status ValidateSpans(absl::Span<const Target> targets,
         }
       }
       if (!seen.contains(t.topology.zone)) {
-        return InvalidArgumentAt(
-            absl::StrCat(name_of(i), ".zones"),
-            absl::StrCat("must include the target's own zone \"",
-                         t.topology.zone, "\" (got ",
-                         absl::StrJoin(t.zones, ", "), ")"));
+        return at(i).Field("zones").Invalid(absl::StrCat(
+            "must include the target's own zone \"", t.topology.zone,
+            "\" (got ", absl::StrJoin(t.zones, ", "), ")"));
       }
     }
     if (!t.regions.empty()) {
       absl::flat_hash_set<absl::string_view> seen;
       for (size_t j = 0; j < t.regions.size(); ++j) {
-        const std::string path = absl::StrCat(name_of(i), ".regions[", j, "]");
+        const FieldPath path =
+            at(i).Field("regions").Index(static_cast<int>(j));
         const std::string& region = t.regions[j];
-        if (region.empty()) return InvalidArgumentAt(path, "must not be empty");
+        if (region.empty()) return path.Invalid(kMustNotBeEmpty);
         if (!seen.insert(region).second) {
-          return InvalidArgumentAt(
-              path, absl::StrCat("region \"", region, "\" is listed twice"));
+          return path.Invalid(
+              absl::StrCat("region \"", region, "\" is listed twice"));
         }
         if (!regions.contains(region)) {
-          return InvalidArgumentAt(
-              path, absl::StrCat("unknown region \"", region,
-                                 "\": no target of the fleet is in it"));
+          return path.Invalid(
+              absl::StrCat("unknown region \"", region,
+                           "\": no target of the fleet is in it"));
         }
       }
       if (!seen.contains(t.topology.region)) {
-        return InvalidArgumentAt(
-            absl::StrCat(name_of(i), ".regions"),
-            absl::StrCat("must include the target's own region \"",
-                         t.topology.region, "\" (got ",
-                         absl::StrJoin(t.regions, ", "), ")"));
+        return at(i).Field("regions").Invalid(absl::StrCat(
+            "must include the target's own region \"", t.topology.region,
+            "\" (got ", absl::StrJoin(t.regions, ", "), ")"));
       }
     }
   }

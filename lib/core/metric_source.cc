@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
+#include "lib/core/field_path.h"
 
 namespace sluice {
 
@@ -282,27 +283,28 @@ absl::Status ValidateHistogram(absl::Span<const HistogramBucket> buckets) {
   }
   for (size_t i = 0; i < buckets.size(); ++i) {
     const HistogramBucket& b = buckets[i];
-    const std::string at = absl::StrCat("buckets[", i, "]");
+    const internal::FieldPath at =
+        internal::FieldPath("buckets").Index(static_cast<int>(i));
     if (std::isnan(b.upper_bound)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(at, ".upper_bound: must be a number (got nan)"));
+      return at.Field("upper_bound").Invalid("must be a number (got nan)");
     }
     if (!std::isfinite(b.cumulative_count) || b.cumulative_count < 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(at, ".cumulative_count: must be finite and >= 0 (got ",
-                       b.cumulative_count, ")"));
+      return at.Field("cumulative_count")
+          .Invalid(internal::MustBe(internal::kMustBeNonNegativeFinite,
+                                    b.cumulative_count));
     }
     if (i == 0) continue;
     const HistogramBucket& prev = buckets[i - 1];
     if (!(b.upper_bound > prev.upper_bound)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          at, ".upper_bound: must be > buckets[", i - 1, "]'s (got ",
-          b.upper_bound, " <= ", prev.upper_bound, ")"));
+      return at.Field("upper_bound")
+          .Invalid(absl::StrCat("must be > buckets[", i - 1, "]'s (got ",
+                                b.upper_bound, " <= ", prev.upper_bound, ")"));
     }
     if (b.cumulative_count < prev.cumulative_count) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          at, ".cumulative_count: must be >= buckets[", i - 1, "]'s (got ",
-          b.cumulative_count, " < ", prev.cumulative_count, ")"));
+      return at.Field("cumulative_count")
+          .Invalid(absl::StrCat("must be >= buckets[", i - 1, "]'s (got ",
+                                b.cumulative_count, " < ",
+                                prev.cumulative_count, ")"));
     }
   }
   if (buckets.back().upper_bound != std::numeric_limits<double>::infinity()) {

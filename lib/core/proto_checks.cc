@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "google/protobuf/descriptor.h"
+#include "lib/core/field_path.h"
 #include "lib/core/utf8.h"
 
 namespace sluice::internal {
@@ -22,9 +23,8 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
 
-// protobuf's Duration range (+-10,000 years) and Timestamp range (0001-01-01
-// to 9999-12-31).
-constexpr int64_t kMaxDurationSeconds = 315576000000;
+// protobuf's Timestamp range (0001-01-01 to 9999-12-31); Duration's is
+// IsValidDurationProto's (lib/core/field_path.h).
 constexpr int64_t kMinTimestampSeconds = -62135596800;
 constexpr int64_t kMaxTimestampSeconds = 253402300799;
 
@@ -53,9 +53,7 @@ absl::Status CheckWellKnown(const Message& m, const std::string& path) {
   const int64_t s = r->GetInt64(m, seconds);
   const int32_t n = r->GetInt32(m, nanos);
   if (d->full_name() == "google.protobuf.Duration") {
-    const bool same_sign = (s >= 0 && n >= 0) || (s <= 0 && n <= 0);
-    if (s < -kMaxDurationSeconds || s > kMaxDurationSeconds ||
-        n <= -1000000000 || n >= 1000000000 || !same_sign) {
+    if (!IsValidDurationProto(s, n)) {
       return At(path, absl::StrCat("duration out of range (protobuf's "
                                    "Duration is at most 10000 years; got ",
                                    s, " s ", n, " ns)"));

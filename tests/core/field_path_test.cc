@@ -107,6 +107,16 @@ TEST(DurationFromProtoTest, RejectsMalformedDurationsNamingThePath) {
   }
 }
 
+TEST(DurationFromProtoTest, ValidityIsOneRule) {
+  EXPECT_TRUE(IsValidDurationProto(0, 0));
+  EXPECT_TRUE(IsValidDurationProto(-315'576'000'000, -999'999'999));
+  EXPECT_TRUE(IsValidDurationProto(0, -5));
+  EXPECT_FALSE(IsValidDurationProto(2, -5));
+  EXPECT_FALSE(IsValidDurationProto(-2, 5));
+  EXPECT_FALSE(IsValidDurationProto(315'576'000'001, 0));
+  EXPECT_FALSE(IsValidDurationProto(0, 1'000'000'000));
+}
+
 TEST(DurationFromProtoTest, AppliesTheRule) {
   const FieldPath p("timeout");
   EXPECT_THAT(DurationFromProto(Proto(0, 0), p, DurationRule::kNonNegative),
