@@ -542,18 +542,18 @@ absl::StatusOr<std::unique_ptr<HealthGate>> NewAnalysisGate(
     std::string name, std::vector<AnalysisMetric> metrics) {
   SLUICE_RETURN_IF_ERROR(internal::ValidateGateName(name));
   if (metrics.empty()) {
-    return internal::InvalidArgumentAt("metrics", "must not be empty");
+    return internal::FieldPath("metrics").Invalid(internal::kMustNotBeEmpty);
   }
   std::vector<MetricPlan> plans;
   std::map<std::string, size_t> seen;
   for (size_t i = 0; i < metrics.size(); ++i) {
-    const std::string path = absl::StrCat("metrics[", i, "]");
+    const internal::FieldPath path =
+        internal::FieldPath("metrics").Index(static_cast<int>(i));
     absl::StatusOr<MetricPlan> plan = PlanMetric(std::move(metrics[i]));
-    if (!plan.ok()) return internal::NestStatus(plan.status(), path);
+    if (!plan.ok()) return path.Nest(plan.status());
     auto [it, inserted] = seen.emplace(plan->spec.name, i);
     if (!inserted) {
-      return internal::InvalidArgumentAt(
-          absl::StrCat(path, ".name"),
+      return path.Field("name").Invalid(
           absl::StrCat("duplicate metric name \"", plan->spec.name,
                        "\" (first at metrics[", it->second, "])"));
     }

@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
 
 namespace sluice {
@@ -44,7 +45,7 @@ absl::StatusOr<stats::KayentaJudgeConfig> JudgeConfigFromProto(
   }
   for (int i = 0; i < spec.metrics_size(); ++i) {
     const v1::JudgeMetricSpec& m = spec.metrics(i);
-    const std::string path = absl::StrCat("metrics[", i, "]");
+    const internal::FieldPath path = internal::FieldPath("metrics").Index(i);
     stats::JudgedMetricConfig metric;
     metric.name = m.name();
     metric.groups.assign(m.groups().begin(), m.groups().end());
@@ -53,8 +54,7 @@ absl::StatusOr<stats::KayentaJudgeConfig> JudgeConfigFromProto(
     absl::StatusOr<stats::MetricDirection> direction =
         DirectionFromProto(m.direction(), stats::MetricDirection::kEither);
     if (!direction.ok()) {
-      return internal::InvalidArgumentAt(absl::StrCat(path, ".direction"),
-                                         direction.status().message());
+      return path.Field("direction").Invalid(direction.status().message());
     }
     c.direction = *direction;
     c.critical = m.critical();
@@ -68,9 +68,8 @@ absl::StatusOr<stats::KayentaJudgeConfig> JudgeConfigFromProto(
         c.nan_strategy = stats::NanStrategy::kReplace;
         break;
       default:
-        return internal::InvalidArgumentAt(
-            absl::StrCat(path, ".nan_strategy"),
-            absl::StrCat("unknown value ", m.nan_strategy()));
+        return path.Field("nan_strategy")
+            .Invalid(absl::StrCat("unknown value ", m.nan_strategy()));
     }
     switch (m.effect_size()) {
       case v1::JudgeMetricSpec::EFFECT_SIZE_UNSPECIFIED:
@@ -81,9 +80,8 @@ absl::StatusOr<stats::KayentaJudgeConfig> JudgeConfigFromProto(
         c.effect_size_measure = stats::EffectSizeMeasure::kCles;
         break;
       default:
-        return internal::InvalidArgumentAt(
-            absl::StrCat(path, ".effect_size"),
-            absl::StrCat("unknown value ", m.effect_size()));
+        return path.Field("effect_size")
+            .Invalid(absl::StrCat("unknown value ", m.effect_size()));
     }
     if (m.has_allowed_increase()) c.allowed_increase = m.allowed_increase();
     if (m.has_allowed_decrease()) c.allowed_decrease = m.allowed_decrease();

@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
 #include "lib/gates/checks.h"
 #include "sluice/deploy_window_gate.h"
@@ -204,7 +205,7 @@ absl::StatusOr<std::unique_ptr<HealthGate>> NewDeployWindowGate(
     std::string name, DeployWindowOptions options) {
   SLUICE_RETURN_IF_ERROR(internal::ValidateGateName(name));
   if (options.time_zone.empty()) {
-    return internal::InvalidArgumentAt("time_zone", "must not be empty");
+    return internal::InvalidArgumentAt("time_zone", internal::kMustNotBeEmpty);
   }
   absl::TimeZone zone;
   if (!absl::LoadTimeZone(options.time_zone, &zone)) {
@@ -217,28 +218,24 @@ absl::StatusOr<std::unique_ptr<HealthGate>> NewDeployWindowGate(
   std::vector<Window> windows;
   for (size_t i = 0; i < options.windows.size(); ++i) {
     const WeeklyWindow& in = options.windows[i];
-    const std::string path = absl::StrCat("windows[", i, "]");
+    const internal::FieldPath path =
+        internal::FieldPath("windows").Index(static_cast<int>(i));
     if (in.days.empty()) {
-      return internal::InvalidArgumentAt(absl::StrCat(path, ".days"),
-                                         "must not be empty");
+      return path.Field("days").Invalid(internal::kMustNotBeEmpty);
     }
     Window w;
     for (absl::Weekday d : in.days) w.days[DayIndex(d)] = true;
     if (in.start < absl::ZeroDuration() || in.start >= absl::Hours(24)) {
-      return internal::InvalidArgumentAt(
-          absl::StrCat(path, ".start"),
+      return path.Field("start").Invalid(
           absl::StrCat("must be in [00:00, 24:00) (got ",
                        internal::DurationText(in.start), ")"));
     }
     if (in.end > absl::Hours(24)) {
-      return internal::InvalidArgumentAt(
-          absl::StrCat(path, ".end"),
-          absl::StrCat("must be at most 24:00 (got ",
-                       internal::DurationText(in.end), ")"));
+      return path.Field("end").Invalid(absl::StrCat(
+          "must be at most 24:00 (got ", internal::DurationText(in.end), ")"));
     }
     if (in.end <= in.start) {
-      return internal::InvalidArgumentAt(
-          absl::StrCat(path, ".end"),
+      return path.Field("end").Invalid(
           absl::StrCat("must be after start (got ", ClockText(in.end),
                        " <= ", ClockText(in.start),
                        "; an empty or inverted window; split a window over "
@@ -251,10 +248,10 @@ absl::StatusOr<std::unique_ptr<HealthGate>> NewDeployWindowGate(
   std::vector<AbsoluteBlackout> blackouts;
   for (size_t i = 0; i < options.blackouts.size(); ++i) {
     const Blackout& in = options.blackouts[i];
-    const std::string path = absl::StrCat("blackouts[", i, "]");
+    const internal::FieldPath path =
+        internal::FieldPath("blackouts").Index(static_cast<int>(i));
     if (in.end <= in.start) {
-      return internal::InvalidArgumentAt(
-          absl::StrCat(path, ".end"),
+      return path.Field("end").Invalid(
           absl::StrCat("must be after start (got ", CivilText(in.end),
                        " <= ", CivilText(in.start), ")"));
     }
