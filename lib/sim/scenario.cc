@@ -14,13 +14,21 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
 #include "sluice/proto_io.h"
 #include "sluice/v1/scenario.pb.h"
 
 namespace sluice::sim {
 
-using internal::InvalidArgumentAt;
+using internal::DurationFromProto;
+using internal::FieldPath;
+using internal::kMustBeNonNegative;
+using internal::kMustBeNonNegativeFinite;
+using internal::kMustBePositive;
+using internal::kMustBePositiveFinite;
+using internal::kMustNotBeEmpty;
+using internal::MustBe;
 
 absl::string_view SignalName(Signal signal) {
   switch (signal) {
@@ -150,149 +158,142 @@ std::string ScopeText(const FaultScope& scope) {
 }
 
 // Range checks, each returning an error naming `path`.
-absl::Status CheckProbability(absl::string_view path, double value) {
+absl::Status CheckProbability(const FieldPath& path, double value) {
   if (!(value >= 0 && value <= 1)) {
-    return InvalidArgumentAt(
-        path, absl::StrCat("must be in [0, 1] (got ", Num(value), ")"));
+    return path.Invalid(
+        absl::StrCat("must be in [0, 1] (got ", Num(value), ")"));
   }
   return absl::OkStatus();
 }
 
-absl::Status CheckRange(absl::string_view path, double value, double low,
+absl::Status CheckRange(const FieldPath& path, double value, double low,
                         double high, bool low_open = false) {
   const bool ok = low_open ? (value > low && value <= high)
                            : (value >= low && value <= high);
   if (!ok) {
-    return InvalidArgumentAt(
-        path, absl::StrCat("must be in ", low_open ? "(" : "[", Num(low), ", ",
-                           Num(high), "] (got ", Num(value), ")"));
+    return path.Invalid(absl::StrCat("must be in ", low_open ? "(" : "[",
+                                     Num(low), ", ", Num(high), "] (got ",
+                                     Num(value), ")"));
   }
   return absl::OkStatus();
 }
 
-absl::Status CheckPositive(absl::string_view path, double value) {
+absl::Status CheckPositive(const FieldPath& path, double value) {
   if (!(value > 0) || !std::isfinite(value)) {
-    return InvalidArgumentAt(
-        path, absl::StrCat("must be finite and > 0 (got ", Num(value), ")"));
+    return path.Invalid(MustBe(kMustBePositiveFinite, Num(value)));
   }
   return absl::OkStatus();
 }
 
-absl::Status CheckNonNegative(absl::string_view path, double value) {
+absl::Status CheckNonNegative(const FieldPath& path, double value) {
   if (!(value >= 0) || !std::isfinite(value)) {
-    return InvalidArgumentAt(
-        path, absl::StrCat("must be finite and >= 0 (got ", Num(value), ")"));
+    return path.Invalid(MustBe(kMustBeNonNegativeFinite, Num(value)));
   }
   return absl::OkStatus();
 }
 
-absl::Status CheckDuration(absl::string_view path, absl::Duration value) {
+// A finite duration >= 0.
+absl::Status CheckDuration(const FieldPath& path, absl::Duration value) {
   if (value < absl::ZeroDuration() || value == absl::InfiniteDuration()) {
-    return InvalidArgumentAt(
-        path,
-        absl::StrCat("must be >= 0 (got ", absl::FormatDuration(value), ")"));
+    return path.Invalid(MustBe(kMustBeNonNegative, value));
   }
   return absl::OkStatus();
 }
 
-absl::Status CheckQuantile(absl::string_view path, double q) {
+// A finite duration > 0.
+absl::Status CheckPositiveDuration(const FieldPath& path,
+                                   absl::Duration value) {
+  if (!(value > absl::ZeroDuration()) || value == absl::InfiniteDuration()) {
+    return path.Invalid(MustBe(kMustBePositive, value));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckQuantile(const FieldPath& path, double q) {
   if (!(q > 0 && q < 1)) {
-    return InvalidArgumentAt(
-        path, absl::StrCat("must be in (0, 1) (got ", Num(q), ")"));
+    return path.Invalid(absl::StrCat("must be in (0, 1) (got ", Num(q), ")"));
   }
   return absl::OkStatus();
 }
 
-absl::Status ValidateBackground(const std::string& at,
+absl::Status ValidateBackground(const FieldPath& at,
                                 const RecordedBackground& bg) {
   if (bg.signal != Signal::kRequestRate && bg.signal != Signal::kErrorRate &&
       bg.signal != Signal::kLatencyMs) {
-    return InvalidArgumentAt(
-        absl::StrCat(at, ".signal"),
+    return at.Field("signal").Invalid(
         absl::StrCat("must be request_rate, error_rate or latency_ms (got ",
                      SignalName(bg.signal), ")"));
   }
   if (bg.offset.has_value()) {
-    SLUICE_RETURN_IF_ERROR(
-        CheckDuration(absl::StrCat(at, ".offset"), *bg.offset));
+    SLUICE_RETURN_IF_ERROR(CheckDuration(at.Field("offset"), *bg.offset));
   }
-  SLUICE_RETURN_IF_ERROR(
-      CheckRange(absl::StrCat(at, ".strength"), bg.strength, 0, 10));
+  SLUICE_RETURN_IF_ERROR(CheckRange(at.Field("strength"), bg.strength, 0, 10));
   if (bg.cv.has_value()) {
-    SLUICE_RETURN_IF_ERROR(CheckRange(absl::StrCat(at, ".cv"), *bg.cv, 0, 10));
+    SLUICE_RETURN_IF_ERROR(CheckRange(at.Field("cv"), *bg.cv, 0, 10));
   }
   if (!(bg.series.mean() > 0)) {
-    return InvalidArgumentAt(absl::StrCat(at, ".path"),
-                             absl::StrCat("the series' mean must be > 0 (got ",
-                                          Num(bg.series.mean()), ")"));
+    return at.Field("path").Invalid(absl::StrCat(
+        "the series' mean must be > 0 (got ", Num(bg.series.mean()), ")"));
   }
   if (bg.zone.empty() && !bg.region.empty()) {
-    return InvalidArgumentAt(absl::StrCat(at, ".zone"),
-                             "must not be empty when a region is given");
+    return at.Field("zone").Invalid("must not be empty when a region is given");
   }
   return absl::OkStatus();
 }
 
 absl::Status ValidateFault(const Fault& f) {
+  const FieldPath fault("fault");
   SLUICE_RETURN_IF_ERROR(
-      CheckNonNegative("fault.error_multiplier", f.error_multiplier));
+      CheckNonNegative(fault.Field("error_multiplier"), f.error_multiplier));
   SLUICE_RETURN_IF_ERROR(
-      CheckNonNegative("fault.latency_shift_ms", f.latency_shift_ms));
-  SLUICE_RETURN_IF_ERROR(CheckDuration("fault.onset_delay", f.onset_delay));
+      CheckNonNegative(fault.Field("latency_shift_ms"), f.latency_shift_ms));
   SLUICE_RETURN_IF_ERROR(
-      CheckProbability("fault.error_rate_added", f.error_rate_added));
+      CheckDuration(fault.Field("onset_delay"), f.onset_delay));
   SLUICE_RETURN_IF_ERROR(
-      CheckPositive("fault.latency_multiplier", f.latency_multiplier));
+      CheckProbability(fault.Field("error_rate_added"), f.error_rate_added));
   SLUICE_RETURN_IF_ERROR(
-      CheckPositive("fault.tail_multiplier", f.tail_multiplier));
-  SLUICE_RETURN_IF_ERROR(CheckDuration("fault.ramp", f.ramp));
+      CheckPositive(fault.Field("latency_multiplier"), f.latency_multiplier));
+  SLUICE_RETURN_IF_ERROR(
+      CheckPositive(fault.Field("tail_multiplier"), f.tail_multiplier));
+  SLUICE_RETURN_IF_ERROR(CheckDuration(fault.Field("ramp"), f.ramp));
   if (f.intermittent.has_value()) {
     const Intermittence& in = *f.intermittent;
-    if (!(in.period > absl::ZeroDuration()) ||
-        in.period == absl::InfiniteDuration()) {
-      return InvalidArgumentAt(
-          "fault.intermittent.period",
-          absl::StrCat("must be > 0 (got ", absl::FormatDuration(in.period),
-                       ")"));
-    }
+    const FieldPath path = fault.Field("intermittent");
+    SLUICE_RETURN_IF_ERROR(
+        CheckPositiveDuration(path.Field("period"), in.period));
     if (!(in.on > absl::ZeroDuration()) || in.on > in.period) {
-      return InvalidArgumentAt(
-          "fault.intermittent.on",
-          absl::StrCat(
-              "must be in (0, period = ", absl::FormatDuration(in.period),
-              "] (got ", absl::FormatDuration(in.on), ")"));
+      return path.Field("on").Invalid(absl::StrCat(
+          "must be in (0, period = ", absl::FormatDuration(in.period),
+          "] (got ", absl::FormatDuration(in.on), ")"));
     }
   }
   SLUICE_RETURN_IF_ERROR(
-      CheckNonNegative("fault.min_load_rps", f.min_load_rps));
+      CheckNonNegative(fault.Field("min_load_rps"), f.min_load_rps));
+  const FieldPath crash = fault.Field("crash");
   SLUICE_RETURN_IF_ERROR(
-      CheckProbability("fault.crash.deploy_failure_probability",
+      CheckProbability(crash.Field("deploy_failure_probability"),
                        f.crash.deploy_failure_probability));
+  SLUICE_RETURN_IF_ERROR(CheckProbability(crash.Field("die_probability"),
+                                          f.crash.die_probability));
   SLUICE_RETURN_IF_ERROR(
-      CheckProbability("fault.crash.die_probability", f.crash.die_probability));
-  if (!(f.crash.after > absl::ZeroDuration()) ||
-      f.crash.after == absl::InfiniteDuration()) {
-    return InvalidArgumentAt(
-        "fault.crash.after",
-        absl::StrCat("must be > 0 (got ", absl::FormatDuration(f.crash.after),
-                     ")"));
-  }
+      CheckPositiveDuration(crash.Field("after"), f.crash.after));
+  const FieldPath scope = fault.Field("scope");
   switch (f.scope.kind) {
     case FaultScope::Kind::kAll:
       break;
     case FaultScope::Kind::kZone:
       if (f.scope.zone.empty()) {
-        return InvalidArgumentAt("fault.scope.zone", "must not be empty");
+        return scope.Field("zone").Invalid(kMustNotBeEmpty);
       }
       break;
     case FaultScope::Kind::kRegion:
       if (f.scope.region.empty()) {
-        return InvalidArgumentAt("fault.scope.region", "must not be empty");
+        return scope.Field("region").Invalid(kMustNotBeEmpty);
       }
       break;
     case FaultScope::Kind::kShare:
       SLUICE_RETURN_IF_ERROR(
-          CheckProbability("fault.scope.share", f.scope.share));
+          CheckProbability(scope.Field("share"), f.scope.share));
       break;
   }
   return absl::OkStatus();
@@ -343,198 +344,188 @@ std::ostream& operator<<(std::ostream& os, const Scenario& scenario) {
 }
 
 absl::Status ValidateScenario(const Scenario& s) {
+  const FieldPath hours("hours");
   if (!(s.duration > absl::ZeroDuration())) {
-    return InvalidArgumentAt(
-        "hours", absl::StrCat("must be > 0 (got ",
-                              Num(absl::ToDoubleHours(s.duration)), ")"));
+    return hours.Invalid(
+        MustBe(kMustBePositive, Num(absl::ToDoubleHours(s.duration))));
   }
   if (s.duration > absl::Hours(24 * 366)) {
-    return InvalidArgumentAt(
-        "hours", absl::StrCat("must be at most 8784 (got ",
-                              Num(absl::ToDoubleHours(s.duration)), ")"));
+    return hours.Invalid(absl::StrCat("must be at most 8784 (got ",
+                                      Num(absl::ToDoubleHours(s.duration)),
+                                      ")"));
   }
+  const FieldPath deploy("deploy");
   SLUICE_RETURN_IF_ERROR(
-      CheckDuration("deploy.median_duration", s.deploy.median_duration));
-  SLUICE_RETURN_IF_ERROR(
-      CheckRange("deploy.duration_spread", s.deploy.duration_spread, 0, 3));
-  SLUICE_RETURN_IF_ERROR(CheckProbability("deploy.failure_probability",
+      CheckDuration(deploy.Field("median_duration"), s.deploy.median_duration));
+  SLUICE_RETURN_IF_ERROR(CheckRange(deploy.Field("duration_spread"),
+                                    s.deploy.duration_spread, 0, 3));
+  SLUICE_RETURN_IF_ERROR(CheckProbability(deploy.Field("failure_probability"),
                                           s.deploy.failure_probability));
-  SLUICE_RETURN_IF_ERROR(CheckPositive("traffic.requests_per_second",
+  const FieldPath traffic("traffic");
+  SLUICE_RETURN_IF_ERROR(CheckPositive(traffic.Field("requests_per_second"),
                                        s.traffic.requests_per_second));
   if (!(s.traffic.diurnal_amplitude >= 0 && s.traffic.diurnal_amplitude < 1)) {
-    return InvalidArgumentAt(
-        "traffic.diurnal_amplitude",
-        absl::StrCat("must be in [0, 1) (got ",
-                     Num(s.traffic.diurnal_amplitude), ")"));
+    return traffic.Field("diurnal_amplitude")
+        .Invalid(absl::StrCat("must be in [0, 1) (got ",
+                              Num(s.traffic.diurnal_amplitude), ")"));
   }
   if (!(s.traffic.peak_hour_utc >= 0 && s.traffic.peak_hour_utc < 24)) {
-    return InvalidArgumentAt("traffic.peak_hour_utc",
-                             absl::StrCat("must be in [0, 24) (got ",
-                                          Num(s.traffic.peak_hour_utc), ")"));
+    return traffic.Field("peak_hour_utc")
+        .Invalid(absl::StrCat("must be in [0, 24) (got ",
+                              Num(s.traffic.peak_hour_utc), ")"));
   }
   SLUICE_RETURN_IF_ERROR(
-      CheckRange("traffic.minute_noise", s.traffic.minute_noise, 0, 3));
-  SLUICE_RETURN_IF_ERROR(
-      CheckRange("traffic.target_spread", s.traffic.target_spread, 0, 3));
+      CheckRange(traffic.Field("minute_noise"), s.traffic.minute_noise, 0, 3));
+  SLUICE_RETURN_IF_ERROR(CheckRange(traffic.Field("target_spread"),
+                                    s.traffic.target_spread, 0, 3));
   if (s.traffic.peak_hour_local.has_value() &&
       !(*s.traffic.peak_hour_local >= 0 && *s.traffic.peak_hour_local < 24)) {
-    return InvalidArgumentAt(
-        "traffic.peak_hour_local",
-        absl::StrCat("must be in [0, 24) (got ",
-                     Num(*s.traffic.peak_hour_local), ")"));
+    return traffic.Field("peak_hour_local")
+        .Invalid(absl::StrCat("must be in [0, 24) (got ",
+                              Num(*s.traffic.peak_hour_local), ")"));
   }
   for (size_t i = 0; i < s.traffic.low_traffic.size(); ++i) {
     const LowTrafficPeriod& low = s.traffic.low_traffic[i];
-    const std::string path = absl::StrCat("traffic.low_traffic[", i, "]");
+    const FieldPath path =
+        traffic.Field("low_traffic").Index(static_cast<int>(i));
     if (!(low.start_hour >= 0 && low.start_hour < 24)) {
-      return InvalidArgumentAt(
-          absl::StrCat(path, ".start_hour"),
-          absl::StrCat("must be in [0, 24) (got ", Num(low.start_hour), ")"));
+      return path.Field("start_hour")
+          .Invalid(absl::StrCat("must be in [0, 24) (got ", Num(low.start_hour),
+                                ")"));
     }
     if (!(low.duration > absl::ZeroDuration()) ||
         low.duration > absl::Hours(24)) {
-      return InvalidArgumentAt(
-          absl::StrCat(path, ".duration"),
-          absl::StrCat("must be in (0, 24h] (got ",
-                       absl::FormatDuration(low.duration), ")"));
+      return path.Field("duration")
+          .Invalid(absl::StrCat("must be in (0, 24h] (got ",
+                                absl::FormatDuration(low.duration), ")"));
     }
-    SLUICE_RETURN_IF_ERROR(
-        CheckProbability(absl::StrCat(path, ".factor"), low.factor));
+    SLUICE_RETURN_IF_ERROR(CheckProbability(path.Field("factor"), low.factor));
   }
+  SLUICE_RETURN_IF_ERROR(CheckNonNegative(traffic.Field("overdispersion"),
+                                          s.traffic.overdispersion));
+  const FieldPath errors("errors");
   SLUICE_RETURN_IF_ERROR(
-      CheckNonNegative("traffic.overdispersion", s.traffic.overdispersion));
-  SLUICE_RETURN_IF_ERROR(CheckProbability("errors.error_rate", s.error_rate));
+      CheckProbability(errors.Field("error_rate"), s.error_rate));
   SLUICE_RETURN_IF_ERROR(
-      CheckRange("errors.target_spread", s.errors.target_spread, 0, 3));
+      CheckRange(errors.Field("target_spread"), s.errors.target_spread, 0, 3));
+  SLUICE_RETURN_IF_ERROR(CheckRange(errors.Field("overdispersion"),
+                                    s.errors.overdispersion, 0, 100));
+  const FieldPath latency("latency");
   SLUICE_RETURN_IF_ERROR(
-      CheckRange("errors.overdispersion", s.errors.overdispersion, 0, 100));
+      CheckPositive(latency.Field("median_ms"), s.latency.median_ms));
+  SLUICE_RETURN_IF_ERROR(CheckRange(latency.Field("sigma"), s.latency.sigma, 0,
+                                    3, /*low_open=*/true));
+  SLUICE_RETURN_IF_ERROR(CheckProbability(latency.Field("tail_probability"),
+                                          s.latency.tail_probability));
   SLUICE_RETURN_IF_ERROR(
-      CheckPositive("latency.median_ms", s.latency.median_ms));
+      CheckPositive(latency.Field("tail_scale_ms"), s.latency.tail_scale_ms));
   SLUICE_RETURN_IF_ERROR(
-      CheckRange("latency.sigma", s.latency.sigma, 0, 3, /*low_open=*/true));
+      CheckPositive(latency.Field("tail_shape"), s.latency.tail_shape));
   SLUICE_RETURN_IF_ERROR(
-      CheckProbability("latency.tail_probability", s.latency.tail_probability));
-  SLUICE_RETURN_IF_ERROR(
-      CheckPositive("latency.tail_scale_ms", s.latency.tail_scale_ms));
-  SLUICE_RETURN_IF_ERROR(
-      CheckPositive("latency.tail_shape", s.latency.tail_shape));
-  SLUICE_RETURN_IF_ERROR(
-      CheckRange("latency.minute_noise", s.latency.minute_noise, 0, 3));
-  SLUICE_RETURN_IF_ERROR(
-      CheckRange("latency.target_spread", s.latency.target_spread, 0, 3));
+      CheckRange(latency.Field("minute_noise"), s.latency.minute_noise, 0, 3));
+  SLUICE_RETURN_IF_ERROR(CheckRange(latency.Field("target_spread"),
+                                    s.latency.target_spread, 0, 3));
   SLUICE_RETURN_IF_ERROR(ValidateFault(s.fault));
-  SLUICE_RETURN_IF_ERROR(CheckDuration("delivery.lag", s.delivery.lag));
-  SLUICE_RETURN_IF_ERROR(CheckProbability("delivery.drop_probability",
+  const FieldPath delivery("delivery");
+  SLUICE_RETURN_IF_ERROR(CheckDuration(delivery.Field("lag"), s.delivery.lag));
+  SLUICE_RETURN_IF_ERROR(CheckProbability(delivery.Field("drop_probability"),
                                           s.delivery.drop_probability));
-  SLUICE_RETURN_IF_ERROR(CheckProbability("delivery.error_probability",
+  SLUICE_RETURN_IF_ERROR(CheckProbability(delivery.Field("error_probability"),
                                           s.delivery.error_probability));
   std::set<std::string> names;
   for (size_t i = 0; i < s.metrics.size(); ++i) {
-    const std::string path = absl::StrCat("metrics[", i, "]");
+    const FieldPath path = FieldPath("metrics").Index(static_cast<int>(i));
     const MetricBinding& binding = s.metrics[i];
     if (binding.metric.empty()) {
-      return InvalidArgumentAt(absl::StrCat(path, ".metric"),
-                               "must not be empty");
+      return path.Field("metric").Invalid(kMustNotBeEmpty);
     }
     if (!names.insert(binding.metric).second) {
-      return InvalidArgumentAt(
-          absl::StrCat(path, ".metric"),
+      return path.Field("metric").Invalid(
           absl::StrCat("duplicate \"", binding.metric, "\""));
     }
     if (binding.signal == Signal::kLatencyMs) {
       SLUICE_RETURN_IF_ERROR(
-          CheckQuantile(absl::StrCat(path, ".quantile"), binding.quantile));
+          CheckQuantile(path.Field("quantile"), binding.quantile));
     }
     for (size_t b = 0; b < binding.buckets_ms.size(); ++b) {
       const double bound = binding.buckets_ms[b];
-      const std::string at = absl::StrCat(path, ".buckets_ms[", b, "]");
+      const FieldPath at = path.Field("buckets_ms").Index(static_cast<int>(b));
       SLUICE_RETURN_IF_ERROR(CheckPositive(at, bound));
       if (b > 0 && !(bound > binding.buckets_ms[b - 1])) {
-        return InvalidArgumentAt(
-            at, absl::StrCat("must be > the previous bound (got ", Num(bound),
-                             " <= ", Num(binding.buckets_ms[b - 1]), ")"));
+        return at.Invalid(
+            absl::StrCat("must be > the previous bound (got ", Num(bound),
+                         " <= ", Num(binding.buckets_ms[b - 1]), ")"));
       }
     }
     if (binding.max_observations_per_minute < 1 ||
         binding.max_observations_per_minute > 100000) {
-      return InvalidArgumentAt(
-          absl::StrCat(path, ".max_observations_per_minute"),
-          absl::StrCat("must be in [1, 100000] (got ",
-                       binding.max_observations_per_minute, ")"));
+      return path.Field("max_observations_per_minute")
+          .Invalid(absl::StrCat("must be in [1, 100000] (got ",
+                                binding.max_observations_per_minute, ")"));
     }
   }
   names.clear();
   for (size_t i = 0; i < s.alarms.size(); ++i) {
-    const std::string path = absl::StrCat("alarms[", i, "]");
+    const FieldPath path = FieldPath("alarms").Index(static_cast<int>(i));
     const AlarmRule& alarm = s.alarms[i];
-    if (alarm.name.empty()) {
-      return InvalidArgumentAt(absl::StrCat(path, ".name"),
-                               "must not be empty");
-    }
+    if (alarm.name.empty()) return path.Field("name").Invalid(kMustNotBeEmpty);
     if (!names.insert(alarm.name).second) {
-      return InvalidArgumentAt(absl::StrCat(path, ".name"),
-                               absl::StrCat("duplicate \"", alarm.name, "\""));
+      return path.Field("name").Invalid(
+          absl::StrCat("duplicate \"", alarm.name, "\""));
     }
     if (alarm.signal == Signal::kLatencyMs) {
       SLUICE_RETURN_IF_ERROR(
-          CheckQuantile(absl::StrCat(path, ".quantile"), alarm.quantile));
+          CheckQuantile(path.Field("quantile"), alarm.quantile));
     }
     if (!std::isfinite(alarm.threshold)) {
-      return InvalidArgumentAt(absl::StrCat(path, ".threshold"),
-                               "must be finite");
+      return path.Field("threshold").Invalid("must be finite");
     }
     if (alarm.evaluation_periods < 1 || alarm.evaluation_periods > 1440) {
-      return InvalidArgumentAt(absl::StrCat(path, ".evaluation_periods"),
-                               absl::StrCat("must be in [1, 1440] (got ",
-                                            alarm.evaluation_periods, ")"));
+      return path.Field("evaluation_periods")
+          .Invalid(absl::StrCat("must be in [1, 1440] (got ",
+                                alarm.evaluation_periods, ")"));
     }
     if (alarm.datapoints_to_alarm < 1 ||
         alarm.datapoints_to_alarm > alarm.evaluation_periods) {
-      return InvalidArgumentAt(
-          absl::StrCat(path, ".datapoints_to_alarm"),
-          absl::StrCat(
+      return path.Field("datapoints_to_alarm")
+          .Invalid(absl::StrCat(
               "must be in [1, evaluation_periods = ", alarm.evaluation_periods,
               "] (got ", alarm.datapoints_to_alarm, ")"));
     }
   }
   if (s.background.has_value()) {
-    SLUICE_RETURN_IF_ERROR(ValidateBackground("background", *s.background));
+    SLUICE_RETURN_IF_ERROR(
+        ValidateBackground(FieldPath("background"), *s.background));
   }
   for (size_t i = 0; i < s.backgrounds.size(); ++i) {
     SLUICE_RETURN_IF_ERROR(ValidateBackground(
-        absl::StrCat("backgrounds[", i, "]"), s.backgrounds[i]));
+        FieldPath("backgrounds").Index(static_cast<int>(i)), s.backgrounds[i]));
   }
   const IncidentModel& inc = s.incidents;
-  SLUICE_RETURN_IF_ERROR(
-      CheckNonNegative("incidents.zone_rate_per_day", inc.zone_rate_per_day));
-  SLUICE_RETURN_IF_ERROR(CheckNonNegative("incidents.region_rate_per_day",
-                                          inc.region_rate_per_day));
-  if (!(inc.median_duration > absl::ZeroDuration()) ||
-      inc.median_duration == absl::InfiniteDuration()) {
-    return InvalidArgumentAt(
-        "incidents.median_duration",
-        absl::StrCat("must be > 0 (got ",
-                     absl::FormatDuration(inc.median_duration), ")"));
-  }
-  SLUICE_RETURN_IF_ERROR(
-      CheckRange("incidents.duration_spread", inc.duration_spread, 0, 3));
-  SLUICE_RETURN_IF_ERROR(
-      CheckNonNegative("incidents.error_multiplier", inc.error_multiplier));
-  SLUICE_RETURN_IF_ERROR(
-      CheckPositive("incidents.latency_multiplier", inc.latency_multiplier));
+  const FieldPath incidents("incidents");
+  SLUICE_RETURN_IF_ERROR(CheckNonNegative(incidents.Field("zone_rate_per_day"),
+                                          inc.zone_rate_per_day));
+  SLUICE_RETURN_IF_ERROR(CheckNonNegative(
+      incidents.Field("region_rate_per_day"), inc.region_rate_per_day));
+  SLUICE_RETURN_IF_ERROR(CheckPositiveDuration(
+      incidents.Field("median_duration"), inc.median_duration));
+  SLUICE_RETURN_IF_ERROR(CheckRange(incidents.Field("duration_spread"),
+                                    inc.duration_spread, 0, 3));
+  SLUICE_RETURN_IF_ERROR(CheckNonNegative(incidents.Field("error_multiplier"),
+                                          inc.error_multiplier));
+  SLUICE_RETURN_IF_ERROR(CheckPositive(incidents.Field("latency_multiplier"),
+                                       inc.latency_multiplier));
   std::set<std::string> regions;
   for (size_t i = 0; i < s.regions.size(); ++i) {
-    const std::string path = absl::StrCat("regions[", i, "]");
+    const FieldPath path = FieldPath("regions").Index(static_cast<int>(i));
     if (s.regions[i].name.empty()) {
-      return InvalidArgumentAt(absl::StrCat(path, ".name"),
-                               "must not be empty");
+      return path.Field("name").Invalid(kMustNotBeEmpty);
     }
     if (!regions.insert(s.regions[i].name).second) {
-      return InvalidArgumentAt(
-          absl::StrCat(path, ".name"),
+      return path.Field("name").Invalid(
           absl::StrCat("duplicate \"", s.regions[i].name, "\""));
     }
-    SLUICE_RETURN_IF_ERROR(CheckRange(absl::StrCat(path, ".utc_offset_hours"),
+    SLUICE_RETURN_IF_ERROR(CheckRange(path.Field("utc_offset_hours"),
                                       s.regions[i].utc_offset_hours, -12, 14));
   }
   return absl::OkStatus();
@@ -554,15 +545,14 @@ bool HasZone(const Fleet& fleet, const std::string& zone,
   return false;
 }
 
-absl::Status CheckZoneExists(const Fleet& fleet, const std::string& path,
+absl::Status CheckZoneExists(const Fleet& fleet, const FieldPath& path,
                              const std::string& zone,
                              const std::string& region) {
   if (HasZone(fleet, zone, region)) return absl::OkStatus();
-  return InvalidArgumentAt(
-      path, region.empty()
-                ? absl::StrCat("the fleet has no zone \"", zone, "\"")
-                : absl::StrCat("the fleet has no zone \"", zone,
-                               "\" in region \"", region, "\""));
+  return path.Invalid(region.empty()
+                          ? absl::StrCat("the fleet has no zone \"", zone, "\"")
+                          : absl::StrCat("the fleet has no zone \"", zone,
+                                         "\" in region \"", region, "\""));
 }
 
 }  // namespace
@@ -570,34 +560,38 @@ absl::Status CheckZoneExists(const Fleet& fleet, const std::string& path,
 absl::Status ValidateScenarioAgainst(const Scenario& scenario,
                                      const Fleet& fleet) {
   const FaultScope& scope = scenario.fault.scope;
+  const FieldPath scope_path = FieldPath("fault").Field("scope");
   if (scope.kind == FaultScope::Kind::kRegion ||
       (scope.kind == FaultScope::Kind::kZone && !scope.region.empty())) {
     if (!fleet.RegionIndex(scope.region).has_value()) {
-      return InvalidArgumentAt(
-          "fault.scope.region",
+      return scope_path.Field("region").Invalid(
           absl::StrCat("the fleet has no region \"", scope.region, "\""));
     }
   }
   if (scope.kind == FaultScope::Kind::kZone) {
-    SLUICE_RETURN_IF_ERROR(
-        CheckZoneExists(fleet, "fault.scope.zone", scope.zone, scope.region));
+    SLUICE_RETURN_IF_ERROR(CheckZoneExists(fleet, scope_path.Field("zone"),
+                                           scope.zone, scope.region));
   }
   if (scenario.background.has_value() && !scenario.background->zone.empty()) {
-    SLUICE_RETURN_IF_ERROR(CheckZoneExists(fleet, "background.zone",
-                                           scenario.background->zone,
-                                           scenario.background->region));
+    SLUICE_RETURN_IF_ERROR(CheckZoneExists(
+        fleet, FieldPath("background").Field("zone"), scenario.background->zone,
+        scenario.background->region));
   }
   for (size_t i = 0; i < scenario.backgrounds.size(); ++i) {
     const RecordedBackground& b = scenario.backgrounds[i];
     if (b.zone.empty()) continue;
     SLUICE_RETURN_IF_ERROR(CheckZoneExists(
-        fleet, absl::StrCat("backgrounds[", i, "].zone"), b.zone, b.region));
+        fleet,
+        FieldPath("backgrounds").Index(static_cast<int>(i)).Field("zone"),
+        b.zone, b.region));
   }
   for (size_t i = 0; i < scenario.regions.size(); ++i) {
     if (!fleet.RegionIndex(scenario.regions[i].name).has_value()) {
-      return InvalidArgumentAt(absl::StrCat("regions[", i, "].name"),
-                               absl::StrCat("the fleet has no region \"",
-                                            scenario.regions[i].name, "\""));
+      return FieldPath("regions")
+          .Index(static_cast<int>(i))
+          .Field("name")
+          .Invalid(absl::StrCat("the fleet has no region \"",
+                                scenario.regions[i].name, "\""));
     }
   }
   return absl::OkStatus();
@@ -605,16 +599,7 @@ absl::Status ValidateScenarioAgainst(const Scenario& scenario,
 
 namespace {
 
-absl::StatusOr<absl::Duration> FromProtoDuration(absl::string_view path,
-                                                 int64_t seconds,
-                                                 int32_t nanos) {
-  if (seconds > 0 && nanos < 0) {
-    return InvalidArgumentAt(path, "seconds and nanos must have the same sign");
-  }
-  return absl::Seconds(seconds) + absl::Nanoseconds(nanos);
-}
-
-absl::StatusOr<Signal> FromProtoSignal(absl::string_view path,
+absl::StatusOr<Signal> FromProtoSignal(const FieldPath& path,
                                        v1::SimSignal signal) {
   switch (signal) {
     case v1::SIM_SIGNAL_REQUEST_RATE:
@@ -628,46 +613,33 @@ absl::StatusOr<Signal> FromProtoSignal(absl::string_view path,
     case v1::SIM_SIGNAL_LATENCY_MS:
       return Signal::kLatencyMs;
     default:
-      return InvalidArgumentAt(path, "must be set");
+      return path.Invalid("must be set");
   }
 }
 
-#define SLUICE_SIM_DURATION_(lhs, path, msg) \
-  SLUICE_ASSIGN_OR_RETURN(                   \
-      lhs, FromProtoDuration(path, (msg).seconds(), (msg).nanos()))
-
-}  // namespace
-
-namespace {
-
 absl::StatusOr<RecordedBackground> BackgroundFromProto(
-    const std::string& at, const v1::RecordedBackground& b,
+    const FieldPath& at, const v1::RecordedBackground& b,
     absl::string_view base_dir) {
-  if (b.path().empty()) {
-    return InvalidArgumentAt(absl::StrCat(at, ".path"), "must not be empty");
-  }
+  if (b.path().empty()) return at.Field("path").Invalid(kMustNotBeEmpty);
   std::string path = b.path();
   if (!base_dir.empty() && path[0] != '/') {
     path = absl::StrCat(base_dir, "/", path);
   }
   absl::StatusOr<RecordedSeries> series = RecordedSeries::LoadFile(path);
   if (!series.ok()) {
-    return internal::PrefixStatus(series.status(), absl::StrCat(at, ".path"));
+    return internal::PrefixStatus(series.status(), at.Field("path").str());
   }
   RecordedBackground background{b.path(), *std::move(series)};
-  SLUICE_ASSIGN_OR_RETURN(
-      background.signal,
-      FromProtoSignal(absl::StrCat(at, ".signal"), b.signal()));
+  SLUICE_ASSIGN_OR_RETURN(background.signal,
+                          FromProtoSignal(at.Field("signal"), b.signal()));
   if (b.has_offset()) {
-    absl::Duration offset;
-    SLUICE_SIM_DURATION_(offset, absl::StrCat(at, ".offset"), b.offset());
-    background.offset = offset;
+    SLUICE_ASSIGN_OR_RETURN(background.offset,
+                            DurationFromProto(b.offset(), at.Field("offset")));
   }
   if (b.has_strength()) background.strength = b.strength();
   if (b.has_cv()) {
     if (b.has_strength()) {
-      return InvalidArgumentAt(absl::StrCat(at, ".cv"),
-                               "set either strength or cv, not both");
+      return at.Field("cv").Invalid("set either strength or cv, not both");
     }
     background.cv = b.cv();
   }
@@ -702,12 +674,11 @@ absl::StatusOr<Scenario> ScenarioFromProto(const v1::Scenario& proto,
   if (proto.has_hours()) {
     const double hours = proto.hours();
     if (!(hours > 0)) {
-      return InvalidArgumentAt(
-          "hours", absl::StrCat("must be > 0 (got ", Num(hours), ")"));
+      return FieldPath("hours").Invalid(MustBe(kMustBePositive, Num(hours)));
     }
     if (!(hours <= 24 * 366)) {
-      return InvalidArgumentAt(
-          "hours", absl::StrCat("must be at most 8784 (got ", Num(hours), ")"));
+      return FieldPath("hours").Invalid(
+          absl::StrCat("must be at most 8784 (got ", Num(hours), ")"));
     }
     s.duration = absl::Seconds(std::round(hours * 3600));
   }
@@ -715,18 +686,20 @@ absl::StatusOr<Scenario> ScenarioFromProto(const v1::Scenario& proto,
     std::string error;
     if (!absl::ParseTime(absl::RFC3339_full, proto.start_time(), &s.start,
                          &error)) {
-      return InvalidArgumentAt("start_time",
-                               absl::StrCat("want RFC 3339, e.g. "
-                                            "\"2026-11-30T08:00:00Z\" (got \"",
-                                            proto.start_time(), "\")"));
+      return FieldPath("start_time")
+          .Invalid(absl::StrCat("want RFC 3339, e.g. "
+                                "\"2026-11-30T08:00:00Z\" (got \"",
+                                proto.start_time(), "\")"));
     }
   }
   if (proto.has_seed()) s.seed = proto.seed();
 
   const v1::DeployModel& deploy = proto.deploy();
   if (deploy.has_median_duration()) {
-    SLUICE_SIM_DURATION_(s.deploy.median_duration, "deploy.median_duration",
-                         deploy.median_duration());
+    SLUICE_ASSIGN_OR_RETURN(
+        s.deploy.median_duration,
+        DurationFromProto(deploy.median_duration(),
+                          FieldPath("deploy").Field("median_duration")));
   }
   if (deploy.has_duration_spread()) {
     s.deploy.duration_spread = deploy.duration_spread();
@@ -753,14 +726,13 @@ absl::StatusOr<Scenario> ScenarioFromProto(const v1::Scenario& proto,
   }
   for (int i = 0; i < traffic.low_traffic_size(); ++i) {
     const v1::LowTrafficPeriod& low = traffic.low_traffic(i);
-    const std::string path = absl::StrCat("traffic.low_traffic[", i, "]");
-    if (!low.has_duration()) {
-      return InvalidArgumentAt(absl::StrCat(path, ".duration"), "must be set");
-    }
+    const FieldPath path =
+        FieldPath("traffic").Field("low_traffic").Index(i).Field("duration");
+    if (!low.has_duration()) return path.Invalid("must be set");
     LowTrafficPeriod period;
     period.start_hour = low.start_hour();
-    SLUICE_SIM_DURATION_(period.duration, absl::StrCat(path, ".duration"),
-                         low.duration());
+    SLUICE_ASSIGN_OR_RETURN(period.duration,
+                            DurationFromProto(low.duration(), path));
     if (low.has_factor()) period.factor = low.factor();
     s.traffic.low_traffic.push_back(period);
   }
@@ -793,8 +765,10 @@ absl::StatusOr<Scenario> ScenarioFromProto(const v1::Scenario& proto,
   }
   s.fault.latency_shift_ms = fault.latency_shift_ms();
   if (fault.has_onset_delay()) {
-    SLUICE_SIM_DURATION_(s.fault.onset_delay, "fault.onset_delay",
-                         fault.onset_delay());
+    SLUICE_ASSIGN_OR_RETURN(
+        s.fault.onset_delay,
+        DurationFromProto(fault.onset_delay(),
+                          FieldPath("fault").Field("onset_delay")));
   }
   switch (fault.scope().scope_case()) {
     case v1::FaultScope::kZone: {
@@ -830,20 +804,21 @@ absl::StatusOr<Scenario> ScenarioFromProto(const v1::Scenario& proto,
     s.fault.tail_multiplier = fault.tail_multiplier();
   }
   if (fault.has_ramp()) {
-    SLUICE_SIM_DURATION_(s.fault.ramp, "fault.ramp", fault.ramp());
+    SLUICE_ASSIGN_OR_RETURN(
+        s.fault.ramp,
+        DurationFromProto(fault.ramp(), FieldPath("fault").Field("ramp")));
   }
   if (fault.has_intermittent()) {
     const v1::Intermittence& in = fault.intermittent();
-    if (!in.has_period()) {
-      return InvalidArgumentAt("fault.intermittent.period", "must be set");
-    }
-    if (!in.has_on()) {
-      return InvalidArgumentAt("fault.intermittent.on", "must be set");
-    }
+    const FieldPath path = FieldPath("fault").Field("intermittent");
+    if (!in.has_period()) return path.Field("period").Invalid("must be set");
+    if (!in.has_on()) return path.Field("on").Invalid("must be set");
     Intermittence intermittence;
-    SLUICE_SIM_DURATION_(intermittence.period, "fault.intermittent.period",
-                         in.period());
-    SLUICE_SIM_DURATION_(intermittence.on, "fault.intermittent.on", in.on());
+    SLUICE_ASSIGN_OR_RETURN(
+        intermittence.period,
+        DurationFromProto(in.period(), path.Field("period")));
+    SLUICE_ASSIGN_OR_RETURN(intermittence.on,
+                            DurationFromProto(in.on(), path.Field("on")));
     s.fault.intermittent = intermittence;
   }
   s.fault.min_load_rps = fault.min_load_rps();
@@ -852,13 +827,17 @@ absl::StatusOr<Scenario> ScenarioFromProto(const v1::Scenario& proto,
       fault.crash().deploy_failure_probability();
   s.fault.crash.die_probability = fault.crash().die_probability();
   if (fault.crash().has_after()) {
-    SLUICE_SIM_DURATION_(s.fault.crash.after, "fault.crash.after",
-                         fault.crash().after());
+    SLUICE_ASSIGN_OR_RETURN(
+        s.fault.crash.after,
+        DurationFromProto(fault.crash().after(),
+                          FieldPath("fault").Field("crash").Field("after")));
   }
 
   const v1::MetricDelivery& delivery = proto.delivery();
   if (delivery.has_lag()) {
-    SLUICE_SIM_DURATION_(s.delivery.lag, "delivery.lag", delivery.lag());
+    SLUICE_ASSIGN_OR_RETURN(
+        s.delivery.lag,
+        DurationFromProto(delivery.lag(), FieldPath("delivery").Field("lag")));
   }
   s.delivery.drop_probability = delivery.drop_probability();
   s.delivery.error_probability = delivery.error_probability();
@@ -869,7 +848,8 @@ absl::StatusOr<Scenario> ScenarioFromProto(const v1::Scenario& proto,
     binding.metric = m.metric();
     SLUICE_ASSIGN_OR_RETURN(
         binding.signal,
-        FromProtoSignal(absl::StrCat("metrics[", i, "].signal"), m.signal()));
+        FromProtoSignal(FieldPath("metrics").Index(i).Field("signal"),
+                        m.signal()));
     if (m.has_quantile()) binding.quantile = m.quantile();
     if (m.distribution() == v1::MetricBinding::DISTRIBUTION_OBSERVATIONS) {
       binding.distribution = MetricBinding::Distribution::kObservations;
@@ -886,7 +866,8 @@ absl::StatusOr<Scenario> ScenarioFromProto(const v1::Scenario& proto,
     alarm.name = a.name();
     SLUICE_ASSIGN_OR_RETURN(
         alarm.signal,
-        FromProtoSignal(absl::StrCat("alarms[", i, "].signal"), a.signal()));
+        FromProtoSignal(FieldPath("alarms").Index(i).Field("signal"),
+                        a.signal()));
     if (a.has_quantile()) alarm.quantile = a.quantile();
     alarm.threshold = a.threshold();
     alarm.below = a.below();
@@ -902,14 +883,14 @@ absl::StatusOr<Scenario> ScenarioFromProto(const v1::Scenario& proto,
     s.alarms.push_back(std::move(alarm));
   }
   if (proto.has_background()) {
-    SLUICE_ASSIGN_OR_RETURN(
-        s.background,
-        BackgroundFromProto("background", proto.background(), base_dir));
+    SLUICE_ASSIGN_OR_RETURN(s.background,
+                            BackgroundFromProto(FieldPath("background"),
+                                                proto.background(), base_dir));
   }
   for (int i = 0; i < proto.backgrounds_size(); ++i) {
     SLUICE_ASSIGN_OR_RETURN(
         RecordedBackground background,
-        BackgroundFromProto(absl::StrCat("backgrounds[", i, "]"),
+        BackgroundFromProto(FieldPath("backgrounds").Index(i),
                             proto.backgrounds(i), base_dir));
     s.backgrounds.push_back(std::move(background));
   }
@@ -917,9 +898,10 @@ absl::StatusOr<Scenario> ScenarioFromProto(const v1::Scenario& proto,
   s.incidents.zone_rate_per_day = incidents.zone_rate_per_day();
   s.incidents.region_rate_per_day = incidents.region_rate_per_day();
   if (incidents.has_median_duration()) {
-    SLUICE_SIM_DURATION_(s.incidents.median_duration,
-                         "incidents.median_duration",
-                         incidents.median_duration());
+    SLUICE_ASSIGN_OR_RETURN(
+        s.incidents.median_duration,
+        DurationFromProto(incidents.median_duration(),
+                          FieldPath("incidents").Field("median_duration")));
   }
   if (incidents.has_duration_spread()) {
     s.incidents.duration_spread = incidents.duration_spread();

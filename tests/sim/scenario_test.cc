@@ -398,6 +398,32 @@ INSTANTIATE_TEST_SUITE_P(
                 "metrics[0].max_observations_per_minute: must be in [1, "
                 "100000] (got 0)"}));
 
+// Durations go through the one conversion (lib/core/field_path.h): a
+// google.protobuf.Duration that is not valid, only possible in a message
+// built in code (the parser refuses it), is refused naming the field.
+TEST(ScenarioTest, InvalidDurationsBuiltInCodeNameTheField) {
+  v1::Scenario proto;
+  proto.mutable_fault()->mutable_ramp()->set_seconds(-1);
+  proto.mutable_fault()->mutable_ramp()->set_nanos(5);
+  EXPECT_THAT(ScenarioFromProto(proto),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "fault.ramp: not a valid duration (seconds -1, nanos "
+                       "5)"));
+  proto.clear_fault();
+  proto.mutable_delivery()->mutable_lag()->set_nanos(2'000'000'000);
+  EXPECT_THAT(ScenarioFromProto(proto),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "delivery.lag: not a valid duration (seconds 0, nanos "
+                       "2000000000)"));
+  proto.clear_delivery();
+  v1::LowTrafficPeriod* low = proto.mutable_traffic()->add_low_traffic();
+  low->mutable_duration()->set_seconds(315'576'000'001);
+  EXPECT_THAT(ScenarioFromProto(proto),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "traffic.low_traffic[0].duration: not a valid duration "
+                       "(seconds 315576000001, nanos 0)"));
+}
+
 TEST(ScenarioTest, ChecksTheFaultScopeAgainstTheFleet) {
   const Fleet fleet = testing::MakeFleet(2);
   Scenario s;
