@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
 
 namespace sluice::internal {
@@ -43,20 +44,21 @@ absl::StatusOr<WavePlan> BuiltinScheduler::Plan(const Fleet& fleet) const {
 absl::StatusOr<WavePlan> BuiltinScheduler::PlanSubset(
     const Fleet& fleet, absl::Span<const Fleet::TargetIndex> subset) const {
   if (subset.empty()) {
-    return absl::InvalidArgumentError("subset: must not be empty");
+    return FieldPath("subset").Invalid(kMustNotBeEmpty);
   }
   std::vector<bool> seen(fleet.size(), false);
   for (size_t i = 0; i < subset.size(); ++i) {
     const Fleet::TargetIndex t = subset[i];
     if (t >= fleet.size()) {
-      return InvalidArgumentAt(
-          absl::StrCat("subset[", i, "]"),
-          absl::StrCat("index ", t, " is not in the fleet (size ", fleet.size(),
-                       ")"));
+      return FieldPath("subset")
+          .Index(static_cast<int>(i))
+          .Invalid(absl::StrCat("index ", t, " is not in the fleet (size ",
+                                fleet.size(), ")"));
     }
     if (seen[t]) {
-      return InvalidArgumentAt(absl::StrCat("subset[", i, "]"),
-                               absl::StrCat("index ", t, " is repeated"));
+      return FieldPath("subset")
+          .Index(static_cast<int>(i))
+          .Invalid(absl::StrCat("index ", t, " is repeated"));
     }
     seen[t] = true;
   }
@@ -293,8 +295,7 @@ void AssignFailureBudgets(int64_t n, int64_t min_healthy, int64_t surge,
 absl::Status CheckBake(absl::Duration d, absl::string_view path) {
   if (d == absl::InfiniteDuration() || d == -absl::InfiniteDuration() ||
       d < absl::ZeroDuration()) {
-    return InvalidArgumentAt(path, absl::StrCat("must be finite and >= 0 (got ",
-                                                absl::FormatDuration(d), ")"));
+    return InvalidArgumentAt(path, MustBe(kMustBeNonNegativeFinite, d));
   }
   return absl::OkStatus();
 }
@@ -312,14 +313,13 @@ absl::Status CheckPercent(double p, absl::string_view path, bool allow_zero) {
 absl::Status CheckCountOrPercent(const CountOrPercent& v,
                                  absl::string_view path, int64_t min_count) {
   if (v.unit == CountOrPercent::Unit::kPercent) {
-    return CheckPercent(v.value, absl::StrCat(path, ".percent"),
+    return CheckPercent(v.value, FieldPath(path).Field("percent").str(),
                         /*allow_zero=*/min_count == 0);
   }
   if (!std::isfinite(v.value) || v.value != std::floor(v.value) ||
       v.value < static_cast<double>(min_count) || v.value > 4294967295.0) {
-    return InvalidArgumentAt(absl::StrCat(path, ".count"),
-                             absl::StrCat("must be a whole number >= ",
-                                          min_count, " (got ", v.value, ")"));
+    return FieldPath(path).Field("count").Invalid(absl::StrCat(
+        "must be a whole number >= ", min_count, " (got ", v.value, ")"));
   }
   return absl::OkStatus();
 }

@@ -10,6 +10,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
 #include "lib/waves/builtin_schedulers.h"
 #include "sluice/wave_scheduler.h"
@@ -18,6 +19,7 @@ namespace sluice {
 namespace {
 
 using internal::BuiltinScheduler;
+using internal::FieldPath;
 using TargetIndex = Fleet::TargetIndex;
 
 class CompositeScheduler : public BuiltinScheduler {
@@ -43,7 +45,8 @@ class CompositeScheduler : public BuiltinScheduler {
     WavePlan plan;
     for (size_t s = 0; s < options_.stages.size(); ++s) {
       const CompositeStage& stage = options_.stages[s];
-      const std::string path = absl::StrCat("composite.stages[", s, "]");
+      const FieldPath path =
+          FieldPath("composite").Field("stages").Index(static_cast<int>(s));
       std::vector<TargetIndex> picked;
       bool matched_any = false;
       for (TargetIndex t : targets) {
@@ -52,25 +55,24 @@ class CompositeScheduler : public BuiltinScheduler {
         if (!taken[t]) picked.push_back(t);
       }
       if (picked.empty()) {
-        return internal::InvalidArgumentAt(
-            absl::StrCat(path, ".selector"),
-            matched_any ? absl::StrCat("every target it matches (",
-                                       stage.selector.ToString(),
-                                       ") was taken by an earlier stage")
-                        : absl::StrCat("matches no target (",
-                                       stage.selector.ToString(), ")"));
+        return path.Field("selector")
+            .Invalid(matched_any
+                         ? absl::StrCat("every target it matches (",
+                                        stage.selector.ToString(),
+                                        ") was taken by an earlier stage")
+                         : absl::StrCat("matches no target (",
+                                        stage.selector.ToString(), ")"));
       }
       absl::StatusOr<WavePlan> inner =
           stage.scheduler->PlanSubset(fleet, picked);
       if (!inner.ok()) {
-        return internal::NestStatus(inner.status(),
-                                    absl::StrCat(path, ".scheduler"));
+        return path.Field("scheduler").Nest(inner.status());
       }
       if (inner->traffic_routed()) {
-        return internal::InvalidArgumentAt(
-            absl::StrCat(path, ".scheduler"),
-            absl::StrCat(stage.scheduler->name(),
-                         " plans traffic waves, which cannot be composed"));
+        return path.Field("scheduler")
+            .Invalid(
+                absl::StrCat(stage.scheduler->name(),
+                             " plans traffic waves, which cannot be composed"));
       }
       // Check the stage's scheduler kept the contract: exactly its targets.
       size_t planned = 0;
@@ -78,7 +80,7 @@ class CompositeScheduler : public BuiltinScheduler {
         for (TargetIndex t : wave.targets) {
           if (t >= fleet.size() || taken[t]) {
             return absl::InternalError(
-                absl::StrCat(path, ": ", stage.scheduler->name(),
+                absl::StrCat(path.str(), ": ", stage.scheduler->name(),
                              " planned a target twice or outside its stage"));
           }
           taken[t] = true;
@@ -90,7 +92,7 @@ class CompositeScheduler : public BuiltinScheduler {
       }
       if (planned != picked.size()) {
         return absl::InternalError(
-            absl::StrCat(path, ": ", stage.scheduler->name(), " planned ",
+            absl::StrCat(path.str(), ": ", stage.scheduler->name(), " planned ",
                          planned, " of its ", picked.size(), " targets"));
       }
     }
@@ -102,10 +104,11 @@ class CompositeScheduler : public BuiltinScheduler {
       }
     }
     if (left > 0) {
-      return internal::InvalidArgumentAt(
-          "composite.stages",
-          absl::StrCat(left, " targets match no stage (first: \"", first,
-                       "\"); end with a stage whose selector is empty"));
+      return FieldPath("composite")
+          .Field("stages")
+          .Invalid(
+              absl::StrCat(left, " targets match no stage (first: \"", first,
+                           "\"); end with a stage whose selector is empty"));
     }
     return plan;
   }
@@ -119,27 +122,27 @@ class CompositeScheduler : public BuiltinScheduler {
 absl::StatusOr<std::unique_ptr<WaveScheduler>> NewCompositeScheduler(
     CompositeOptions options) {
   if (options.stages.empty()) {
-    return internal::InvalidArgumentAt("composite.stages", "must not be empty");
+    return FieldPath("composite")
+        .Field("stages")
+        .Invalid(internal::kMustNotBeEmpty);
   }
   absl::flat_hash_set<std::string> names;
   for (size_t s = 0; s < options.stages.size(); ++s) {
     const CompositeStage& stage = options.stages[s];
-    const std::string path = absl::StrCat("composite.stages[", s, "]");
+    const FieldPath path =
+        FieldPath("composite").Field("stages").Index(static_cast<int>(s));
     if (stage.name.empty()) {
-      return internal::InvalidArgumentAt(absl::StrCat(path, ".name"),
-                                         "must not be empty");
+      return path.Field("name").Invalid(internal::kMustNotBeEmpty);
     }
     if (!names.insert(stage.name).second) {
-      return internal::InvalidArgumentAt(
-          absl::StrCat(path, ".name"),
+      return path.Field("name").Invalid(
           absl::StrCat("\"", stage.name, "\" is used by an earlier stage"));
     }
     if (stage.scheduler == nullptr) {
-      return internal::InvalidArgumentAt(absl::StrCat(path, ".scheduler"),
-                                         "must be set");
+      return path.Field("scheduler").Invalid("must be set");
     }
-    SLUICE_RETURN_IF_ERROR(internal::NestStatus(
-        ValidateSelector(stage.selector), absl::StrCat(path, ".selector")));
+    SLUICE_RETURN_IF_ERROR(
+        path.Field("selector").Nest(ValidateSelector(stage.selector)));
   }
   return std::make_unique<CompositeScheduler>(std::move(options));
 }

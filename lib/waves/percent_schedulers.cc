@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
 #include "lib/waves/builtin_schedulers.h"
 #include "sluice/wave_scheduler.h"
@@ -247,7 +248,8 @@ absl::StatusOr<std::unique_ptr<WaveScheduler>> NewStepsScheduler(
   SLUICE_RETURN_IF_ERROR(internal::CheckRounding(
       options.rounding, "steps.rounding", options.traffic_routed));
   if (options.steps.empty()) {
-    return internal::InvalidArgumentAt("steps.steps", "must not be empty");
+    return internal::InvalidArgumentAt("steps.steps",
+                                       internal::kMustNotBeEmpty);
   }
   if (static_cast<int64_t>(options.steps.size()) > internal::kMaxSteps) {
     return TooManySteps("steps.steps",
@@ -257,14 +259,14 @@ absl::StatusOr<std::unique_ptr<WaveScheduler>> NewStepsScheduler(
   std::vector<Step> steps;
   for (size_t i = 0; i < count; ++i) {
     const WeightStep& s = options.steps[i];
-    const std::string path = absl::StrCat("steps.steps[", i, "]");
+    const internal::FieldPath path =
+        internal::FieldPath("steps").Field("steps").Index(static_cast<int>(i));
     SLUICE_RETURN_IF_ERROR(
-        internal::CheckPercent(s.percent, absl::StrCat(path, ".percent")));
+        internal::CheckPercent(s.percent, path.Field("percent").str()));
     SLUICE_RETURN_IF_ERROR(
-        internal::CheckBake(s.bake, absl::StrCat(path, ".bake")));
+        internal::CheckBake(s.bake, path.Field("bake").str()));
     if (i > 0 && !(s.percent > options.steps[i - 1].percent)) {
-      return internal::InvalidArgumentAt(
-          absl::StrCat(path, ".percent"),
+      return path.Field("percent").Invalid(
           absl::StrCat("must be greater than the step before (got ", s.percent,
                        " after ", options.steps[i - 1].percent, ")"));
     }

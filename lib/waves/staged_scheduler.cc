@@ -19,6 +19,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
 #include "lib/waves/builtin_schedulers.h"
 #include "sluice/wave_scheduler.h"
@@ -147,10 +148,11 @@ class StagedScheduler : public BuiltinScheduler {
     for (size_t i = 0; i < options_.region_order.size(); ++i) {
       std::optional<uint32_t> r = fleet.RegionIndex(options_.region_order[i]);
       if (!r.has_value()) {
-        return internal::InvalidArgumentAt(
-            absl::StrCat("staged.region_order[", i, "]"),
-            absl::StrCat("region \"", options_.region_order[i],
-                         "\" is not in the fleet"));
+        return internal::FieldPath("staged")
+            .Field("region_order")
+            .Index(static_cast<int>(i))
+            .Invalid(absl::StrCat("region \"", options_.region_order[i],
+                                  "\" is not in the fleet"));
       }
       listed[*r] = true;
       if (region_count[*r] > 0) order.push_back(*r);
@@ -392,14 +394,15 @@ absl::StatusOr<std::unique_ptr<WaveScheduler>> NewStagedScheduler(
     const StagedOptions& options) {
   absl::flat_hash_set<std::string> seen;
   for (size_t i = 0; i < options.region_order.size(); ++i) {
-    const std::string path = absl::StrCat("staged.region_order[", i, "]");
+    const internal::FieldPath path = internal::FieldPath("staged")
+                                         .Field("region_order")
+                                         .Index(static_cast<int>(i));
     if (options.region_order[i].empty()) {
-      return internal::InvalidArgumentAt(path, "must not be empty");
+      return path.Invalid(internal::kMustNotBeEmpty);
     }
     if (!seen.insert(options.region_order[i]).second) {
-      return internal::InvalidArgumentAt(
-          path, absl::StrCat("region \"", options.region_order[i],
-                             "\" is listed twice"));
+      return path.Invalid(absl::StrCat("region \"", options.region_order[i],
+                                       "\" is listed twice"));
     }
   }
   if (options.one_box_max_weight_percent.has_value()) {

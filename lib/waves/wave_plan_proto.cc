@@ -7,24 +7,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
 
 namespace sluice {
-namespace {
 
-google::protobuf::Duration ToProto(absl::Duration d) {
-  google::protobuf::Duration out;
-  const int64_t seconds = absl::IDivDuration(d, absl::Seconds(1), &d);
-  out.set_seconds(seconds);
-  out.set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(d)));
-  return out;
-}
-
-absl::Duration FromProto(const google::protobuf::Duration& d) {
-  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
-}
-
-}  // namespace
+using internal::FieldPath;
 
 v1::WavePlan WavePlanToProto(const WavePlan& plan, const Fleet& fleet) {
   v1::WavePlan out;
@@ -41,8 +29,9 @@ v1::WavePlan WavePlanToProto(const WavePlan& plan, const Fleet& fleet) {
     }
     w->set_cumulative_count_percent(100.0 * wave.cumulative_count_fraction);
     w->set_cumulative_weight_percent(100.0 * wave.cumulative_weight_fraction);
-    if (wave.bake != absl::ZeroDuration())
-      *w->mutable_bake() = ToProto(wave.bake);
+    if (wave.bake != absl::ZeroDuration()) {
+      internal::DurationToProto(wave.bake, w->mutable_bake());
+    }
     w->set_max_failed_targets(wave.max_failed_targets);
     w->set_note(wave.note);
   }
@@ -56,7 +45,7 @@ absl::StatusOr<WavePlan> WavePlanFromProto(const v1::WavePlan& proto,
   plan.waves.reserve(proto.waves_size());
   for (int i = 0; i < proto.waves_size(); ++i) {
     const v1::Wave& w = proto.waves(i);
-    const std::string path = absl::StrCat("waves[", i, "]");
+    const FieldPath path = FieldPath("waves").Index(i);
     Wave wave;
     wave.name = w.name();
     wave.stage = w.stage();
@@ -65,8 +54,7 @@ absl::StatusOr<WavePlan> WavePlanFromProto(const v1::WavePlan& proto,
     for (int j = 0; j < w.targets_size(); ++j) {
       std::optional<Fleet::TargetIndex> index = fleet.IndexOf(w.targets(j));
       if (!index.has_value()) {
-        return internal::InvalidArgumentAt(
-            absl::StrCat(path, ".targets[", j, "]"),
+        return path.Field("targets").Index(j).Invalid(
             absl::StrCat("no target \"", w.targets(j), "\" in the fleet"));
       }
       wave.targets.push_back(*index);
@@ -74,21 +62,19 @@ absl::StatusOr<WavePlan> WavePlanFromProto(const v1::WavePlan& proto,
     if (w.has_traffic_percent()) {
       const double p = w.traffic_percent();
       if (!(p > 0 && p <= 100)) {
-        return internal::InvalidArgumentAt(
-            absl::StrCat(path, ".traffic_percent"),
-            absl::StrCat("must be in (0, 100] (got ", p, ")"));
+        return path.Field("traffic_percent")
+            .Invalid(absl::StrCat("must be in (0, 100] (got ", p, ")"));
       }
       wave.traffic_percent = p;
     }
-    wave.bake = FromProto(w.bake());
-    if (wave.bake < absl::ZeroDuration()) {
-      return internal::InvalidArgumentAt(absl::StrCat(path, ".bake"),
-                                         "must be >= 0");
-    }
+    SLUICE_ASSIGN_OR_RETURN(
+        wave.bake,
+        internal::DurationFromProto(w.bake(), path.Field("bake"),
+                                    internal::DurationRule::kNonNegative));
     if (w.max_failed_targets() < 0) {
-      return internal::InvalidArgumentAt(
-          absl::StrCat(path, ".max_failed_targets"),
-          absl::StrCat("must be >= 0 (got ", w.max_failed_targets(), ")"));
+      return path.Field("max_failed_targets")
+          .Invalid(internal::MustBe(internal::kMustBeNonNegative,
+                                    w.max_failed_targets()));
     }
     wave.max_failed_targets = w.max_failed_targets();
     plan.waves.push_back(std::move(wave));

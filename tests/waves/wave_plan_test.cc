@@ -183,7 +183,14 @@ TEST(WavePlanProtoTest, FromProtoNamesTheBadField) {
   proto.mutable_waves(0)->mutable_bake()->set_seconds(-1);
   EXPECT_THAT(WavePlanFromProto(proto, fleet),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("waves[0].bake: must be >= 0")));
+                       HasSubstr("waves[0].bake: must be >= 0 (got -1s)")));
+  // The one Duration conversion refuses a Duration that is not valid.
+  proto.mutable_waves(0)->mutable_bake()->set_seconds(1);
+  proto.mutable_waves(0)->mutable_bake()->set_nanos(-1);
+  EXPECT_THAT(WavePlanFromProto(proto, fleet),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "waves[0].bake: not a valid duration (seconds 1, "
+                       "nanos -1)"));
   proto.mutable_waves(0)->clear_bake();
   proto.mutable_waves(0)->set_max_failed_targets(-2);
   EXPECT_THAT(WavePlanFromProto(proto, fleet),
