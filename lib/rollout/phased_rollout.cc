@@ -22,6 +22,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
 #include "lib/rollout/rollout_codec.h"
 #include "sluice/gate_policy.h"
@@ -33,28 +34,28 @@
 namespace sluice {
 namespace {
 
+using internal::FieldPath;
+
 constexpr int kSchemaVersion = 1;
 constexpr size_t kMaxPhaseName = 64;
 constexpr size_t kMaxName = 200;
 constexpr char kRevertInfix[] = "revert/";
 constexpr char kBakeWaitId[] = "bake-between-phases";
 
-absl::Status CheckPhaseName(absl::string_view name, const std::string& path) {
-  if (name.empty())
-    return internal::InvalidArgumentAt(path, "must not be empty");
+absl::Status CheckPhaseName(absl::string_view name, const FieldPath& path) {
+  if (name.empty()) return path.Invalid(internal::kMustNotBeEmpty);
   if (name.size() > kMaxPhaseName) {
-    return internal::InvalidArgumentAt(
-        path, absl::StrCat("must be at most ", kMaxPhaseName,
-                           " characters (got ", name.size(), ")"));
+    return path.Invalid(absl::StrCat("must be at most ", kMaxPhaseName,
+                                     " characters (got ", name.size(), ")"));
   }
   for (char c : name) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
                     c == '-' || c == '_';
     if (!ok) {
-      return internal::InvalidArgumentAt(
-          path, absl::StrCat("must be lowercase letters, digits, '-' or '_' "
-                             "(got \"",
-                             name, "\")"));
+      return path.Invalid(
+          absl::StrCat("must be lowercase letters, digits, '-' or '_' "
+                       "(got \"",
+                       name, "\")"));
     }
   }
   return absl::OkStatus();
@@ -84,23 +85,20 @@ absl::Status CheckPhases(const Fleet* fleet_or_null,
                          std::vector<PhaseSetup>& phases,
                          const std::string& field) {
   if (phases.size() < 2) {
-    return internal::InvalidArgumentAt(
-        "phases",
+    return FieldPath("phases").Invalid(
         absl::StrCat("needs at least 2 phases (got ", phases.size(), ")"));
   }
   for (size_t i = 0; i < phases.size(); ++i) {
-    const std::string path = absl::StrCat("phases[", i, "]");
-    SLUICE_RETURN_IF_ERROR(CheckPhaseName(phases[i].name, path + ".name"));
+    const FieldPath path = FieldPath("phases").Index(static_cast<int>(i));
+    SLUICE_RETURN_IF_ERROR(CheckPhaseName(phases[i].name, path.Field("name")));
     for (size_t j = 0; j < i; ++j) {
       if (phases[j].name == phases[i].name) {
-        return internal::InvalidArgumentAt(
-            path + ".name", absl::StrCat("\"", phases[i].name,
-                                         "\" is used by phases[", j, "]"));
+        return path.Field("name").Invalid(absl::StrCat(
+            "\"", phases[i].name, "\" is used by phases[", j, "]"));
       }
       if (!phases[i].version.empty() &&
           phases[j].version == phases[i].version) {
-        return internal::InvalidArgumentAt(
-            absl::StrCat(path, ".", field, ".version"),
+        return path.Field(field).Field("version").Invalid(
             absl::StrCat("\"", phases[i].version, "\" is phase \"",
                          phases[j].name, "\"'s version too"));
       }
@@ -110,11 +108,11 @@ absl::Status CheckPhases(const Fleet* fleet_or_null,
     if (phases[i].previous_version.empty()) {
       phases[i].previous_version = prev.version;
     } else if (phases[i].previous_version != prev.version) {
-      return internal::InvalidArgumentAt(
-          absl::StrCat(path, ".", field, ".previous_version"),
-          absl::StrCat("must be the version of phase \"", prev.name, "\" (\"",
-                       prev.version, "\") or empty (got \"",
-                       phases[i].previous_version, "\")"));
+      return path.Field(field)
+          .Field("previous_version")
+          .Invalid(absl::StrCat("must be the version of phase \"", prev.name,
+                                "\" (\"", prev.version, "\") or empty (got \"",
+                                phases[i].previous_version, "\")"));
     }
     if (fleet_or_null == nullptr) continue;
     const Fleet& fleet = *fleet_or_null;
@@ -137,12 +135,16 @@ absl::Status CheckPhases(const Fleet* fleet_or_null,
       for (size_t k = 0; k < wave.targets.size(); ++k) {
         const Fleet::TargetIndex t = wave.targets[k];
         if (t >= fleet.size() || in_earlier[t]) continue;
-        return internal::InvalidArgumentAt(
-            absl::StrCat(path, ".plan.waves[", w, "].targets[", k, "]"),
-            absl::StrCat("target ", fleet.target(t).id,
-                         " is not in every earlier phase's plan: the new "
-                         "format would reach a target where the code that "
-                         "reads it may not run"));
+        return path.Field("plan")
+            .Field("waves")
+            .Index(static_cast<int>(w))
+            .Field("targets")
+            .Index(static_cast<int>(k))
+            .Invalid(
+                absl::StrCat("target ", fleet.target(t).id,
+                             " is not in every earlier phase's plan: the new "
+                             "format would reach a target where the code that "
+                             "reads it may not run"));
       }
     }
   }
@@ -195,8 +197,9 @@ class PhasedRolloutImpl : public PhasedRollout {
         absl::StatusOr<std::unique_ptr<Rollout>> r =
             setups_[i].make(sinks_[i].get());
         if (!r.ok()) {
-          return internal::NestStatus(r.status(),
-                                      absl::StrCat("phases[", i, "]"));
+          return FieldPath("phases")
+              .Index(static_cast<int>(i))
+              .Nest(r.status());
         }
         phases_.push_back(*std::move(r));
       }
@@ -692,49 +695,51 @@ class PhasedRolloutImpl : public PhasedRollout {
                        ")"));
     }
     current_ = s.current_phase();
+    // A field of the snapshot: "snapshot: <path>: <what>".
+    auto bad = [](const FieldPath& path, absl::string_view what) {
+      return internal::PrefixStatus(path.Invalid(what), "snapshot");
+    };
     for (int i = 0; i < n; ++i) {
       const v1::PhaseRecord& r = s.phases(i);
-      const std::string path = absl::StrCat("snapshot: phases[", i, "]");
+      const FieldPath path = FieldPath("phases").Index(i);
       if (r.name() != setups_[i].name) {
-        return internal::InvalidArgumentAt(
-            path + ".name", absl::StrCat("\"", r.name(), "\" does not match \"",
-                                         setups_[i].name, "\""));
+        return bad(path.Field("name"),
+                   absl::StrCat("\"", r.name(), "\" does not match \"",
+                                setups_[i].name, "\""));
       }
       if (r.version() != setups_[i].version) {
-        return internal::InvalidArgumentAt(
-            path + ".version",
-            absl::StrCat("\"", r.version(), "\" does not match \"",
-                         setups_[i].version, "\""));
+        return bad(path.Field("version"),
+                   absl::StrCat("\"", r.version(), "\" does not match \"",
+                                setups_[i].version, "\""));
       }
       absl::StatusOr<std::unique_ptr<Rollout>> rollout =
           setups_[i].restore(sinks_[i].get(), r.snapshot());
-      if (!rollout.ok()) return internal::NestStatus(rollout.status(), path);
+      if (!rollout.ok()) {
+        return internal::PrefixStatus(path.Nest(rollout.status()), "snapshot");
+      }
       const RolloutStatus st = (*rollout)->status();
       if (i < current_ && st != RolloutStatus::kSucceeded) {
-        return internal::InvalidArgumentAt(
-            path,
-            absl::StrCat("must have succeeded before phase ", current_,
-                         " started (state: ", RolloutStatusName(st), ")"));
+        return bad(path, absl::StrCat(
+                             "must have succeeded before phase ", current_,
+                             " started (state: ", RolloutStatusName(st), ")"));
       }
       if (i > current_ && st != RolloutStatus::kPending) {
-        return internal::InvalidArgumentAt(
-            path,
-            absl::StrCat("must be pending while phase ", current_,
-                         " is current (state: ", RolloutStatusName(st), ")"));
+        return bad(path, absl::StrCat("must be pending while phase ", current_,
+                                      " is current (state: ",
+                                      RolloutStatusName(st), ")"));
       }
       if (r.has_finished_at() != (st == RolloutStatus::kSucceeded)) {
-        return internal::InvalidArgumentAt(
-            path + ".finished_at",
-            absl::StrCat("must be set exactly when the phase succeeded "
-                         "(state: ",
-                         RolloutStatusName(st), ")"));
+        return bad(path.Field("finished_at"),
+                   absl::StrCat("must be set exactly when the phase succeeded "
+                                "(state: ",
+                                RolloutStatusName(st), ")"));
       }
       if (r.has_finished_at()) {
         finished_at_[i] = internal::DecodeTime(r.finished_at());
       }
       if (r.reverted() && st != RolloutStatus::kSucceeded) {
-        return internal::InvalidArgumentAt(
-            path + ".reverted",
+        return bad(
+            path.Field("reverted"),
             absl::StrCat("only a phase that succeeded can be rolled back "
                          "afterwards (state: ",
                          RolloutStatusName(st), ")"));
@@ -794,17 +799,15 @@ void PhaseSink::OnEvent(const RolloutEvent& event) {
 
 absl::Status CheckOptions(const PhasedRolloutOptions& options) {
   if (options.name.size() > kMaxName) {
-    return internal::InvalidArgumentAt(
-        "options.name",
+    return FieldPath("options").Field("name").Invalid(
         absl::StrCat("must be at most ", kMaxName, " characters (got ",
                      options.name.size(), ")"));
   }
   if (options.bake_between_phases < absl::ZeroDuration() ||
       options.bake_between_phases == absl::InfiniteDuration()) {
-    return internal::InvalidArgumentAt(
-        "bake_between_phases",
-        absl::StrCat("must be finite and >= 0 (got ",
-                     absl::FormatDuration(options.bake_between_phases), ")"));
+    return FieldPath("bake_between_phases")
+        .Invalid(internal::MustBe(internal::kMustBeNonNegativeFinite,
+                                  options.bake_between_phases));
   }
   return absl::OkStatus();
 }
@@ -817,9 +820,12 @@ absl::StatusOr<std::vector<PhaseSetup>> SetupsFromPhases(
   std::vector<PhaseSetup> setups;
   for (size_t i = 0; i < phases.size(); ++i) {
     if (phases[i].options.event_sink != nullptr) {
-      return internal::InvalidArgumentAt(
-          absl::StrCat("phases[", i, "].options.event_sink"),
-          "must be null (events go to PhasedRolloutOptions::event_sink)");
+      return FieldPath("phases")
+          .Index(static_cast<int>(i))
+          .Field("options")
+          .Field("event_sink")
+          .Invalid(
+              "must be null (events go to PhasedRolloutOptions::event_sink)");
     }
     PhaseSetup s;
     s.name = phases[i].name;
@@ -863,13 +869,13 @@ absl::StatusOr<std::vector<PhaseSetup>> SetupsFromSpec(
       s.previous_version = options.previous_version;
     }
     if (plan_now) {
-      const std::string path = absl::StrCat("phases[", i, "].spec");
+      const FieldPath path =
+          FieldPath("phases").Index(static_cast<int>(i)).Field("spec");
       absl::StatusOr<std::unique_ptr<WaveScheduler>> scheduler =
           NewScheduler(entry.spec);
-      if (!scheduler.ok())
-        return internal::NestStatus(scheduler.status(), path);
+      if (!scheduler.ok()) return path.Nest(scheduler.status());
       absl::StatusOr<WavePlan> plan = (*scheduler)->Plan(fleet);
-      if (!plan.ok()) return internal::PrefixStatus(plan.status(), path);
+      if (!plan.ok()) return internal::PrefixStatus(plan.status(), path.str());
       s.plan = *std::move(plan);
     }
     setups.push_back(std::move(s));

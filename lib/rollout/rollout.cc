@@ -24,6 +24,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
 #include "lib/rollout/rollout_engine.h"
 
@@ -32,6 +33,22 @@ namespace internal {
 namespace {
 
 std::string WaveLabel(int wave) { return absl::StrCat("wave ", wave); }
+
+// A finite duration > 0 (kMustBePositiveFinite).
+absl::Status CheckPositiveFinite(const FieldPath& path, absl::Duration d) {
+  if (d <= absl::ZeroDuration() || d == absl::InfiniteDuration()) {
+    return path.Invalid(MustBe(kMustBePositiveFinite, d));
+  }
+  return absl::OkStatus();
+}
+
+// A finite duration >= 0 (kMustBeNonNegativeFinite).
+absl::Status CheckNonNegativeFinite(const FieldPath& path, absl::Duration d) {
+  if (d < absl::ZeroDuration() || d == absl::InfiniteDuration()) {
+    return path.Invalid(MustBe(kMustBeNonNegativeFinite, d));
+  }
+  return absl::OkStatus();
+}
 
 }  // namespace
 
@@ -51,56 +68,49 @@ uint64_t FleetFingerprint(const Fleet& fleet) {
 absl::Status ValidatePlan(const WavePlan& plan, const Fleet& fleet,
                           size_t may_be_empty) {
   if (plan.waves.empty()) {
-    return InvalidArgumentAt("plan.waves", "must not be empty");
+    return FieldPath("plan").Field("waves").Invalid(kMustNotBeEmpty);
   }
   const bool traffic = plan.waves[0].traffic_percent.has_value();
   std::vector<int32_t> seen(fleet.size(), -1);
   for (size_t w = 0; w < plan.waves.size(); ++w) {
     const Wave& wave = plan.waves[w];
-    const std::string path = absl::StrCat("plan.waves[", w, "]");
+    const FieldPath path =
+        FieldPath("plan").Field("waves").Index(static_cast<int>(w));
     if (wave.traffic_percent.has_value() != traffic) {
-      return InvalidArgumentAt(
-          path,
+      return path.Invalid(
           "mixes traffic waves and target waves (all waves must set "
           "traffic_percent, or none)");
     }
     if (traffic) {
       const double p = *wave.traffic_percent;
       if (!(p > 0 && p <= 100)) {
-        return InvalidArgumentAt(
-            absl::StrCat(path, ".traffic_percent"),
-            absl::StrCat("must be in (0, 100] (got ", p, ")"));
+        return path.Field("traffic_percent")
+            .Invalid(absl::StrCat("must be in (0, 100] (got ", p, ")"));
       }
       if (!wave.targets.empty()) {
-        return InvalidArgumentAt(absl::StrCat(path, ".targets"),
-                                 "must be empty for a traffic wave");
+        return path.Field("targets").Invalid(
+            "must be empty for a traffic wave");
       }
     } else if (wave.targets.empty() && w >= may_be_empty) {
-      return InvalidArgumentAt(absl::StrCat(path, ".targets"),
-                               "must not be empty");
+      return path.Field("targets").Invalid(kMustNotBeEmpty);
     }
-    if (wave.bake < absl::ZeroDuration() ||
-        wave.bake == absl::InfiniteDuration()) {
-      return InvalidArgumentAt(absl::StrCat(path, ".bake"),
-                               "must be finite and >= 0");
-    }
+    SLUICE_RETURN_IF_ERROR(
+        CheckNonNegativeFinite(path.Field("bake"), wave.bake));
     if (wave.max_failed_targets < 0) {
-      return InvalidArgumentAt(
-          absl::StrCat(path, ".max_failed_targets"),
-          absl::StrCat("must be >= 0 (got ", wave.max_failed_targets, ")"));
+      return path.Field("max_failed_targets")
+          .Invalid(MustBe(kMustBeNonNegative, wave.max_failed_targets));
     }
     for (size_t k = 0; k < wave.targets.size(); ++k) {
       const Fleet::TargetIndex t = wave.targets[k];
-      const std::string tpath = absl::StrCat(path, ".targets[", k, "]");
+      const FieldPath tpath = path.Field("targets").Index(static_cast<int>(k));
       if (t >= fleet.size()) {
-        return InvalidArgumentAt(
-            tpath, absl::StrCat("index ", t, " out of range (fleet has ",
-                                fleet.size(), " targets)"));
+        return tpath.Invalid(absl::StrCat("index ", t,
+                                          " out of range (fleet has ",
+                                          fleet.size(), " targets)"));
       }
       if (seen[t] >= 0) {
-        return InvalidArgumentAt(tpath,
-                                 absl::StrCat("target ", fleet.target(t).id,
-                                              " already in wave ", seen[t]));
+        return tpath.Invalid(absl::StrCat("target ", fleet.target(t).id,
+                                          " already in wave ", seen[t]));
       }
       seen[t] = static_cast<int32_t>(w);
     }
@@ -109,78 +119,57 @@ absl::Status ValidatePlan(const WavePlan& plan, const Fleet& fleet,
 }
 
 absl::Status ValidateOptions(const RolloutOptions& options, int wave_count) {
+  const FieldPath opts("options");
   if (options.version.empty()) {
-    return InvalidArgumentAt("options.version", "must not be empty");
+    return opts.Field("version").Invalid(kMustNotBeEmpty);
   }
   if (options.previous_version.empty()) {
-    return InvalidArgumentAt("options.previous_version", "must not be empty");
+    return opts.Field("previous_version").Invalid(kMustNotBeEmpty);
   }
   if (options.version == options.previous_version) {
-    return InvalidArgumentAt(
-        "options.version",
-        absl::StrCat("must differ from previous_version (both \"",
-                     options.version, "\")"));
+    return opts.Field("version").Invalid(absl::StrCat(
+        "must differ from previous_version (both \"", options.version, "\")"));
   }
-  if (options.progress_deadline <= absl::ZeroDuration() ||
-      options.progress_deadline == absl::InfiniteDuration()) {
-    return InvalidArgumentAt("options.progress_deadline",
-                             "must be > 0 and finite");
-  }
-  if (options.approval_timeout <= absl::ZeroDuration() ||
-      options.approval_timeout == absl::InfiniteDuration()) {
-    return InvalidArgumentAt("options.approval_timeout",
-                             "must be > 0 and finite");
-  }
+  SLUICE_RETURN_IF_ERROR(CheckPositiveFinite(opts.Field("progress_deadline"),
+                                             options.progress_deadline));
+  SLUICE_RETURN_IF_ERROR(CheckPositiveFinite(opts.Field("approval_timeout"),
+                                             options.approval_timeout));
   if (options.rollback_attempts < 1 || options.rollback_attempts > 100) {
-    return InvalidArgumentAt("options.rollback_attempts",
-                             absl::StrCat("must be in [1, 100] (got ",
-                                          options.rollback_attempts, ")"));
+    return opts.Field("rollback_attempts")
+        .Invalid(absl::StrCat("must be in [1, 100] (got ",
+                              options.rollback_attempts, ")"));
   }
   if (options.deploy_attempts < 1 || options.deploy_attempts > 100) {
-    return InvalidArgumentAt("options.deploy_attempts",
-                             absl::StrCat("must be in [1, 100] (got ",
-                                          options.deploy_attempts, ")"));
+    return opts.Field("deploy_attempts")
+        .Invalid(absl::StrCat("must be in [1, 100] (got ",
+                              options.deploy_attempts, ")"));
   }
-  if (options.deploy_retry_backoff < absl::ZeroDuration() ||
-      options.deploy_retry_backoff == absl::InfiniteDuration()) {
-    return InvalidArgumentAt("options.deploy_retry_backoff",
-                             "must be finite and >= 0");
-  }
-  if (options.rollback_retry_backoff < absl::ZeroDuration() ||
-      options.rollback_retry_backoff == absl::InfiniteDuration()) {
-    return InvalidArgumentAt("options.rollback_retry_backoff",
-                             "must be finite and >= 0");
-  }
+  SLUICE_RETURN_IF_ERROR(CheckNonNegativeFinite(
+      opts.Field("deploy_retry_backoff"), options.deploy_retry_backoff));
+  SLUICE_RETURN_IF_ERROR(CheckNonNegativeFinite(
+      opts.Field("rollback_retry_backoff"), options.rollback_retry_backoff));
   for (size_t i = 0; i < options.approval_waves.size(); ++i) {
     const int w = options.approval_waves[i];
     if (w < 0 || w >= wave_count) {
-      return InvalidArgumentAt(
-          absl::StrCat("options.approval_waves[", i, "]"),
-          absl::StrCat("must be in [0, ", wave_count, ") (got ", w, ")"));
+      return opts.Field("approval_waves")
+          .Index(static_cast<int>(i))
+          .Invalid(
+              absl::StrCat("must be in [0, ", wave_count, ") (got ", w, ")"));
     }
   }
-  if (options.bake_recheck_interval < absl::ZeroDuration() ||
-      options.bake_recheck_interval == absl::InfiniteDuration()) {
-    return InvalidArgumentAt("options.bake_recheck_interval",
-                             "must be finite and >= 0");
-  }
-  if (options.background_interval <= absl::ZeroDuration() ||
-      options.background_interval == absl::InfiniteDuration()) {
-    return InvalidArgumentAt("options.background_interval",
-                             "must be > 0 and finite");
-  }
+  SLUICE_RETURN_IF_ERROR(CheckNonNegativeFinite(
+      opts.Field("bake_recheck_interval"), options.bake_recheck_interval));
+  SLUICE_RETURN_IF_ERROR(CheckPositiveFinite(opts.Field("background_interval"),
+                                             options.background_interval));
   if (options.background_start_wave < 0 ||
       options.background_start_wave >= wave_count) {
-    return InvalidArgumentAt(
-        "options.background_start_wave",
-        absl::StrCat("must be in [0, ", wave_count, ") (got ",
-                     options.background_start_wave, ")"));
+    return opts.Field("background_start_wave")
+        .Invalid(absl::StrCat("must be in [0, ", wave_count, ") (got ",
+                              options.background_start_wave, ")"));
   }
   for (const auto& [stage, gate] : options.stage_gates) {
     if (gate == nullptr) {
-      return InvalidArgumentAt(
-          absl::StrCat("options.stage_gates[\"", stage, "\"]"),
-          "must not be null");
+      return opts.Field("stage_gates").Key(stage).Invalid("must not be null");
     }
   }
   return absl::OkStatus();
