@@ -141,8 +141,10 @@ struct PhaseSpecEntry {
 };
 
 // A validated sluice.v1.PhasedRolloutSpec (proto/sluice/v1/phased.proto).
-// Copying is cheap (shared, immutable contents). Thread-safe: all methods are
-// const.
+// Like RolloutSpec it holds converted values: each phase's spec is a
+// RolloutSpec, and nothing reads the message afterwards; ToProto() gives the
+// message back. Copying is cheap (shared, immutable contents). Thread-safe:
+// all methods are const.
 class PhasedRolloutSpec {
  public:
   // Parses and validates `text`. Errors are kInvalidArgument naming the line
@@ -151,7 +153,8 @@ class PhasedRolloutSpec {
   // \"2.4.0\")", "phases: needs at least 2 phases (got 1)".
   static absl::StatusOr<PhasedRolloutSpec> Parse(absl::string_view text,
                                                  SpecFormat format);
-  // Validates a message.
+  // Validates and converts a message, e.g. one the host built in code or read
+  // from its own store. FromProto(m)->ToProto() equals m.
   static absl::StatusOr<PhasedRolloutSpec> FromProto(
       const v1::PhasedRolloutSpec& proto);
   // Reads a file (.json, or text format), errors prefixed with the path.
@@ -163,6 +166,8 @@ class PhasedRolloutSpec {
 
   // The name.
   const std::string& name() const;
+  // What the spec is for, for people (may be empty).
+  const std::string& description() const;
   // The phases, in order.
   const std::vector<PhaseSpecEntry>& phases() const;
   // The bake between phases (1 hour when the spec leaves it unset).
@@ -170,8 +175,11 @@ class PhasedRolloutSpec {
   // One line per phase for people: "phase 1 activate: <RolloutSpec
   // summary>", after a first line with the name.
   std::string Summary() const;
-  // The validated message.
-  const v1::PhasedRolloutSpec& proto() const;
+  // The spec as a message (sluice.v1.PhasedRolloutSpec), reassembled from
+  // the converted phases, for printing or storing. Include
+  // "sluice/v1/phased.pb.h" to use it. Replaces proto(), removed (see
+  // CHANGELOG.md).
+  v1::PhasedRolloutSpec ToProto() const;
 
  private:
   struct Data;

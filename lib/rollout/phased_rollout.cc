@@ -979,8 +979,11 @@ absl::StatusOr<std::unique_ptr<PhasedRollout>> PhasedRollout::RestoreFromSpec(
 // ---- PhasedRolloutSpec.
 
 struct PhasedRolloutSpec::Data {
-  v1::PhasedRolloutSpec proto;
+  std::string name;
+  std::string description;
   std::vector<PhaseSpecEntry> phases;
+  // Whether the message set bake_between_phases (kept for ToProto()).
+  bool has_bake = false;
   absl::Duration bake = absl::Hours(1);
 };
 
@@ -989,34 +992,31 @@ PhasedRolloutSpec::PhasedRolloutSpec(std::shared_ptr<const Data> data)
 
 absl::StatusOr<PhasedRolloutSpec> PhasedRolloutSpec::FromProto(
     const v1::PhasedRolloutSpec& proto) {
-  if (proto.name().empty()) {
-    return internal::InvalidArgumentAt("name", "must not be empty");
-  }
+  const FieldPath name("name");
+  if (proto.name().empty()) return name.Invalid(internal::kMustNotBeEmpty);
   if (proto.name().size() > kMaxName) {
-    return internal::InvalidArgumentAt(
-        "name", absl::StrCat("must be at most ", kMaxName, " characters (got ",
-                             proto.name().size(), ")"));
+    return name.Invalid(absl::StrCat("must be at most ", kMaxName,
+                                     " characters (got ", proto.name().size(),
+                                     ")"));
   }
   auto data = std::make_shared<Data>();
-  data->proto = proto;
+  data->name = proto.name();
+  data->description = proto.description();
   if (proto.has_bake_between_phases()) {
-    data->bake = internal::DecodeDuration(proto.bake_between_phases());
-    if (data->bake < absl::ZeroDuration()) {
-      return internal::InvalidArgumentAt(
-          "bake_between_phases",
-          absl::StrCat("must be >= 0 (got ", absl::FormatDuration(data->bake),
-                       ")"));
-    }
+    SLUICE_ASSIGN_OR_RETURN(
+        data->bake,
+        internal::DurationFromProto(proto.bake_between_phases(),
+                                    FieldPath("bake_between_phases"),
+                                    internal::DurationRule::kNonNegative));
+    data->has_bake = true;
   }
   std::vector<PhaseSetup> checks;
   for (int i = 0; i < proto.phases_size(); ++i) {
     const v1::PhaseSpec& p = proto.phases(i);
-    const std::string path = absl::StrCat("phases[", i, "]");
-    if (!p.has_spec()) {
-      return internal::InvalidArgumentAt(path + ".spec", "not set");
-    }
+    const FieldPath path = FieldPath("phases").Index(i).Field("spec");
+    if (!p.has_spec()) return path.Invalid("not set");
     absl::StatusOr<RolloutSpec> spec = RolloutSpec::FromProto(p.spec());
-    if (!spec.ok()) return internal::NestStatus(spec.status(), path + ".spec");
+    if (!spec.ok()) return path.Nest(spec.status());
     data->phases.push_back({p.name(), *spec});
     PhaseSetup s;
     s.name = p.name();
@@ -1027,6 +1027,21 @@ absl::StatusOr<PhasedRolloutSpec> PhasedRolloutSpec::FromProto(
   // Names, the version chain; plans are checked when a fleet is known.
   SLUICE_RETURN_IF_ERROR(CheckPhases(nullptr, checks, "spec"));
   return PhasedRolloutSpec(std::move(data));
+}
+
+v1::PhasedRolloutSpec PhasedRolloutSpec::ToProto() const {
+  v1::PhasedRolloutSpec out;
+  out.set_name(data_->name);
+  out.set_description(data_->description);
+  for (const PhaseSpecEntry& phase : data_->phases) {
+    v1::PhaseSpec* p = out.add_phases();
+    p->set_name(phase.name);
+    *p->mutable_spec() = phase.spec.ToProto();
+  }
+  if (data_->has_bake) {
+    internal::DurationToProto(data_->bake, out.mutable_bake_between_phases());
+  }
+  return out;
 }
 
 absl::StatusOr<PhasedRolloutSpec> PhasedRolloutSpec::Parse(
@@ -1060,23 +1075,23 @@ absl::StatusOr<PhasedRolloutSpec> PhasedRolloutSpec::LoadFile(
 absl::Status PhasedRolloutSpec::ValidateAgainst(const Fleet& fleet) const {
   for (size_t i = 0; i < data_->phases.size(); ++i) {
     SLUICE_RETURN_IF_ERROR(
-        internal::NestStatus(data_->phases[i].spec.ValidateAgainst(fleet),
-                             absl::StrCat("phases[", i, "].spec")));
+        FieldPath("phases")
+            .Index(static_cast<int>(i))
+            .Field("spec")
+            .Nest(data_->phases[i].spec.ValidateAgainst(fleet)));
   }
   return absl::OkStatus();
 }
 
-const std::string& PhasedRolloutSpec::name() const {
-  return data_->proto.name();
+const std::string& PhasedRolloutSpec::name() const { return data_->name; }
+const std::string& PhasedRolloutSpec::description() const {
+  return data_->description;
 }
 const std::vector<PhaseSpecEntry>& PhasedRolloutSpec::phases() const {
   return data_->phases;
 }
 absl::Duration PhasedRolloutSpec::bake_between_phases() const {
   return data_->bake;
-}
-const v1::PhasedRolloutSpec& PhasedRolloutSpec::proto() const {
-  return data_->proto;
 }
 
 std::string PhasedRolloutSpec::Summary() const {
