@@ -115,7 +115,7 @@ struct KayentaJudgeGateOptions {
 // 2 (min_samples 1000)". The decision is kept in the GateState.
 // Errors: kInvalidArgument naming the field ("judge.groups: weights must sum
 // to 100 (got 90)", "window: must be > 0", "metrics[1].name: ...",
-// "requests_metrics[errors]: names no judged metric", "min_samples: must be
+// "requests_metrics[\"errors\"]: names no judged metric", "min_samples: must be
 // >= 0").
 absl::StatusOr<std::unique_ptr<HealthGate>> NewKayentaJudgeGate(
     std::string name, KayentaJudgeGateOptions options);

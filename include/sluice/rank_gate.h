@@ -102,7 +102,7 @@ struct RankTestGateOptions {
 // kept in the GateState, so a snapshot restores it. A host without
 // distribution queries, or invalid histograms, make it kError.
 // Errors: kInvalidArgument naming the field ("metric.name: must not be
-// empty", "window: must be > 0 and finite", "alpha: must be in (0, 1)",
+// empty", "window: must be finite and > 0", "alpha: must be in (0, 1)",
 // "min_superiority: must be in [0.5, 1)", "min_samples: must be >= 0",
 // "max_observations: must be >= 0", "error_retry_interval: must be > 0",
 // "consecutive_error_limit: must be >= 0").

@@ -1177,36 +1177,34 @@ absl::StatusOr<std::unique_ptr<HealthGate>> NewKayentaJudgeGate(
   std::map<std::string, size_t> seen;
   for (size_t i = 0; i < options.metrics.size(); ++i) {
     const std::string& n = options.metrics[i].name;
-    const std::string path = absl::StrCat("metrics[", i, "].name");
+    const internal::FieldPath path =
+        internal::FieldPath("metrics").Index(static_cast<int>(i)).Field("name");
     bool judged = false;
     for (const stats::JudgedMetricConfig& m : options.judge.metrics) {
       judged = judged || m.name == n;
     }
     if (!judged) {
-      return InvalidArgumentAt(
-          path, absl::StrCat("\"", n, "\" is not a metric of the judge"));
+      return path.Invalid(
+          absl::StrCat("\"", n, "\" is not a metric of the judge"));
     }
     if (!seen.emplace(n, i).second) {
-      return InvalidArgumentAt(path,
-                               absl::StrCat("duplicate metric \"", n, "\""));
+      return path.Invalid(absl::StrCat("duplicate metric \"", n, "\""));
     }
   }
   for (const auto& [metric, requests] : options.requests_metrics) {
-    const std::string path = absl::StrCat("requests_metrics[", metric, "]");
+    const internal::FieldPath path =
+        internal::FieldPath("requests_metrics").Key(metric);
     bool judged = false;
     for (const stats::JudgedMetricConfig& m : options.judge.metrics) {
       judged = judged || m.name == metric;
     }
-    if (!judged) return InvalidArgumentAt(path, "names no judged metric");
+    if (!judged) return path.Invalid("names no judged metric");
     if (requests.name.empty()) {
-      return InvalidArgumentAt(absl::StrCat(path, ".name"),
-                               "must not be empty");
+      return path.Field("name").Invalid(internal::kMustNotBeEmpty);
     }
     if (requests.name == metric) {
-      return InvalidArgumentAt(
-          absl::StrCat(path, ".name"),
-          absl::StrCat("must differ from the judged metric (both \"", metric,
-                       "\")"));
+      return path.Field("name").Invalid(absl::StrCat(
+          "must differ from the judged metric (both \"", metric, "\")"));
     }
   }
   if (options.min_samples < 0) {

@@ -23,6 +23,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
 #include "lib/gates/checks.h"
 #include "sluice/metric_source.h"
@@ -362,9 +363,9 @@ absl::StatusOr<std::unique_ptr<HealthGate>> NewRankTestGate(
   }
   if (options.window <= absl::ZeroDuration() ||
       options.window == absl::InfiniteDuration()) {
-    return InvalidArgumentAt("window",
-                             absl::StrCat("must be > 0 and finite (got ",
-                                          DurationText(options.window), ")"));
+    return InvalidArgumentAt(
+        "window",
+        internal::MustBe(internal::kMustBePositiveFinite, options.window));
   }
   if (!(options.alpha > 0 && options.alpha < 1)) {
     return InvalidArgumentAt(

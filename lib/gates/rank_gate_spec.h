@@ -12,6 +12,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "lib/core/field_path.h"
 #include "sluice/health_gate.h"
 #include "sluice/metric_checks.h"
 #include "sluice/v1/gates.pb.h"
@@ -22,11 +23,11 @@ namespace sluice::internal {
 // spec's declared `metrics`. Errors are kInvalidArgument with `path` (the
 // spec's path, e.g. "gates.default[0].rank_test") before the field:
 // "<path>.metric: names undeclared metric \"p99\" (declared: ...)",
-// "<path>.window: must be > 0 and finite (got 0)", "<path>.alpha: ...".
+// "<path>.window: must be finite and > 0 (got 0)", "<path>.alpha: ...".
 absl::StatusOr<std::unique_ptr<HealthGate>> BuildRankTestGate(
     const v1::RankTestGateSpec& spec, const std::string& name,
     const std::map<std::string, MetricDefinition>& metrics,
-    const std::string& path);
+    const FieldPath& path);
 
 }  // namespace sluice::internal
 

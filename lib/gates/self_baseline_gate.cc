@@ -27,6 +27,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
 #include "lib/gates/checks.h"
 #include "lib/gates/self_baseline_proto.h"
@@ -376,15 +377,15 @@ absl::StatusOr<std::unique_ptr<HealthGate>> NewSelfBaselineGate(
   }
   auto positive = [](absl::Duration d, const char* field) -> absl::Status {
     if (d <= absl::ZeroDuration()) {
-      return InvalidArgumentAt(
-          field, absl::StrCat("must be > 0 (got ", DurationText(d), ")"));
+      return InvalidArgumentAt(field,
+                               internal::MustBe(internal::kMustBePositive, d));
     }
     return absl::OkStatus();
   };
   auto non_negative = [](absl::Duration d, const char* field) -> absl::Status {
     if (d < absl::ZeroDuration()) {
       return InvalidArgumentAt(
-          field, absl::StrCat("must be >= 0 (got ", DurationText(d), ")"));
+          field, internal::MustBe(internal::kMustBeNonNegative, d));
     }
     return absl::OkStatus();
   };
@@ -438,13 +439,12 @@ absl::StatusOr<std::unique_ptr<HealthGate>> NewSelfBaselineGate(
 namespace internal {
 namespace {
 
+// An optional Duration field, >= 0, through the one conversion.
 absl::Status DurationField(bool has, const google::protobuf::Duration& d,
-                           const std::string& path, absl::Duration* out) {
+                           const FieldPath& path, absl::Duration* out) {
   if (!has) return absl::OkStatus();
-  if (d.nanos() < 0 || d.nanos() >= 1000000000 || d.seconds() < 0) {
-    return InvalidArgumentAt(path, "must be a non-negative duration");
-  }
-  *out = absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
+  SLUICE_ASSIGN_OR_RETURN(
+      *out, DurationFromProto(d, path, DurationRule::kNonNegative));
   return absl::OkStatus();
 }
 
@@ -453,16 +453,16 @@ absl::Status DurationField(bool has, const google::protobuf::Duration& d,
 absl::StatusOr<std::unique_ptr<HealthGate>> SelfBaselineFromProto(
     const std::string& name, const v1::SelfBaselineGateSpec& p,
     const std::map<std::string, MetricDefinition>& metrics,
-    const std::string& path) {
+    const FieldPath& path) {
   SelfBaselineGateOptions o;
   auto find = [&](const std::string& metric, const char* field,
                   MetricDefinition* out) -> absl::Status {
-    const std::string at = absl::StrCat(path, ".", field);
-    if (metric.empty()) return InvalidArgumentAt(at, "is required");
+    const FieldPath at = path.Field(field);
+    if (metric.empty()) return at.Invalid(kIsRequired);
     auto it = metrics.find(metric);
     if (it == metrics.end()) {
-      return InvalidArgumentAt(
-          at, absl::StrCat("names undeclared metric \"", metric, "\""));
+      return at.Invalid(
+          absl::StrCat("names undeclared metric \"", metric, "\""));
     }
     *out = it->second;
     return absl::OkStatus();
@@ -470,23 +470,19 @@ absl::StatusOr<std::unique_ptr<HealthGate>> SelfBaselineFromProto(
   SLUICE_RETURN_IF_ERROR(find(p.metric(), "metric", &o.errors));
   SLUICE_RETURN_IF_ERROR(
       find(p.requests_metric(), "requests_metric", &o.requests));
-  if (!p.has_duration()) {
-    return InvalidArgumentAt(absl::StrCat(path, ".duration"), "is required");
-  }
-  SLUICE_RETURN_IF_ERROR(DurationField(
-      p.has_before(), p.before(), absl::StrCat(path, ".before"), &o.before));
+  if (!p.has_duration()) return path.Field("duration").Invalid(kIsRequired);
+  SLUICE_RETURN_IF_ERROR(DurationField(p.has_before(), p.before(),
+                                       path.Field("before"), &o.before));
   SLUICE_RETURN_IF_ERROR(DurationField(p.has_before_gap(), p.before_gap(),
-                                       absl::StrCat(path, ".before_gap"),
+                                       path.Field("before_gap"),
                                        &o.before_gap));
   SLUICE_RETURN_IF_ERROR(DurationField(p.has_interval(), p.interval(),
-                                       absl::StrCat(path, ".interval"),
-                                       &o.interval));
+                                       path.Field("interval"), &o.interval));
   SLUICE_RETURN_IF_ERROR(DurationField(p.has_duration(), p.duration(),
-                                       absl::StrCat(path, ".duration"),
-                                       &o.duration));
+                                       path.Field("duration"), &o.duration));
   SLUICE_RETURN_IF_ERROR(
       DurationField(p.has_delivery_delay(), p.delivery_delay(),
-                    absl::StrCat(path, ".delivery_delay"), &o.delivery_delay));
+                    path.Field("delivery_delay"), &o.delivery_delay));
   if (p.has_alpha()) o.alpha = p.alpha();
   if (p.has_spending_exponent()) o.spending_exponent = p.spending_exponent();
   if (p.has_null_ratio()) o.null_ratio = p.null_ratio();
@@ -499,7 +495,7 @@ absl::StatusOr<std::unique_ptr<HealthGate>> SelfBaselineFromProto(
                   : ControlScope::kSameZone;
   absl::StatusOr<std::unique_ptr<HealthGate>> gate =
       NewSelfBaselineGate(name, std::move(o));
-  if (!gate.ok()) return NestStatus(gate.status(), path);
+  if (!gate.ok()) return path.Nest(gate.status());
   return gate;
 }
 

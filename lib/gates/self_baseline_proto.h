@@ -11,6 +11,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "lib/core/field_path.h"
 #include "sluice/health_gate.h"
 #include "sluice/metric_checks.h"
 #include "sluice/v1/gates.pb.h"
@@ -23,7 +24,7 @@ namespace sluice::internal {
 absl::StatusOr<std::unique_ptr<HealthGate>> SelfBaselineFromProto(
     const std::string& name, const v1::SelfBaselineGateSpec& p,
     const std::map<std::string, MetricDefinition>& metrics,
-    const std::string& path);
+    const FieldPath& path);
 
 }  // namespace sluice::internal
 

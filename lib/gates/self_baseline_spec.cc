@@ -12,15 +12,15 @@
 namespace sluice::internal {
 
 GateKind SelfBaselineGateKind() {
-  return {v1::GateSpec::kSelfBaseline,
-          [](const v1::GateSpec& g) {
-            return absl::StrCat("self-baseline ", g.self_baseline().metric());
-          },
-          [](const GateInput& in)
-              -> absl::StatusOr<std::unique_ptr<HealthGate>> {
-            return SelfBaselineFromProto(in.name, in.spec.self_baseline(),
-                                         in.metrics, in.kind_path.str());
-          }};
+  return {
+      v1::GateSpec::kSelfBaseline,
+      [](const v1::GateSpec& g) {
+        return absl::StrCat("self-baseline ", g.self_baseline().metric());
+      },
+      [](const GateInput& in) -> absl::StatusOr<std::unique_ptr<HealthGate>> {
+        return SelfBaselineFromProto(in.name, in.spec.self_baseline(),
+                                     in.metrics, in.kind_path);
+      }};
 }
 
 }  // namespace sluice::internal

@@ -419,14 +419,14 @@ TEST(KayentaJudgeCountsTest, FactoryErrorsNameTheField) {
   o.requests_metrics["latency"] = o.requests_metrics["errors"];
   EXPECT_THAT(NewKayentaJudgeGate("j", o).status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       StartsWith("requests_metrics[latency]: names no "
+                       StartsWith("requests_metrics[\"latency\"]: names no "
                                   "judged metric")));
   o = ErrorsJudge(true);
   o.requests_metrics["errors"].name = "errors";
   EXPECT_THAT(
       NewKayentaJudgeGate("j", o).status(),
       StatusIs(absl::StatusCode::kInvalidArgument,
-               StartsWith("requests_metrics[errors].name: must differ")));
+               StartsWith("requests_metrics[\"errors\"].name: must differ")));
   o = ErrorsJudge(true);
   o.min_samples = -1;
   EXPECT_THAT(NewKayentaJudgeGate("j", o).status(),

@@ -359,7 +359,7 @@ TEST(RankTestGateTest, OptionsAreValidated) {
       {[](RankTestGateOptions& o) { o.metric.name = ""; },
        "metric.name: must not be empty"},
       {[](RankTestGateOptions& o) { o.window = absl::ZeroDuration(); },
-       "window: must be > 0 and finite"},
+       "window: must be finite and > 0"},
       {[](RankTestGateOptions& o) { o.alpha = 1; },
        "alpha: must be in (0, 1) (got 1)"},
       {[](RankTestGateOptions& o) { o.min_superiority = 0.4; },
@@ -449,7 +449,7 @@ TEST(RankTestGateTest, FromTheSpec) {
                     }
                   }
                 })pb",
-           "gates.default[0].rank_test.window: must be > 0 and finite"},
+           "gates.default[0].rank_test.window: must be finite and > 0"},
           {R"pb(gates {
                   default { rank_test { metric: "latency_ms" min_samples: -1 } }
                 })pb",

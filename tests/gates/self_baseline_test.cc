@@ -378,6 +378,24 @@ TEST(SelfBaselineSpecTest, BuildsFromTheSpecAndNamesBadFields) {
   EXPECT_THAT(internal::BuildGates(spec),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("self_baseline.fallback_null_ratio")));
+  spec.mutable_gates()
+      ->mutable_default_(0)
+      ->mutable_self_baseline()
+      ->set_fallback_null_ratio(1.5);
+  // Durations go through the one conversion, naming the field.
+  v1::SelfBaselineGateSpec* sb =
+      spec.mutable_gates()->mutable_default_(0)->mutable_self_baseline();
+  sb->mutable_before()->set_seconds(-60);
+  EXPECT_THAT(internal::BuildGates(spec),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "gates.default[0].self_baseline.before: must be >= 0 "
+                       "(got -1m)"));
+  sb->mutable_before()->set_seconds(60);
+  sb->mutable_before()->set_nanos(-5);
+  EXPECT_THAT(internal::BuildGates(spec),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "gates.default[0].self_baseline.before: not a valid "
+                       "duration (seconds 60, nanos -5)"));
 }
 
 }  // namespace
