@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
 
 namespace sluice {
@@ -276,8 +277,8 @@ absl::StatusOr<std::unique_ptr<RollbackPolicy>> NewRetryThenPolicy(
   }
   if (backoff < absl::ZeroDuration() || backoff == absl::InfiniteDuration()) {
     return internal::InvalidArgumentAt(
-        "backoff", absl::StrCat("must be >= 0 and finite (got ",
-                                absl::FormatDuration(backoff), ")"));
+        "backoff",
+        internal::MustBe(internal::kMustBeNonNegativeFinite, backoff));
   }
   if (!(multiplier >= 1.0) || multiplier > 1e6) {
     return internal::InvalidArgumentAt(

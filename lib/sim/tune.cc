@@ -16,6 +16,7 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/duration.pb.h"
 #include "google/protobuf/message.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
 #include "sluice/proto_io.h"
 #include "sluice/spec.h"
@@ -421,13 +422,15 @@ absl::StatusOr<TuneResult> TuneSpec(const v1::RolloutSpec& spec,
         "min_looseness", "want 0 < min_looseness < 1 < max_looseness");
   }
   if (options.duration_scales.empty()) {
-    return internal::InvalidArgumentAt("duration_scales", "must not be empty");
+    return internal::FieldPath("duration_scales")
+        .Invalid(internal::kMustNotBeEmpty);
   }
   for (size_t i = 0; i < options.duration_scales.size(); ++i) {
     if (!(options.duration_scales[i] > 0)) {
-      return internal::InvalidArgumentAt(
-          absl::StrCat("duration_scales[", i, "]"),
-          absl::StrCat("must be > 0 (got ", options.duration_scales[i], ")"));
+      return internal::FieldPath("duration_scales")
+          .Index(static_cast<int>(i))
+          .Invalid(internal::MustBe(internal::kMustBePositive,
+                                    options.duration_scales[i]));
     }
   }
   if (history.empty()) return absl::InvalidArgumentError("history: no series");

@@ -572,7 +572,8 @@ TEST(PhasedRolloutTest, BadInputNamesTheField) {
        [](auto& p, auto&) {
          p[1].options.progress_deadline = absl::Seconds(-1);
        },
-       "phases[1].options.progress_deadline"},
+       "phases[1].options.progress_deadline: must be finite and > 0 (got "
+       "-1s)"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
