@@ -17,9 +17,13 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
 
 namespace sluice::stats {
+
+using internal::FieldPath;
+using internal::kMustNotBeEmpty;
 
 absl::string_view ScoreLabelName(ScoreLabel label) {
   switch (label) {
@@ -85,19 +89,16 @@ absl::Status KayentaJudgeConfig::Validate() const {
   double weight_sum = 0;
   int unweighted = 0;
   for (size_t i = 0; i < groups.size(); ++i) {
-    const std::string path = absl::StrCat("groups[", i, "]");
+    const FieldPath path = FieldPath("groups").Index(static_cast<int>(i));
     const MetricGroup& g = groups[i];
-    if (g.name.empty()) {
-      return internal::InvalidArgumentAt(path + ".name", "must not be empty");
-    }
+    if (g.name.empty()) return path.Field("name").Invalid(kMustNotBeEmpty);
     if (!group_names.insert(g.name).second) {
-      return internal::InvalidArgumentAt(
-          path + ".name", absl::StrCat("duplicate group \"", g.name, "\""));
+      return path.Field("name").Invalid(
+          absl::StrCat("duplicate group \"", g.name, "\""));
     }
     if (g.weight) {
       if (!(*g.weight >= 0 && *g.weight <= 100)) {
-        return internal::InvalidArgumentAt(
-            path + ".weight",
+        return path.Field("weight").Invalid(
             absl::StrCat("must be in [0, 100] (got ", *g.weight, ")"));
       }
       weight_sum += *g.weight;
@@ -125,34 +126,32 @@ absl::Status KayentaJudgeConfig::Validate() const {
   absl::flat_hash_set<std::string> metric_names;
   absl::flat_hash_set<std::string> used_groups;
   for (size_t i = 0; i < metrics.size(); ++i) {
-    const std::string path = absl::StrCat("metrics[", i, "]");
+    const FieldPath path = FieldPath("metrics").Index(static_cast<int>(i));
     const JudgedMetricConfig& m = metrics[i];
-    if (m.name.empty()) {
-      return internal::InvalidArgumentAt(path + ".name", "must not be empty");
-    }
+    if (m.name.empty()) return path.Field("name").Invalid(kMustNotBeEmpty);
     if (!metric_names.insert(m.name).second) {
-      return internal::InvalidArgumentAt(
-          path + ".name", absl::StrCat("duplicate metric \"", m.name, "\""));
+      return path.Field("name").Invalid(
+          absl::StrCat("duplicate metric \"", m.name, "\""));
     }
     if (m.groups.empty()) {
-      return internal::InvalidArgumentAt(path + ".groups",
-                                         "must name at least one group");
+      return path.Field("groups").Invalid("must name at least one group");
     }
     for (size_t j = 0; j < m.groups.size(); ++j) {
       if (!group_names.contains(m.groups[j])) {
-        return internal::InvalidArgumentAt(
-            absl::StrCat(path, ".groups[", j, "]"),
-            absl::StrCat("unknown group \"", m.groups[j], "\""));
+        return path.Field("groups")
+            .Index(static_cast<int>(j))
+            .Invalid(absl::StrCat("unknown group \"", m.groups[j], "\""));
       }
       used_groups.insert(m.groups[j]);
     }
-    SLUICE_RETURN_IF_ERROR(internal::NestStatus(m.classifier.Validate(), path));
+    SLUICE_RETURN_IF_ERROR(path.Nest(m.classifier.Validate()));
   }
   for (size_t i = 0; i < groups.size(); ++i) {
     if (!used_groups.contains(groups[i].name)) {
-      return internal::InvalidArgumentAt(
-          absl::StrCat("groups[", i, "]"),
-          absl::StrCat("no metric belongs to group \"", groups[i].name, "\""));
+      return FieldPath("groups")
+          .Index(static_cast<int>(i))
+          .Invalid(absl::StrCat("no metric belongs to group \"", groups[i].name,
+                                "\""));
     }
   }
 
@@ -219,10 +218,11 @@ absl::StatusOr<JudgeResult> ScoreMetrics(const KayentaJudgeConfig& config,
   }
   for (size_t i = 0; i < metrics.size(); ++i) {
     if (metrics[i].name != config.metrics[i].name) {
-      return internal::InvalidArgumentAt(
-          absl::StrCat("metrics[", i, "].name"),
-          absl::StrCat("must be \"", config.metrics[i].name, "\" (got \"",
-                       metrics[i].name, "\")"));
+      return FieldPath("metrics")
+          .Index(static_cast<int>(i))
+          .Field("name")
+          .Invalid(absl::StrCat("must be \"", config.metrics[i].name,
+                                "\" (got \"", metrics[i].name, "\")"));
     }
   }
 
@@ -310,14 +310,17 @@ absl::StatusOr<JudgeResult> JudgeCanary(
   for (size_t i = 0; i < samples.size(); ++i) {
     auto it = index.find(samples[i].name);
     if (it == index.end()) {
-      return internal::InvalidArgumentAt(
-          absl::StrCat("samples[", i, "].name"),
-          absl::StrCat("no metric \"", samples[i].name, "\" in the config"));
+      return FieldPath("samples")
+          .Index(static_cast<int>(i))
+          .Field("name")
+          .Invalid(absl::StrCat("no metric \"", samples[i].name,
+                                "\" in the config"));
     }
     if (by_metric[it->second] != nullptr) {
-      return internal::InvalidArgumentAt(
-          absl::StrCat("samples[", i, "].name"),
-          absl::StrCat("duplicate metric \"", samples[i].name, "\""));
+      return FieldPath("samples")
+          .Index(static_cast<int>(i))
+          .Field("name")
+          .Invalid(absl::StrCat("duplicate metric \"", samples[i].name, "\""));
     }
     by_metric[it->second] = &samples[i];
   }
