@@ -215,7 +215,7 @@ SLUICE_C_EXPORT char* sluice_spec_to_json(const sluice_spec_t* spec,
 typedef struct sluice_plan_t sluice_plan_t;
 
 /* The spec's wave strategy applied to the fleet (NewScheduler(spec)->
- * Plan(fleet)). Errors e.g. "waves: not set". */
+ * Plan(fleet)). Errors e.g. "waves: is required". */
 SLUICE_C_EXPORT sluice_plan_t* sluice_plan_from_spec(
     const sluice_spec_t* spec, const sluice_fleet_t* fleet, char** errptr);
 /* A sluice.v1.WavePlan message (text format or JSON) resolved in `fleet`. */

@@ -216,7 +216,7 @@ class PhasedRollout {
   // approvals and the first phase's previous_version when its spec has
   // none; its event_sink receives every phase's events; its rollout_id, when
   // set, becomes "<rollout_id>/<phase>" for each phase. Errors name the
-  // phase: "phases[1].spec.waves: not set".
+  // phase: "phases[1].spec.waves: is required".
   static absl::StatusOr<std::unique_ptr<PhasedRollout>> FromSpec(
       const PhasedRolloutSpec& spec, const Fleet& fleet,
       RolloutOptions options);

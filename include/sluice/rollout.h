@@ -347,7 +347,7 @@ class Rollout {
   // `metrics` and `gates` (GatePolicyFromSpec(spec)), both in sluice/spec.h,
   // and the rest as the FromSpec() above. `options` supplies the sources,
   // the sink, approvals and previous_version when the spec has none. Errors
-  // as the parts report them, e.g. "waves: not set".
+  // as the parts report them, e.g. "waves: is required".
   static absl::StatusOr<std::unique_ptr<Rollout>> FromSpec(
       const RolloutSpec& spec, const Fleet& fleet, RolloutOptions options);
 

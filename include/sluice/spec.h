@@ -120,7 +120,7 @@ class RolloutSpec {
 // kInvalidArgument with the part's field path.
 
 // The scheduler a validated spec's `waves` strategy describes. Errors are
-// kInvalidArgument "waves: not set" when the spec has no strategy.
+// kInvalidArgument "waves: is required" when the spec has no strategy.
 absl::StatusOr<std::unique_ptr<WaveScheduler>> NewScheduler(
     const RolloutSpec& spec);
 

@@ -20,10 +20,10 @@ absl::StatusOr<CanaryAnalysisGateOptions> CanaryAnalysisFromProto(
     const v1::CanaryAnalysisGateSpec& p, const MetricsByName& metrics,
     const FieldPath& path) {
   CanaryAnalysisGateOptions o;
-  if (!p.has_judge()) return path.Field("judge").Invalid("must be set");
+  if (!p.has_judge()) return path.Field("judge").Invalid(kIsRequired);
   SLUICE_ASSIGN_OR_RETURN(
       o.judge, KayentaJudgeFromProto(p.judge(), metrics, path.Field("judge")));
-  if (!p.has_lifetime()) return path.Field("lifetime").Invalid("must be set");
+  if (!p.has_lifetime()) return path.Field("lifetime").Invalid(kIsRequired);
   SLUICE_ASSIGN_OR_RETURN(
       o.lifetime, DurationFromProto(p.lifetime(), path.Field("lifetime")));
   if (p.has_interval()) {

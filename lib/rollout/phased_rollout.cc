@@ -1014,7 +1014,7 @@ absl::StatusOr<PhasedRolloutSpec> PhasedRolloutSpec::FromProto(
   for (int i = 0; i < proto.phases_size(); ++i) {
     const v1::PhaseSpec& p = proto.phases(i);
     const FieldPath path = FieldPath("phases").Index(i).Field("spec");
-    if (!p.has_spec()) return path.Invalid("not set");
+    if (!p.has_spec()) return path.Invalid(internal::kIsRequired);
     absl::StatusOr<RolloutSpec> spec = RolloutSpec::FromProto(p.spec());
     if (!spec.ok()) return path.Nest(spec.status());
     data->phases.push_back({p.name(), *spec});

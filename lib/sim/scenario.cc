@@ -23,6 +23,7 @@ namespace sluice::sim {
 
 using internal::DurationFromProto;
 using internal::FieldPath;
+using internal::kIsRequired;
 using internal::kMustBeNonNegative;
 using internal::kMustBeNonNegativeFinite;
 using internal::kMustBePositive;
@@ -613,7 +614,7 @@ absl::StatusOr<Signal> FromProtoSignal(const FieldPath& path,
     case v1::SIM_SIGNAL_LATENCY_MS:
       return Signal::kLatencyMs;
     default:
-      return path.Invalid("must be set");
+      return path.Invalid(kIsRequired);
   }
 }
 
@@ -728,7 +729,7 @@ absl::StatusOr<Scenario> ScenarioFromProto(const v1::Scenario& proto,
     const v1::LowTrafficPeriod& low = traffic.low_traffic(i);
     const FieldPath path =
         FieldPath("traffic").Field("low_traffic").Index(i).Field("duration");
-    if (!low.has_duration()) return path.Invalid("must be set");
+    if (!low.has_duration()) return path.Invalid(kIsRequired);
     LowTrafficPeriod period;
     period.start_hour = low.start_hour();
     SLUICE_ASSIGN_OR_RETURN(period.duration,
@@ -811,8 +812,8 @@ absl::StatusOr<Scenario> ScenarioFromProto(const v1::Scenario& proto,
   if (fault.has_intermittent()) {
     const v1::Intermittence& in = fault.intermittent();
     const FieldPath path = FieldPath("fault").Field("intermittent");
-    if (!in.has_period()) return path.Field("period").Invalid("must be set");
-    if (!in.has_on()) return path.Field("on").Invalid("must be set");
+    if (!in.has_period()) return path.Field("period").Invalid(kIsRequired);
+    if (!in.has_on()) return path.Field("on").Invalid(kIsRequired);
     Intermittence intermittence;
     SLUICE_ASSIGN_OR_RETURN(
         intermittence.period,

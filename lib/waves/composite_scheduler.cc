@@ -139,7 +139,7 @@ absl::StatusOr<std::unique_ptr<WaveScheduler>> NewCompositeScheduler(
           absl::StrCat("\"", stage.name, "\" is used by an earlier stage"));
     }
     if (stage.scheduler == nullptr) {
-      return path.Field("scheduler").Invalid("must be set");
+      return path.Field("scheduler").Invalid(internal::kIsRequired);
     }
     SLUICE_RETURN_IF_ERROR(
         path.Field("selector").Nest(ValidateSelector(stage.selector)));

@@ -183,7 +183,7 @@ StatusOrScheduler BuildComposite(const v1::Composite& c) {
     stage.selector = ToSelector(s.selector());
     if (!s.has_scheduler() ||
         s.scheduler().strategy_case() == v1::WaveStrategy::STRATEGY_NOT_SET) {
-      return path.Field("scheduler").Invalid("must be set");
+      return path.Field("scheduler").Invalid(kIsRequired);
     }
     if (TrafficRouted(s.scheduler())) {
       // Known without a fleet: the plan would be refused anyway.
@@ -230,7 +230,7 @@ StatusOrScheduler Build(const v1::WaveStrategy& strategy) {
       const v1::Batches& s = strategy.batches();
       BatchOptions o;
       if (!s.has_size()) {
-        return FieldPath("batches").Field("size").Invalid("must be set");
+        return FieldPath("batches").Field("size").Invalid(kIsRequired);
       }
       SLUICE_ASSIGN_OR_RETURN(
           o.size,
@@ -327,7 +327,7 @@ StatusOrScheduler Build(const v1::WaveStrategy& strategy) {
       if (!s.has_deployment_duration()) {
         return FieldPath("exponential")
             .Field("deployment_duration")
-            .Invalid("must be set");
+            .Invalid(kIsRequired);
       }
       SLUICE_READ_DURATION(s, deployment_duration, FieldPath("exponential"),
                            o.deployment_duration);
@@ -456,7 +456,7 @@ std::vector<std::string> StagesOfStrategy(const v1::WaveStrategy& strategy) {
 absl::StatusOr<std::unique_ptr<WaveScheduler>> NewSchedulerFromSpec(
     const v1::WaveStrategy& strategy) {
   if (strategy.strategy_case() == v1::WaveStrategy::STRATEGY_NOT_SET) {
-    return FieldPath("waves").Invalid("not set");
+    return FieldPath("waves").Invalid(kIsRequired);
   }
   StatusOrScheduler scheduler = Build(strategy);
   if (!scheduler.ok()) return FieldPath("waves").Nest(scheduler.status());

@@ -46,7 +46,8 @@ std::string SummarizeWaveStrategy(const v1::WaveStrategy& strategy);
 std::vector<std::string> StagesOfStrategy(const v1::WaveStrategy& strategy);
 
 // The scheduler the strategy describes (validating it first). Errors are
-// prefixed "waves."; an unset strategy is kInvalidArgument "waves: not set".
+// prefixed "waves."; an unset strategy is kInvalidArgument "waves: is
+// required".
 absl::StatusOr<std::unique_ptr<WaveScheduler>> NewSchedulerFromSpec(
     const v1::WaveStrategy& strategy);
 
@@ -67,7 +68,7 @@ class WavesConfig {
   // Whether a strategy is set.
   bool has_strategy() const;
 
-  // The scheduler; "waves: not set" when no strategy is set.
+  // The scheduler; "waves: is required" when no strategy is set.
   absl::StatusOr<std::unique_ptr<WaveScheduler>> NewScheduler() const;
 
   // As ValidateWaveStrategyAgainst().

@@ -403,10 +403,10 @@ TEST(CanaryAnalysisSpecTest, BadSpecNamesThePath) {
         .status();
   };
   EXPECT_THAT(std::string(parse(kJudge).message()),
-              HasSubstr("gates.default[0].canary_analysis.lifetime: must be "
-                        "set"));
+              HasSubstr("gates.default[0].canary_analysis.lifetime: is "
+                        "required"));
   EXPECT_THAT(std::string(parse("lifetime { seconds: 60 }").message()),
-              HasSubstr("gates.default[0].canary_analysis.judge: must be set"));
+              HasSubstr("gates.default[0].canary_analysis.judge: is required"));
   EXPECT_THAT(std::string(parse(absl::StrCat(kJudge,
                                              " lifetime { seconds: 60 } "
                                              "lookback { seconds: -5 }"))

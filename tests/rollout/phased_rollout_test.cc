@@ -756,7 +756,7 @@ TEST(PhasedRolloutSpecTest, ErrorsNameTheField) {
               spec { name: "a" version: "2" }
             }
             phases { name: "b" })pb",
-       "phases[1].spec: not set"},
+       "phases[1].spec: is required"},
       {R"pb(name: "x"
             phases {
               name: "a"

@@ -355,7 +355,7 @@ TEST(RollbackPolicySpecTest, RolloutEntirelyFromASpecFile) {
                          SpecFormat::kTextProto));
   EXPECT_THAT(Rollout::FromSpec(no_waves, fleet, RolloutOptions()),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("waves: not set")));
+                       HasSubstr("waves: is required")));
 }
 
 TEST(EventProtoTest, RoundTripsThroughJsonLines) {

@@ -147,7 +147,7 @@ TEST(SpecConvertTest, AbsentPartsStayAbsent) {
   EXPECT_FALSE(back.has_watch());
   EXPECT_TRUE(spec.metric_names().empty());
   EXPECT_THAT(NewScheduler(spec), StatusIs(absl::StatusCode::kInvalidArgument,
-                                           HasSubstr("waves: not set")));
+                                           HasSubstr("waves: is required")));
 }
 
 TEST(SpecConvertTest, AccessorsReadConvertedValues) {

@@ -293,7 +293,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "delivery.error_probability: must be in [0, 1] (got -0.5)"},
         BadCase{"delivery { lag { seconds: -1 } }",
                 "delivery.lag: must be >= 0 (got -1s)"},
-        BadCase{"metrics { metric: \"x\" }", "metrics[0].signal: must be set"},
+        BadCase{"metrics { metric: \"x\" }", "metrics[0].signal: is required"},
         BadCase{"metrics { metric: \"x\" signal: SIM_SIGNAL_ERROR_RATE } "
                 "metrics { metric: \"x\" signal: SIM_SIGNAL_ERROR_COUNT }",
                 "metrics[1].metric: duplicate \"x\""},
@@ -336,7 +336,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"traffic { peak_hour_local: 24 }",
                 "traffic.peak_hour_local: must be in [0, 24) (got 24)"},
         BadCase{"traffic { low_traffic { start_hour: 1 } }",
-                "traffic.low_traffic[0].duration: must be set"},
+                "traffic.low_traffic[0].duration: is required"},
         BadCase{"traffic { low_traffic { start_hour: 25 duration { seconds: "
                 "60 } } }",
                 "traffic.low_traffic[0].start_hour: must be in [0, 24) (got "
@@ -376,7 +376,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"fault { ramp { seconds: -60 } }",
                 "fault.ramp: must be >= 0 (got -1m)"},
         BadCase{"fault { intermittent { on { seconds: 60 } } }",
-                "fault.intermittent.period: must be set"},
+                "fault.intermittent.period: is required"},
         BadCase{"fault { intermittent { period { seconds: 60 } on { seconds: "
                 "120 } } }",
                 "fault.intermittent.on: must be in (0, period = 1m] (got 2m)"},

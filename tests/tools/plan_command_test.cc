@@ -101,7 +101,7 @@ TEST(PlanCommandTest, SpecErrorsNameTheField) {
   r = Sluice({"plan", "tests/tools/testdata/plan_no_waves.textproto", "--fleet",
               kFleet});
   EXPECT_EQ(r.code, kExitFailure);
-  EXPECT_THAT(r.err, HasSubstr("waves: not set"));
+  EXPECT_THAT(r.err, HasSubstr("waves: is required"));
 }
 
 TEST(PlanCommandTest, FleetErrors) {

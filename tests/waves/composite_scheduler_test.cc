@@ -189,7 +189,7 @@ TEST(CompositeTest, BadOptions) {
   EXPECT_THAT(
       NewCompositeScheduler(std::move(options)),
       StatusIs(absl::StatusCode::kInvalidArgument,
-               HasSubstr("composite.stages[0].scheduler: must be set")));
+               HasSubstr("composite.stages[0].scheduler: is required")));
   options = {};
   options.stages.push_back(
       Stage("a", Regions({""}), Must(NewAllAtOnceScheduler())));

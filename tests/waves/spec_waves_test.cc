@@ -148,7 +148,7 @@ TEST(SpecWavesTest, ErrorsCarryTheSpecFieldPath) {
        "waves.staged.bakes.zone: must be finite and >= 0 (got -5s)"},
       {"staged { bakes { zone { seconds: 1 nanos: -5 } } }",
        "waves.staged.bakes.zone: duration out of range"},
-      {"batches {}", "waves.batches.size: must be set"},
+      {"batches {}", "waves.batches.size: is required"},
       {"batches { size { percent: 0 } }",
        "waves.batches.size.percent: must be in (0, 100] (got 0)"},
       {"min_healthy {}", "waves.min_healthy: set host_count or fleet_percent"},
@@ -161,7 +161,7 @@ TEST(SpecWavesTest, ErrorsCarryTheSpecFieldPath) {
       {"canary { percent: 120 }",
        "waves.canary.percent: must be in (0, 100] (got 120)"},
       {"exponential { growth_factor: 10 }",
-       "waves.exponential.deployment_duration: must be set"},
+       "waves.exponential.deployment_duration: is required"},
       {"exponential { growth_factor: 10 multiplier: 0.5 deployment_duration "
        "{ seconds: 1 } }",
        "waves.exponential.multiplier: must be finite and > 1 (got 0.5)"},
@@ -175,7 +175,7 @@ TEST(SpecWavesTest, ErrorsCarryTheSpecFieldPath) {
        "waves.rolling.max_unavailable: may not be 0 when max_surge is 0"},
       {"composite {}", "waves.composite.stages: must not be empty"},
       {"composite { stages { name: \"a\" } }",
-       "waves.composite.stages[0].scheduler: must be set"},
+       "waves.composite.stages[0].scheduler: is required"},
       {"composite { stages { name: \"a\" scheduler { staged { "
        "max_zones_per_wave: 0 } } } }",
        "waves.composite.stages[0].scheduler.staged.max_zones_per_wave: must "
@@ -230,7 +230,7 @@ TEST(SpecWavesTest, SpecWithoutWaves) {
       RolloutSpec::Parse("name: \"t\" version: \"2\"", SpecFormat::kTextProto);
   ASSERT_TRUE(spec.ok()) << spec.status();
   EXPECT_THAT(NewScheduler(*spec), StatusIs(absl::StatusCode::kInvalidArgument,
-                                            HasSubstr("waves: not set")));
+                                            HasSubstr("waves: is required")));
   EXPECT_THAT(spec->Summary(), ::testing::Not(HasSubstr("waves")));
 }
 

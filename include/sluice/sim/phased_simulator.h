@@ -100,7 +100,7 @@ class PhasedSimulator {
   // carries the scenario's fault (ignored for a good release, fault.bad
   // false). Errors are kInvalidArgument naming the field, e.g.
   // "faulty_phase: no phase \"lanch\" (phases: prepare, activate)",
-  // "phases[1].spec.waves: not set".
+  // "phases[1].spec.waves: is required".
   static absl::StatusOr<PhasedSimulator> Create(
       const PhasedRolloutSpec& spec, const Fleet& fleet,
       const Scenario& scenario, const std::string& faulty_phase);

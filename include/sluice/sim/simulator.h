@@ -60,7 +60,7 @@ class Simulator {
   // Validates the spec against the fleet and the scenario against the fleet,
   // plans the waves (the spec's strategy) and builds the gates. Errors are
   // kInvalidArgument naming the file's field, e.g. "fault.scope.zone: the
-  // fleet has no zone \"use1-az9\"", "waves: not set", "metrics[0].metric:
+  // fleet has no zone \"use1-az9\"", "waves: is required", "metrics[0].metric:
   // binds \"p99\", which the spec does not declare (its metrics: ...)".
   static absl::StatusOr<Simulator> Create(const RolloutSpec& spec,
                                           const Fleet& fleet,
