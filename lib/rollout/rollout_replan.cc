@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
 #include "lib/rollout/rollout_codec.h"
 #include "lib/rollout/rollout_config.h"
@@ -23,6 +24,7 @@
 namespace sluice {
 namespace {
 
+using internal::FieldPath;
 using internal::InvalidArgumentAt;
 
 absl::Status Precondition(absl::string_view message) {
@@ -145,11 +147,13 @@ absl::StatusOr<std::unique_ptr<Rollout>> Rollout::Replan(
     if (after.name != before.name || after.stage != before.stage ||
         after.traffic_percent != before.traffic_percent ||
         after.targets != kept) {
-      return InvalidArgumentAt(
-          absl::StrCat("new_plan.waves[", w, "]"),
-          absl::StrCat("must keep started wave ", w, " (\"", before.name,
-                       "\") as it was, minus the targets that left the fleet "
-                       "(make the plan with sluice::Replan())"));
+      return FieldPath("new_plan")
+          .Field("waves")
+          .Index(static_cast<int>(w))
+          .Invalid(absl::StrCat(
+              "must keep started wave ", w, " (\"", before.name,
+              "\") as it was, minus the targets that left the fleet "
+              "(make the plan with sluice::Replan())"));
     }
   }
   SLUICE_RETURN_IF_ERROR(internal::ValidatePlan(new_plan, new_fleet, started));

@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
 
 namespace sluice::stats {
@@ -23,21 +24,23 @@ absl::Status Histogram::Validate() const {
   }
   for (size_t i = 0; i < upper_bounds.size(); ++i) {
     if (std::isnan(upper_bounds[i])) {
-      return internal::InvalidArgumentAt(absl::StrCat("upper_bounds[", i, "]"),
-                                         "must not be NaN");
+      return internal::FieldPath("upper_bounds")
+          .Index(static_cast<int>(i))
+          .Invalid("must not be NaN");
     }
     if (i > 0 && !(upper_bounds[i] > upper_bounds[i - 1])) {
-      return internal::InvalidArgumentAt(
-          absl::StrCat("upper_bounds[", i, "]"),
-          absl::StrCat("must be greater than upper_bounds[", i - 1, "] (got ",
-                       upper_bounds[i], " <= ", upper_bounds[i - 1], ")"));
+      return internal::FieldPath("upper_bounds")
+          .Index(static_cast<int>(i))
+          .Invalid(absl::StrCat("must be greater than upper_bounds[", i - 1,
+                                "] (got ", upper_bounds[i],
+                                " <= ", upper_bounds[i - 1], ")"));
     }
     if (i > 0 && cumulative_counts[i] < cumulative_counts[i - 1]) {
-      return internal::InvalidArgumentAt(
-          absl::StrCat("cumulative_counts[", i, "]"),
-          absl::StrCat("must not be less than cumulative_counts[", i - 1,
-                       "] (got ", cumulative_counts[i], " < ",
-                       cumulative_counts[i - 1], ")"));
+      return internal::FieldPath("cumulative_counts")
+          .Index(static_cast<int>(i))
+          .Invalid(absl::StrCat("must not be less than cumulative_counts[",
+                                i - 1, "] (got ", cumulative_counts[i], " < ",
+                                cumulative_counts[i - 1], ")"));
     }
   }
   if (total() > (uint64_t{1} << 53)) {

@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
 #include "lib/stats/math.h"
 
@@ -58,9 +59,9 @@ absl::StatusOr<double> PearsonDispersion(absl::Span<const double> events,
   int group_count = 1;
   for (size_t i = 0; i < groups.size(); ++i) {
     if (groups[i] < 0) {
-      return internal::InvalidArgumentAt(
-          absl::StrCat("groups[", i, "]"),
-          absl::StrCat("must be >= 0 (got ", groups[i], ")"));
+      return internal::FieldPath("groups")
+          .Index(static_cast<int>(i))
+          .Invalid(absl::StrCat("must be >= 0 (got ", groups[i], ")"));
     }
     group_count = std::max(group_count, groups[i] + 1);
   }
@@ -68,14 +69,16 @@ absl::StatusOr<double> PearsonDispersion(absl::Span<const double> events,
   std::vector<int> m(group_count, 0);
   for (size_t i = 0; i < events.size(); ++i) {
     if (!std::isfinite(events[i]) || events[i] < 0) {
-      return internal::InvalidArgumentAt(
-          absl::StrCat("events[", i, "]"),
-          absl::StrCat("must be finite and >= 0 (got ", events[i], ")"));
+      return internal::FieldPath("events")
+          .Index(static_cast<int>(i))
+          .Invalid(
+              internal::MustBe(internal::kMustBeNonNegativeFinite, events[i]));
     }
     if (!std::isfinite(exposure[i]) || exposure[i] < 0) {
-      return internal::InvalidArgumentAt(
-          absl::StrCat("exposure[", i, "]"),
-          absl::StrCat("must be finite and >= 0 (got ", exposure[i], ")"));
+      return internal::FieldPath("exposure")
+          .Index(static_cast<int>(i))
+          .Invalid(internal::MustBe(internal::kMustBeNonNegativeFinite,
+                                    exposure[i]));
     }
     const int g = groups.empty() ? 0 : groups[i];
     if (exposure[i] > 0) {

@@ -13,6 +13,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "lib/core/field_path.h"
 #include "lib/core/status_macros.h"
 #include "lib/stats/boundaries.h"
 
@@ -196,8 +197,9 @@ absl::Status SortedBatch(absl::Span<const double> values,
                          std::vector<double>* sorted) {
   for (size_t i = 0; i < values.size(); ++i) {
     if (std::isnan(values[i])) {
-      return internal::InvalidArgumentAt(absl::StrCat("values[", i, "]"),
-                                         "must not be NaN");
+      return internal::FieldPath("values")
+          .Index(static_cast<int>(i))
+          .Invalid("must not be NaN");
     }
   }
   sorted->assign(values.begin(), values.end());
