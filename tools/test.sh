@@ -10,7 +10,9 @@
 #      test in go/), each counted as one test;
 #   2. the same tests built with clang, AddressSanitizer and
 #      UndefinedBehaviorSanitizer (the C API's tests under LSan too; not the
-#      Python and Go suites, whose interpreters are not instrumented);
+#      Python and Go suites, whose interpreters are not instrumented, nor the
+#      install/consumer and Prometheus end-to-end tests; the store chaos
+#      tests at 20 rollouts);
 #   3. the Bazel build and tests (offline, against Debian's libraries), then
 #      the layering check's targets (tests/layering/), which must not build;
 #   4. the libFuzzer targets of fuzz/ (clang, ASan+UBSan), each over its seed
@@ -72,6 +74,9 @@ if want gcc; then
 fi
 
 if want asan; then
+  # The store chaos tests run 20 rollouts here, not 50 (their time is spent
+  # in bakes and leases; the gcc stage runs the full size).
+  SLUICE_CHAOS_ROLLOUTS=20 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1 \
   run_cmake_stage asan build/asan -DCMAKE_BUILD_TYPE=Debug \
