@@ -532,7 +532,8 @@ void BuildTrace(const Simulator& simulator, const MetricModel& model,
             (cohort == 0 ? canary[i] : baseline[i]).points;
         for (const CohortMinute& m : data) {
           points.push_back({m.time, model.Value(m, bindings[i].signal,
-                                                bindings[i].quantile)});
+                                                bindings[i].quantile,
+                                                bindings[i].slower_than_ms)});
         }
       }
     }
