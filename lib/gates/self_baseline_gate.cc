@@ -235,7 +235,7 @@ class SelfBaselineGate : public HealthGate {
     obs.push_back({"p_value", r->p_value, ""});
     obs.push_back({"level", level, ""});
     const std::string summary = absl::StrCat(
-        "wave's error rate x",
+        "wave's rate of ", o_.errors.name, " x",
         Num(cell[0].events / cell[0].exposure /
             (cell[1].events / cell[1].exposure)),
         " since the deploy, control's x",

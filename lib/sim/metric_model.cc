@@ -1008,7 +1008,7 @@ double MetricModel::MinuteNoise(const CohortMinute& minute) const {
 }
 
 double MetricModel::Value(const CohortMinute& minute, Signal signal,
-                          double quantile) const {
+                          double quantile, double slower_than_ms) const {
   switch (signal) {
     case Signal::kRequestRate:
       return minute.requests / 60.0;
@@ -1018,6 +1018,12 @@ double MetricModel::Value(const CohortMinute& minute, Signal signal,
       return minute.errors;
     case Signal::kErrorRate:
       return minute.requests > 0 ? minute.errors / minute.requests : 0.0;
+    case Signal::kSlowCount: {
+      std::vector<double> counts;
+      const double bound[] = {slower_than_ms};
+      LatencyHistogram(minute, bound, &counts);
+      return counts.back();
+    }
     case Signal::kLatencyMs:
       break;
   }

@@ -43,6 +43,8 @@ absl::string_view SignalName(Signal signal) {
       return "error_rate";
     case Signal::kLatencyMs:
       return "latency_ms";
+    case Signal::kSlowCount:
+      return "slow_count";
   }
   return "unknown";
 }
@@ -55,6 +57,11 @@ std::optional<MetricBinding> InferBinding(absl::string_view metric) {
   const std::string name = absl::AsciiStrToLower(metric);
   MetricBinding binding;
   binding.metric = std::string(metric);
+  // Before "request": "slow_requests" counts slow requests.
+  if (absl::StrContains(name, "slow")) {
+    binding.signal = Signal::kSlowCount;
+    return binding;
+  }
   if (absl::StrContains(name, "error_rate") ||
       absl::StrContains(name, "error_ratio") ||
       absl::StrContains(name, "errorrate")) {
@@ -458,6 +465,11 @@ absl::Status ValidateScenario(const Scenario& s) {
                          " <= ", Num(binding.buckets_ms[b - 1]), ")"));
       }
     }
+    if (!(binding.slower_than_ms > 0) || std::isinf(binding.slower_than_ms)) {
+      return InvalidArgumentAt(absl::StrCat(path, ".slower_than_ms"),
+                               absl::StrCat("must be finite and > 0 (got ",
+                                            Num(binding.slower_than_ms), ")"));
+    }
     if (binding.max_observations_per_minute < 1 ||
         binding.max_observations_per_minute > 100000) {
       return path.Field("max_observations_per_minute")
@@ -613,6 +625,8 @@ absl::StatusOr<Signal> FromProtoSignal(const FieldPath& path,
       return Signal::kErrorRate;
     case v1::SIM_SIGNAL_LATENCY_MS:
       return Signal::kLatencyMs;
+    case v1::SIM_SIGNAL_SLOW_COUNT:
+      return Signal::kSlowCount;
     default:
       return path.Invalid(kIsRequired);
   }
@@ -859,6 +873,7 @@ absl::StatusOr<Scenario> ScenarioFromProto(const v1::Scenario& proto,
     if (m.has_max_observations_per_minute()) {
       binding.max_observations_per_minute = m.max_observations_per_minute();
     }
+    if (m.has_slower_than_ms()) binding.slower_than_ms = m.slower_than_ms();
     s.metrics.push_back(std::move(binding));
   }
   for (int i = 0; i < proto.alarms_size(); ++i) {

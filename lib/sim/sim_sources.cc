@@ -170,7 +170,8 @@ absl::StatusOr<MetricResult> SimMetricSource::Query(const MetricQuery& query) {
   std::vector<Sample> samples;
   samples.reserve(minutes_.size());
   for (const CohortMinute& minute : minutes_) {
-    const double value = model_.Value(minute, binding.signal, binding.quantile);
+    const double value = model_.Value(minute, binding.signal, binding.quantile,
+                                      binding.slower_than_ms);
     if (std::isnan(value)) continue;
     samples.push_back(Sample{minute.time + absl::Minutes(1), value});
   }

@@ -531,8 +531,9 @@ void BuildTrace(const Simulator& simulator, const MetricModel& model,
         std::vector<Sample>& points =
             (cohort == 0 ? canary[i] : baseline[i]).points;
         for (const CohortMinute& m : data) {
-          points.push_back({m.time, model.Value(m, bindings[i].signal,
-                                                bindings[i].quantile)});
+          points.push_back(
+              {m.time, model.Value(m, bindings[i].signal, bindings[i].quantile,
+                                   bindings[i].slower_than_ms)});
         }
       }
     }

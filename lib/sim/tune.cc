@@ -97,6 +97,16 @@ const Row kRows[] = {
     {{"sluice.v1.SequentialQuantileGateSpec", "duration", Kind::kDuration, 0,
       60, 86400 * 7, "sequential quantile test's length"},
      kNoDefault},
+    {{"sluice.v1.SelfBaselineGateSpec", "duration", Kind::kDuration, 0, 300,
+      86400 * 7, "self-baseline test's length"},
+     kNoDefault},
+    {{"sluice.v1.SelfBaselineGateSpec", "alpha", Kind::kInverse, 0, 1e-9, 0.5,
+      "self-baseline test's alpha"},
+     0.01},
+    // Its default is null_ratio's, so it is tuned only when set.
+    {{"sluice.v1.SelfBaselineGateSpec", "fallback_null_ratio", Kind::kMargin, 1,
+      1, 1e6, "self-baseline null without a same-zone control"},
+     kNoDefault},
 };
 
 const std::vector<TunableField>& Fields() {

@@ -167,6 +167,9 @@ TEST_F(SelfBaselineTest, ADoubledErrorRateFailsAtTheThirdLook) {
       std::log(2.0) / std::sqrt(1.0 / 56 + 1.0 / 120 + 1.0 / 84 + 1.0 / 360),
       1e-9);
   EXPECT_THAT(v.reason, HasSubstr("ratio of ratios 2 "));
+  // The verdict names the counted metric (errors here; slow requests are
+  // counted the same way).
+  EXPECT_THAT(v.reason, HasSubstr("wave's rate of errors x2 since the deploy"));
   // Look 3's share of alpha: 0.01 ((3/6)^3 - (2/6)^3).
   EXPECT_NEAR(Observed(v, "level"), 0.01 * (0.125 - 1.0 / 27), 1e-15);
 }

@@ -82,13 +82,23 @@ TEST(BacktestTest, EvaluatesEveryDeclaredGateAndKeepsEveryVerdict) {
   EXPECT_EQ(failed, b[0].result.failed);
   // Default gates only.
   SLUICE_ASSERT_OK_AND_ASSIGN(
+      v1::RolloutSpec self_baseline,
+      ReadSpecMessage("examples/specs/regional_waves_self_baseline.textproto"));
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      b, BacktestSpec(self_baseline, fleet, history, options));
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].stage, "");
+  EXPECT_EQ(b[0].gate, "default");
+  // The default set, then each stage's override by stage name.
+  SLUICE_ASSERT_OK_AND_ASSIGN(
       v1::RolloutSpec regional,
       ReadSpecMessage("examples/specs/regional_waves_gated.textproto"));
   SLUICE_ASSERT_OK_AND_ASSIGN(b,
                               BacktestSpec(regional, fleet, history, options));
-  ASSERT_EQ(b.size(), 1u);
+  ASSERT_EQ(b.size(), 3u);
   EXPECT_EQ(b[0].stage, "");
-  EXPECT_EQ(b[0].gate, "default");
+  EXPECT_EQ(b[1].stage, "first-zone-batch");
+  EXPECT_EQ(b[2].stage, "one-box");
 }
 
 TEST(BacktestTest, RejectsBadInput) {

@@ -166,6 +166,11 @@ TEST(ScenarioTest, ConvertsTheProductionNoiseAndFaultFields) {
                                buckets_ms: [ 10, 100 ]
                                max_observations_per_minute: 50
                              }
+                             metrics {
+                               metric: "slow"
+                               signal: SIM_SIGNAL_SLOW_COUNT
+                               slower_than_ms: 300
+                             }
                              backgrounds {
                                path: "data/elb_request_count_8c0756.csv"
                                signal: SIM_SIGNAL_ERROR_RATE
@@ -194,7 +199,10 @@ TEST(ScenarioTest, ConvertsTheProductionNoiseAndFaultFields) {
   EXPECT_EQ(s.fault.min_load_rps, 12);
   EXPECT_TRUE(s.fault.needs_whole_region);
   EXPECT_EQ(s.fault.crash, (CrashModel{0.2, 0.1, absl::Minutes(5)}));
-  ASSERT_EQ(s.metrics.size(), 1u);
+  ASSERT_EQ(s.metrics.size(), 2u);
+  EXPECT_EQ(s.metrics[1].signal, Signal::kSlowCount);
+  EXPECT_EQ(s.metrics[1].slower_than_ms, 300);
+  EXPECT_EQ(s.metrics[0].slower_than_ms, kDefaultSlowerThanMs);
   EXPECT_EQ(s.metrics[0].distribution,
             MetricBinding::Distribution::kObservations);
   EXPECT_EQ(s.metrics[0].buckets_ms, (std::vector<double>{10, 100}));
@@ -396,7 +404,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"metrics { metric: \"l\" signal: SIM_SIGNAL_LATENCY_MS "
                 "max_observations_per_minute: 0 }",
                 "metrics[0].max_observations_per_minute: must be in [1, "
-                "100000] (got 0)"}));
+                "100000] (got 0)"},
+        BadCase{"metrics { metric: \"s\" signal: SIM_SIGNAL_SLOW_COUNT "
+                "slower_than_ms: -1 }",
+                "metrics[0].slower_than_ms: must be finite and > 0 (got -1)"}));
 
 // Durations go through the one conversion (lib/core/field_path.h): a
 // google.protobuf.Duration that is not valid, only possible in a message
@@ -515,7 +526,8 @@ TEST(ScenarioTest, InfersBindingsFromNames) {
                         Case{"latency", Signal::kLatencyMs, 0.99},
                         Case{"request_rate", Signal::kRequestRate, 0.99},
                         Case{"qps", Signal::kRequestRate, 0.99},
-                        Case{"requests", Signal::kRequestCount, 0.99}}) {
+                        Case{"requests", Signal::kRequestCount, 0.99},
+                        Case{"slow_requests", Signal::kSlowCount, 0.99}}) {
     std::optional<MetricBinding> b = InferBinding(c.name);
     ASSERT_TRUE(b.has_value()) << c.name;
     EXPECT_EQ(b->signal, c.signal) << c.name;

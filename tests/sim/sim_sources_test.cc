@@ -215,6 +215,46 @@ TEST_F(SimSourcesTest, AnswersLatencyDistributionsAsHistograms) {
               StatusIs(absl::StatusCode::kNotFound));
 }
 
+// A latency SLO's bad requests: the requests of each minute slower than the
+// binding's bound (250 ms by default, "slow_requests" by name). The healthy
+// share above 250 ms is the tail's, 0.02 (150 / 250)^2.5 = 0.56%, moved by
+// the minute noise (5%); a tail slowed 1.2x has 0.02 (180 / 250)^2.5 =
+// 0.88%, and a bound of 100 ms takes the whole tail (2%) and the body's
+// share above 100 ms (0.44%).
+TEST_F(SimSourcesTest, AnswersSlowRequestCountsAboveTheBound) {
+  clock_.SetTime(scenario_.start + absl::Hours(7));
+  // The share of slow requests over six hours (0 when a query failed).
+  auto share = [&](const std::string& metric) {
+    absl::StatusOr<MetricResult> slow = metrics_->Query(Query(metric, 0, 360));
+    absl::StatusOr<MetricResult> requests =
+        metrics_->Query(Query("requests", 0, 360));
+    EXPECT_TRUE(slow.ok() && requests.ok()) << metric;
+    if (!slow.ok() || !requests.ok()) return 0.0;
+    EXPECT_EQ(slow->samples.size(), requests->samples.size());
+    double s = 0, r = 0;
+    for (const Sample& sample : slow->samples) s += sample.value;
+    for (const Sample& sample : requests->samples) r += sample.value;
+    return s / r;
+  };
+  const double healthy = share("slow_requests");
+  EXPECT_NEAR(healthy, 0.0056, 0.0008);
+  MetricBinding binding;
+  binding.metric = "slow_100";
+  binding.signal = Signal::kSlowCount;
+  binding.slower_than_ms = 100;
+  scenario_.metrics.push_back(binding);
+  scenario_.fault.bad = true;
+  scenario_.fault.tail_multiplier = 1.2;
+  Rebuild();
+  versions_.SetNew(0, scenario_.start);
+  versions_.SetNew(1, scenario_.start);
+  const double slowed = share("slow_requests");
+  EXPECT_NEAR(slowed, 0.0088, 0.0012);
+  EXPECT_GT(slowed / healthy, 1.3);
+  // The bound of 100 ms is below the slowed tail: all of it counts.
+  EXPECT_NEAR(share("slow_100"), 0.0244, 0.003);
+}
+
 TEST_F(SimSourcesTest, AnswersRequestSamplesWhenBoundSo) {
   MetricBinding binding;
   binding.metric = "latency_samples";

@@ -121,7 +121,7 @@ TEST(SimulatorTest, SameSeedSameRunAndTrace) {
   EXPECT_EQ(a.curves, b.curves);
   EXPECT_FALSE(a.waves.empty());
   ASSERT_FALSE(a.curves.empty());
-  EXPECT_EQ(a.curves[0].metric, "error_rate");
+  EXPECT_EQ(a.curves[0].metric, "errors");  // the spec's first metric
   EXPECT_EQ(a.curves[0].cohort, "canary");
   EXPECT_EQ(a.curves[1].cohort, "baseline");
   SLUICE_ASSERT_OK_AND_ASSIGN(RunOutcome z, sim.Run(3, 100));
@@ -203,9 +203,8 @@ TEST(SimulatorTest, SaysWhereAndByWhichGateAFaultWasCaught) {
   EXPECT_EQ(o.stop_trigger, FailureTrigger::kGateFail);
   EXPECT_GT(o.stop_wave, 1);
   EXPECT_FALSE(o.stop_stage.empty());
-  EXPECT_THAT(o.decisive_gate,
-              ::testing::AnyOf("errors-absolute", "errors-vs-baseline",
-                               "latency-vs-baseline"));
+  EXPECT_THAT(o.decisive_gate, ::testing::AnyOf("errors self-baseline",
+                                                "latency self-baseline"));
   EXPECT_GT(o.zones_reached, 1);
   EXPECT_FALSE(o.stopped_in_first_zone);
   // The fault harmed requests only once the waves reached its zone, hours

@@ -33,6 +33,15 @@ v1::RolloutSpec Load(const std::string& name) {
   return *spec;
 }
 
+// The regional waves with threshold, relative and bake gates (the example
+// spec before its gates became self-baselines).
+v1::RolloutSpec LoadThresholds() {
+  absl::StatusOr<v1::RolloutSpec> spec =
+      ReadSpecMessage("tests/sim/testdata/regional_waves_thresholds.textproto");
+  EXPECT_THAT(spec, IsOk());
+  return *spec;
+}
+
 const SpecField* Find(const std::vector<SpecField>& fields,
                       const std::string& suffix) {
   for (const SpecField& f : fields) {
@@ -74,8 +83,7 @@ TEST(TuneTest, EveryRowOfTheTableNamesARealField) {
 }
 
 TEST(TuneTest, FindsTheTunableFieldsOfASpec) {
-  const std::vector<SpecField> fields =
-      FindTunableFields(Load("regional_waves_gated"));
+  const std::vector<SpecField> fields = FindTunableFields(LoadThresholds());
   ASSERT_EQ(fields.size(), 4u);
   EXPECT_EQ(fields[0].path, "gates.default[0].bake.duration");
   EXPECT_EQ(fields[0].original, 1200);
@@ -93,12 +101,24 @@ TEST(TuneTest, FindsTheTunableFieldsOfASpec) {
   const SpecField* pass = Find(statistical, "thresholds.pass");
   ASSERT_NE(pass, nullptr);
   EXPECT_EQ(pass->original, 95);
+  // The self-baseline gates' alpha, length and fallback null, in the
+  // defaults and the stage overrides: 3 fields of 6 gates.
+  const std::vector<SpecField> regional =
+      FindTunableFields(Load("regional_waves_gated"));
+  ASSERT_EQ(regional.size(), 18u);
+  EXPECT_EQ(regional[0].path, "gates.default[0].self_baseline.duration");
+  EXPECT_EQ(regional[0].original, 1800);
+  EXPECT_EQ(regional[1].path, "gates.default[0].self_baseline.alpha");
+  EXPECT_EQ(regional[1].original, 0.01);
+  EXPECT_EQ(regional[2].path,
+            "gates.default[0].self_baseline.fallback_null_ratio");
+  EXPECT_EQ(regional[2].original, 3);
   // A spec without gates has nothing to tune.
   EXPECT_TRUE(FindTunableFields(Load("regional_waves")).empty());
 }
 
 TEST(TuneTest, EachKindOfFieldMovesAsStated) {
-  v1::RolloutSpec spec = Load("regional_waves_gated");
+  v1::RolloutSpec spec = LoadThresholds();
   const std::vector<SpecField> moved = ApplyTuning(spec, 2, 0.5);
   // Margins double, durations halve.
   EXPECT_EQ(moved[0].tuned, 600);
@@ -109,6 +129,15 @@ TEST(TuneTest, EachKindOfFieldMovesAsStated) {
   EXPECT_EQ(bake.duration().seconds(), 600);
   EXPECT_DOUBLE_EQ(bake.check().all_of().gates(2).relative().max_ratio(), 2);
   EXPECT_THAT(RolloutSpec::FromProto(spec).status(), IsOk());
+  // Self-baselines: alpha halves, the fallback null's margin doubles.
+  v1::RolloutSpec regional = Load("regional_waves_gated");
+  ApplyTuning(regional, 2, 2);
+  const v1::SelfBaselineGateSpec& errors =
+      regional.gates().default_(0).self_baseline();
+  EXPECT_DOUBLE_EQ(errors.alpha(), 0.005);
+  EXPECT_DOUBLE_EQ(errors.fallback_null_ratio(), 5);  // 1 + 2 * 2
+  EXPECT_EQ(errors.duration().seconds(), 3600);
+  EXPECT_THAT(RolloutSpec::FromProto(regional).status(), IsOk());
   // Inverse, count and score fields.
   v1::RolloutSpec statistical = Load("codedeploy_canary_statistical");
   ApplyTuning(statistical, 4, 1);
@@ -134,8 +163,9 @@ TEST(TuneTest, EachKindOfFieldMovesAsStated) {
 
 TEST(TuneTest, NoMoveChangesNothing) {
   for (const char* name :
-       {"regional_waves_gated", "codedeploy_canary_statistical",
-        "argo_steps_analysis", "sequential_gate"}) {
+       {"regional_waves_gated", "regional_waves_self_baseline",
+        "codedeploy_canary_statistical", "argo_steps_analysis",
+        "sequential_gate"}) {
     SCOPED_TRACE(name);
     const v1::RolloutSpec original = Load(name);
     v1::RolloutSpec same = original;

@@ -21,7 +21,10 @@ using ::testing::Not;
 
 constexpr char kRecorded[] =
     "tests/tools/testdata/bad_release_one_zone.events.jsonl";
-constexpr char kSpec[] = "examples/specs/regional_waves_gated.textproto";
+// The spec the recording was made with (the regional waves with threshold
+// checks, before regional_waves_gated became self-baselines).
+constexpr char kSpec[] =
+    "tests/sim/testdata/regional_waves_thresholds.textproto";
 constexpr char kFleet[] = "examples/fleets/three_regions.csv";
 
 std::string ReadAll(const std::string& path) {

@@ -284,9 +284,12 @@ class MetricModel {
   CohortProfile Profile(absl::Span<const uint32_t> targets) const;
 
   // The value of `signal` in a minute (for kLatencyMs, the quantile
-  // `quantile` in ms; NaN when the cohort served no requests).
+  // `quantile` in ms, NaN when the cohort served no requests; for
+  // kSlowCount, the requests slower than `slower_than_ms`, drawn as
+  // LatencyHistogram() draws its last bucket).
   double Value(const CohortMinute& minute, Signal signal,
-               double quantile = 0.99) const;
+               double quantile = 0.99,
+               double slower_than_ms = kDefaultSlowerThanMs) const;
 
   // The latency quantile of the request mixture without sampling error or
   // noise: the healthy body (scaled by `latency_factor`) and, with weight

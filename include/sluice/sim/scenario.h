@@ -59,9 +59,14 @@ enum class Signal {
   kErrorRate,
   // A latency quantile of the minute's requests, in milliseconds.
   kLatencyMs,
+  // Requests in the minute slower than a bound (MetricBinding::
+  // slower_than_ms): a latency SLO's "bad" requests, as a host computes them
+  // from histogram buckets (the +Inf bucket's count minus the bound's).
+  kSlowCount,
 };
 
-// "request_rate", "request_count", "error_count", "error_rate", "latency_ms".
+// "request_rate", "request_count", "error_count", "error_rate", "latency_ms",
+// "slow_count".
 absl::string_view SignalName(Signal signal);
 std::ostream& operator<<(std::ostream& os, Signal signal);
 
@@ -355,6 +360,9 @@ struct MetricDelivery {
 const std::vector<double>& DefaultLatencyBucketsMs();
 
 // Ties a metric name of the spec to a signal. Value type; thread-compatible.
+// The default latency bound of Signal::kSlowCount, in ms.
+inline constexpr double kDefaultSlowerThanMs = 250;
+
 struct MetricBinding {
   // What a distribution query (MetricSource::QueryDistribution) of a
   // latency metric answers.
@@ -378,12 +386,17 @@ struct MetricBinding {
   std::vector<double> buckets_ms = {};
   // For kObservations, in [1, 100000]. Default: 1000.
   int max_observations_per_minute = 1000;
+  // For kSlowCount: a request slower than this many ms counts, > 0.
+  // Default: kDefaultSlowerThanMs (250, Prometheus' default bucket bound
+  // above the healthy p99 of the default latency model).
+  double slower_than_ms = kDefaultSlowerThanMs;
 
   friend bool operator==(const MetricBinding& a, const MetricBinding& b) {
     return a.metric == b.metric && a.signal == b.signal &&
            a.quantile == b.quantile && a.distribution == b.distribution &&
            a.buckets_ms == b.buckets_ms &&
-           a.max_observations_per_minute == b.max_observations_per_minute;
+           a.max_observations_per_minute == b.max_observations_per_minute &&
+           a.slower_than_ms == b.slower_than_ms;
   }
 };
 
