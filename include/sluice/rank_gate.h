@@ -66,7 +66,7 @@ struct RankTestGateOptions {
   MetricDefinition metric;
   // The analysis window, from the end of the wave's deploy (or the gate's
   // first evaluation when unknown); the gate holds until it has passed.
-  // > 0 and finite. Default: 30 minutes.
+  // finite and > 0. Default: 30 minutes.
   absl::Duration window = absl::Minutes(30);
   // The test's significance level (one-sided: the canary higher), in
   // (0, 1). Default: 0.05.

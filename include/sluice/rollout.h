@@ -254,7 +254,7 @@ struct RolloutOptions {
   // that holds is asked again when it says. It does not run while the
   // rollout is paused or after Promote(). Null: none. Default: null.
   std::shared_ptr<const HealthGate> background_gate;
-  // Time between background runs. Must be > 0 and finite. Default: 5
+  // Time between background runs. Must be finite and > 0. Default: 5
   // minutes.
   absl::Duration background_interval = absl::Minutes(5);
   // The wave whose deploy starts the background analysis (Argo's
