@@ -466,9 +466,8 @@ absl::Status ValidateScenario(const Scenario& s) {
       }
     }
     if (!(binding.slower_than_ms > 0) || std::isinf(binding.slower_than_ms)) {
-      return InvalidArgumentAt(absl::StrCat(path, ".slower_than_ms"),
-                               absl::StrCat("must be finite and > 0 (got ",
-                                            Num(binding.slower_than_ms), ")"));
+      return path.Field("slower_than_ms")
+          .Invalid(MustBe(kMustBePositiveFinite, Num(binding.slower_than_ms)));
     }
     if (binding.max_observations_per_minute < 1 ||
         binding.max_observations_per_minute > 100000) {
