@@ -100,38 +100,63 @@ absl::StatusOr<double> PearsonDispersion(absl::Span<const double> events,
   return std::max(1.0, x2 / df);
 }
 
-absl::StatusOr<DidResult> RatioOfRatiosTest(const CountCell& treated_after,
-                                            const CountCell& treated_before,
-                                            const CountCell& control_after,
-                                            const CountCell& control_before,
-                                            double null_ratio) {
-  SLUICE_RETURN_IF_ERROR(ValidateCell(treated_after, "treated_after"));
-  SLUICE_RETURN_IF_ERROR(ValidateCell(treated_before, "treated_before"));
-  SLUICE_RETURN_IF_ERROR(ValidateCell(control_after, "control_after"));
-  SLUICE_RETURN_IF_ERROR(ValidateCell(control_before, "control_before"));
+namespace {
+
+// The one code path of both tests: log_ratio = sum over the cells of
+// sign_i log(E_i / N_i), its variance the sum of phi_i / E_i (0.5 added to
+// every cell's errors when one has none), and the one-sided test against
+// log null_ratio. `names` name the cells in errors.
+absl::StatusOr<DidResult> LogRateContrastTest(
+    absl::Span<const CountCell* const> cells, absl::Span<const double> signs,
+    absl::Span<const char* const> names, double null_ratio) {
+  for (size_t i = 0; i < cells.size(); ++i) {
+    SLUICE_RETURN_IF_ERROR(ValidateCell(*cells[i], names[i]));
+  }
   if (!std::isfinite(null_ratio) || !(null_ratio > 0)) {
     return internal::InvalidArgumentAt(
         "null_ratio",
         absl::StrCat("must be finite and > 0 (got ", null_ratio, ")"));
   }
-  const CountCell* cells[4] = {&treated_after, &treated_before, &control_after,
-                               &control_before};
   bool zero = false;
   for (const CountCell* c : cells) zero = zero || c->events == 0;
   const double add = zero ? 0.5 : 0.0;  // Haldane-Anscombe
-  double log_rate[4], variance = 0;
-  for (int i = 0; i < 4; ++i) {
+  double log_ratio = 0, variance = 0;
+  for (size_t i = 0; i < cells.size(); ++i) {
     const double e = cells[i]->events + add;
-    log_rate[i] = std::log(e / cells[i]->exposure);
+    log_ratio += signs[i] * std::log(e / cells[i]->exposure);
     variance += cells[i]->dispersion / e;
   }
   DidResult r;
-  r.log_ratio = (log_rate[0] - log_rate[1]) - (log_rate[2] - log_rate[3]);
+  r.log_ratio = log_ratio;
   r.ratio = std::exp(r.log_ratio);
   r.standard_error = std::sqrt(variance);
   r.z = (r.log_ratio - std::log(null_ratio)) / r.standard_error;
   r.p_value = internal::NormalSf(r.z);
   return r;
+}
+
+}  // namespace
+
+absl::StatusOr<DidResult> RatioOfRatiosTest(const CountCell& treated_after,
+                                            const CountCell& treated_before,
+                                            const CountCell& control_after,
+                                            const CountCell& control_before,
+                                            double null_ratio) {
+  const CountCell* cells[4] = {&treated_after, &treated_before, &control_after,
+                               &control_before};
+  static constexpr double kSigns[4] = {1, -1, -1, 1};
+  static const char* const kNames[4] = {"treated_after", "treated_before",
+                                        "control_after", "control_before"};
+  return LogRateContrastTest(cells, kSigns, kNames, null_ratio);
+}
+
+absl::StatusOr<DidResult> RateRatioTest(const CountCell& treated_after,
+                                        const CountCell& treated_before,
+                                        double null_ratio) {
+  const CountCell* cells[2] = {&treated_after, &treated_before};
+  static constexpr double kSigns[2] = {1, -1};
+  static const char* const kNames[2] = {"treated_after", "treated_before"};
+  return LogRateContrastTest(cells, kSigns, kNames, null_ratio);
 }
 
 }  // namespace sluice::stats

@@ -160,6 +160,34 @@ TEST(RateDidTest, ZeroCellUsesHaldaneAnscombe) {
               std::sqrt(1 / 10.5 + 1 / 0.5 + 1 / 5.5 + 1 / 5.5), 1e-12);
 }
 
+TEST(RateDidTest, WithoutAControlIsTheCohortsOwnRateRatio) {
+  // The documented formula, computed here: R = (E_a / N_a) / (E_b / N_b),
+  // se^2 = phi_a / E_a + phi_b / E_b, z = (log R - log null) / se,
+  // p = 1 - Phi(z) = erfc(z / sqrt 2) / 2.
+  const double ea = 90, na = 30000, pa = 1.7, eb = 120, nb = 120000, pb = 1.7;
+  const double null_ratio = 1.5;
+  const double log_r = std::log((ea / na) / (eb / nb));
+  const double se = std::sqrt(pa / ea + pb / eb);
+  const double z = (log_r - std::log(null_ratio)) / se;
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      DidResult r, RateRatioTest({ea, na, pa}, {eb, nb, pb}, null_ratio));
+  EXPECT_NEAR(r.ratio, 3.0, 1e-12);
+  EXPECT_NEAR(r.log_ratio, log_r, 1e-12);
+  EXPECT_NEAR(r.standard_error, se, 1e-12);
+  EXPECT_NEAR(r.z, z, 1e-12);
+  EXPECT_NEAR(r.p_value, 0.5 * std::erfc(z / std::sqrt(2.0)), 1e-12);
+  // A cell without errors: 0.5 added to both.
+  SLUICE_ASSERT_OK_AND_ASSIGN(DidResult h, RateRatioTest({7, 1000}, {0, 2000}));
+  EXPECT_NEAR(h.log_ratio, std::log((7.5 / 1000) / (0.5 / 2000)), 1e-12);
+  EXPECT_NEAR(h.standard_error, std::sqrt(1 / 7.5 + 1 / 0.5), 1e-12);
+  EXPECT_THAT(RateRatioTest({1, 1}, {1, 0}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("treated_before.exposure: must be")));
+  EXPECT_THAT(
+      RateRatioTest({1, 1}, {1, 1}, -1),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("null_ratio")));
+}
+
 TEST(RateDidTest, PearsonDispersionEdgeCases) {
   SLUICE_ASSERT_OK_AND_ASSIGN(double one, PearsonDispersion({3}, {100}));
   EXPECT_EQ(one, 1.0);

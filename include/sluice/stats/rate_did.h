@@ -26,6 +26,11 @@
 // errors). The test of H0: R <= null_ratio is one-sided:
 // z = (log R - log null_ratio) / se, p = 1 - Phi(z).
 //
+// Without a control (RateRatioTest()) the same test drops the control's two
+// terms: R = (E_ta / N_ta) / (E_tb / N_tb), se^2 = phi_ta / E_ta +
+// phi_tb / E_tb. Nothing then cancels what moves the cohort over time, so
+// null_ratio must cover it.
+//
 // Example:
 //
 //   #include "sluice/stats/rate_did.h"
@@ -111,6 +116,14 @@ absl::StatusOr<DidResult> RatioOfRatiosTest(const CountCell& treated_after,
                                             const CountCell& control_after,
                                             const CountCell& control_before,
                                             double null_ratio = 1.0);
+
+// The same one-sided test without a control: R is the treated cohort's
+// after/before rate ratio, its variance the two treated cells' terms (the
+// Haldane-Anscombe correction when either has no errors). Errors are
+// kInvalidArgument naming the cell or null_ratio, as above.
+absl::StatusOr<DidResult> RateRatioTest(const CountCell& treated_after,
+                                        const CountCell& treated_before,
+                                        double null_ratio = 1.0);
 
 }  // namespace sluice::stats
 
