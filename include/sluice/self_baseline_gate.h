@@ -28,8 +28,11 @@
 // correlate and however often the gate is evaluated; rho = 1 is Bonferroni's
 // alpha / K, rho = 3 keeps most of alpha for the last looks, where the
 // evidence is. The last look passes otherwise, or is inconclusive when a cell
-// has fewer than min_requests requests. A wave with no baseline (the last)
-// passes.
+// has fewer than min_requests requests. A wave with no baseline (the last:
+// no target is left on the old version) passes unjudged, or, with
+// judge_without_control, is judged by the same test without the control's
+// terms (stats::RateRatioTest(): R = wave after / wave before) against
+// fallback_null_ratio, and its verdict says it had no control.
 //
 // Example:
 //
@@ -97,6 +100,18 @@ struct SelfBaselineGateOptions {
   double fallback_null_ratio = 0;
   // Default: kSameZone.
   ControlScope control = ControlScope::kSameZone;
+  // When no target is left on the old version (the rollout's last wave),
+  // judge the wave's own after/before rate ratio against
+  // fallback_null_ratio (the same dispersion, looks and alpha spending; the
+  // two wave cells need min_requests) instead of passing it unjudged.
+  // Default: false. Without a control nothing cancels what moves the wave's
+  // targets over time (the daily cycle, a zone incident, a client's
+  // change), so alpha no longer bounds false failures by itself: it does
+  // only when fallback_null_ratio is at least the largest such drift
+  // between the two windows. Turning it on by default would make existing
+  // specs (fallback_null_ratio unset, i.e. null_ratio 1) start failing last
+  // waves on ordinary drift; a spec opts in once it has chosen that margin.
+  bool judge_without_control = false;
   // Requests each of the four cells needs by the last look; >= 0.
   // Default: 1000.
   int64_t min_requests = 1000;

@@ -68,7 +68,10 @@ class SelfBaselineGate : public HealthGate {
   Verdict Evaluate(const GateContext& context,
                    GateState& state) const override {
     if (state.completed.has_value()) return DecidedVerdict(state);
-    if (context.baseline_targets.empty() && !context.wave_targets.empty()) {
+    // No target left on the old version: no control at all.
+    const bool no_control = context.baseline_targets.empty();
+    if (no_control && !context.wave_targets.empty() &&
+        !o_.judge_without_control) {
       return Decide(state, context.now, Outcome::kPass,
                     absl::StrCat("no baseline for wave ", context.wave_index,
                                  ": no target is left on the old version to "
@@ -127,8 +130,12 @@ class SelfBaselineGate : public HealthGate {
                      context.baseline_targets.end());
     }
     const std::string control_text =
-        same_zone ? absl::StrCat(control.size(),
-                                 " old-version targets in the wave's zones")
+        no_control ? absl::StrCat(
+                         "none: judged without a control (no target is "
+                         "left on the old version), against "
+                         "fallback_null_ratio")
+        : same_zone ? absl::StrCat(control.size(),
+                                   " old-version targets in the wave's zones")
         : o_.control == ControlScope::kBaseline
             ? absl::StrCat("the baseline (", control.size(), " targets)")
             : absl::StrCat(
@@ -141,7 +148,8 @@ class SelfBaselineGate : public HealthGate {
     Minutes cells[4];
     const absl::Span<const std::string> cohorts[2] = {context.wave_targets,
                                                       control};
-    for (int i = 0; i < 4; ++i) {
+    const int cell_count = no_control ? 2 : 4;
+    for (int i = 0; i < cell_count; ++i) {
       const bool after = i % 2 == 0;
       const Cohort cohort = i < 2 ? Cohort::kWave : Cohort::kBaseline;
       absl::Status s = Read(context, cohort, cohorts[i / 2],
@@ -163,7 +171,7 @@ class SelfBaselineGate : public HealthGate {
     std::vector<Observation> obs;
     static const char* const kCell[4] = {"wave_after", "wave_before",
                                          "control_after", "control_before"};
-    for (int i = 0; i < 4; ++i) {
+    for (int i = 0; i < cell_count; ++i) {
       obs.push_back(
           {absl::StrCat(kCell[i], ".errors"), cells[i].error_sum, ""});
       obs.push_back(
@@ -172,8 +180,9 @@ class SelfBaselineGate : public HealthGate {
     obs.push_back({"look", static_cast<double>(look), ""});
     obs.push_back({"looks", static_cast<double>(looks_), ""});
     obs.push_back({"control_same_zone", same_zone ? 1.0 : 0.0, ""});
+    obs.push_back({"control_none", no_control ? 1.0 : 0.0, ""});
 
-    for (int i = 0; i < 4; ++i) {
+    for (int i = 0; i < cell_count; ++i) {
       if (cells[i].request_sum < static_cast<double>(o_.min_requests) ||
           !(cells[i].request_sum > 0)) {
         const std::string why =
@@ -194,7 +203,7 @@ class SelfBaselineGate : public HealthGate {
 
     // One dispersion per cohort, pooled over its two windows.
     stats::CountCell cell[4];
-    for (int cohort = 0; cohort < 2; ++cohort) {
+    for (int cohort = 0; cohort < cell_count / 2; ++cohort) {
       std::vector<double> e, n;
       std::vector<int> g;
       for (int w = 0; w < 2; ++w) {
@@ -216,8 +225,10 @@ class SelfBaselineGate : public HealthGate {
       obs.push_back(
           {cohort == 0 ? "wave.dispersion" : "control.dispersion", *phi, ""});
     }
-    absl::StatusOr<stats::DidResult> r = stats::RatioOfRatiosTest(
-        cell[0], cell[1], cell[2], cell[3], null_ratio);
+    absl::StatusOr<stats::DidResult> r =
+        no_control ? stats::RateRatioTest(cell[0], cell[1], null_ratio)
+                   : stats::RatioOfRatiosTest(cell[0], cell[1], cell[2],
+                                              cell[3], null_ratio);
     if (!r.ok()) {
       return Decide(state, context.now, Outcome::kError,
                     absl::StrCat("bad counts: ", r.status().message()), obs);
@@ -234,16 +245,19 @@ class SelfBaselineGate : public HealthGate {
     obs.push_back({"z", r->z, ""});
     obs.push_back({"p_value", r->p_value, ""});
     obs.push_back({"level", level, ""});
+    const std::string control_change =
+        no_control ? std::string(", no control")
+                   : absl::StrCat(", control's x",
+                                  Num(cell[2].events / cell[2].exposure /
+                                      (cell[3].events / cell[3].exposure)));
     const std::string summary = absl::StrCat(
         "wave's rate of ", o_.errors.name, " x",
         Num(cell[0].events / cell[0].exposure /
             (cell[1].events / cell[1].exposure)),
-        " since the deploy, control's x",
-        Num(cell[2].events / cell[2].exposure /
-            (cell[3].events / cell[3].exposure)),
-        ": ratio of ratios ", Num(r->ratio), " (null ", Num(null_ratio), ", p ",
-        Num(r->p_value), " vs ", Num(level), ", look ", look, " of ", looks_,
-        "); control ", control_text);
+        " since the deploy", control_change,
+        no_control ? ": rate ratio " : ": ratio of ratios ", Num(r->ratio),
+        " (null ", Num(null_ratio), ", p ", Num(r->p_value), " vs ", Num(level),
+        ", look ", look, " of ", looks_, "); control ", control_text);
     if (r->p_value < level) {
       return Decide(state, context.now, Outcome::kFail, summary, obs);
     }
@@ -490,6 +504,7 @@ absl::StatusOr<std::unique_ptr<HealthGate>> SelfBaselineFromProto(
     o.fallback_null_ratio = p.fallback_null_ratio();
   }
   if (p.has_min_requests()) o.min_requests = p.min_requests();
+  o.judge_without_control = p.judge_without_control();
   o.control = p.control() == v1::SelfBaselineGateSpec::CONTROL_BASELINE
                   ? ControlScope::kBaseline
                   : ControlScope::kSameZone;

@@ -287,6 +287,71 @@ TEST_F(SelfBaselineTest, NoBaselinePasses) {
   EXPECT_EQ(back, state);
 }
 
+TEST_F(SelfBaselineTest, TheLastWaveIsJudgedWithoutAControlWhenAsked) {
+  // The rollout's last wave: every target is on the new version.
+  wave_ = {"r0-z0-h0", "r0-z0-h1", "r0-z0-h2", "r0-z0-h3"};
+  baseline_.clear();
+  source_.canary = "r0-z0-h1";
+  options_.fallback_null_ratio = 3;
+  options_.judge_without_control = true;
+  // One of four boxes x17: the wave's rate x5, beyond the null's x3.
+  source_.release = 17;
+  GateState bad;
+  const Verdict v = Run(*Gate(), bad);
+  EXPECT_EQ(v.outcome, Outcome::kFail) << v.reason;
+  EXPECT_NEAR(Observed(v, "ratio_of_ratios"), 5.0, 1e-9);
+  EXPECT_EQ(Observed(v, "null_ratio"), 3.0);
+  EXPECT_EQ(Observed(v, "control_none"), 1.0);
+  EXPECT_THAT(v.reason, HasSubstr("judged without a control"));
+  EXPECT_THAT(v.reason, HasSubstr("no control: rate ratio 5 "));
+  // The z of the test without the control's terms: the wave's errors after
+  // (look k: 4 boxes, 5k - 1 minutes at 2000 x 0.001 x 5 on average) and in
+  // the hour before (4 x 60 x 2).
+  const double look = Observed(v, "look");
+  const double after = 4 * (5 * look - 1) * 2 * 5, before = 4 * 60 * 2;
+  EXPECT_NEAR(Observed(v, "z"),
+              std::log(5.0 / 3.0) / std::sqrt(1 / after + 1 / before), 1e-9);
+  // A good last wave passes, and says it had no control.
+  source_.release = 1;
+  GateState good;
+  const Verdict g = Run(*Gate(), good);
+  EXPECT_EQ(g.outcome, Outcome::kPass) << g.reason;
+  EXPECT_EQ(Observed(g, "look"), 6.0);
+  EXPECT_THAT(g.reason, HasSubstr("judged without a control"));
+  // The spec's field turns it on.
+  v1::RolloutSpec spec;
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      R"pb(
+        metrics { name: "errors" }
+        metrics { name: "requests" }
+        gates {
+          default {
+            self_baseline {
+              metric: "errors"
+              requests_metric: "requests"
+              duration { seconds: 1800 }
+              fallback_null_ratio: 3
+              judge_without_control: true
+            }
+          }
+        }
+      )pb",
+      &spec));
+  SLUICE_ASSERT_OK_AND_ASSIGN(internal::BuiltGates built,
+                              internal::BuildGates(spec));
+  ASSERT_EQ(built.default_gates.size(), 1u);
+  source_.release = 17;
+  GateState from_spec;
+  EXPECT_EQ(Run(*built.default_gates[0], from_spec).outcome, Outcome::kFail);
+  // Off (the default), the same bad wave passes unjudged.
+  options_.judge_without_control = false;
+  source_.release = 17;
+  GateState off;
+  const Verdict o = Run(*Gate(), off);
+  EXPECT_EQ(o.outcome, Outcome::kPass);
+  EXPECT_THAT(o.reason, HasSubstr("no baseline"));
+}
+
 TEST_F(SelfBaselineTest, ResumesFromASnapshotAsIfUninterrupted) {
   source_.release = 1.25;
   source_.wobble = 0.5;
