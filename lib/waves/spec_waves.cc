@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -68,9 +69,19 @@ absl::StatusOr<CountOrPercent> ToCountOrPercent(const v1::CountOrPercent& v,
   return path.Invalid("set count or percent");
 }
 
+// A count CountOrPercent holds as a double, back to the message's int64:
+// exact up to 2^53 (CountOrPercent::Count() rounds larger counts), clamped
+// to int64's range (2^63 itself is a double).
+int64_t CountToProto(double count) {
+  constexpr double kLimit = 9223372036854775808.0;  // 2^63
+  if (count >= kLimit) return std::numeric_limits<int64_t>::max();
+  if (count < -kLimit) return std::numeric_limits<int64_t>::min();
+  return static_cast<int64_t>(count);
+}
+
 void CountOrPercentToProto(const CountOrPercent& v, v1::CountOrPercent* out) {
   if (v.unit == CountOrPercent::Unit::kCount) {
-    out->set_count(static_cast<int64_t>(v.value));
+    out->set_count(CountToProto(v.value));
   } else {
     out->set_percent(v.value);
   }
@@ -666,7 +677,7 @@ struct ProtoWriter {
   void operator()(const MinHealthySpec& s) const {
     v1::MinHealthy* m = out->mutable_min_healthy();
     if (s.options.min_healthy.unit == CountOrPercent::Unit::kCount) {
-      m->set_host_count(static_cast<int64_t>(s.options.min_healthy.value));
+      m->set_host_count(CountToProto(s.options.min_healthy.value));
     } else {
       m->set_fleet_percent(s.options.min_healthy.value);
     }

@@ -64,16 +64,22 @@ absl::StatusOr<std::unique_ptr<WaveScheduler>> NewSchedulerFromSpec(
 // Each built-in strategy of sluice.v1.WaveStrategy is held as its public
 // options struct (the values its factory takes, defaults applied and
 // conversions done, e.g. Staged's first-zone bake falling back to the zone
-// bake) plus what only the spec needs: which fields the message set where
-// the option's default cannot tell "unset" from "set to the default", so
-// that ToProto() gives back the message read. A `present` flag is true when
-// the message had the field; WavesConfig::ToProto() writes a field whose
-// flag is false only when it has implicit presence. Counts (CountOrPercent
-// holds a double) round-trip exactly up to 2^53. Value types;
+// bake) plus what only the spec needs to give the message back: a `present`
+// flag for each field with presence whose option cannot tell "unset" from
+// "set to the default" (a Duration message, an `optional` scalar, a
+// CountOrPercent), true when the message had the field, and the wire value
+// of an enum that reads several values as one. WavesConfig::ToProto() writes
+// such a field only when its flag is set; a field whose option is a
+// std::optional is written when it holds a value, and fields without
+// presence (plain scalars, enums, repeated fields) always. Counts
+// (CountOrPercent holds a double) round-trip exactly up to 2^53: the
+// factories accept no count above 2^32 - 1 but min_healthy.host_count, whose
+// larger values come back rounded to a double. Value types;
 // thread-compatible.
 
 // waves.all_at_once.
 struct AllAtOnceSpec {
+  // The factory's options. Default: the struct's defaults.
   AllAtOnceOptions options;
   struct Present {
     bool bake = false;
@@ -84,6 +90,7 @@ struct AllAtOnceSpec {
 
 // waves.one_at_a_time.
 struct OneAtATimeSpec {
+  // The factory's options. Default: the struct's defaults.
   OneAtATimeOptions options;
   struct Present {
     bool bake = false;
@@ -94,6 +101,7 @@ struct OneAtATimeSpec {
 
 // waves.half_at_a_time.
 struct HalfAtATimeSpec {
+  // The factory's options. Default: the struct's defaults.
   HalfAtATimeOptions options;
   struct Present {
     bool bake = false;
@@ -104,6 +112,7 @@ struct HalfAtATimeSpec {
 
 // waves.batches (size is required, so always present).
 struct BatchesSpec {
+  // The factory's options. Default: the struct's defaults.
   BatchOptions options;
   struct Present {
     bool bake = false;
@@ -116,6 +125,7 @@ struct BatchesSpec {
 // waves.min_healthy (the oneof is required: options.min_healthy's unit says
 // which of host_count and fleet_percent is set).
 struct MinHealthySpec {
+  // The factory's options. Default: the struct's defaults.
   MinHealthyOptions options;
   struct Present {
     bool bake = false;
@@ -126,6 +136,7 @@ struct MinHealthySpec {
 
 // waves.rolling.
 struct RollingSpec {
+  // The factory's options. Default: the struct's defaults.
   RollingOptions options;
   struct Present {
     bool max_surge = false;
@@ -139,6 +150,7 @@ struct RollingSpec {
 // waves.linear (deployment_duration's presence is options'
 // std::optional).
 struct LinearSpec {
+  // The factory's options. Default: the struct's defaults.
   LinearOptions options;
   struct Present {
     bool interval = false;
@@ -150,6 +162,7 @@ struct LinearSpec {
 
 // waves.canary.
 struct CanarySpec {
+  // The factory's options. Default: the struct's defaults.
   CanaryOptions options;
   struct Present {
     bool interval = false;
@@ -161,6 +174,7 @@ struct CanarySpec {
 
 // waves.exponential (deployment_duration is required, so always present).
 struct ExponentialSpec {
+  // The factory's options. Default: the struct's defaults.
   ExponentialOptions options;
   struct Present {
     bool multiplier = false;
@@ -172,6 +186,7 @@ struct ExponentialSpec {
 
 // waves.steps.
 struct StepsSpec {
+  // The factory's options. Default: the struct's defaults.
   StepsOptions options;
   struct Present {
     // Whether steps[i].bake is set, one per options.steps (missing entries
@@ -185,6 +200,7 @@ struct StepsSpec {
 
 // waves.flagger (options.traffic_routed is !target_waves).
 struct FlaggerSpec {
+  // The factory's options. Default: the struct's defaults.
   FlaggerOptions options;
   struct Present {
     bool max_weight = false;
@@ -201,6 +217,7 @@ struct FlaggerSpec {
 // (one_box_max_weight_percent, max_regions_per_wave, bakes.final_bake) need
 // no flag.
 struct StagedSpec {
+  // The factory's options. Default: the struct's defaults.
   StagedOptions options;
   // The wire value of region_order_default, which options.region_order_default
   // reads: 0 (REGION_ORDER_UNSPECIFIED) and 1 (LEAST_WEIGHT_FIRST) are

@@ -95,6 +95,8 @@ constexpr const char* kEveryFieldSet[] = {
     "batches { size { percent: 25 } bake { seconds: 60 } "
     "max_failed_per_batch { count: 1 } rounding: ROUND_DOWN }",
     "batches { size { count: 3 } max_failed_per_batch { percent: 50 } }",
+    // The largest count the factories accept: exact through the double.
+    "batches { size { count: 4294967295 } }",
     "min_healthy { host_count: 6 bake { seconds: 10 } }",
     "min_healthy { fleet_percent: 75.5 bake { nanos: 1000 } }",
     "rolling { max_surge { count: 2 } max_unavailable { percent: 10 } "
