@@ -8,14 +8,15 @@
 #      C tests (capi_*_test) and the Python and Go bindings' suites
 #      (python_bindings_test: pytest-3 python/tests; go_bindings_test: go
 #      test in go/), each counted as one test;
-#   2. the same tests built with clang, AddressSanitizer and
-#      UndefinedBehaviorSanitizer (the C API's tests under LSan too; not the
+#   2. the same tests built with clang at -O0, AddressSanitizer and
+#      UndefinedBehaviorSanitizer, and libFuzzer's coverage instrumentation (the C API's tests under LSan too; not the
 #      Python and Go suites, whose interpreters are not instrumented, nor the
 #      install/consumer and Prometheus end-to-end tests; the store chaos
 #      tests at 20 rollouts);
 #   3. the Bazel build and tests (offline, against Debian's libraries), then
 #      the layering check's targets (tests/layering/), which must not build;
-#   4. the libFuzzer targets of fuzz/ (clang, ASan+UBSan), each over its seed
+#   4. the libFuzzer targets of fuzz/, built in stage 2's build directory
+#      (build/asan), each over its seed
 #      corpus and then for SLUICE_FUZZ_SECONDS (default 20) seconds
 #      (tools/fuzz.sh); each target counts as one test.
 # Stages can be chosen: tools/test.sh [gcc] [asan] [bazel] [fuzz] (default:
@@ -73,16 +74,23 @@ if want gcc; then
     -DCMAKE_C_COMPILER=gcc -DCMAKE_CXX_COMPILER=g++ -DCMAKE_CXX_FLAGS_RELEASE=-O2
 fi
 
+# The sanitizer build (build/asan) serves the asan and fuzz stages: clang,
+# ASan+UBSan, -O0 (clang compiles the tests 2.5-3.5 times faster than at -O1,
+# and the suite's run time is not what bounds this stage), and libFuzzer's
+# coverage instrumentation throughout (SLUICE_BUILD_FUZZERS), so that the fuzz
+# stage only adds its five targets to the library the tests already built.
+asan_args=(-DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang
+           -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_FLAGS_DEBUG=-O0
+           -DCMAKE_CXX_FLAGS_DEBUG=-O0 -DSLUICE_SANITIZE=address,undefined
+           -DSLUICE_BUILD_FUZZERS=ON -DSLUICE_BUILD_BENCHMARKS=OFF)
+
 if want asan; then
   # The store chaos tests run 20 rollouts here, not 50 (their time is spent
   # in bakes and leases; the gcc stage runs the full size).
   SLUICE_CHAOS_ROLLOUTS=20 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1 \
-  run_cmake_stage asan build/asan -DCMAKE_BUILD_TYPE=Debug \
-    -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-    -DCMAKE_CXX_FLAGS_DEBUG=-O1 -DSLUICE_SANITIZE=address,undefined \
-    -DSLUICE_BUILD_BENCHMARKS=OFF
+  run_cmake_stage asan build/asan "${asan_args[@]}"
 fi
 
 if want bazel; then
@@ -128,15 +136,11 @@ fi
 
 if want fuzz; then
   start=$(date +%s)
-  echo "== fuzz: configure and build (build/fuzz)"
-  if ! cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-         -DCMAKE_CXX_FLAGS_DEBUG=-O0 -DCMAKE_C_COMPILER=clang \
-         -DCMAKE_CXX_COMPILER=clang++ -DSLUICE_SANITIZE=address,undefined \
-         -DSLUICE_BUILD_FUZZERS=ON -DSLUICE_BUILD_TESTS=OFF \
-         -DSLUICE_BUILD_BENCHMARKS=OFF -DSLUICE_BUILD_EXAMPLES=OFF \
-         -DSLUICE_BUILD_TOOLS=OFF -DSLUICE_BUILD_CAPI=OFF \
+  # After the asan stage only the fuzz targets are left to build.
+  echo "== fuzz: configure and build the fuzz targets (build/asan)"
+  if ! cmake -S . -B build/asan -G Ninja "${asan_args[@]}" \
          >"$log_dir/fuzz-configure.log" 2>&1 ||
-     ! cmake --build build/fuzz --target fuzzers -- -j"$jobs" \
+     ! cmake --build build/asan --target fuzzers -- -j"$jobs" \
          >"$log_dir/fuzz-build.log" 2>&1; then
     grep -E "error|FAILED" -A5 "$log_dir/fuzz-configure.log" \
       "$log_dir/fuzz-build.log" | head -n 80
@@ -145,7 +149,7 @@ if want fuzz; then
     echo "== fuzz: built in $(elapsed "$start"); running tools/fuzz.sh"
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ASAN_OPTIONS=detect_leaks=1 \
-    tools/fuzz.sh build/fuzz "${SLUICE_FUZZ_SECONDS:-20}" 2>&1 |
+    tools/fuzz.sh build/asan "${SLUICE_FUZZ_SECONDS:-20}" 2>&1 |
       tee "$log_dir/fuzz.log" | tail -n 40
     if [[ ${PIPESTATUS[0]} -ne 0 ]]; then status=1; fi
     fp=$(grep -cE "^fuzz_.* PASSED$" "$log_dir/fuzz.log" || true)
