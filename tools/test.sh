@@ -3,22 +3,24 @@
 #
 # Runs every test, as CI does (installing what it needs from Debian's archive
 # when missing):
-#   1. the CMake build with gcc (warnings are errors) and its CTest suite,
-#      which includes the examples, the install/consumer test, the C API's
-#      C tests (capi_*_test) and the Python and Go bindings' suites
-#      (python_bindings_test: pytest-3 python/tests; go_bindings_test: go
-#      test in go/), each counted as one test;
-#   2. the same tests built with clang at -O0, AddressSanitizer and
-#      UndefinedBehaviorSanitizer, and libFuzzer's coverage instrumentation (the C API's tests under LSan too; not the
+#   1. the CMake build with gcc (warnings are errors; the library at -O2, the
+#      test executables at -O0, which compile in about half the time) and its
+#      CTest suite, which includes the examples, the install/consumer test,
+#      the C API's C tests (capi_*_test) and the Python and Go bindings'
+#      suites (python_bindings_test: pytest-3 python/tests; go_bindings_test:
+#      go test in go/), each counted as one test;
+#   2. the same tests built with clang (the library at -O1, the tests at
+#      -O0), AddressSanitizer, UndefinedBehaviorSanitizer and libFuzzer's
+#      coverage instrumentation (the C API's tests under LSan too; not the
 #      Python and Go suites, whose interpreters are not instrumented, nor the
 #      install/consumer and Prometheus end-to-end tests; the store chaos
-#      tests at 20 rollouts);
+#      tests at 20 rollouts), with the fuzz targets' seed replays;
 #   3. the Bazel build and tests (offline, against Debian's libraries), then
 #      the layering check's targets (tests/layering/), which must not build;
 #   4. the libFuzzer targets of fuzz/, built in stage 2's build directory
-#      (build/asan), each over its seed
-#      corpus and then for SLUICE_FUZZ_SECONDS (default 20) seconds
-#      (tools/fuzz.sh); each target counts as one test.
+#      (build/asan), each over its seed corpus and then for
+#      SLUICE_FUZZ_SECONDS (default 20) seconds (tools/fuzz.sh); each target
+#      counts as one test.
 # Stages can be chosen: tools/test.sh [gcc] [asan] [bazel] [fuzz] (default:
 # all).
 # Ends with one line "tests: N passed, M failed" over all stages.
@@ -71,18 +73,21 @@ run_cmake_stage() {  # NAME BUILD_DIR CMAKE_ARGS...
 
 if want gcc; then
   run_cmake_stage gcc build/gcc -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_C_COMPILER=gcc -DCMAKE_CXX_COMPILER=g++ -DCMAKE_CXX_FLAGS_RELEASE=-O2
+    -DCMAKE_C_COMPILER=gcc -DCMAKE_CXX_COMPILER=g++ -DCMAKE_CXX_FLAGS_RELEASE=-O2 \
+    -DSLUICE_TEST_COMPILE_OPTIONS=-O0
 fi
 
 # The sanitizer build (build/asan) serves the asan and fuzz stages: clang,
-# ASan+UBSan, -O0 (clang compiles the tests 2.5-3.5 times faster than at -O1,
-# and the suite's run time is not what bounds this stage), and libFuzzer's
-# coverage instrumentation throughout (SLUICE_BUILD_FUZZERS), so that the fuzz
-# stage only adds its five targets to the library the tests already built.
+# ASan+UBSan, the library at -O1 (the simulations the tests run are 4 times
+# slower at -O0) and the test executables at -O0 (clang compiles them 2.5-3.5
+# times faster than at -O1), and libFuzzer's coverage instrumentation
+# throughout (SLUICE_BUILD_FUZZERS), so that the fuzz stage only adds its
+# five targets to the library the tests already built.
 asan_args=(-DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang
-           -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_FLAGS_DEBUG=-O0
-           -DCMAKE_CXX_FLAGS_DEBUG=-O0 -DSLUICE_SANITIZE=address,undefined
-           -DSLUICE_BUILD_FUZZERS=ON -DSLUICE_BUILD_BENCHMARKS=OFF)
+           -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_FLAGS_DEBUG=-O1
+           -DCMAKE_CXX_FLAGS_DEBUG=-O1 -DSLUICE_TEST_COMPILE_OPTIONS=-O0
+           -DSLUICE_SANITIZE=address,undefined -DSLUICE_BUILD_FUZZERS=ON
+           -DSLUICE_BUILD_BENCHMARKS=OFF)
 
 if want asan; then
   # The store chaos tests run 20 rollouts here, not 50 (their time is spent
