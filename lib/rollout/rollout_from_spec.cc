@@ -7,9 +7,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "lib/core/field_path.h"
+#include "lib/core/proto_bytes.h"
 #include "lib/core/sha256.h"
 #include "lib/core/status_macros.h"
 #include "lib/rollout/rollout_engine.h"
@@ -39,15 +38,9 @@ std::string SpecConfigId(const RolloutSpec& spec) {
   *parts.mutable_gates() = whole.gates();
   *parts.mutable_rollback() = whole.rollback();
   *parts.mutable_watch() = whole.watch();
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    parts.SerializeToCodedStream(&coded);
-  }
-  return absl::StrCat(
-      "spec ", internal::DigestHex(internal::Sha256(bytes)).substr(0, 16));
+  return absl::StrCat("spec ", internal::DigestHex(internal::Sha256(
+                                  internal::DeterministicBytes(parts)))
+                                  .substr(0, 16));
 }
 
 // What FromSpec() takes from the spec besides the plan and the gates.

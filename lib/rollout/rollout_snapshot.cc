@@ -13,8 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "lib/core/proto_bytes.h"
 #include "lib/core/sha256.h"
 #include "lib/core/status_macros.h"
 #include "lib/rollout/rollout_codec.h"
@@ -468,13 +467,7 @@ void RolloutEngine::RecordConfigChange(absl::string_view who,
 std::string RolloutEngine::Snapshot() const {
   v1::RolloutState p;
   SaveState(p);
-  std::string out;
-  {
-    google::protobuf::io::StringOutputStream stream(&out);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    p.SerializeToCodedStream(&coded);
-  }
+  std::string out = DeterministicBytes(p);
   if (!options_.snapshot_key.empty()) {
     const std::string mac = DigestBytes(HmacSha256(options_.snapshot_key, out));
     out += IntegrityTag();

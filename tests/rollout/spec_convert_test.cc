@@ -10,9 +10,8 @@
 
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "lib/core/proto_bytes.h"
 #include "gtest/gtest.h"
 #include "lib/rollout/spec_data.h"
 #include "lib/rollout/spec_rollback.h"
@@ -33,14 +32,7 @@ using ::testing::HasSubstr;
 using ::testing::Pair;
 
 std::string Bytes(const google::protobuf::Message& message) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    message.SerializeToCodedStream(&coded);
-  }
-  return bytes;
+  return internal::DeterministicBytes(message);
 }
 
 v1::RolloutSpec ParseText(const std::string& text) {

@@ -16,10 +16,9 @@
 
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
+#include "lib/core/proto_bytes.h"
 #include "lib/core/status_macros.h"
 #include "lib/waves/spec_waves.h"
 #include "sluice/batch_schedulers.h"
@@ -42,14 +41,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 std::string Bytes(const google::protobuf::Message& message) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    message.SerializeToCodedStream(&coded);
-  }
-  return bytes;
+  return internal::DeterministicBytes(message);
 }
 
 v1::WaveStrategy Parse(const std::string& text) {
