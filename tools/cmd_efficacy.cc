@@ -74,6 +74,16 @@ std::string Stops(const std::vector<sim::TriggerCount>& triggers,
   return text;
 }
 
+// Stops() of good releases, then where: "gate-fail 3 [errors-vs-baseline 3];
+// by stage zone 2, one-box 1".
+std::string FalseStops(const sim::MonteCarloSummary& s) {
+  std::string text = Stops(s.false_rollback_triggers, s.false_rollback_gates);
+  if (!s.false_rollback_stages.empty()) {
+    absl::StrAppend(&text, "; by stage ", Triggers(s.false_rollback_stages));
+  }
+  return text;
+}
+
 // The gated specs of a directory: every *.textproto with a gate policy.
 std::vector<std::string> GatedSpecs(const std::string& dir) {
   std::vector<std::string> out;
@@ -103,8 +113,7 @@ void PrintHeadline(std::ostream& out, const sim::SpecEfficacy& e) {
       << "\n";
   out << "  good releases stopped (false rollbacks) "
       << PercentWithCi(h.false_rollback) << "; by trigger "
-      << Stops(e.good.false_rollback_triggers, e.good.false_rollback_gates)
-      << "\n";
+      << FalseStops(e.good) << "\n";
   out << "  errors x2 everywhere: median time to detect "
       << Minutes(h.x2_time_to_detect_s) << " min, median blast radius "
       << Share(h.x2_max_bad_weight_share) << " of weight\n";
@@ -124,7 +133,7 @@ void PrintTable(std::ostream& out, const sim::SpecEfficacy& e,
       out << absl::StrFormat(
           "  %-28s %6d %8s %8s %8s %8s %8s %8s %8s %9s  %s\n", f.family, s.runs,
           Percent(s.false_rollback), "-", "-", "-", "-", "-", "-", "-",
-          Triggers(s.false_rollback_triggers));
+          FalseStops(s));
       continue;
     }
     int64_t stops = 0;
@@ -162,7 +171,9 @@ void PrintMarkdown(std::ostream& out,
   for (size_t i = 0; i < results.size(); ++i) {
     const sim::SpecEfficacy& e = results[i];
     out << "\n`" << std::filesystem::path(paths[i]).stem().string()
-        << "`:\n\n| family | stopped | detected | in 1st zone | before a "
+        << "`: good releases stopped " << PercentWithCi(e.good.false_rollback)
+        << "; by trigger " << FalseStops(e.good)
+        << "\n\n| family | stopped | detected | in 1st zone | before a "
            "region completes | escaped | time to detect p50 (min) | from "
            "harm p50 (min) | blast radius p50 | stops by trigger |\n"
            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | "
@@ -171,9 +182,7 @@ void PrintMarkdown(std::ostream& out,
       const sim::MonteCarloSummary& s = f.summary;
       if (!f.bad) {
         out << "| " << f.family << " | " << Percent(s.false_rollback)
-            << " | | | | | | | | "
-            << Stops(s.false_rollback_triggers, s.false_rollback_gates)
-            << " |\n";
+            << " | | | | | | | | " << FalseStops(s) << " |\n";
         continue;
       }
       int64_t stops = 0;

@@ -203,6 +203,10 @@ void PrintSummary(std::ostream& out, const sim::MonteCarloSummary& s) {
     out << "    by trigger              "
         << TriggersText(s.false_rollback_triggers) << "\n";
   }
+  if (!s.false_rollback_stages.empty()) {
+    out << "    by stage                "
+        << TriggersText(s.false_rollback_stages) << "\n";
+  }
   out << "  completed                 " << ProportionText(s.completion) << "\n";
   out << absl::StrFormat("  %-22s %12s %12s %12s %12s\n", "measure", "p50",
                          "p90", "p99", "max");

@@ -143,6 +143,7 @@ bool operator==(const MonteCarloSummary& a, const MonteCarloSummary& b) {
          a.bad_release_stop_triggers == b.bad_release_stop_triggers &&
          a.false_rollback_gates == b.false_rollback_gates &&
          a.bad_release_stop_gates == b.bad_release_stop_gates &&
+         a.false_rollback_stages == b.false_rollback_stages &&
          a.time_to_detect_s == b.time_to_detect_s &&
          a.time_to_detect_from_harm_s == b.time_to_detect_from_harm_s &&
          a.excess_errors == b.excess_errors &&
@@ -180,6 +181,7 @@ MonteCarloSummary Summarize(absl::Span<const RunOutcome> outcomes,
   int64_t bad = 0, detected = 0, good = 0, false_rollbacks = 0, completed = 0;
   int64_t escaped = 0, first_zone = 0, before_region = 0;
   std::map<std::string, int64_t> good_stops, bad_stops, good_gates, bad_gates;
+  std::map<std::string, int64_t> good_stages;
   std::vector<double> ttd, ttd_harm, targets, share, requests, excess, full;
   for (const RunOutcome& o : outcomes) {
     if (o.bad_release) {
@@ -209,6 +211,7 @@ MonteCarloSummary Summarize(absl::Span<const RunOutcome> outcomes,
         ++false_rollbacks;
         ++good_stops[TriggerOf(o)];
         if (!o.decisive_gate.empty()) ++good_gates[o.decisive_gate];
+        ++good_stages[o.stop_stage.empty() ? "unknown" : o.stop_stage];
       }
     }
     if (o.time_to_full_rollout.has_value()) {
@@ -226,6 +229,7 @@ MonteCarloSummary Summarize(absl::Span<const RunOutcome> outcomes,
   s.bad_release_stop_triggers = Counted(bad_stops);
   s.false_rollback_gates = Counted(good_gates);
   s.bad_release_stop_gates = Counted(bad_gates);
+  s.false_rollback_stages = Counted(good_stages);
   s.time_to_detect_s = Summarize(std::move(ttd));
   s.time_to_detect_from_harm_s = Summarize(std::move(ttd_harm));
   s.max_bad_targets = Summarize(std::move(targets));

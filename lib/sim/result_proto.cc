@@ -113,6 +113,11 @@ v1::SimulationSummary SummaryToProto(const MonteCarloSummary& s) {
     out->set_trigger(t.trigger);
     out->set_count(t.count);
   }
+  for (const TriggerCount& t : s.false_rollback_stages) {
+    v1::TriggerCount* out = p.add_false_rollback_stages();
+    out->set_trigger(t.trigger);
+    out->set_count(t.count);
+  }
   *p.mutable_time_to_detect_from_harm_s() =
       ToProto(s.time_to_detect_from_harm_s);
   *p.mutable_excess_errors() = ToProto(s.excess_errors);

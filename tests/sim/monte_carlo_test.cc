@@ -3,6 +3,8 @@
 #include "sluice/sim/monte_carlo.h"
 
 #include <atomic>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -193,6 +195,56 @@ TEST(MonteCarloTest, SummaryCountsEachMeasureOverItsRuns) {
   EXPECT_TRUE(stopped.stopped());
   EXPECT_EQ(stopped.stop_trigger(), "deploy-failures");
   EXPECT_DOUBLE_EQ(RunOutcomeToProto(o[0]).time_to_detect_from_harm_s(), 120);
+}
+
+// False rollbacks by the stage of the stopped wave: every false rollback once
+// ("unknown" without a stage), most first then by name; bad releases' stops
+// and good releases that completed are not counted; carried to the proto.
+TEST(MonteCarloTest, SummaryCountsFalseRollbacksByStage) {
+  auto good_stop = [](std::string stage, std::string gate) {
+    RunOutcome o;
+    o.stopped = true;
+    o.false_rollback = true;
+    o.stop_trigger = FailureTrigger::kGateFail;
+    o.stop_stage = std::move(stage);
+    o.decisive_gate = std::move(gate);
+    return o;
+  };
+  std::vector<RunOutcome> o = {
+      good_stop("zone", "errors"),
+      good_stop("region-wave", "latency"),
+      good_stop("zone", "latency"),
+      good_stop("first-zone-batch", "errors"),
+      good_stop("region-wave", "errors"),
+      good_stop("zone", "errors"),
+      good_stop("", ""),
+  };
+  RunOutcome bad = good_stop("one-box", "errors");
+  bad.false_rollback = false;
+  bad.bad_release = true;
+  o.push_back(bad);
+  o.push_back(RunOutcome{});  // A good release that was not stopped.
+  const MonteCarloSummary s = Summarize(o, 1);
+  EXPECT_EQ(s.false_rollback.successes, 7);
+  EXPECT_THAT(s.false_rollback_stages,
+              ::testing::ElementsAre(TriggerCount{"zone", 3},
+                                     TriggerCount{"region-wave", 2},
+                                     TriggerCount{"first-zone-batch", 1},
+                                     TriggerCount{"unknown", 1}));
+  EXPECT_THAT(s.false_rollback_gates,
+              ::testing::ElementsAre(TriggerCount{"errors", 4},
+                                     TriggerCount{"latency", 2}));
+
+  // The breakdown is part of the summary's equality.
+  MonteCarloSummary other = s;
+  other.false_rollback_stages[0].count = 2;
+  EXPECT_FALSE(other == s);
+
+  const v1::SimulationSummary proto = SummaryToProto(s);
+  ASSERT_EQ(proto.false_rollback_stages_size(), 4);
+  EXPECT_EQ(proto.false_rollback_stages(0).trigger(), "zone");
+  EXPECT_EQ(proto.false_rollback_stages(0).count(), 3);
+  EXPECT_EQ(proto.false_rollback_stages(3).trigger(), "unknown");
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // `sluice efficacy` at a reduced size: its table, markdown and JSON, the
 // same output for any thread count, and its usage errors.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,13 @@ TEST(EfficacyCommandTest, JsonIsTheSameForAnyThreadCount) {
   EXPECT_EQ(report.specs(0).families_size(), 2 + 16);
   EXPECT_EQ(report.specs(0).headline().x2_caught_in_first_zone().trials(), 3);
   EXPECT_EQ(report.specs(0).good().runs(), 4);
+  // Every false rollback is counted once by the stage of its stopped wave.
+  int64_t by_stage = 0;
+  for (const v1::TriggerCount& t :
+       report.specs(0).good().false_rollback_stages()) {
+    by_stage += t.count();
+  }
+  EXPECT_EQ(by_stage, report.specs(0).good().false_rollback().successes());
 }
 
 TEST(EfficacyCommandTest, MarkdownHasTheTables) {
@@ -73,6 +81,7 @@ TEST(EfficacyCommandTest, MarkdownHasTheTables) {
   ASSERT_EQ(r.code, kExitOk) << r.err;
   EXPECT_THAT(r.out, HasSubstr("| spec | x2 caught in 1st zone |"));
   EXPECT_THAT(r.out, HasSubstr("| `sequential_gate` |"));
+  EXPECT_THAT(r.out, HasSubstr("`sequential_gate`: good releases stopped "));
   EXPECT_THAT(r.out, HasSubstr("| errors x2 first zone |"));
 }
 

@@ -89,6 +89,26 @@ TEST(SimulateCommandTest, JsonIsTheSameForAnyThreadCount) {
   EXPECT_EQ(result.outcomes(5).run(), 5);
 }
 
+TEST(SimulateCommandTest, BreaksFalseRollbacksDownByStage) {
+  // A good release whose every deploy fails: each run stops at its first
+  // wave, the one-box.
+  const std::string path =
+      ::testing::TempDir() + "/every_deploy_fails.textproto";
+  {
+    std::ofstream out(path);
+    out << "name: \"every deploy fails\" hours: 24 "
+           "start_time: \"2026-11-30T08:00:00Z\" "
+           "deploy { failure_probability: 1 } "
+           "traffic { requests_per_second: 20 } errors { error_rate: 0.001 }";
+  }
+  const Result r = Simulate({"examples/specs/regional_waves_gated.textproto",
+                             "--fleet", "examples/fleets/three_regions.csv",
+                             "--scenario", path, "--runs", "3"});
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("false rollbacks (good)    100.0%"));
+  EXPECT_THAT(r.out, HasSubstr("    by stage                one-box 3\n"));
+}
+
 TEST(SimulateCommandTest, WritesAnHtmlReport) {
   const std::string path = ::testing::TempDir() + "/sim_report.html";
   std::remove(path.c_str());

@@ -154,6 +154,11 @@ struct MonteCarloSummary {
   // of good releases and of bad releases.
   std::vector<TriggerCount> false_rollback_gates;
   std::vector<TriggerCount> bad_release_stop_gates;
+  // False rollbacks by the stage of the wave that was stopped (the stage's
+  // name in `trigger`: RunOutcome::stop_stage, e.g. "one-box", "zone";
+  // "unknown" when the run recorded none), most first, then by name. The
+  // counts add up to false_rollback.successes. Default: empty.
+  std::vector<TriggerCount> false_rollback_stages;
   // Seconds, over detected runs: from the first bad target and from the
   // first harmed request.
   Distribution time_to_detect_s;
