@@ -102,10 +102,10 @@ TEST(TuneTest, FindsTheTunableFieldsOfASpec) {
   ASSERT_NE(pass, nullptr);
   EXPECT_EQ(pass->original, 95);
   // The self-baseline gates' alpha, length and fallback null, in the
-  // defaults and the stage overrides: 3 fields of 6 gates.
+  // defaults and the stage overrides: 3 fields of 8 gates.
   const std::vector<SpecField> regional =
       FindTunableFields(Load("regional_waves_gated"));
-  ASSERT_EQ(regional.size(), 18u);
+  ASSERT_EQ(regional.size(), 24u);
   EXPECT_EQ(regional[0].path, "gates.default[0].self_baseline.duration");
   EXPECT_EQ(regional[0].original, 1800);
   EXPECT_EQ(regional[1].path, "gates.default[0].self_baseline.alpha");
