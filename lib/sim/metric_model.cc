@@ -35,6 +35,7 @@ void VersionHistory::SetNew(uint32_t target, absl::Time time) {
   if (!list.empty() && list.back().to == absl::InfiniteFuture()) return;
   list.push_back(TimeInterval{time, absl::InfiniteFuture()});
   ++new_count_;
+  ++changes_;
 }
 
 void VersionHistory::SetOld(uint32_t target, absl::Time time) {
@@ -42,6 +43,7 @@ void VersionHistory::SetOld(uint32_t target, absl::Time time) {
   if (list.empty() || list.back().to != absl::InfiniteFuture()) return;
   list.back().to = time;
   --new_count_;
+  ++changes_;
 }
 
 bool VersionHistory::IsNew(uint32_t target) const {

@@ -143,21 +143,34 @@ absl::StatusOr<MetricBinding> SimMetricSource::Prepare(
   // and consecutive windows never lose a minute between them.
   const absl::Time end = std::min(query.end - absl::Minutes(1),
                                   DeliveredUntil(model_, clock_.Now()));
+  const absl::Time from = query.start - absl::Minutes(1);
+  for (const Window& w : windows_) {
+    if (w.versions == versions && w.changes == versions->changes() &&
+        w.from == from && w.to == end && w.indices == indices_) {
+      minutes_ = w.minutes;
+      return *binding;
+    }
+  }
   if (entry_ != nullptr) {
     // The engine asks about the same lists again and again: profile once.
     if (!entry_->profile.has_value())
       entry_->profile = model_.Profile(indices_);
-    model_.CohortMinutes(*entry_->profile, *versions,
-                         query.start - absl::Minutes(1), end, &minutes_);
+    model_.CohortMinutes(*entry_->profile, *versions, from, end, &minutes_);
   } else {
-    model_.CohortMinutes(indices_, *versions, query.start - absl::Minutes(1),
-                         end, &minutes_);
+    model_.CohortMinutes(indices_, *versions, from, end, &minutes_);
   }
   minutes_.erase(std::remove_if(minutes_.begin(), minutes_.end(),
                                 [&](const CohortMinute& minute) {
                                   return Dropped(model_, minute);
                                 }),
                  minutes_.end());
+  Window w{indices_, versions, versions->changes(), from, end, minutes_};
+  if (windows_.size() < kWindows) {
+    windows_.push_back(std::move(w));
+  } else {
+    windows_[next_window_] = std::move(w);
+    next_window_ = (next_window_ + 1) % kWindows;
+  }
   return *binding;
 }
 

@@ -54,6 +54,8 @@ TEST(VersionHistoryTest, RecordsIntervals) {
   EXPECT_EQ(h.intervals(1)[1].to, absl::InfiniteFuture());
   EXPECT_FALSE(h.IsNew(0));
   EXPECT_EQ(h.new_count(), 1u);
+  // Three calls changed the history; the two no-ops did not count.
+  EXPECT_EQ(h.changes(), 3);
 }
 
 TEST(MetricModelTest, RejectsAScopeTheFleetLacks) {

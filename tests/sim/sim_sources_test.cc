@@ -291,6 +291,41 @@ TEST_F(SimSourcesTest, DistributionsHonourDeliveryFailures) {
               StatusIs(absl::StatusCode::kUnavailable));
 }
 
+// The source keeps the minutes of the windows it read last (a gate reads
+// errors and requests over the same window): a repeated query gets the
+// same answer, and a change of the history is seen at once.
+TEST_F(SimSourcesTest, RepeatedWindowsAnswerAlikeUntilTheHistoryChanges) {
+  scenario_.fault.bad = true;
+  scenario_.fault.error_multiplier = 50;
+  Rebuild();
+  clock_.SetTime(scenario_.start + absl::Minutes(30));
+  auto values = [&](SimMetricSource& source) {
+    std::vector<double> out;
+    absl::StatusOr<MetricResult> r = source.Query(Query("errors", 0, 30));
+    EXPECT_TRUE(r.ok()) << r.status();
+    if (r.ok()) {
+      for (const Sample& s : r->samples) out.push_back(s.value);
+    }
+    return out;
+  };
+  const std::vector<double> first = values(*metrics_);
+  ASSERT_EQ(first.size(), 30u);
+  EXPECT_EQ(values(*metrics_), first);
+  // Both targets serve the bad version from minute 10 on: the same window
+  // now has 50 times the errors from then, as a fresh source says.
+  versions_.SetNew(0, scenario_.start + absl::Minutes(10));
+  versions_.SetNew(1, scenario_.start + absl::Minutes(10));
+  const std::vector<double> after = values(*metrics_);
+  SimMetricSource fresh(*model_, versions_, clock_);
+  EXPECT_EQ(after, values(fresh));
+  double before_sum = 0, after_sum = 0;
+  for (size_t i = 0; i < first.size(); ++i) {
+    before_sum += first[i];
+    after_sum += after[i];
+  }
+  EXPECT_GT(after_sum, 5 * before_sum);
+}
+
 TEST_F(SimSourcesTest, AlarmsFireOnABadRelease) {
   scenario_.fault.bad = true;
   scenario_.fault.error_multiplier = 50;

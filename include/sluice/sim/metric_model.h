@@ -107,10 +107,14 @@ class VersionHistory {
   size_t new_count() const { return new_count_; }
   // The number of targets.
   size_t size() const { return intervals_.size(); }
+  // How many SetNew() and SetOld() calls changed the history (no-ops do
+  // not count): the same count means the same intervals. Starts at 0.
+  int64_t changes() const { return changes_; }
 
  private:
   std::vector<absl::InlinedVector<TimeInterval, 1>> intervals_;
   size_t new_count_ = 0;
+  int64_t changes_ = 0;
 };
 
 // One minute of a cohort's metrics. Value type; thread-compatible.

@@ -128,6 +128,24 @@ class SimMetricSource : public MetricSource {
   CohortCache::Entry* entry_ = nullptr;
   // Everyone on the old version: the baseline when none is left.
   std::optional<VersionHistory> old_version_;
+  // The cohort minutes of the latest windows read, for the queries that
+  // read the same cohort over the same window again (a gate's errors and
+  // requests, two gates at one look): the minutes are a function of the
+  // cohort, the history and the window alone, so a hit gives the same
+  // answer without computing it again.
+  struct Window {
+    std::vector<uint32_t> indices;  // the cohort (fleet indices)
+    const VersionHistory* versions = nullptr;  // the history read
+    int64_t changes = 0;  // versions->changes() when read
+    absl::Time from;  // the minutes' window, as CohortMinutes() took it
+    absl::Time to;
+    std::vector<CohortMinute> minutes;  // after the delivery's drops
+  };
+  // How many windows are kept (most recent first replaced in turn).
+  static constexpr size_t kWindows = 8;
+  std::vector<Window> windows_;
+  // The entry of windows_ replaced next once it is full.
+  size_t next_window_ = 0;
 };
 
 // An AlarmSource over a MetricModel, evaluating the scenario's alarm rules
