@@ -38,9 +38,10 @@ std::string SpecConfigId(const RolloutSpec& spec) {
   *parts.mutable_gates() = whole.gates();
   *parts.mutable_rollback() = whole.rollback();
   *parts.mutable_watch() = whole.watch();
-  return absl::StrCat("spec ", internal::DigestHex(internal::Sha256(
-                                  internal::DeterministicBytes(parts)))
-                                  .substr(0, 16));
+  return absl::StrCat(
+      "spec ",
+      internal::DigestHex(internal::Sha256(internal::DeterministicBytes(parts)))
+          .substr(0, 16));
 }
 
 // What FromSpec() takes from the spec besides the plan and the gates.

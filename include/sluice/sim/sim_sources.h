@@ -134,9 +134,9 @@ class SimMetricSource : public MetricSource {
   // cohort, the history and the window alone, so a hit gives the same
   // answer without computing it again.
   struct Window {
-    std::vector<uint32_t> indices;  // the cohort (fleet indices)
+    std::vector<uint32_t> indices;             // the cohort (fleet indices)
     const VersionHistory* versions = nullptr;  // the history read
-    int64_t changes = 0;  // versions->changes() when read
+    int64_t changes = 0;                       // versions->changes() when read
     absl::Time from;  // the minutes' window, as CohortMinutes() took it
     absl::Time to;
     std::vector<CohortMinute> minutes;  // after the delivery's drops
