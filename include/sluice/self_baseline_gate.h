@@ -21,7 +21,9 @@
 // with its minute's end, so the one stamped at the deploy is skipped), K =
 // ceil(duration / interval), each look made delivery_delay after its window
 // ends. A look fails when the one-sided quasi-Poisson test of R <= null_ratio
-// rejects at its share of alpha, alpha (k / K)^rho - alpha ((k - 1) / K)^rho
+// (each cell's dispersion the larger of its cohort's Pearson dispersion
+// pooled over both windows and its own window's) rejects at its share of
+// alpha, alpha (k / K)^rho - alpha ((k - 1) / K)^rho
 // with rho = spending_exponent (the power family of alpha-spending
 // functions). The shares sum to alpha, so by the union bound the whole
 // test's false-failure probability is at most alpha however the looks

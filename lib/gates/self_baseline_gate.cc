@@ -201,7 +201,13 @@ class SelfBaselineGate : public HealthGate {
       }
     }
 
-    // One dispersion per cohort, pooled over its two windows.
+    // A cell's dispersion is the larger of its cohort's, pooled over the
+    // two windows, and its own window's: pooling gives the short window
+    // after the long window before's degrees of freedom, and its own keeps
+    // a burst of noise inside one window (a spike of the zone's background
+    // that a negative binomial's variance, mu + k mu^2, makes far noisier
+    // than the window's mean says) from being diluted by the other window's
+    // quiet minutes.
     stats::CountCell cell[4];
     for (int cohort = 0; cohort < cell_count / 2; ++cohort) {
       std::vector<double> e, n;
@@ -218,12 +224,22 @@ class SelfBaselineGate : public HealthGate {
                       absl::StrCat("bad counts: ", phi.status().message()),
                       obs);
       }
-      for (int w = 0; w < 2; ++w) {
-        const Minutes& m = cells[2 * cohort + w];
-        cell[2 * cohort + w] = {m.error_sum, m.request_sum, *phi};
-      }
       obs.push_back(
           {cohort == 0 ? "wave.dispersion" : "control.dispersion", *phi, ""});
+      for (int w = 0; w < 2; ++w) {
+        const int i = 2 * cohort + w;
+        absl::StatusOr<double> own =
+            stats::PearsonDispersion(cells[i].errors, cells[i].requests);
+        if (!own.ok()) {
+          return Decide(state, context.now, Outcome::kError,
+                        absl::StrCat("bad counts: ", own.status().message()),
+                        obs);
+        }
+        cell[i] = {cells[i].error_sum, cells[i].request_sum,
+                   std::max(*phi, *own)};
+        obs.push_back(
+            {absl::StrCat(kCell[i], ".dispersion"), cell[i].dispersion, ""});
+      }
     }
     absl::StatusOr<stats::DidResult> r =
         no_control ? stats::RateRatioTest(cell[0], cell[1], null_ratio)

@@ -35,7 +35,8 @@ const absl::Time kDeployed = absl::FromUnixSeconds(1'800'000'000);
 // over time and, on the canary after the deploy, the release's multiplier.
 // A minute [t, t + 1m) is stamped t + 1m. Counts are expected values
 // (dispersion 1) unless `wobble` multiplies every target's errors by
-// 1 +- wobble in alternate minutes.
+// 1 +- wobble in alternate minutes (only from the deploy on with
+// `wobble_after_only`).
 class WorldSource : public MetricSource {
  public:
   explicit WorldSource(const Fleet& fleet) : fleet_(fleet) {}
@@ -45,6 +46,7 @@ class WorldSource : public MetricSource {
   double release = 1;
   std::string incident_zone;  // x4 errors from the deploy on
   double wobble = 0;
+  bool wobble_after_only = false;
   double requests = 2000;  // per target and minute
   int failures = 0;        // retryable errors to return first
   int queries = 0;
@@ -70,7 +72,9 @@ class WorldSource : public MetricSource {
         if (t.topology.zone == incident_zone && minute >= kDeployed) rate *= 4;
         if (id == canary && minute >= kDeployed) rate *= release;
         double errors = requests * rate;
-        if (wobble > 0) errors *= (m % 2 == 0 ? 1 + wobble : 1 - wobble);
+        if (wobble > 0 && (!wobble_after_only || minute >= kDeployed)) {
+          errors *= (m % 2 == 0 ? 1 + wobble : 1 - wobble);
+        }
         value += q.metric == "errors" ? errors : requests;
       }
       samples.push_back({s, value});
@@ -231,6 +235,34 @@ TEST_F(SelfBaselineTest, OverdispersionWidensTheTest) {
   EXPECT_GT(Observed(q, "wave.dispersion"), 4);
   EXPECT_GT(Observed(q, "control.dispersion"), 10);
   EXPECT_EQ(Observed(p, "wave.dispersion"), 1.0);
+}
+
+TEST_F(SelfBaselineTest, NoiseInOneWindowIsNotDilutedByTheOther) {
+  // A x1.2 canary over one hour after the deploy against six quiet hours
+  // before: the counts swing by +-50% a minute only after the deploy. The
+  // cohorts' dispersions pooled over both windows stay near 1 (60 noisy
+  // minutes of 420), which alone would reject (z about 5); each window
+  // after's own dispersion (about 6 for the canary, 15 for the control)
+  // widens its cells and the test passes.
+  source_.release = 1.2;
+  source_.requests = 20000;
+  options_.before = absl::Hours(6);
+  options_.duration = absl::Minutes(60);
+  options_.interval = absl::Minutes(60);
+  source_.wobble = 0.5;
+  source_.wobble_after_only = true;
+  GateState state;
+  const Verdict v = Run(*Gate(), state);
+  EXPECT_EQ(v.outcome, Outcome::kPass) << v.reason;
+  EXPECT_LT(Observed(v, "wave.dispersion"), 2);
+  EXPECT_GT(Observed(v, "wave_after.dispersion"), 4);
+  EXPECT_GT(Observed(v, "control_after.dispersion"), 10);
+  EXPECT_EQ(Observed(v, "wave_before.dispersion"),
+            Observed(v, "wave.dispersion"));
+  // Without the noise the same x1.2 fails.
+  source_.wobble = 0;
+  GateState quiet;
+  EXPECT_EQ(Run(*Gate(), quiet).outcome, Outcome::kFail);
 }
 
 TEST_F(SelfBaselineTest, LooksAtEveryIntervalAfterTheDeliveryDelay) {

@@ -20,8 +20,9 @@
 // zone incident, the zone's recorded background, the daily cycle) cancels
 // in the difference. Overdispersion is a quasi-likelihood: each cell's
 // variance is phi / E, phi the cell's Pearson dispersion over its
-// per-minute counts (PearsonDispersion(), at least 1; a cohort's two
-// windows may share one, pooled). A cell with no
+// per-minute counts (PearsonDispersion(), at least 1; the self-baseline
+// gate takes the larger of the cohort's, pooled over its two windows, and
+// the cell's own window's). A cell with no
 // errors gets the Haldane-Anscombe correction (0.5 added to every cell's
 // errors). The test of H0: R <= null_ratio is one-sided:
 // z = (log R - log null_ratio) / se, p = 1 - Phi(z).
