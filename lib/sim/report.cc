@@ -430,6 +430,10 @@ std::string RenderHtmlReport(const ReportInput& input) {
         "</td></tr><tr><th>false rollbacks by trigger</th><td "
         "colspan=\"5\">",
         TriggersText(s.false_rollback_triggers),
+        "</td></tr><tr><th>false rollbacks by gate</th><td colspan=\"5\">",
+        TriggersText(s.false_rollback_gates),
+        "</td></tr><tr><th>false rollbacks by stage</th><td colspan=\"5\">",
+        TriggersText(s.false_rollback_stages),
         "</td></tr><tr><th>caught in the first zone</th><td colspan=\"5\">",
         ProportionText(s.caught_in_first_zone),
         "</td></tr><tr><th>caught before a region is done</th><td "
@@ -441,6 +445,9 @@ std::string RenderHtmlReport(const ReportInput& input) {
         "</td></tr><tr><th>bad releases' stops by trigger</th><td "
         "colspan=\"5\">",
         TriggersText(s.bad_release_stop_triggers),
+        "</td></tr><tr><th>bad releases' stops by gate</th><td "
+        "colspan=\"5\">",
+        TriggersText(s.bad_release_stop_gates),
         "</td></tr><tr><th>completed</th><td colspan=\"5\">",
         ProportionText(s.completion),
         "</td></tr><tr><th>measure</th><th>p50</th><th>p90</th><th>p99</th>"

@@ -144,9 +144,10 @@ absl::StatusOr<MetricBinding> SimMetricSource::Prepare(
   const absl::Time end = std::min(query.end - absl::Minutes(1),
                                   DeliveredUntil(model_, clock_.Now()));
   const absl::Time from = query.start - absl::Minutes(1);
-  for (const Window& w : windows_) {
+  for (Window& w : windows_) {
     if (w.versions == versions && w.changes == versions->changes() &&
         w.from == from && w.to == end && w.indices == indices_) {
+      w.used = static_cast<uint64_t>(queries_);
       minutes_ = w.minutes;
       return *binding;
     }
@@ -164,12 +165,20 @@ absl::StatusOr<MetricBinding> SimMetricSource::Prepare(
                                   return Dropped(model_, minute);
                                 }),
                  minutes_.end());
-  Window w{indices_, versions, versions->changes(), from, end, minutes_};
+  Window w{indices_,
+           versions,
+           versions->changes(),
+           from,
+           end,
+           minutes_,
+           static_cast<uint64_t>(queries_)};
   if (windows_.size() < kWindows) {
     windows_.push_back(std::move(w));
   } else {
-    windows_[next_window_] = std::move(w);
-    next_window_ = (next_window_ + 1) % kWindows;
+    *std::min_element(windows_.begin(), windows_.end(),
+                      [](const Window& a, const Window& b) {
+                        return a.used < b.used;
+                      }) = std::move(w);
   }
   return *binding;
 }

@@ -110,6 +110,41 @@ TEST(ReportTest, HasEveryChart) {
   EXPECT_THAT(html, HasSubstr("time to detect from the first harmed request"));
 }
 
+TEST(ReportTest, BreaksStopsDownByGateAndStage) {
+  ReportInput input;
+  std::vector<RunOutcome> outcomes;
+  for (int i = 0; i < 10; ++i) {
+    RunOutcome o;
+    o.run = i;
+    if (i < 3) {
+      o.stopped = true;
+      o.false_rollback = true;
+      o.stop_trigger = FailureTrigger::kGateFail;
+      o.decisive_gate = i == 0 ? "latency <sb>" : "errors sb";
+      o.stop_stage = i == 2 ? "region-one-box" : "one-box";
+    }
+    outcomes.push_back(o);
+  }
+  RunOutcome bad;
+  bad.run = 10;
+  bad.bad_release = true;
+  bad.stopped = true;
+  bad.detected = true;
+  bad.stop_trigger = FailureTrigger::kGateFail;
+  bad.decisive_gate = "errors sb";
+  outcomes.push_back(bad);
+  input.summary = Summarize(outcomes, 1);
+  const std::string html = RenderHtmlReport(input);
+  EXPECT_THAT(html, HasSubstr("<th>false rollbacks by gate</th><td "
+                              "colspan=\"5\">errors sb 2, latency &lt;sb&gt; "
+                              "1</td>"));
+  EXPECT_THAT(html,
+              HasSubstr("<th>false rollbacks by stage</th><td "
+                        "colspan=\"5\">one-box 2, region-one-box 1</td>"));
+  EXPECT_THAT(html, HasSubstr("<th>bad releases' stops by gate</th><td "
+                              "colspan=\"5\">errors sb 1</td>"));
+}
+
 TEST(ReportTest, IsSelfContainedAndEscaped) {
   const std::string html = RenderHtmlReport(MakeInput());
   EXPECT_THAT(html, HasSubstr("<title>checkout &lt;api&gt; &amp; co</title>"));

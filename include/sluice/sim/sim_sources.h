@@ -140,12 +140,13 @@ class SimMetricSource : public MetricSource {
     absl::Time from;  // the minutes' window, as CohortMinutes() took it
     absl::Time to;
     std::vector<CohortMinute> minutes;  // after the delivery's drops
+    uint64_t used = 0;  // the query count at its last read (for LRU)
   };
-  // How many windows are kept (most recent first replaced in turn).
+  // How many windows are kept; when full, the least recently read is
+  // replaced (a gate's windows before are read at every look, its windows
+  // after grow: replacing in turn would drop the ones read again).
   static constexpr size_t kWindows = 8;
   std::vector<Window> windows_;
-  // The entry of windows_ replaced next once it is full.
-  size_t next_window_ = 0;
 };
 
 // An AlarmSource over a MetricModel, evaluating the scenario's alarm rules
