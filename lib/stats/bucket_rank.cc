@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <optional>
-#include <vector>
 
 #include "absl/types/span.h"
 #include "lib/stats/rank.h"
@@ -73,12 +73,6 @@ struct Accumulator {
   uint64_t twice_u = 0;
   double tie_term = 0;
   bool has_ties = false;
-};
-
-// Scratch reused across the coarse buckets.
-struct Scratch {
-  std::vector<uint32_t> end;
-  std::vector<double> values;
 };
 
 // Whether all of x[0, a) and y[0, c) are equal (-0.0 == +0.0).
@@ -166,14 +160,72 @@ void RankBucket(double* xs, size_t a, double* ys, size_t c, Accumulator& acc) {
   }
 }
 
+// A growable array of trivially copyable T that is never value-initialized
+// (every element the algorithm reads it has written first) and keeps its
+// memory for the next call.
+template <typename T>
+class Buffer {
+ public:
+  // An array of at least n elements, its contents unspecified.
+  T* Get(size_t n) {
+    if (n > capacity_) {
+      data_.reset(new T[n]);
+      capacity_ = n;
+    }
+    return data_.get();
+  }
+  // The bytes held.
+  size_t bytes() const { return capacity_ * sizeof(T); }
+  // Frees the memory.
+  void Release() {
+    data_.reset();
+    capacity_ = 0;
+  }
+
+ private:
+  std::unique_ptr<T[]> data_;
+  size_t capacity_ = 0;
+};
+
+constexpr int kCoarseLevels = 3;  // coarse levels above the last one
+
+// A thread keeps its workspace between calls up to this size (enough for
+// n + m = 2 * 10^6 values); a larger one is freed when the call returns.
+constexpr size_t kKeptWorkspaceBytes = size_t{64} << 20;
+
+// Scratch memory of one thread's BucketRank calls, kept between calls (see
+// bucket_rank.h) so that repeated tests do not fault in fresh pages.
+struct Workspace {
+  Buffer<uint16_t> pos16;   // one level's bucket ends when they fit
+  Buffer<uint32_t> pos32;   // else
+  Buffer<uint32_t> multi;   // one level's buckets holding two or more values
+  Buffer<double> values;    // one level's values, bucket by bucket
+  Buffer<double> coarse[kCoarseLevels];  // each coarse level's values
+
+  size_t bytes() const {
+    size_t b = pos16.bytes() + pos32.bytes() + multi.bytes() + values.bytes();
+    for (const Buffer<double>& c : coarse) b += c.bytes();
+    return b;
+  }
+  void Release() {
+    pos16.Release();
+    pos32.Release();
+    multi.Release();
+    values.Release();
+    for (Buffer<double>& c : coarse) c.Release();
+  }
+};
+
 // Adds the rank statistics of x[0, nx) against y[0, ny) to `acc`, every y
 // count also counting `y_base` smaller y values. One level of bucketing:
 // about two buckets per value over [lo, hi] (values outside it are clamped
 // to the end buckets, which keeps the order), so most buckets hold at most
-// one value and the walk rarely branches.
+// one value and the walk rarely branches. P holds a position in x or y
+// (uint16_t when nx and ny fit, which halves the memory touched).
+template <typename P>
 void RankOneLevel(const double* x, size_t nx, const double* y, size_t ny,
-                  double lo, double hi, uint64_t y_base, Scratch& scratch,
-                  Accumulator& acc) {
+                  double lo, double hi, uint64_t y_base, P* pos,
+                  Workspace& ws, Accumulator& acc) {
   constexpr double kInf = std::numeric_limits<double>::infinity();
   double range = hi - lo;
   size_t buckets = std::max<size_t>(2, 2 * (nx + ny));
@@ -193,23 +245,30 @@ void RankOneLevel(const double* x, size_t nx, const double* y, size_t ny,
   // and by (pos[0] = pos[1] = 0, so bucket b starts at pos[2 b] and
   // pos[2 b + 1]). Counted, made exclusive prefix sums (the starts, shifted
   // by one bucket), then advanced by the scatter to the ends.
-  std::vector<uint32_t>& pos = scratch.end;
-  pos.assign(2 * buckets + 2, 0);
-  uint32_t* const count = pos.data() + 2;
+  std::memset(pos, 0, (2 * buckets + 2) * sizeof(P));
+  P* const count = pos + 2;
   for (size_t i = 0; i < nx; ++i) ++count[2 * bucket_of(x[i])];
   for (size_t i = 0; i < ny; ++i) ++count[2 * bucket_of(y[i]) + 1];
+  // The prefix sums, and in the same pass each x's count of the y values in
+  // the lower buckets; the buckets holding two or more values are listed.
+  uint32_t* const multi = ws.multi.Get((nx + ny) / 2 + 1);
+  size_t n_multi = 0;
+  uint64_t twice_u = 0;
   uint32_t sum_x = 0;
   uint32_t sum_y = 0;
   for (size_t b = 0; b < buckets; ++b) {
     const uint32_t cx = count[2 * b];
     const uint32_t cy = count[2 * b + 1];
-    count[2 * b] = sum_x;
-    count[2 * b + 1] = sum_y;
+    count[2 * b] = static_cast<P>(sum_x);
+    count[2 * b + 1] = static_cast<P>(sum_y);
+    twice_u += uint64_t{cx} * sum_y;
+    multi[n_multi] = static_cast<uint32_t>(b);
+    n_multi += cx + cy >= 2;
     sum_x += cx;
     sum_y += cy;
   }
-  scratch.values.resize(nx + ny);
-  double* const bx = scratch.values.data();
+  acc.twice_u += 2 * (twice_u + nx * y_base);
+  double* const bx = ws.values.Get(nx + ny);
   double* const by = bx + nx;
   for (size_t i = 0; i < nx; ++i) {
     bx[count[2 * bucket_of(x[i])]++] = x[i] + 0.0;
@@ -217,33 +276,37 @@ void RankOneLevel(const double* x, size_t nx, const double* y, size_t ny,
   for (size_t i = 0; i < ny; ++i) {
     by[count[2 * bucket_of(y[i]) + 1]++] = y[i] + 0.0;
   }
-  // The walk: each x beats the y values of the lower buckets; a bucket with
-  // two or more values adds its own pairs and ties.
-  const uint32_t* p = pos.data();
-  for (size_t b = 0; b < buckets; ++b, p += 2) {
+  // Each bucket with two or more values adds its own pairs and ties.
+  for (size_t k = 0; k < n_multi; ++k) {
+    const P* p = pos + 2 * size_t{multi[k]};
     const uint32_t x0 = p[0], y0 = p[1], x1 = p[2], y1 = p[3];
-    const uint64_t a = x1 - x0;
-    const uint64_t c = y1 - y0;
-    acc.twice_u += a * 2 * (y_base + y0);
-    if (a + c >= 2) RankBucket(bx + x0, a, by + y0, c, acc);
+    RankBucket(bx + x0, x1 - x0, by + y0, y1 - y0, acc);
   }
 }
 
 // Adds the rank statistics of x[0, nx) against y[0, ny) (values in
 // [lo, hi], outside clamped) to `acc`: in one level when they fit in the
-// cache, else scattered into at most 256 coarse buckets over [lo, hi], each
+// cache, else scattered into at most 512 coarse buckets over [lo, hi], each
 // ranked the same way (at most `depth` more levels; a cluster that no level
 // splits ends in RankOneLevel's sort).
 void Rank(const double* x, size_t nx, const double* y, size_t ny, double lo,
-          double hi, uint64_t y_base, int depth, Scratch& scratch,
+          double hi, uint64_t y_base, int depth, Workspace& ws,
           Accumulator& acc) {
   constexpr size_t kOneLevel = 32768;  // values ranked in one level
+  constexpr size_t kMaxCoarse = 512;
   constexpr double kInf = std::numeric_limits<double>::infinity();
   if (nx + ny <= kOneLevel || depth == 0) {
-    RankOneLevel(x, nx, y, ny, lo, hi, y_base, scratch, acc);
+    const size_t pos_size = 4 * (nx + ny) + 6;
+    if (nx <= 0xffff && ny <= 0xffff) {
+      RankOneLevel(x, nx, y, ny, lo, hi, y_base, ws.pos16.Get(pos_size), ws,
+                   acc);
+    } else {
+      RankOneLevel(x, nx, y, ny, lo, hi, y_base, ws.pos32.Get(pos_size), ws,
+                   acc);
+    }
     return;
   }
-  const size_t buckets = std::min<size_t>(512, (nx + ny) / 4096 + 1);
+  const size_t buckets = std::min<size_t>(kMaxCoarse, (nx + ny) / 4096 + 1);
   const double range = hi - lo;
   const double scale = static_cast<double>(buckets) / range;
   const uint32_t last = static_cast<uint32_t>(buckets - 1);
@@ -252,7 +315,7 @@ void Rank(const double* x, size_t nx, const double* y, size_t ny, double lo,
     const double b = (v - lo) * scale;
     return b > 0 ? (b < last ? static_cast<uint32_t>(b) : last) : 0;
   };
-  std::vector<uint32_t> end(2 * buckets, 0);
+  uint32_t end[2 * kMaxCoarse] = {};
   for (size_t i = 0; i < nx; ++i) ++end[2 * bucket_of(x[i])];
   for (size_t i = 0; i < ny; ++i) ++end[2 * bucket_of(y[i]) + 1];
   uint32_t sum_x = 0;
@@ -265,9 +328,8 @@ void Rank(const double* x, size_t nx, const double* y, size_t ny, double lo,
     sum_x += cx;
     sum_y += cy;
   }
-  // Not value-initialized: every element is written by the scatter.
-  std::unique_ptr<double[]> coarse(new double[nx + ny]);
-  double* const bx = coarse.get();
+  // Every element is written by the scatter before it is read.
+  double* const bx = ws.coarse[depth - 1].Get(nx + ny);
   double* const by = bx + nx;
   for (size_t i = 0; i < nx; ++i) bx[end[2 * bucket_of(x[i])]++] = x[i];
   for (size_t i = 0; i < ny; ++i) by[end[2 * bucket_of(y[i]) + 1]++] = y[i];
@@ -284,8 +346,7 @@ void Rank(const double* x, size_t nx, const double* y, size_t ny, double lo,
       continue;
     }
     const double b_lo = lo + static_cast<double>(b) * width;
-    Rank(bx + xs, a, by + ys, c, b_lo, b_lo + width, 0, depth - 1, scratch,
-         acc);
+    Rank(bx + xs, a, by + ys, c, b_lo, b_lo + width, 0, depth - 1, ws, acc);
   }
 }
 
@@ -299,8 +360,11 @@ std::optional<RankSummary> BucketRank(absl::Span<const double> x,
   const double range = hi - lo;
   if (!(range > 0) || !std::isfinite(range)) return std::nullopt;
   Accumulator acc;
-  Scratch scratch;
-  Rank(x.data(), x.size(), y.data(), y.size(), lo, hi, 0, 3, scratch, acc);
+  // Kept by the thread for its next call, unless large.
+  thread_local Workspace ws;
+  Rank(x.data(), x.size(), y.data(), y.size(), lo, hi, 0, kCoarseLevels, ws,
+       acc);
+  if (ws.bytes() > kKeptWorkspaceBytes) ws.Release();
   RankSummary summary;
   summary.u_x = static_cast<double>(acc.twice_u) / 2;
   summary.tie_term = acc.tie_term;

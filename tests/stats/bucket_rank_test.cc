@@ -87,6 +87,24 @@ TEST(BucketRankTest, ClustersAcrossLevels) {
   ExpectSame(x, y, "equal values");
 }
 
+// A cluster that no coarse level splits, with more than 65,535 values of
+// each sample in the last level: its bucket positions need 32 bits (smaller
+// last levels use 16). Called twice, so the second call reuses the thread's
+// workspace.
+TEST(BucketRankTest, LastLevelTooBigForShortPositions) {
+  TestRandom random(53);
+  std::vector<double> x(70000), y(70000);
+  for (double& v : x) v = 1 + 1e-12 * random.Uniform();
+  for (double& v : y) v = 1 + 1e-12 * random.Uniform();
+  x[0] = -1;
+  y[1] = 1;
+  y[2] = 3;
+  ExpectSame(x, y, "wide cluster");
+  ExpectSame(x, y, "wide cluster, again");
+  // Then a small call after the big one: the workspace is reused, not read.
+  ExpectSame({1, 2, 3, 3}, {2, 3, 0.5}, "small after big");
+}
+
 TEST(BucketRankTest, DeclinesWithoutAFiniteRange) {
   constexpr double kInf = std::numeric_limits<double>::infinity();
   EXPECT_FALSE(BucketRank(std::vector<double>{1, 1}, std::vector<double>{1})
