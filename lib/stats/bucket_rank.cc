@@ -10,6 +10,10 @@
 #include <memory>
 #include <optional>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "absl/types/span.h"
 #include "lib/stats/rank.h"
 
@@ -30,42 +34,6 @@ inline void SortSmall(double* first, double* last) {
       --j;
     }
     *j = v;
-  }
-}
-
-// The smallest and largest finite values of x and y (lo > hi if none).
-void FiniteRange(absl::Span<const double> x, absl::Span<const double> y,
-                 double* lo, double* hi) {
-  constexpr double kInf = std::numeric_limits<double>::infinity();
-  // Four independent accumulators: no loop-carried dependency per value.
-  double l[4] = {kInf, kInf, kInf, kInf};
-  double h[4] = {-kInf, -kInf, -kInf, -kInf};
-  for (absl::Span<const double> s : {x, y}) {
-    size_t i = 0;
-    for (; i + 4 <= s.size(); i += 4) {
-      for (int k = 0; k < 4; ++k) {
-        l[k] = std::min(l[k], s[i + k]);
-        h[k] = std::max(h[k], s[i + k]);
-      }
-    }
-    for (; i < s.size(); ++i) {
-      l[0] = std::min(l[0], s[i]);
-      h[0] = std::max(h[0], s[i]);
-    }
-  }
-  *lo = std::min(std::min(l[0], l[1]), std::min(l[2], l[3]));
-  *hi = std::max(std::max(h[0], h[1]), std::max(h[2], h[3]));
-  if (std::isinf(*lo) || std::isinf(*hi)) {
-    // Rare: infinities present; the range of the finite values.
-    *lo = kInf;
-    *hi = -kInf;
-    for (absl::Span<const double> s : {x, y}) {
-      for (const double v : s) {
-        if (std::isinf(v)) continue;
-        *lo = std::min(*lo, v);
-        *hi = std::max(*hi, v);
-      }
-    }
   }
 }
 
@@ -369,11 +337,83 @@ void Rank(const double* x, size_t nx, const double* y, size_t ny, double lo,
 
 }  // namespace
 
+bool FiniteRange(absl::Span<const double> x, absl::Span<const double> y,
+                 double* lo, double* hi) {
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  // Independent accumulators: no loop-carried dependency per value. A NaN
+  // is skipped by min and max (v < l is false) and counted.
+  double l[4] = {kInf, kInf, kInf, kInf};
+  double h[4] = {-kInf, -kInf, -kInf, -kInf};
+  uint64_t nan[4] = {0, 0, 0, 0};
+  for (absl::Span<const double> s : {x, y}) {
+    size_t i = 0;
+#if defined(__SSE2__)
+    // Two values per instruction: _mm_min_pd(v, l) is v < l ? v : l and
+    // _mm_max_pd(v, h) is v > h ? v : h, exactly the scalar loop's choice
+    // (a NaN v keeps l and h); unordered compares flag the NaNs.
+    __m128d l0 = _mm_set1_pd(kInf), l1 = l0;
+    __m128d h0 = _mm_set1_pd(-kInf), h1 = h0;
+    __m128d bad = _mm_setzero_pd();
+    for (; i + 4 <= s.size(); i += 4) {
+      const __m128d v0 = _mm_loadu_pd(s.data() + i);
+      const __m128d v1 = _mm_loadu_pd(s.data() + i + 2);
+      l0 = _mm_min_pd(v0, l0);
+      l1 = _mm_min_pd(v1, l1);
+      h0 = _mm_max_pd(v0, h0);
+      h1 = _mm_max_pd(v1, h1);
+      bad = _mm_or_pd(bad, _mm_cmpunord_pd(v0, v1));
+    }
+    double lanes[2];
+    _mm_storeu_pd(lanes, _mm_min_pd(l0, l1));
+    l[1] = std::min(l[1], std::min(lanes[0], lanes[1]));
+    _mm_storeu_pd(lanes, _mm_max_pd(h0, h1));
+    h[1] = std::max(h[1], std::max(lanes[0], lanes[1]));
+    nan[1] += _mm_movemask_pd(bad) != 0;
+#endif
+    for (; i + 4 <= s.size(); i += 4) {
+      for (int k = 0; k < 4; ++k) {
+        const double v = s[i + k];
+        l[k] = v < l[k] ? v : l[k];
+        h[k] = v > h[k] ? v : h[k];
+        nan[k] += v != v;
+      }
+    }
+    for (; i < s.size(); ++i) {
+      const double v = s[i];
+      l[0] = v < l[0] ? v : l[0];
+      h[0] = v > h[0] ? v : h[0];
+      nan[0] += v != v;
+    }
+  }
+  if (nan[0] + nan[1] + nan[2] + nan[3] > 0) return false;
+  *lo = std::min(std::min(l[0], l[1]), std::min(l[2], l[3]));
+  *hi = std::max(std::max(h[0], h[1]), std::max(h[2], h[3]));
+  if (std::isinf(*lo) || std::isinf(*hi)) {
+    // Rare: infinities present; the range of the finite values.
+    *lo = kInf;
+    *hi = -kInf;
+    for (absl::Span<const double> s : {x, y}) {
+      for (const double v : s) {
+        if (std::isinf(v)) continue;
+        *lo = std::min(*lo, v);
+        *hi = std::max(*hi, v);
+      }
+    }
+  }
+  return true;
+}
+
 std::optional<RankSummary> BucketRank(absl::Span<const double> x,
                                       absl::Span<const double> y) {
   double lo;
   double hi;
-  FiniteRange(x, y, &lo, &hi);
+  if (!FiniteRange(x, y, &lo, &hi)) return std::nullopt;  // NaN: not allowed
+  return BucketRank(x, y, lo, hi);
+}
+
+std::optional<RankSummary> BucketRank(absl::Span<const double> x,
+                                      absl::Span<const double> y, double lo,
+                                      double hi) {
   const double range = hi - lo;
   if (!(range > 0) || !std::isfinite(range)) return std::nullopt;
   Accumulator acc;

@@ -1,7 +1,7 @@
 // Copyright 2026 The Sluice Authors.
 //
 // Private: the Mann-Whitney rank summary of two samples without sorting them
-// (issue 11 item 8). One pass finds the pooled finite range. Up to 32,768
+// (issue 11 item 8). One pass finds the pooled finite range (and any NaN). Up to 32,768
 // values are ranked in one level: each value is counted into one of about
 // two equal-width buckets per value (x and y separately); the pass over the
 // counts that turns them into bucket starts also adds, for each x, the y
@@ -37,11 +37,24 @@
 
 namespace sluice::internal {
 
-// The rank summary of x and y (no NaN; +-inf allowed; -0.0 ties +0.0), or
-// nullopt when the finite values' range is not a finite positive number
-// (then the caller sorts). Requires both samples non-empty. Thread-safe: calls
-// on different threads share nothing; the thread's workspace is kept after
-// the call (see above).
+// Sets *lo and *hi to the smallest and largest finite values of x and y
+// (*lo > *hi when there are none) in one pass over both, and returns true;
+// returns false, leaving *lo and *hi unchanged, when a value is NaN (so the
+// caller can validate its samples in the same pass). Thread-safe.
+bool FiniteRange(absl::Span<const double> x, absl::Span<const double> y,
+                 double* lo, double* hi);
+
+// The rank summary of x and y (no NaN; +-inf allowed; -0.0 ties +0.0) given
+// their finite range [lo, hi] from FiniteRange, or nullopt when the range is
+// not a finite positive number (then the caller sorts). Requires both
+// samples non-empty. Thread-safe: calls on different threads share nothing;
+// the thread's workspace is kept after the call (see above).
+std::optional<RankSummary> BucketRank(absl::Span<const double> x,
+                                      absl::Span<const double> y, double lo,
+                                      double hi);
+
+// FiniteRange, then BucketRank of that range: nullopt also when a value is
+// NaN. Thread-safe, as BucketRank.
 std::optional<RankSummary> BucketRank(absl::Span<const double> x,
                                       absl::Span<const double> y);
 

@@ -105,6 +105,33 @@ TEST(BucketRankTest, LastLevelTooBigForShortPositions) {
   ExpectSame({1, 2, 3, 3}, {2, 3, 0.5}, "small after big");
 }
 
+// FiniteRange finds the range and any NaN in one pass: a NaN at every
+// position of either sample (inside the blocks of four and in the tail).
+TEST(BucketRankTest, FiniteRangeFindsEveryNaN) {
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  std::vector<double> x = {3, -2, 5, 0.5, 7, 1, -0.0, 2, 9, 4, 6};
+  std::vector<double> y = {1.5, 8, -3, 2.5, kInf, 0, 11, -kInf, 2};
+  double lo = 0;
+  double hi = 0;
+  ASSERT_TRUE(FiniteRange(x, y, &lo, &hi));
+  EXPECT_EQ(lo, -3);
+  EXPECT_EQ(hi, 11);
+  for (std::vector<double>* s : {&x, &y}) {
+    for (size_t i = 0; i < s->size(); ++i) {
+      const double saved = (*s)[i];
+      (*s)[i] = kNaN;
+      lo = hi = 0;
+      EXPECT_FALSE(FiniteRange(x, y, &lo, &hi))
+          << (s == &x ? "x" : "y") << "[" << i << "]";
+      EXPECT_EQ(lo, 0);
+      EXPECT_EQ(hi, 0);
+      EXPECT_FALSE(BucketRank(x, y).has_value());
+      (*s)[i] = saved;
+    }
+  }
+}
+
 TEST(BucketRankTest, DeclinesWithoutAFiniteRange) {
   constexpr double kInf = std::numeric_limits<double>::infinity();
   EXPECT_FALSE(BucketRank(std::vector<double>{1, 1}, std::vector<double>{1})
