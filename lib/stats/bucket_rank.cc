@@ -169,10 +169,12 @@ struct Workspace {
   Buffer<uint32_t> multi;   // one level's buckets holding two or more values
   Buffer<double> values;    // one level's values, bucket by bucket
   Buffer<double> coarse[kCoarseLevels];  // each coarse level's values
+  Buffer<uint16_t> coarse_index[kCoarseLevels];  // and their buckets
 
   size_t bytes() const {
     size_t b = pos16.bytes() + pos32.bytes() + multi.bytes() + values.bytes();
     for (const Buffer<double>& c : coarse) b += c.bytes();
+    for (const Buffer<uint16_t>& c : coarse_index) b += c.bytes();
     return b;
   }
   void Release() {
@@ -181,6 +183,7 @@ struct Workspace {
     multi.Release();
     values.Release();
     for (Buffer<double>& c : coarse) c.Release();
+    for (Buffer<uint16_t>& c : coarse_index) c.Release();
   }
 };
 
@@ -301,8 +304,17 @@ void Rank(const double* x, size_t nx, const double* y, size_t ny, double lo,
     return b > 0 ? (b < last ? static_cast<uint32_t>(b) : last) : 0;
   };
   uint32_t end[2 * kMaxCoarse] = {};
-  for (size_t i = 0; i < nx; ++i) ++end[2 * bucket_of(x[i])];
-  for (size_t i = 0; i < ny; ++i) ++end[2 * bucket_of(y[i]) + 1];
+  uint16_t* const index = ws.coarse_index[depth - 1].Get(nx + ny);
+  for (size_t i = 0; i < nx; ++i) {
+    const uint32_t b = 2 * bucket_of(x[i]);
+    index[i] = static_cast<uint16_t>(b);
+    ++end[b];
+  }
+  for (size_t i = 0; i < ny; ++i) {
+    const uint32_t b = 2 * bucket_of(y[i]) + 1;
+    index[nx + i] = static_cast<uint16_t>(b);
+    ++end[b];
+  }
   uint32_t sum_x = 0;
   uint32_t sum_y = 0;
   for (size_t b = 0; b < buckets; ++b) {
@@ -316,8 +328,8 @@ void Rank(const double* x, size_t nx, const double* y, size_t ny, double lo,
   // Every element is written by the scatter before it is read.
   double* const bx = ws.coarse[depth - 1].Get(nx + ny);
   double* const by = bx + nx;
-  for (size_t i = 0; i < nx; ++i) bx[end[2 * bucket_of(x[i])]++] = x[i];
-  for (size_t i = 0; i < ny; ++i) by[end[2 * bucket_of(y[i]) + 1]++] = y[i];
+  for (size_t i = 0; i < nx; ++i) bx[end[index[i]]++] = x[i];
+  for (size_t i = 0; i < ny; ++i) by[end[index[nx + i]]++] = y[i];
   const double width = range / static_cast<double>(buckets);
   for (size_t b = 0; b < buckets; ++b) {
     const size_t xs = b == 0 ? 0 : end[2 * b - 2];
