@@ -167,12 +167,14 @@ struct Workspace {
   Buffer<uint16_t> pos16;   // one level's bucket ends when they fit
   Buffer<uint32_t> pos32;   // else
   Buffer<uint32_t> multi;   // one level's buckets holding two or more values
+  Buffer<uint32_t> index;   // one level's values' buckets
   Buffer<double> values;    // one level's values, bucket by bucket
   Buffer<double> coarse[kCoarseLevels];  // each coarse level's values
   Buffer<uint16_t> coarse_index[kCoarseLevels];  // and their buckets
 
   size_t bytes() const {
-    size_t b = pos16.bytes() + pos32.bytes() + multi.bytes() + values.bytes();
+    size_t b = pos16.bytes() + pos32.bytes() + multi.bytes() + values.bytes() +
+               index.bytes();
     for (const Buffer<double>& c : coarse) b += c.bytes();
     for (const Buffer<uint16_t>& c : coarse_index) b += c.bytes();
     return b;
@@ -181,6 +183,7 @@ struct Workspace {
     pos16.Release();
     pos32.Release();
     multi.Release();
+    index.Release();
     values.Release();
     for (Buffer<double>& c : coarse) c.Release();
     for (Buffer<uint16_t>& c : coarse_index) c.Release();
@@ -218,8 +221,17 @@ void RankOneLevel(const double* x, size_t nx, const double* y, size_t ny,
   // by one bucket), then advanced by the scatter to the ends.
   std::memset(pos, 0, (2 * buckets + 2) * sizeof(P));
   P* const count = pos + 2;
-  for (size_t i = 0; i < nx; ++i) ++count[2 * bucket_of(x[i])];
-  for (size_t i = 0; i < ny; ++i) ++count[2 * bucket_of(y[i]) + 1];
+  uint32_t* const index = ws.index.Get(nx + ny);
+  for (size_t i = 0; i < nx; ++i) {
+    const uint32_t b = 2 * bucket_of(x[i]);
+    index[i] = b;
+    ++count[b];
+  }
+  for (size_t i = 0; i < ny; ++i) {
+    const uint32_t b = 2 * bucket_of(y[i]) + 1;
+    index[nx + i] = b;
+    ++count[b];
+  }
   // The prefix sums, and in the same pass each x's count of the y values in
   // the lower buckets; the buckets holding two or more values are listed.
   uint32_t* const multi = ws.multi.Get((nx + ny) / 2 + 1);
@@ -242,10 +254,10 @@ void RankOneLevel(const double* x, size_t nx, const double* y, size_t ny,
   double* const bx = ws.values.Get(nx + ny);
   double* const by = bx + nx;
   for (size_t i = 0; i < nx; ++i) {
-    bx[count[2 * bucket_of(x[i])]++] = x[i] + 0.0;
+    bx[count[index[i]]++] = x[i] + 0.0;
   }
   for (size_t i = 0; i < ny; ++i) {
-    by[count[2 * bucket_of(y[i]) + 1]++] = y[i] + 0.0;
+    by[count[index[nx + i]]++] = y[i] + 0.0;
   }
   // Each bucket with two or more values adds its own pairs and ties. Most
   // hold two (about 84% of them for continuous data): those without a call
