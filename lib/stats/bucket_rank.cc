@@ -37,6 +37,23 @@ inline void SortSmall(double* first, double* last) {
   }
 }
 
+// Values ahead of the one in use that a streaming loop prefetches (2 KiB).
+constexpr size_t kPrefetchAhead = 256;
+
+// Asks for the cache line kPrefetchAhead values after `p` (which may lie
+// beyond the array: a prefetch never faults). The range pass and the coarse
+// count stream samples larger than the cache, and on the project's machine
+// the hardware prefetcher alone left them waiting for memory (10^6: 32 ->
+// 27 ms); prefetching in the coarse scatter as well was slower.
+inline void PrefetchAhead(const double* p) {
+#if defined(__GNUC__)
+  __builtin_prefetch(reinterpret_cast<const void*>(
+      reinterpret_cast<uintptr_t>(p) + kPrefetchAhead * sizeof(double)));
+#else
+  (void)p;
+#endif
+}
+
 struct Accumulator {
   uint64_t twice_u = 0;
   double tie_term = 0;
@@ -318,11 +335,13 @@ void Rank(const double* x, size_t nx, const double* y, size_t ny, double lo,
   uint32_t end[2 * kMaxCoarse] = {};
   uint16_t* const index = ws.coarse_index[depth - 1].Get(nx + ny);
   for (size_t i = 0; i < nx; ++i) {
+    PrefetchAhead(x + i);
     const uint32_t b = 2 * bucket_of(x[i]);
     index[i] = static_cast<uint16_t>(b);
     ++end[b];
   }
   for (size_t i = 0; i < ny; ++i) {
+    PrefetchAhead(y + i);
     const uint32_t b = 2 * bucket_of(y[i]) + 1;
     index[nx + i] = static_cast<uint16_t>(b);
     ++end[b];
@@ -379,6 +398,7 @@ bool FiniteRange(absl::Span<const double> x, absl::Span<const double> y,
     __m128d h0 = _mm_set1_pd(-kInf), h1 = h0;
     __m128d bad = _mm_setzero_pd();
     for (; i + 4 <= s.size(); i += 4) {
+      PrefetchAhead(s.data() + i);
       const __m128d v0 = _mm_loadu_pd(s.data() + i);
       const __m128d v1 = _mm_loadu_pd(s.data() + i + 2);
       l0 = _mm_min_pd(v0, l0);
