@@ -174,19 +174,20 @@ class Buffer {
 
 constexpr int kCoarseLevels = 3;  // coarse levels above the last one
 
-// A thread keeps its workspace between calls up to this size (enough for
-// n + m = 2 * 10^6 values); a larger one is freed when the call returns.
+// A thread keeps its workspace between calls up to this size (n = m = 10^6
+// takes about 20 MiB: 10 bytes per pooled value in the coarse level); a
+// larger one is freed when the call returns.
 constexpr size_t kKeptWorkspaceBytes = size_t{64} << 20;
 
 // Scratch memory of one thread's BucketRank calls, kept between calls (see
 // bucket_rank.h) so that repeated tests do not fault in fresh pages.
 struct Workspace {
-  Buffer<uint16_t> pos16;   // one level's bucket ends when they fit
-  Buffer<uint32_t> pos32;   // else
-  Buffer<uint32_t> multi;   // one level's buckets holding two or more values
-  Buffer<uint32_t> index;   // one level's values' buckets
-  Buffer<double> values;    // one level's values, bucket by bucket
-  Buffer<double> coarse[kCoarseLevels];  // each coarse level's values
+  Buffer<uint16_t> pos16;  // one level's bucket ends when they fit
+  Buffer<uint32_t> pos32;  // else
+  Buffer<uint32_t> multi;  // one level's buckets holding two or more values
+  Buffer<uint32_t> index;  // one level's values' buckets
+  Buffer<double> values;   // one level's values, bucket by bucket
+  Buffer<double> coarse[kCoarseLevels];          // each coarse level's values
   Buffer<uint16_t> coarse_index[kCoarseLevels];  // and their buckets
 
   size_t bytes() const {
@@ -215,8 +216,8 @@ struct Workspace {
 // (uint16_t when nx and ny fit, which halves the memory touched).
 template <typename P>
 void RankOneLevel(const double* x, size_t nx, const double* y, size_t ny,
-                  double lo, double hi, uint64_t y_base, P* pos,
-                  Workspace& ws, Accumulator& acc) {
+                  double lo, double hi, uint64_t y_base, P* pos, Workspace& ws,
+                  Accumulator& acc) {
   constexpr double kInf = std::numeric_limits<double>::infinity();
   double range = hi - lo;
   size_t buckets = std::max<size_t>(2, 2 * (nx + ny));

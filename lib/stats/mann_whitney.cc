@@ -15,11 +15,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/types/span.h"
+#include "lib/core/status_macros.h"
+#include "lib/stats/bucket_rank.h"
 #include "lib/stats/math.h"
 #include "lib/stats/rank.h"
 #include "lib/stats/wilcoxon.h"
-#include "lib/core/status_macros.h"
-#include "lib/stats/bucket_rank.h"
 
 namespace sluice::stats {
 
