@@ -180,7 +180,8 @@ constexpr int kCoarseLevels = 3;  // coarse levels above the last one
 constexpr size_t kKeptWorkspaceBytes = size_t{64} << 20;
 
 // Scratch memory of one thread's BucketRank calls, kept between calls (see
-// bucket_rank.h) so that repeated tests do not fault in fresh pages.
+// bucket_rank.h) so that repeated tests do not allocate it again. Each
+// array is used by one level at a time (the coarse ones by their depth).
 struct Workspace {
   Buffer<uint16_t> pos16;  // one level's bucket ends when they fit
   Buffer<uint32_t> pos32;  // else
@@ -190,6 +191,7 @@ struct Workspace {
   Buffer<double> coarse[kCoarseLevels];          // each coarse level's values
   Buffer<uint16_t> coarse_index[kCoarseLevels];  // and their buckets
 
+  // The bytes held.
   size_t bytes() const {
     size_t b = pos16.bytes() + pos32.bytes() + multi.bytes() + values.bytes() +
                index.bytes();
@@ -197,6 +199,7 @@ struct Workspace {
     for (const Buffer<uint16_t>& c : coarse_index) b += c.bytes();
     return b;
   }
+  // Frees every array.
   void Release() {
     pos16.Release();
     pos32.Release();
@@ -212,8 +215,9 @@ struct Workspace {
 // count also counting `y_base` smaller y values. One level of bucketing:
 // about two buckets per value over [lo, hi] (values outside it are clamped
 // to the end buckets, which keeps the order), so most buckets hold at most
-// one value and the walk rarely branches. P holds a position in x or y
-// (uint16_t when nx and ny fit, which halves the memory touched).
+// one value and only about 9% of them need their values compared. P holds a
+// position in x or y (uint16_t when nx and ny fit, which halves the memory
+// touched).
 template <typename P>
 void RankOneLevel(const double* x, size_t nx, const double* y, size_t ny,
                   double lo, double hi, uint64_t y_base, P* pos, Workspace& ws,
