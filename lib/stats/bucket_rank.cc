@@ -44,11 +44,25 @@ constexpr size_t kPrefetchAhead = 256;
 // beyond the array: a prefetch never faults). The range pass and the coarse
 // count stream samples larger than the cache, and on the project's machine
 // the hardware prefetcher alone left them waiting for memory (10^6: 32 ->
-// 27 ms); prefetching in the coarse scatter as well was slower.
+// 27 ms); prefetching the coarse scatter's reads as well was slower.
 inline void PrefetchAhead(const double* p) {
 #if defined(__GNUC__)
   __builtin_prefetch(reinterpret_cast<const void*>(
       reinterpret_cast<uintptr_t>(p) + kPrefetchAhead * sizeof(double)));
+#else
+  (void)p;
+#endif
+}
+
+// Asks for the cache line two lines after `p` (which may lie beyond the
+// array), to be written: the coarse scatter writes about 500 streams at
+// once into memory beyond the cache, more than the hardware prefetcher
+// follows (10^6: 28 -> 25 ms).
+inline void PrefetchForWrite(const double* p) {
+#if defined(__GNUC__)
+  __builtin_prefetch(reinterpret_cast<const void*>(
+                         reinterpret_cast<uintptr_t>(p) + 16 * sizeof(double)),
+                     1);
 #else
   (void)p;
 #endif
@@ -364,8 +378,16 @@ void Rank(const double* x, size_t nx, const double* y, size_t ny, double lo,
   // Every element is written by the scatter before it is read.
   double* const bx = ws.coarse[depth - 1].Get(nx + ny);
   double* const by = bx + nx;
-  for (size_t i = 0; i < nx; ++i) bx[end[index[i]]++] = x[i];
-  for (size_t i = 0; i < ny; ++i) by[end[index[nx + i]]++] = y[i];
+  for (size_t i = 0; i < nx; ++i) {
+    const uint32_t p = end[index[i]]++;
+    PrefetchForWrite(bx + p);
+    bx[p] = x[i];
+  }
+  for (size_t i = 0; i < ny; ++i) {
+    const uint32_t p = end[index[nx + i]]++;
+    PrefetchForWrite(by + p);
+    by[p] = y[i];
+  }
   const double width = range / static_cast<double>(buckets);
   for (size_t b = 0; b < buckets; ++b) {
     const size_t xs = b == 0 ? 0 : end[2 * b - 2];
