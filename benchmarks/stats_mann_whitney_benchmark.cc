@@ -6,14 +6,23 @@
 // benchmarks/mann_whitney_vs_scipy.py runs BM_MannWhitneyU on the same data
 // as scipy.stats.mannwhitneyu: it writes the samples to files and sets
 // SLUICE_MW_DATA_DIR; without it the data are drawn here (fixed seed).
+// BM_MannWhitneyU repeats the call on one thread, so it times warm calls
+// (the ranking's scratch memory is kept by the thread between calls);
+// BM_MannWhitneyUFirstCall times the first call of a new thread.
 
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "benchmark/benchmark.h"
 #include "sluice/stats/hodges_lehmann.h"
@@ -71,6 +80,41 @@ void BM_MannWhitneyU(benchmark::State& state) {
 BENCHMARK(BM_MannWhitneyU)
     ->RangeMultiplier(10)
     ->Range(1000, 1000000)
+    ->Unit(benchmark::kMicrosecond);
+
+// A cold call: each iteration is the first MannWhitneyU call of a new thread,
+// so its thread_local workspace (lib/stats/bucket_rank.h) starts empty and
+// is allocated; with glibc, malloc_trim first returns the freed memory to
+// the system, so the call faults in fresh pages as a process's first call
+// does. Timed as the CPU time of that thread's call alone (thread start and
+// exit excluded), to compare with BM_MannWhitneyU's warm, repeated calls.
+void BM_MannWhitneyUFirstCall(benchmark::State& state) {
+  const int64_t n = state.range(0);
+  std::vector<double> x, y;
+  Samples(n, &x, &y);
+  for (auto _ : state) {
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
+    double seconds = 0;
+    std::thread thread([&] {
+      timespec start, end;
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start);
+      auto r = sluice::stats::MannWhitneyU(x, y);
+      benchmark::DoNotOptimize(r);
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &end);
+      seconds = static_cast<double>(end.tv_sec - start.tv_sec) +
+                1e-9 * static_cast<double>(end.tv_nsec - start.tv_nsec);
+    });
+    thread.join();
+    state.SetIterationTime(seconds);
+  }
+  state.SetItemsProcessed(state.iterations() * 2 * n);
+}
+BENCHMARK(BM_MannWhitneyUFirstCall)
+    ->RangeMultiplier(10)
+    ->Range(1000, 1000000)
+    ->UseManualTime()
     ->Unit(benchmark::kMicrosecond);
 
 // With heavy ties (values rounded to 0.1): the same sort and merge.

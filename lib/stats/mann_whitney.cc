@@ -15,11 +15,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/types/span.h"
+#include "lib/core/status_macros.h"
+#include "lib/stats/bucket_rank.h"
 #include "lib/stats/math.h"
 #include "lib/stats/rank.h"
 #include "lib/stats/wilcoxon.h"
-#include "lib/core/status_macros.h"
-#include "lib/stats/bucket_rank.h"
 
 namespace sluice::stats {
 
@@ -79,6 +79,12 @@ namespace {
 
 constexpr int64_t kMaxSampleSize = (int64_t{1} << 31) - 1;
 
+// Whether ValidateSample's size checks pass.
+bool SizeOk(absl::Span<const double> sample) {
+  return !sample.empty() &&
+         static_cast<int64_t>(sample.size()) <= kMaxSampleSize;
+}
+
 absl::Status ValidateSample(absl::Span<const double> sample,
                             absl::string_view name) {
   if (sample.empty()) {
@@ -107,10 +113,19 @@ absl::StatusOr<MannWhitneyResult> FromRanks(int64_t n_x, int64_t n_y,
 absl::StatusOr<MannWhitneyResult> MannWhitneyU(
     absl::Span<const double> x, absl::Span<const double> y,
     const MannWhitneyOptions& options) {
-  SLUICE_RETURN_IF_ERROR(ValidateSample(x, "x"));
-  SLUICE_RETURN_IF_ERROR(ValidateSample(y, "y"));
+  // The NaN check is fused with the pass that finds the range; only when it
+  // fails (or a size is out of bounds) are the samples validated one by one,
+  // which names the first bad field as before.
+  double lo;
+  double hi;
+  if (!SizeOk(x) || !SizeOk(y) || !internal::FiniteRange(x, y, &lo, &hi)) {
+    SLUICE_RETURN_IF_ERROR(ValidateSample(x, "x"));
+    SLUICE_RETURN_IF_ERROR(ValidateSample(y, "y"));
+    return absl::InternalError("MannWhitneyU: a sample failed validation");
+  }
 
-  std::optional<internal::RankSummary> bucketed = internal::BucketRank(x, y);
+  std::optional<internal::RankSummary> bucketed =
+      internal::BucketRank(x, y, lo, hi);
   if (!bucketed.has_value()) {
     // No finite positive range (one distinct finite value, or a range that
     // overflows): sort.

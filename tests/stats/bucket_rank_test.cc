@@ -87,6 +87,51 @@ TEST(BucketRankTest, ClustersAcrossLevels) {
   ExpectSame(x, y, "equal values");
 }
 
+// A cluster that no coarse level splits, with more than 65,535 values of
+// each sample in the last level: its bucket positions need 32 bits (smaller
+// last levels use 16). Called twice, so the second call reuses the thread's
+// workspace.
+TEST(BucketRankTest, LastLevelTooBigForShortPositions) {
+  TestRandom random(53);
+  std::vector<double> x(70000), y(70000);
+  for (double& v : x) v = 1 + 1e-12 * random.Uniform();
+  for (double& v : y) v = 1 + 1e-12 * random.Uniform();
+  x[0] = -1;
+  y[1] = 1;
+  y[2] = 3;
+  ExpectSame(x, y, "wide cluster");
+  ExpectSame(x, y, "wide cluster, again");
+  // Then a small call after the big one: the workspace is reused, not read.
+  ExpectSame({1, 2, 3, 3}, {2, 3, 0.5}, "small after big");
+}
+
+// FiniteRange finds the range and any NaN in one pass: a NaN at every
+// position of either sample (inside the blocks of four and in the tail).
+TEST(BucketRankTest, FiniteRangeFindsEveryNaN) {
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  std::vector<double> x = {3, -2, 5, 0.5, 7, 1, -0.0, 2, 9, 4, 6};
+  std::vector<double> y = {1.5, 8, -3, 2.5, kInf, 0, 11, -kInf, 2};
+  double lo = 0;
+  double hi = 0;
+  ASSERT_TRUE(FiniteRange(x, y, &lo, &hi));
+  EXPECT_EQ(lo, -3);
+  EXPECT_EQ(hi, 11);
+  for (std::vector<double>* s : {&x, &y}) {
+    for (size_t i = 0; i < s->size(); ++i) {
+      const double saved = (*s)[i];
+      (*s)[i] = kNaN;
+      lo = hi = 0;
+      EXPECT_FALSE(FiniteRange(x, y, &lo, &hi))
+          << (s == &x ? "x" : "y") << "[" << i << "]";
+      EXPECT_EQ(lo, 0);
+      EXPECT_EQ(hi, 0);
+      EXPECT_FALSE(BucketRank(x, y).has_value());
+      (*s)[i] = saved;
+    }
+  }
+}
+
 TEST(BucketRankTest, DeclinesWithoutAFiniteRange) {
   constexpr double kInf = std::numeric_limits<double>::infinity();
   EXPECT_FALSE(BucketRank(std::vector<double>{1, 1}, std::vector<double>{1})

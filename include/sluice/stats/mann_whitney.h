@@ -139,7 +139,11 @@ std::ostream& operator<<(std::ostream& os, const MannWhitneyResult& result);
 // naming "method". -0.0 and +0.0 are the same value (a tie).
 //
 // When the tie-corrected variance is 0 (every value equal) the p-value is 1.
-// Thread-safe (a pure function).
+// Thread-safe: the result depends only on the arguments. Each calling thread
+// keeps the ranking's scratch memory for its next call (10 to 22 bytes per
+// value of x and y: 0.4 MiB after n = m = 10^4, 20 MiB after 10^6; none
+// kept above 64 MiB) until the thread exits, so repeated tests do not
+// allocate it again.
 absl::StatusOr<MannWhitneyResult> MannWhitneyU(
     absl::Span<const double> x, absl::Span<const double> y,
     const MannWhitneyOptions& options = MannWhitneyOptions());
