@@ -152,6 +152,7 @@ absl::StatusOr<MetricBinding> SimMetricSource::Prepare(
       return *binding;
     }
   }
+  ++computed_windows_;
   if (entry_ != nullptr) {
     // The engine asks about the same lists again and again: profile once.
     if (!entry_->profile.has_value())

@@ -326,6 +326,24 @@ TEST_F(SimSourcesTest, RepeatedWindowsAnswerAlikeUntilTheHistoryChanges) {
   EXPECT_GT(after_sum, 5 * before_sum);
 }
 
+TEST_F(SimSourcesTest, AWindowReadAgainAndAgainStaysCached) {
+  // A gate's window before is read at every look while its windows after
+  // change: the least recently read window is the one replaced.
+  Rebuild();
+  clock_.SetTime(scenario_.start + absl::Minutes(60));
+  ASSERT_TRUE(metrics_->Query(Query("errors", 0, 30)).ok());
+  for (int k = 1; k <= 10; ++k) {
+    ASSERT_TRUE(metrics_->Query(Query("errors", k, 30 + k)).ok());
+    ASSERT_TRUE(metrics_->Query(Query("errors", 0, 30)).ok());
+  }
+  EXPECT_EQ(metrics_->computed_window_count(), 11);
+  // The same window again is not computed again, a new one is.
+  ASSERT_TRUE(metrics_->Query(Query("errors", 10, 40)).ok());
+  EXPECT_EQ(metrics_->computed_window_count(), 11);
+  ASSERT_TRUE(metrics_->Query(Query("errors", 20, 50)).ok());
+  EXPECT_EQ(metrics_->computed_window_count(), 12);
+}
+
 TEST_F(SimSourcesTest, AlarmsFireOnABadRelease) {
   scenario_.fault.bad = true;
   scenario_.fault.error_multiplier = 50;

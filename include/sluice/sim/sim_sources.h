@@ -111,6 +111,10 @@ class SimMetricSource : public MetricSource {
 
   // The number of queries answered or failed so far.
   int64_t query_count() const { return queries_; }
+  // The number of cohort windows computed from the model so far (a query
+  // whose cohort, window and version history match one of the last eight
+  // windows read is answered from it and not counted).
+  int64_t computed_window_count() const { return computed_windows_; }
 
  private:
   // The binding, the cohort's minutes delivered in the window (in
@@ -121,6 +125,7 @@ class SimMetricSource : public MetricSource {
   const VersionHistory& versions_;
   const Clock& clock_;
   int64_t queries_ = 0;
+  int64_t computed_windows_ = 0;
   std::vector<uint32_t> indices_;
   std::vector<CohortMinute> minutes_;
   CohortCache cache_;
