@@ -23,6 +23,7 @@
 #include "sluice/spec.h"
 #include "sluice/testing/fake_metric_source.h"
 #include "sluice/testing/status_matchers.h"
+#include "sluice/v1/rollout_spec.pb.h"
 #include "sluice/wave_scheduler.h"
 
 namespace sluice {
@@ -138,6 +139,50 @@ TEST(ExampleFilesTest, EveryRecordedSeriesLoadsAndIsAttributed) {
     EXPECT_THAT(sim::RecordedSeries::LoadFile(path), testing::IsOk());
     const std::string name = std::filesystem::path(path).filename().string();
     EXPECT_THAT(readme, ::testing::HasSubstr("`" + name + "`"));
+  }
+}
+
+// The recommended canary judges its canary against old-version targets of
+// the canary's own zone: on both example fleets the canary is one zone's
+// targets, and that zone keeps old-version targets for the control (a
+// canary of the whole zone would leave only other zones, with their own
+// noise and local time, to compare with).
+TEST(ExampleFilesTest, TheStatisticalCanaryLeavesItsZoneAControl) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      RolloutSpec spec,
+      RolloutSpec::LoadFile(
+          "examples/specs/codedeploy_canary_statistical.textproto"));
+  for (const char* path : {kFleet, "examples/fleets/three_regions_3600.csv"}) {
+    SCOPED_TRACE(path);
+    SLUICE_ASSERT_OK_AND_ASSIGN(Fleet fleet, LoadFleetFile(path));
+    SLUICE_ASSERT_OK_AND_ASSIGN(std::unique_ptr<WaveScheduler> scheduler,
+                                NewScheduler(spec));
+    SLUICE_ASSERT_OK_AND_ASSIGN(WavePlan plan, scheduler->Plan(fleet));
+    ASSERT_EQ(plan.waves.size(), 2u);
+    const Wave& canary = plan.waves[0];
+    ASSERT_FALSE(canary.targets.empty());
+    const uint32_t zone = fleet.zone_of(canary.targets[0]);
+    for (Fleet::TargetIndex t : canary.targets) {
+      EXPECT_EQ(fleet.zone_of(t), zone) << fleet.target(t).id;
+    }
+    size_t zone_size = 0;
+    for (Fleet::TargetIndex t = 0; t < fleet.size(); ++t) {
+      if (fleet.zone_of(t) == zone) ++zone_size;
+    }
+    // At least as many old-version targets in the zone as canary targets.
+    EXPECT_GE(zone_size, 2 * canary.targets.size());
+  }
+  // Both gates judge against the canary's zone, and the canary is judged
+  // for as long as it runs.
+  const v1::RolloutSpec proto = spec.ToProto();
+  ASSERT_EQ(proto.gates().default__size(), 2);
+  for (const v1::GateSpec& gate : proto.gates().default_()) {
+    SCOPED_TRACE(gate.name());
+    ASSERT_TRUE(gate.has_self_baseline());
+    EXPECT_EQ(gate.self_baseline().control(),
+              v1::SelfBaselineGateSpec::CONTROL_SAME_ZONE);
+    EXPECT_EQ(gate.self_baseline().duration().seconds(),
+              proto.waves().canary().interval().seconds());
   }
 }
 

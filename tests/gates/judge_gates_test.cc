@@ -1101,7 +1101,7 @@ TEST(JudgeGatesSpecTest, ExampleSpecBuilds) {
   SLUICE_ASSERT_OK_AND_ASSIGN(
       RolloutSpec spec,
       RolloutSpec::LoadFile(
-          "examples/specs/codedeploy_canary_statistical.textproto"));
+          "examples/specs/codedeploy_canary_sequential.textproto"));
   SLUICE_ASSERT_OK_AND_ASSIGN(GatePolicy policy, GatePolicy::FromSpec(spec));
   // A healthy canary: errors at its traffic share, the same latency.
   Harness h;

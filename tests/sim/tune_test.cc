@@ -94,7 +94,7 @@ TEST(TuneTest, FindsTheTunableFieldsOfASpec) {
   EXPECT_EQ(fields[3].original, 1.5);
   // Defaults count for fields with presence: the sequential tests' alpha.
   const std::vector<SpecField> statistical =
-      FindTunableFields(Load("codedeploy_canary_statistical"));
+      FindTunableFields(Load("codedeploy_canary_sequential"));
   const SpecField* alpha = Find(statistical, "sequential_count.alpha");
   ASSERT_NE(alpha, nullptr);
   EXPECT_EQ(alpha->original, 0.05);  // unset: the gate's default
@@ -139,7 +139,7 @@ TEST(TuneTest, EachKindOfFieldMovesAsStated) {
   EXPECT_EQ(errors.duration().seconds(), 3600);
   EXPECT_THAT(RolloutSpec::FromProto(regional).status(), IsOk());
   // Inverse, count and score fields.
-  v1::RolloutSpec statistical = Load("codedeploy_canary_statistical");
+  v1::RolloutSpec statistical = Load("codedeploy_canary_sequential");
   ApplyTuning(statistical, 4, 1);
   const v1::GatePolicy& gates = statistical.gates();
   EXPECT_DOUBLE_EQ(gates.default_(0).sequential_count().alpha(), 0.0125);
@@ -164,8 +164,8 @@ TEST(TuneTest, EachKindOfFieldMovesAsStated) {
 TEST(TuneTest, NoMoveChangesNothing) {
   for (const char* name :
        {"regional_waves_gated", "regional_waves_self_baseline",
-        "codedeploy_canary_statistical", "argo_steps_analysis",
-        "sequential_gate"}) {
+        "codedeploy_canary_statistical", "codedeploy_canary_sequential",
+        "argo_steps_analysis", "sequential_gate"}) {
     SCOPED_TRACE(name);
     const v1::RolloutSpec original = Load(name);
     v1::RolloutSpec same = original;
@@ -176,7 +176,7 @@ TEST(TuneTest, NoMoveChangesNothing) {
 }
 
 TEST(TuneTest, UnsetDefaultsAreWrittenOnlyWhenTheyMove) {
-  v1::RolloutSpec spec = Load("codedeploy_canary_statistical");
+  v1::RolloutSpec spec = Load("codedeploy_canary_sequential");
   spec.mutable_gates()
       ->mutable_default_(2)
       ->mutable_kayenta_judge()
