@@ -2,11 +2,14 @@
 //
 // `sluice efficacy [SPEC...] [--fleet FLEET] [--history PATH...] [--runs N]
 // [--good-runs N] [--seed S] [--threads T] [--traffic-cv X] [--error-cv X]
-// [--latency-cv X] [--format table|markdown|json]`: the efficacy benchmark
+// [--latency-cv X] [--explain-false-rollbacks N]
+// [--format table|markdown|json]`: the efficacy benchmark
 // (sluice/sim/efficacy.h, docs/efficacy.md). Without SPECs, every gated
 // spec of examples/specs; without --history, examples/data; without
 // --fleet, examples/fleets/three_regions.csv. Per spec it prints the
-// headline (the goals) and a row per release family.
+// headline (the goals) and a row per release family; with
+// --explain-false-rollbacks N, the first N stopped good releases with the
+// verdict that stopped each and the numbers it was decided on.
 
 #include <algorithm>
 #include <filesystem>
@@ -18,15 +21,20 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "sluice/fleet.h"
 #include "sluice/fleet_io.h"
 #include "sluice/proto_io.h"
+#include "sluice/rollback_policy.h"
 #include "sluice/sim/efficacy.h"
 #include "sluice/sim/history.h"
 #include "sluice/sim/monte_carlo.h"
 #include "sluice/sim/result_proto.h"
 #include "sluice/sim/tune.h"
 #include "sluice/spec.h"
+#include "sluice/verdict.h"
 #include "tools/cli.h"
 
 namespace sluice::cli {
@@ -117,6 +125,53 @@ void PrintHeadline(std::ostream& out, const sim::SpecEfficacy& e) {
   out << "  errors x2 everywhere: median time to detect "
       << Minutes(h.x2_time_to_detect_s) << " min, median blast radius "
       << Share(h.x2_max_bad_weight_share) << " of weight\n";
+}
+
+// The failing verdict's observations, innermost failing child first.
+void PrintObservations(std::ostream& out, const Verdict& v,
+                       const std::string& indent) {
+  if (!v.observations.empty()) {
+    out << indent << v.gate << ":";
+    for (const Observation& o : v.observations) {
+      out << " " << o.name << "=" << o.value;
+    }
+    out << "\n";
+  }
+  for (const Verdict& d : v.details) {
+    if (d.outcome != Outcome::kPass) PrintObservations(out, d, indent);
+  }
+}
+
+// The stopped good releases of --explain-false-rollbacks, after a spec's
+// figures.
+void PrintStops(std::ostream& out, const sim::SpecEfficacy& e,
+                const std::string& indent) {
+  if (e.false_rollback_stops.empty()) return;
+  out << "\n"
+      << indent << "Good releases stopped (the first "
+      << e.false_rollback_stops.size() << " of "
+      << e.good.false_rollback.successes << "):\n";
+  for (const sim::FalseRollbackStop& stop : e.false_rollback_stops) {
+    const sim::RunOutcome& o = stop.outcome;
+    out << indent << "- " << stop.family << ", run " << stop.run << " (seed "
+        << stop.seed << "): wave " << o.stop_wave << " (" << o.stop_stage
+        << ") at "
+        << absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", stop.event.time,
+                            absl::UTCTimeZone())
+        << ", "
+        << (o.stop_trigger.has_value() ? FailureTriggerName(*o.stop_trigger)
+                                       : "no trigger")
+        << "\n";
+    if (stop.event.verdict.has_value()) {
+      for (absl::string_view line :
+           absl::StrSplit(stop.event.verdict->ToString(), '\n')) {
+        out << indent << "    " << line << "\n";
+      }
+      PrintObservations(out, *stop.event.verdict, indent + "    ");
+    } else {
+      out << indent << "    " << stop.event.message << "\n";
+    }
+  }
 }
 
 void PrintTable(std::ostream& out, const sim::SpecEfficacy& e,
@@ -212,7 +267,8 @@ int RunEfficacyCommand(CommandContext& context) {
   absl::StatusOr<ParsedArgs> args =
       ParseArgs(raw,
                 {"--fleet", "--runs", "--good-runs", "--seed", "--threads",
-                 "--traffic-cv", "--error-cv", "--latency-cv", "--format"},
+                 "--traffic-cv", "--error-cv", "--latency-cv", "--format",
+                 "--explain-false-rollbacks"},
                 {});
   if (!args.ok()) return UsageError(context, kCommand, args.status().message());
   const std::string format = args->Flag("--format").value_or("table");
@@ -249,6 +305,10 @@ int RunEfficacyCommand(CommandContext& context) {
       DoubleFlag(context, kCommand, *args, "--latency-cv",
                  options.replay.latency_cv, 0, 10, &exit_code);
   if (!latency_cv.has_value()) return exit_code;
+  const std::optional<int64_t> explain = IntFlag(
+      context, kCommand, *args, "--explain-false-rollbacks", 0, 0, &exit_code);
+  if (!explain.has_value()) return exit_code;
+  options.explain_false_rollbacks = *explain;
   options.runs = *runs;
   options.good_runs = *good_runs;
   options.threads = static_cast<int>(*threads);
@@ -339,10 +399,18 @@ int RunEfficacyCommand(CommandContext& context) {
   }
   if (format == "markdown") {
     PrintMarkdown(context.out, results, spec_paths);
+    for (size_t i = 0; i < results.size(); ++i) {
+      if (results[i].false_rollback_stops.empty()) continue;
+      context.out << "\n`"
+                  << std::filesystem::path(spec_paths[i]).stem().string()
+                  << "`:\n";
+      PrintStops(context.out, results[i], "");
+    }
     return kExitOk;
   }
   for (size_t i = 0; i < results.size(); ++i) {
     PrintTable(context.out, results[i], spec_paths[i]);
+    PrintStops(context.out, results[i], "  ");
   }
   return kExitOk;
 }
@@ -353,7 +421,8 @@ SLUICE_CLI_COMMAND(
     efficacy, "efficacy",
     "[SPEC...] [--fleet FLEET] [--history PATH...] [--runs N] [--good-runs N] "
     "[--seed S] [--threads T] [--traffic-cv X] [--error-cv X] "
-    "[--latency-cv X] [--format table|markdown|json]",
+    "[--latency-cv X] [--explain-false-rollbacks N] "
+    "[--format table|markdown|json]",
     "Measure how well specs' gates catch a standard suite of bad releases "
     "over recorded series, and how often they stop good ones.",
     RunEfficacyCommand);

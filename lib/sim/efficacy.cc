@@ -14,9 +14,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "lib/core/status_macros.h"
+#include "sluice/rollout_event.h"
 #include "sluice/sim/metric_model.h"
 #include "sluice/sim/simulator.h"
+#include "sluice/verdict.h"
 #include "sluice/wave_scheduler.h"
 
 namespace sluice::sim {
@@ -217,11 +220,14 @@ std::vector<ReleaseFamily> StandardFamilies(const Scenario& base,
   return families;
 }
 
-absl::StatusOr<std::vector<RunOutcome>> RunFamily(
+namespace {
+
+// One simulator per history rotation the family's runs use (run i uses
+// simulators[i % size]).
+absl::StatusOr<std::vector<Simulator>> FamilySimulators(
     const RolloutSpec& spec, const Fleet& fleet,
     absl::Span<const HistorySeries> history, const ReleaseFamily& family,
-    const Scenario& base, const EfficacyOptions& options,
-    uint64_t family_seed) {
+    const Scenario& base, const EfficacyOptions& options) {
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<WaveScheduler> scheduler,
                           NewScheduler(spec));
   SLUICE_ASSIGN_OR_RETURN(WavePlan plan, scheduler->Plan(fleet));
@@ -245,6 +251,82 @@ absl::StatusOr<std::vector<RunOutcome>> RunFamily(
                             Simulator::Create(spec, fleet, scenario));
     simulators.push_back(std::move(simulator));
   }
+  return simulators;
+}
+
+// The event that failed `outcome`'s wave in `trace`: the last failing
+// verdict of a gate on it (or of a background gate) before the wave
+// failed, else the kWaveFailed event itself.
+RolloutEvent FailingEvent(const RunTrace& trace, const RunOutcome& outcome) {
+  const RolloutEvent* failing = nullptr;
+  for (const RolloutEvent& e : trace.rollout_events) {
+    if (e.kind == EventKind::kWaveFailed && e.wave == outcome.stop_wave) {
+      return failing != nullptr ? *failing : e;
+    }
+    const bool verdict_event = e.kind == EventKind::kGateVerdict ||
+                               e.kind == EventKind::kBackgroundVerdict;
+    if (verdict_event && e.verdict.has_value() &&
+        (e.wave == outcome.stop_wave ||
+         e.kind == EventKind::kBackgroundVerdict) &&
+        (e.verdict->outcome == Outcome::kFail ||
+         e.verdict->outcome == Outcome::kError ||
+         e.verdict->outcome == Outcome::kInconclusive)) {
+      failing = &e;
+    }
+  }
+  return failing != nullptr ? *failing : RolloutEvent{};
+}
+
+// Runs the stopped good releases among `outcomes` again with their trace,
+// until `out` holds options.explain_false_rollbacks of them.
+absl::Status ExplainStops(const RolloutSpec& spec, const Fleet& fleet,
+                          absl::Span<const HistorySeries> history,
+                          const ReleaseFamily& family, const Scenario& base,
+                          const EfficacyOptions& options,
+                          absl::Span<const RunOutcome> outcomes,
+                          SpecEfficacy& out) {
+  std::vector<Simulator> simulators;
+  for (const RunOutcome& outcome : outcomes) {
+    if (static_cast<int64_t>(out.false_rollback_stops.size()) >=
+        options.explain_false_rollbacks) {
+      break;
+    }
+    if (!outcome.false_rollback) continue;
+    if (simulators.empty()) {
+      SLUICE_ASSIGN_OR_RETURN(
+          simulators,
+          FamilySimulators(spec, fleet, history, family, base, options));
+    }
+    RunTrace trace;
+    SLUICE_ASSIGN_OR_RETURN(
+        RunOutcome again,
+        simulators[static_cast<size_t>(outcome.run) % simulators.size()].Run(
+            outcome.run, outcome.seed, &trace));
+    if (again != outcome) {
+      return absl::InternalError(absl::StrCat(
+          "run ", outcome.run, " ended differently when run again"));
+    }
+    FalseRollbackStop stop;
+    stop.family = family.name;
+    stop.run = outcome.run;
+    stop.seed = outcome.seed;
+    stop.outcome = outcome;
+    stop.event = FailingEvent(trace, outcome);
+    out.false_rollback_stops.push_back(std::move(stop));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<RunOutcome>> RunFamily(
+    const RolloutSpec& spec, const Fleet& fleet,
+    absl::Span<const HistorySeries> history, const ReleaseFamily& family,
+    const Scenario& base, const EfficacyOptions& options,
+    uint64_t family_seed) {
+  SLUICE_ASSIGN_OR_RETURN(
+      std::vector<Simulator> simulators,
+      FamilySimulators(spec, fleet, history, family, base, options));
   MonteCarloOptions mc;
   mc.runs = family.runs > 0
                 ? family.runs
@@ -269,6 +351,12 @@ absl::StatusOr<SpecEfficacy> RunEfficacy(
     return internal::InvalidArgumentAt(
         "good_runs",
         absl::StrCat("must be >= 1 (got ", options.good_runs, ")"));
+  }
+  if (options.explain_false_rollbacks < 0) {
+    return internal::InvalidArgumentAt(
+        "explain_false_rollbacks",
+        absl::StrCat("must be >= 0 (got ", options.explain_false_rollbacks,
+                     ")"));
   }
   if (history.empty()) {
     return absl::InvalidArgumentError("history: no series");
@@ -313,6 +401,9 @@ absl::StatusOr<SpecEfficacy> RunEfficacy(
     result.bad = family.fault.bad;
     result.summary = Summarize(outcomes, family_seed);
     if (!family.fault.bad) {
+      absl::Status s = ExplainStops(spec, fleet, history, family, base, options,
+                                    outcomes, out);
+      if (!s.ok()) return internal::PrefixStatus(s, family.name);
       good.insert(good.end(), outcomes.begin(), outcomes.end());
     }
     EfficacyHeadline& h = out.headline;

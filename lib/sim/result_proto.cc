@@ -6,6 +6,7 @@
 
 #include "absl/time/time.h"
 #include "sluice/rollback_policy.h"
+#include "sluice/rollout_proto.h"
 
 namespace sluice::sim {
 namespace {
@@ -159,6 +160,14 @@ v1::EfficacySpec SpecEfficacyToProto(const SpecEfficacy& e,
     *family->mutable_summary() = SummaryToProto(f.summary);
   }
   *p.mutable_good() = SummaryToProto(e.good);
+  for (const FalseRollbackStop& stop : e.false_rollback_stops) {
+    v1::EfficacyStop* out_stop = p.add_false_rollback_stops();
+    out_stop->set_family(stop.family);
+    out_stop->set_run(stop.run);
+    out_stop->set_seed(stop.seed);
+    *out_stop->mutable_outcome() = RunOutcomeToProto(stop.outcome);
+    *out_stop->mutable_event() = EventToProto(stop.event);
+  }
   return p;
 }
 

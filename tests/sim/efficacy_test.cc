@@ -9,16 +9,19 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sluice/fleet_io.h"
+#include "sluice/rollout_event.h"
 #include "sluice/sim/history.h"
 #include "sluice/sim/metric_model.h"
 #include "sluice/spec.h"
 #include "sluice/testing/status_matchers.h"
+#include "sluice/verdict.h"
 #include "sluice/wave_scheduler.h"
 
 namespace sluice::sim {
@@ -231,6 +234,61 @@ TEST(EfficacyTest, RejectsBadOptions) {
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("mars: regions[3].name: the fleet has no "
                                  "region \"mars-1\"")));
+}
+
+// The stopped good releases come back with the verdict that stopped them,
+// and asking for them changes no figure. regional_waves_strict stops every
+// good release.
+TEST(EfficacyTest, ExplainsStoppedGoodReleases) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(Fleet fleet, LoadFleetFile(kFleet));
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      RolloutSpec spec,
+      RolloutSpec::LoadFile("examples/specs/regional_waves_strict.textproto"));
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      std::vector<HistorySeries> history,
+      LoadHistory({"examples/data/elb_request_count_8c0756.csv",
+                   "examples/data/rds_cpu_utilization_cc0c53.csv"}));
+  EfficacyOptions options;
+  options.runs = 1;
+  options.good_runs = 2;
+  options.threads = 1;
+  SLUICE_ASSERT_OK_AND_ASSIGN(SpecEfficacy plain,
+                              RunEfficacy(spec, fleet, history, options));
+  EXPECT_TRUE(plain.false_rollback_stops.empty());
+  ASSERT_EQ(plain.good.false_rollback.successes, 4);
+  options.explain_false_rollbacks = 3;
+  SLUICE_ASSERT_OK_AND_ASSIGN(SpecEfficacy explained,
+                              RunEfficacy(spec, fleet, history, options));
+  // In suite and run order, up to the number asked for.
+  ASSERT_EQ(explained.false_rollback_stops.size(), 3u);
+  const std::vector<std::pair<std::string, int64_t>> expected = {
+      {"good (rotation 0)", 0},
+      {"good (rotation 0)", 1},
+      {"good (rotation 1)", 0}};
+  for (size_t i = 0; i < 3; ++i) {
+    const FalseRollbackStop& stop = explained.false_rollback_stops[i];
+    SCOPED_TRACE(stop.family);
+    EXPECT_EQ(stop.family, expected[i].first);
+    EXPECT_EQ(stop.run, expected[i].second);
+    EXPECT_EQ(stop.seed, stop.outcome.seed);
+    EXPECT_TRUE(stop.outcome.false_rollback);
+    // The event is the failing verdict of a gate on the stopped wave, and
+    // the run's decisive gate is in it.
+    EXPECT_EQ(stop.event.kind, EventKind::kGateVerdict);
+    EXPECT_EQ(stop.event.wave, stop.outcome.stop_wave);
+    ASSERT_TRUE(stop.event.verdict.has_value());
+    EXPECT_EQ(stop.event.verdict->outcome, Outcome::kFail);
+    EXPECT_THAT(stop.event.verdict->ToString(),
+                HasSubstr(stop.outcome.decisive_gate));
+    EXPECT_FALSE(stop.event.verdict->ToString().empty());
+  }
+  // The same figures.
+  explained.false_rollback_stops.clear();
+  EXPECT_EQ(explained, plain);
+  options.explain_false_rollbacks = -1;
+  EXPECT_THAT(RunEfficacy(spec, fleet, history, options),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("explain_false_rollbacks: must be >= 0")));
 }
 
 }  // namespace

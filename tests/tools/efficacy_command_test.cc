@@ -85,6 +85,55 @@ TEST(EfficacyCommandTest, MarkdownHasTheTables) {
   EXPECT_THAT(r.out, HasSubstr("| errors x2 first zone |"));
 }
 
+// regional_waves_strict stops every good release: the first one is listed
+// with the verdict that stopped it, in every format.
+TEST(EfficacyCommandTest, ExplainsStoppedGoodReleases) {
+  const std::vector<std::string> strict = {
+      "efficacy",
+      "examples/specs/regional_waves_strict.textproto",
+      "--history",
+      "examples/data/elb_request_count_8c0756.csv",
+      "--runs",
+      "1",
+      "--good-runs",
+      "2",
+      "--explain-false-rollbacks",
+      "1"};
+  CliRun r = Sluice(strict);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Good releases stopped (the first 1 of 2):"));
+  EXPECT_THAT(r.out, HasSubstr("- good (rotation 0), run 0 (seed "));
+  EXPECT_THAT(r.out, HasSubstr("gate-fail"));
+  EXPECT_THAT(r.out, HasSubstr("[FAIL] "));
+  std::vector<std::string> json = strict;
+  json.insert(json.end(), {"--format", "json"});
+  r = Sluice(json);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  v1::EfficacyReport report;
+  ASSERT_THAT(sluice::ParseJsonProto(r.out, &report),
+              ::sluice::testing::IsOk());
+  ASSERT_EQ(report.specs_size(), 1);
+  ASSERT_EQ(report.specs(0).false_rollback_stops_size(), 1);
+  const v1::EfficacyStop& stop = report.specs(0).false_rollback_stops(0);
+  EXPECT_EQ(stop.family(), "good (rotation 0)");
+  EXPECT_EQ(stop.run(), 0);
+  EXPECT_TRUE(stop.outcome().false_rollback());
+  EXPECT_EQ(stop.event().kind(), "gate-verdict");
+  EXPECT_EQ(stop.event().verdict().outcome(), "FAIL");
+  std::vector<std::string> markdown = strict;
+  markdown.insert(markdown.end(), {"--format", "markdown"});
+  r = Sluice(markdown);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("`regional_waves_strict`:\n\nGood releases "
+                               "stopped (the first 1 of 2):"));
+  // Without the flag nothing is listed.
+  r = Sluice({"efficacy", "examples/specs/regional_waves_strict.textproto",
+              "--history", "examples/data/elb_request_count_8c0756.csv",
+              "--runs", "1", "--good-runs", "2"});
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, ::testing::Not(HasSubstr("Good releases stopped")));
+}
+
 TEST(EfficacyCommandTest, ReportsBadInput) {
   CliRun r = Sluice(
       {"efficacy", "examples/specs/sequential_gate.textproto", "--runs", "0"});
@@ -93,6 +142,10 @@ TEST(EfficacyCommandTest, ReportsBadInput) {
   r = Sluice(Args({"--error-cv", "11"}));
   EXPECT_EQ(r.code, kExitUsage);
   EXPECT_THAT(r.err, HasSubstr("--error-cv: must be in [0, 10] (got 11)"));
+  r = Sluice(Args({"--explain-false-rollbacks", "-1"}));
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err,
+              HasSubstr("--explain-false-rollbacks: must be >= 0 (got -1)"));
   r = Sluice(Args({"--format", "xml"}));
   EXPECT_EQ(r.code, kExitUsage);
   r = Sluice(

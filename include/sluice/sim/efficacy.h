@@ -44,6 +44,7 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "sluice/fleet.h"
+#include "sluice/rollout_event.h"
 #include "sluice/sim/history.h"
 #include "sluice/sim/monte_carlo.h"
 #include "sluice/sim/outcome.h"
@@ -125,6 +126,11 @@ struct EfficacyOptions {
   // Called after each run with (runs done, runs in total), never
   // concurrently. Default: none.
   std::function<void(int64_t done, int64_t total)> progress = nullptr;
+  // Up to this many stopped good releases are run again with their trace
+  // and returned with the event that failed their wave
+  // (SpecEfficacy::false_rollback_stops), in suite order; >= 0. The
+  // figures do not change. Default: 0 (none).
+  int64_t explain_false_rollbacks = 0;
 };
 
 // The standard suite (see the header comment) for a base scenario, a fleet
@@ -183,6 +189,30 @@ struct EfficacyHeadline {
   }
 };
 
+// A good release the suite stopped, with what stopped it: for a tuning
+// session, the numbers a gate decided on. Value type; thread-compatible.
+struct FalseRollbackStop {
+  // The good family, e.g. "good (rotation 2)". Default: empty.
+  std::string family;
+  // The run's index in its family and its seed; the run is replayed by
+  // RunFamily() with the same options, or Simulator::Run(run, seed, &trace)
+  // on that family's scenario. Default: 0.
+  int64_t run = 0;
+  uint64_t seed = 0;
+  // The run's outcome (its stop_wave, stop_stage, decisive_gate).
+  RunOutcome outcome;
+  // The engine's event that failed the wave: the last failing verdict of a
+  // gate on it (kGateVerdict, with the verdict's observations) or, for
+  // another trigger, the kWaveFailed event. Default: an empty event.
+  RolloutEvent event;
+
+  friend bool operator==(const FalseRollbackStop& a,
+                         const FalseRollbackStop& b) {
+    return a.family == b.family && a.run == b.run && a.seed == b.seed &&
+           a.outcome == b.outcome && a.event == b.event;
+  }
+};
+
 // A spec's efficacy. Value type; thread-compatible.
 struct SpecEfficacy {
   // The spec's name.
@@ -192,10 +222,14 @@ struct SpecEfficacy {
   // The good families pooled.
   MonteCarloSummary good;
   EfficacyHeadline headline;
+  // Up to EfficacyOptions::explain_false_rollbacks stopped good releases,
+  // in suite and run order. Default: empty.
+  std::vector<FalseRollbackStop> false_rollback_stops;
 
   friend bool operator==(const SpecEfficacy& a, const SpecEfficacy& b) {
     return a.spec == b.spec && a.families == b.families && a.good == b.good &&
-           a.headline == b.headline;
+           a.headline == b.headline &&
+           a.false_rollback_stops == b.false_rollback_stops;
   }
   friend bool operator!=(const SpecEfficacy& a, const SpecEfficacy& b) {
     return !(a == b);
@@ -211,8 +245,8 @@ absl::StatusOr<std::vector<RunOutcome>> RunFamily(
     const Scenario& base, const EfficacyOptions& options, uint64_t family_seed);
 
 // Runs the suite for one spec. Errors: kInvalidArgument "runs: must be >=
-// 1 (got 0)", "good_runs: ...", "history: no series"; RunFamily()'s,
-// prefixed with the family's name.
+// 1 (got 0)", "good_runs: ...", "explain_false_rollbacks: must be >= 0",
+// "history: no series"; RunFamily()'s, prefixed with the family's name.
 absl::StatusOr<SpecEfficacy> RunEfficacy(
     const RolloutSpec& spec, const Fleet& fleet,
     absl::Span<const HistorySeries> history, const EfficacyOptions& options);
