@@ -7,6 +7,7 @@
 // the highest power; prints the trade-off and writes the tuned spec (by
 // default beside SPEC, as STEM.tuned.textproto).
 
+#include <cmath>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -159,9 +160,26 @@ int RunTune(CommandContext& context) {
     absl::StrAppend(
         &comment,
         absl::StrFormat("\nLooseness %.3g, duration scale %.3g: false "
-                        "rollbacks %.1f%%, power %.1f%%.",
+                        "rollbacks %.1f%% (95%% interval %.1f-%.1f%%), "
+                        "power %.1f%%.",
                         c.looseness, c.duration_scale,
-                        100 * c.false_rollback.rate, 100 * c.power.rate));
+                        100 * c.false_rollback.rate, 100 * c.false_rollback.low,
+                        100 * c.false_rollback.high, 100 * c.power.rate));
+    if (c.false_rollback.high > options.max_false_rollbacks) {
+      // Wilson's upper bound of 0 stops in n runs is z^2 / (n + z^2).
+      constexpr double kZ2 = 1.959963984540054 * 1.959963984540054;
+      const int64_t enough = static_cast<int64_t>(
+          std::ceil(kZ2 * (1 - options.max_false_rollbacks) /
+                    options.max_false_rollbacks));
+      const std::string note = absl::StrFormat(
+          "%d good releases per point cannot show %g%%: the chosen point's "
+          "95%% interval reaches %.1f%%. With none stopped, %d resolve it "
+          "(--good-runs %d).",
+          options.good_runs, 100 * options.max_false_rollbacks,
+          100 * c.false_rollback.high, enough, enough);
+      context.out << "\nNote: " << note << "\n";
+      absl::StrAppend(&comment, "\nNote: ", note);
+    }
   } else {
     context.out << "\nNo point met the target: the tuned spec is the "
                    "loosest tried; the gates cannot reach it by their "

@@ -56,6 +56,28 @@ TEST(TuneCommandTest, PrintsTheTradeOffAndWritesTheTunedSpec) {
   std::remove(output.c_str());
 }
 
+// Five good releases per point cannot show a 1% false-rollback rate: the
+// output and the tuned spec's comment say so, and how many would.
+TEST(TuneCommandTest, SaysWhenTooFewGoodReleasesResolveTheTarget) {
+  const std::string output = TempPath("few.textproto");
+  const CliRun r =
+      Sluice({"tune", "examples/specs/sequential_gate.textproto", "--fleet",
+              "examples/fleets/three_regions.csv", "--history",
+              "examples/data/elb_request_count_8c0756.csv",
+              "--max-false-rollbacks", "0.01", "--good-runs", "5",
+              "--power-runs", "2", "--threads", "2", "--output", output});
+  ASSERT_EQ(r.code, kExitOk) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Note: 5 good releases per point cannot show "
+                               "1%: the chosen point's 95% interval reaches "));
+  EXPECT_THAT(r.out, HasSubstr("With none stopped, 381 resolve it "
+                               "(--good-runs 381)."));
+  SLUICE_ASSERT_OK_AND_ASSIGN(std::string text,
+                              sluice::ReadFileToString(output));
+  EXPECT_THAT(text, HasSubstr("# Note: 5 good releases per point"));
+  EXPECT_THAT(text, HasSubstr("(95% interval 0.0-"));
+  std::remove(output.c_str());
+}
+
 TEST(TuneCommandTest, ReportsBadInput) {
   CliRun r = Sluice({"tune", "examples/specs/regional_waves_gated.textproto",
                      "--history", "examples/data"});
