@@ -7,7 +7,6 @@
 // the highest power; prints the trade-off and writes the tuned spec (by
 // default beside SPEC, as STEM.tuned.textproto).
 
-#include <cmath>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -166,11 +165,21 @@ int RunTune(CommandContext& context) {
                         100 * c.false_rollback.rate, 100 * c.false_rollback.low,
                         100 * c.false_rollback.high, 100 * c.power.rate));
     if (c.false_rollback.high > options.max_false_rollbacks) {
-      // Wilson's upper bound of 0 stops in n runs is z^2 / (n + z^2).
-      constexpr double kZ2 = 1.959963984540054 * 1.959963984540054;
-      const int64_t enough = static_cast<int64_t>(
-          std::ceil(kZ2 * (1 - options.max_false_rollbacks) /
-                    options.max_false_rollbacks));
+      // The fewest good releases whose interval, with none stopped, stays
+      // within the target (its upper bound falls as the runs grow).
+      auto resolves = [&](int64_t n) {
+        return sim::WilsonInterval(0, n).high <= options.max_false_rollbacks;
+      };
+      int64_t enough = 1;
+      while (!resolves(enough)) enough *= 2;
+      for (int64_t lo = enough / 2 + 1; lo < enough;) {
+        const int64_t mid = lo + (enough - lo) / 2;
+        if (resolves(mid)) {
+          enough = mid;
+        } else {
+          lo = mid + 1;
+        }
+      }
       const std::string note = absl::StrFormat(
           "%d good releases per point cannot show %g%%: the chosen point's "
           "95%% interval reaches %.1f%%. With none stopped, %d resolve it "

@@ -277,26 +277,36 @@ RolloutEvent FailingEvent(const RunTrace& trace, const RunOutcome& outcome) {
   return failing != nullptr ? *failing : RolloutEvent{};
 }
 
+// The family's runs on its simulators (run i on simulators[i % size]).
+absl::StatusOr<std::vector<RunOutcome>> RunOn(
+    absl::Span<const Simulator> simulators, const ReleaseFamily& family,
+    const EfficacyOptions& options, uint64_t family_seed) {
+  MonteCarloOptions mc;
+  mc.runs = family.runs > 0
+                ? family.runs
+                : (family.fault.bad ? options.runs : options.good_runs);
+  mc.seed = family_seed;
+  mc.threads = options.threads;
+  mc.progress = options.progress;
+  return RunMonteCarlo(mc, [&](int64_t run, uint64_t seed) {
+    return simulators[static_cast<size_t>(run) % simulators.size()].Run(run,
+                                                                        seed);
+  });
+}
+
 // Runs the stopped good releases among `outcomes` again with their trace,
 // until `out` holds options.explain_false_rollbacks of them.
-absl::Status ExplainStops(const RolloutSpec& spec, const Fleet& fleet,
-                          absl::Span<const HistorySeries> history,
-                          const ReleaseFamily& family, const Scenario& base,
+absl::Status ExplainStops(absl::Span<const Simulator> simulators,
+                          const ReleaseFamily& family,
                           const EfficacyOptions& options,
                           absl::Span<const RunOutcome> outcomes,
                           SpecEfficacy& out) {
-  std::vector<Simulator> simulators;
   for (const RunOutcome& outcome : outcomes) {
     if (static_cast<int64_t>(out.false_rollback_stops.size()) >=
         options.explain_false_rollbacks) {
       break;
     }
     if (!outcome.false_rollback) continue;
-    if (simulators.empty()) {
-      SLUICE_ASSIGN_OR_RETURN(
-          simulators,
-          FamilySimulators(spec, fleet, history, family, base, options));
-    }
     RunTrace trace;
     SLUICE_ASSIGN_OR_RETURN(
         RunOutcome again,
@@ -327,17 +337,7 @@ absl::StatusOr<std::vector<RunOutcome>> RunFamily(
   SLUICE_ASSIGN_OR_RETURN(
       std::vector<Simulator> simulators,
       FamilySimulators(spec, fleet, history, family, base, options));
-  MonteCarloOptions mc;
-  mc.runs = family.runs > 0
-                ? family.runs
-                : (family.fault.bad ? options.runs : options.good_runs);
-  mc.seed = family_seed;
-  mc.threads = options.threads;
-  mc.progress = options.progress;
-  return RunMonteCarlo(mc, [&](int64_t run, uint64_t seed) {
-    return simulators[static_cast<size_t>(run) % simulators.size()].Run(run,
-                                                                        seed);
-  });
+  return RunOn(simulators, family, options, family_seed);
 }
 
 absl::StatusOr<SpecEfficacy> RunEfficacy(
@@ -386,10 +386,17 @@ absl::StatusOr<SpecEfficacy> RunEfficacy(
       };
     }
     const uint64_t family_seed = RunSeed(options.seed, static_cast<int64_t>(i));
+    // One set of simulators serves the family's runs and the replays of
+    // its stopped good releases.
+    absl::StatusOr<std::vector<Simulator>> simulators =
+        FamilySimulators(spec, fleet, history, family, base, options);
+    if (!simulators.ok()) {
+      return internal::PrefixStatus(simulators.status(), family.name);
+    }
     std::vector<RunOutcome> outcomes;
     {
-      absl::StatusOr<std::vector<RunOutcome>> runs = RunFamily(
-          spec, fleet, history, family, base, run_options, family_seed);
+      absl::StatusOr<std::vector<RunOutcome>> runs =
+          RunOn(*simulators, family, run_options, family_seed);
       if (!runs.ok()) {
         return internal::PrefixStatus(runs.status(), family.name);
       }
@@ -401,8 +408,8 @@ absl::StatusOr<SpecEfficacy> RunEfficacy(
     result.bad = family.fault.bad;
     result.summary = Summarize(outcomes, family_seed);
     if (!family.fault.bad) {
-      absl::Status s = ExplainStops(spec, fleet, history, family, base, options,
-                                    outcomes, out);
+      absl::Status s =
+          ExplainStops(*simulators, family, options, outcomes, out);
       if (!s.ok()) return internal::PrefixStatus(s, family.name);
       good.insert(good.end(), outcomes.begin(), outcomes.end());
     }
