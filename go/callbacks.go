@@ -136,6 +136,10 @@ func goSluiceEvaluate(state C.uintptr_t, c *C.sluice_gate_context_t, v *C.sluice
 		ctx.BaselineTargets = append(ctx.BaselineTargets,
 			goString(C.sluice_gate_context_baseline_target(c, C.size_t(i))))
 	}
+	for i := 0; i < int(C.sluice_gate_context_settled_target_count(c)); i++ {
+		ctx.SettledTargets = append(ctx.SettledTargets,
+			goString(C.sluice_gate_context_settled_target(c, C.size_t(i))))
+	}
 	verdict := gate.Evaluate(ctx)
 	reason := C.CString(verdict.Reason)
 	defer C.free(unsafe.Pointer(reason))

@@ -611,6 +611,9 @@ type GateContext struct {
 	WaveName, Stage string
 	WaveTargets     []string
 	BaselineTargets []string
+	// SettledTargets are the targets earlier waves moved to the new
+	// version and that still run it, in plan order.
+	SettledTargets []string
 	// Memory is the gate's per-wave memory ("" at the wave's first look),
 	// kept in the rollout's snapshot.
 	Memory string

@@ -209,6 +209,15 @@ func TestCustomGate(t *testing.T) {
 			len(first.BaselineTargets) != 2 || first.Now.Before(t0) {
 			t.Errorf("context: %+v", first)
 		}
+		settled := false
+		for _, c := range gate.contexts {
+			if c.WaveIndex == 1 && len(c.SettledTargets) == 1 && c.SettledTargets[0] == "a" {
+				settled = true
+			}
+		}
+		if !settled {
+			t.Errorf("no wave 1 context saw wave 0's target settled: %+v", gate.contexts)
+		}
 		remembered := false
 		for _, c := range gate.contexts {
 			remembered = remembered || c.Memory == "held"

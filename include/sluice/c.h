@@ -538,6 +538,12 @@ SLUICE_C_EXPORT size_t
 sluice_gate_context_baseline_target_count(const sluice_gate_context_t* context);
 SLUICE_C_EXPORT const char* sluice_gate_context_baseline_target(
     const sluice_gate_context_t* context, size_t i);
+/* Targets earlier waves moved to the new version and that still run it
+ * (GateContext::settled_targets), in plan order; i out of range: NULL. */
+SLUICE_C_EXPORT size_t
+sluice_gate_context_settled_target_count(const sluice_gate_context_t* context);
+SLUICE_C_EXPORT const char* sluice_gate_context_settled_target(
+    const sluice_gate_context_t* context, size_t i);
 /* The gate's per-wave memory text ("" at the wave's first evaluation). */
 SLUICE_C_EXPORT const char* sluice_gate_context_memory(
     const sluice_gate_context_t* context);

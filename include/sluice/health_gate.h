@@ -103,6 +103,12 @@ struct GateContext {
   absl::Span<const std::string> wave_targets;
   // The ids of the baseline (or stable) targets. Borrowed.
   absl::Span<const std::string> baseline_targets;
+  // The ids of the targets that earlier waves of this rollout moved to the
+  // new version and that still run it (settled: deployed and judged before
+  // this wave), in plan order. Gates may use those of the wave's zones as a
+  // control when no old-version target is left there. Borrowed. Default:
+  // empty (none, or the host does not say).
+  absl::Span<const std::string> settled_targets;
   // The fleet the ids name, for gates that need a target's zone or region
   // (a control group in the canary's zone). Borrowed; may be null, in which
   // case such gates fall back to the whole baseline and say so.

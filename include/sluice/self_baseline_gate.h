@@ -11,7 +11,9 @@
 // target with itself removes what makes one box differ from the fleet (its
 // own error-rate multiplier, its share of odd clients); a control of
 // old-version targets in the wave's zones over the same minutes removes
-// what moves a zone over time (an incident, the zone's daily pattern). A
+// what moves a zone over time (an incident, the zone's daily pattern); when
+// none is left there, settled_control takes the zone's targets that earlier
+// waves moved to the new version instead of other zones' (docs/gates.md). A
 // canary compared with a fleet-wide baseline confounds both with the
 // release. Docs: docs/gates.md#self-baseline, docs/statistics.md.
 //
@@ -102,6 +104,20 @@ struct SelfBaselineGateOptions {
   double fallback_null_ratio = 0;
   // Default: kSameZone.
   ControlScope control = ControlScope::kSameZone;
+  // With kSameZone, when no old-version target is left in the wave's zones,
+  // compare with the targets of those zones that earlier waves moved to the
+  // new version (GateContext::settled_targets) before falling back to the
+  // whole baseline, against fallback_null_ratio. They share the wave's zone,
+  // so a zone incident or the zone's own background moves both sides and
+  // cancels, where against other zones it looks like a release; they run
+  // the new version, so what they already show (a fault of the version,
+  // judged when they deployed) cancels too, and the test sees only what is
+  // worse on the wave's targets (a bad deploy, a fault of their own).
+  // With judge_without_control, a last wave with settled targets in its
+  // zones is judged against them rather than without a control. The
+  // verdict names the control and observes control_settled = 1.
+  // Default: false (the whole baseline).
+  bool settled_control = false;
   // When no target is left on the old version (the rollout's last wave),
   // judge the wave's own after/before rate ratio against
   // fallback_null_ratio (the same dispersion, looks and alpha spending; the

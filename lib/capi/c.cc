@@ -1017,6 +1017,14 @@ const char* sluice_gate_context_baseline_target(const sluice_gate_context_t* c,
                                                 size_t i) {
   return c == nullptr ? nullptr : At(c->context->baseline_targets, i);
 }
+size_t sluice_gate_context_settled_target_count(
+    const sluice_gate_context_t* c) {
+  return c == nullptr ? 0 : c->context->settled_targets.size();
+}
+const char* sluice_gate_context_settled_target(const sluice_gate_context_t* c,
+                                               size_t i) {
+  return c == nullptr ? nullptr : At(c->context->settled_targets, i);
+}
 const char* sluice_gate_context_memory(const sluice_gate_context_t* c) {
   return c == nullptr ? nullptr : c->state->message.c_str();
 }

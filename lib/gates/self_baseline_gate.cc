@@ -68,8 +68,9 @@ class SelfBaselineGate : public HealthGate {
   Verdict Evaluate(const GateContext& context,
                    GateState& state) const override {
     if (state.completed.has_value()) return DecidedVerdict(state);
-    // No target left on the old version: no control at all.
-    const bool no_control = context.baseline_targets.empty();
+    // No target left on the old version: no control at all (unless
+    // settled_control finds one below).
+    bool no_control = context.baseline_targets.empty();
     if (no_control && !context.wave_targets.empty() &&
         !o_.judge_without_control) {
       return Decide(state, context.now, Outcome::kPass,
@@ -106,9 +107,12 @@ class SelfBaselineGate : public HealthGate {
     const absl::Time before_end = start - o_.before_gap;
     const absl::Time before_start = before_end - o_.before;
 
-    // The control: old-version targets in the wave's zones.
+    // The control: old-version targets in the wave's zones; with
+    // settled_control, when none is left there, the new-version targets
+    // earlier waves left in them.
     std::vector<std::string> control;
     bool same_zone = false;
+    bool settled = false;
     if (o_.control == ControlScope::kSameZone && context.fleet != nullptr) {
       std::set<std::string> zones;
       for (const std::string& id : context.wave_targets) {
@@ -116,16 +120,22 @@ class SelfBaselineGate : public HealthGate {
           zones.insert(context.fleet->target(*t).topology.zone);
         }
       }
-      for (const std::string& id : context.baseline_targets) {
-        if (auto t = context.fleet->IndexOf(id);
-            t.has_value() &&
-            zones.count(context.fleet->target(*t).topology.zone) > 0) {
-          control.push_back(id);
+      auto in_zones = [&](absl::Span<const std::string> ids) {
+        for (const std::string& id : ids) {
+          if (auto t = context.fleet->IndexOf(id);
+              t.has_value() &&
+              zones.count(context.fleet->target(*t).topology.zone) > 0) {
+            control.push_back(id);
+          }
         }
-      }
-      same_zone = !control.empty();
+        return !control.empty();
+      };
+      same_zone = in_zones(context.baseline_targets);
+      settled =
+          !same_zone && o_.settled_control && in_zones(context.settled_targets);
+      if (settled) no_control = false;
     }
-    if (!same_zone) {
+    if (!same_zone && !settled) {
       control.assign(context.baseline_targets.begin(),
                      context.baseline_targets.end());
     }
@@ -136,6 +146,10 @@ class SelfBaselineGate : public HealthGate {
                          "fallback_null_ratio")
         : same_zone ? absl::StrCat(control.size(),
                                    " old-version targets in the wave's zones")
+        : settled
+            ? absl::StrCat(control.size(),
+                           " new-version targets of earlier waves in the "
+                           "wave's zones: no old-version target is left there")
         : o_.control == ControlScope::kBaseline
             ? absl::StrCat("the baseline (", control.size(), " targets)")
             : absl::StrCat(
@@ -151,7 +165,9 @@ class SelfBaselineGate : public HealthGate {
     const int cell_count = no_control ? 2 : 4;
     for (int i = 0; i < cell_count; ++i) {
       const bool after = i % 2 == 0;
-      const Cohort cohort = i < 2 ? Cohort::kWave : Cohort::kBaseline;
+      // Settled targets run the new version: the host's wave cohort.
+      const Cohort cohort =
+          i < 2 || settled ? Cohort::kWave : Cohort::kBaseline;
       absl::Status s = Read(context, cohort, cohorts[i / 2],
                             after ? start + kAfterSkip : before_start,
                             after ? after_end : before_end, &cells[i]);
@@ -180,6 +196,7 @@ class SelfBaselineGate : public HealthGate {
     obs.push_back({"look", static_cast<double>(look), ""});
     obs.push_back({"looks", static_cast<double>(looks_), ""});
     obs.push_back({"control_same_zone", same_zone ? 1.0 : 0.0, ""});
+    obs.push_back({"control_settled", settled ? 1.0 : 0.0, ""});
     obs.push_back({"control_none", no_control ? 1.0 : 0.0, ""});
 
     for (int i = 0; i < cell_count; ++i) {
@@ -450,6 +467,12 @@ absl::StatusOr<std::unique_ptr<HealthGate>> NewSelfBaselineGate(
         absl::StrCat("must be 0 (null_ratio) or >= null_ratio (got ",
                      o.fallback_null_ratio, " < ", o.null_ratio, ")"));
   }
+  if (o.settled_control && o.control != ControlScope::kSameZone) {
+    return InvalidArgumentAt(
+        "settled_control",
+        "needs control kSameZone (CONTROL_SAME_ZONE): settled targets are "
+        "taken from the wave's zones");
+  }
   if (o.min_requests < 0) {
     return InvalidArgumentAt("min_requests", absl::StrCat("must be >= 0 (got ",
                                                           o.min_requests, ")"));
@@ -521,6 +544,7 @@ absl::StatusOr<std::unique_ptr<HealthGate>> SelfBaselineFromProto(
   o.control = p.control() == v1::SelfBaselineGateSpec::CONTROL_BASELINE
                   ? ControlScope::kBaseline
                   : ControlScope::kSameZone;
+  o.settled_control = p.settled_control();
   absl::StatusOr<std::unique_ptr<HealthGate>> gate =
       NewSelfBaselineGate(name, std::move(o));
   if (!gate.ok()) return path.Nest(gate.status());

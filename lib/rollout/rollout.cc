@@ -203,6 +203,7 @@ RolloutEngine::RolloutEngine(const Fleet& fleet, WavePlan plan,
 void RolloutEngine::SetTargetState(Fleet::TargetIndex t, uint8_t state) {
   const uint8_t old = targets_.state[t];
   if (old == state) return;
+  settled_wave_ = -1;  // GateContext::settled_targets may change
   const int32_t w = wave_of_[t];
   if (IsTouched(old)) {
     --counts_.touched;

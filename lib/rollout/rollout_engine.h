@@ -439,6 +439,10 @@ class RolloutEngine : public Rollout {
   int cached_wave_ = -1;
   std::vector<std::string> wave_ids_;
   std::vector<std::string> baseline_ids_;
+  // Cached ids of the targets earlier waves settled on the new version
+  // (GateContext::settled_targets) for wave settled_wave_; -1: none cached.
+  int settled_wave_ = -1;
+  std::vector<std::string> settled_ids_;
 };
 
 }  // namespace sluice::internal

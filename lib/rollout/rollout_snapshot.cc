@@ -508,6 +508,7 @@ absl::Status RolloutEngine::LoadState(const v1::RolloutState& p) {
   current_wave_ = p.current_wave();
   phase_ = *phase;
   targets_ = std::move(targets);
+  settled_wave_ = -1;  // the cached settled targets were another state's
   actions_ = std::move(actions);
   event_seq_ = p.event_sequence();
   last_now_ = DecodeTime(p.last_now());

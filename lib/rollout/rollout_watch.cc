@@ -67,6 +67,19 @@ GateContext RolloutEngine::WaveContext(int w, absl::Time now) {
     }
     cached_wave_ = w;
   }
+  if (settled_wave_ != w) {
+    // Earlier waves' targets that run the new version. Rebuilt when the
+    // wave changes or a target's state does (SetTargetState).
+    settled_ids_.clear();
+    for (int b = 0; b < w && b < static_cast<int>(plan_.waves.size()); ++b) {
+      for (Fleet::TargetIndex t : plan_.waves[b].targets) {
+        if (targets_.state[t] == kTargetNew) {
+          settled_ids_.push_back(fleet_.target(t).id);
+        }
+      }
+    }
+    settled_wave_ = w;
+  }
   GateContext context;
   context.now = now;
   context.wave_index = w;
@@ -75,6 +88,7 @@ GateContext RolloutEngine::WaveContext(int w, absl::Time now) {
   context.wave_deployed_at = timers_.deployed_at;
   context.wave_targets = wave_ids_;
   context.baseline_targets = baseline_ids_;
+  context.settled_targets = settled_ids_;
   context.fleet = &fleet_;
   context.metric_source = options_.metric_source;
   context.alarm_source = options_.alarm_source;

@@ -540,6 +540,8 @@ class GateContext:
     started_at: Optional[_dt.datetime]
     wave_targets: Tuple[str, ...]
     baseline_targets: Tuple[str, ...]
+    # Targets earlier waves moved to the new version that still run it.
+    settled_targets: Tuple[str, ...]
     memory: str
 
 
@@ -764,6 +766,9 @@ def _evaluate(key, ctx, verdict):
             baseline_targets=_strings(
                 lambda: lib.sluice_gate_context_baseline_target_count(ctx),
                 lambda i: lib.sluice_gate_context_baseline_target(ctx, i)),
+            settled_targets=_strings(
+                lambda: lib.sluice_gate_context_settled_target_count(ctx),
+                lambda i: lib.sluice_gate_context_settled_target(ctx, i)),
             memory=_s(lib.sluice_gate_context_memory(ctx)))
         v = gate.evaluate(context)
         hold = _INF_PAST if v.hold_until is None else _ns(v.hold_until)

@@ -198,6 +198,8 @@ _DECLS = [
     ("sluice_gate_context_wave_target", S, P, SZ),
     ("sluice_gate_context_baseline_target_count", SZ, P),
     ("sluice_gate_context_baseline_target", S, P, SZ),
+    ("sluice_gate_context_settled_target_count", SZ, P),
+    ("sluice_gate_context_settled_target", S, P, SZ),
     ("sluice_gate_context_memory", S, P),
     ("sluice_verdict_set", None, P, I, S, I64),
     ("sluice_verdict_set_memory", None, P, S),

@@ -128,6 +128,9 @@ def test_rollout_with_python_gate_and_sink(fleet, plan):
     ctx = gate.contexts[0]
     assert ctx.wave_index == 0 and ctx.wave_targets == ("a",)
     assert ctx.baseline_targets == ("b", "c") and ctx.now >= T0
+    assert ctx.settled_targets == ()
+    assert [c.settled_targets for c in gate.contexts
+            if c.wave_index == 1][0] == ("a",)
     assert any(c.memory == "held" for c in gate.contexts)
 
 

@@ -467,6 +467,7 @@ typedef struct {
   int64_t first_now;
   int saw_memory;
   int saw_targets;
+  int saw_settled; /* wave 1 saw wave 0's target "a" settled */
 } gate_state;
 
 /* Holds once per wave (remembering it in the gate memory), then passes,
@@ -491,6 +492,12 @@ static void evaluate(void* state, const sluice_gate_context_t* context,
       sluice_gate_context_baseline_target(context, 2) == NULL) {
     g->saw_targets = 1;
   }
+  if (wave == 1 && sluice_gate_context_settled_target_count(context) == 1 &&
+      strcmp(sluice_gate_context_settled_target(context, 0), "a") == 0 &&
+      sluice_gate_context_settled_target(context, 1) == NULL) {
+    g->saw_settled = 1;
+  }
+  if (wave == 0) CHECK(sluice_gate_context_settled_target_count(context) == 0);
   if (g->bad_outcome) {
     sluice_verdict_set(verdict, 42, "bad", 0);
     return;
@@ -693,6 +700,7 @@ static void test_rollout_succeeds_with_custom_gate(void) {
   CHECK(gate_s.calls >= 4); /* a hold and a pass per wave */
   CHECK(gate_s.saw_memory == 1);
   CHECK(gate_s.saw_targets == 1);
+  CHECK(gate_s.saw_settled == 1);
   CHECK(sink_s.events > 5);
   CHECK(sink_s.sequence_ok == 1);
   CHECK(sink_s.finished == 1);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -50,9 +51,13 @@ class WorldSource : public MetricSource {
   double requests = 2000;  // per target and minute
   int failures = 0;        // retryable errors to return first
   int queries = 0;
+  std::set<std::string> asked_as_wave;  // ids queried with Cohort::kWave
 
   absl::StatusOr<MetricResult> Query(const MetricQuery& q) override {
     ++queries;
+    if (q.cohort == Cohort::kWave) {
+      asked_as_wave.insert(q.targets.begin(), q.targets.end());
+    }
     if (failures > 0) {
       --failures;
       return absl::UnavailableError("backend down");
@@ -106,6 +111,7 @@ class SelfBaselineTest : public ::testing::Test {
     c.wave_deployed_at = kDeployed;
     c.wave_targets = wave_;
     c.baseline_targets = baseline_;
+    c.settled_targets = settled_;
     c.fleet = &fleet_;
     c.metric_source = &source_;
     return c;
@@ -140,7 +146,7 @@ class SelfBaselineTest : public ::testing::Test {
 
   Fleet fleet_;
   WorldSource source_;
-  std::vector<std::string> wave_, baseline_;
+  std::vector<std::string> wave_, baseline_, settled_;
   SelfBaselineGateOptions options_;
 };
 
@@ -308,6 +314,114 @@ TEST_F(SelfBaselineTest, RetriesRetryableErrorsThenErrs) {
   EXPECT_THAT(v.reason, HasSubstr("consecutive_error_limit (4)"));
 }
 
+TEST_F(SelfBaselineTest, SettledTargetsOfTheZoneAreTheControlWhenAsked) {
+  // The rest of zone z0 deploys after its first two boxes: no old-version
+  // target is left in z0, and z0 has an incident (x4) from the deploy on.
+  wave_ = {"r0-z0-h2", "r0-z0-h3"};
+  baseline_ = {"r0-z1-h0", "r0-z1-h1", "r0-z1-h2", "r0-z1-h3"};
+  // An id the fleet does not know is no control.
+  settled_ = {"r0-z0-h0", "r0-z0-h1", "r0-z0-h9-not-in-fleet"};
+  source_.incident_zone = "r0-z0";
+  options_.fallback_null_ratio = 2;
+  // Against the other zone the incident is the release's.
+  GateState whole;
+  const Verdict w = Run(*Gate(), whole);
+  EXPECT_EQ(w.outcome, Outcome::kFail) << w.reason;
+  EXPECT_EQ(Observed(w, "control_settled"), 0.0);
+  EXPECT_THAT(w.reason, HasSubstr("the whole baseline (4 targets)"));
+  // Against the zone's settled targets it cancels.
+  options_.settled_control = true;
+  GateState settled;
+  const Verdict v = Run(*Gate(), settled);
+  EXPECT_EQ(v.outcome, Outcome::kPass) << v.reason;
+  EXPECT_NEAR(Observed(v, "ratio_of_ratios"), 1.0, 1e-12);
+  EXPECT_EQ(Observed(v, "control_settled"), 1.0);
+  EXPECT_EQ(Observed(v, "control_same_zone"), 0.0);
+  EXPECT_EQ(Observed(v, "null_ratio"), 2.0);
+  EXPECT_THAT(v.reason,
+              HasSubstr("control 2 new-version targets of earlier waves in "
+                        "the wave's zones: no old-version target is left"));
+  // They run the new version: the host is asked for them as the wave's
+  // cohort.
+  EXPECT_EQ(source_.asked_as_wave.count("r0-z0-h0"), 1u);
+  EXPECT_EQ(source_.asked_as_wave.count("r0-z1-h0"), 0u);
+  // What is worse on the wave's own targets still fails: one box x9 makes
+  // the wave's rate x5 against the settled boxes'.
+  source_.canary = "r0-z0-h3";
+  source_.release = 9;
+  GateState bad;
+  const Verdict b = Run(*Gate(), bad);
+  EXPECT_EQ(b.outcome, Outcome::kFail) << b.reason;
+  EXPECT_NEAR(Observed(b, "ratio_of_ratios"), 5.0, 1e-9);
+  // An old-version target left in the zone is still preferred.
+  source_.release = 1;
+  baseline_.push_back("r0-z0-h3");
+  wave_ = {"r0-z0-h2"};
+  GateState old_left;
+  const Verdict o = Run(*Gate(), old_left);
+  EXPECT_EQ(Observed(o, "control_same_zone"), 1.0);
+  EXPECT_EQ(Observed(o, "control_settled"), 0.0);
+  // No settled target in the wave's zones: the whole baseline, as before.
+  baseline_.pop_back();
+  wave_ = {"r0-z0-h2", "r0-z0-h3"};
+  settled_ = {"r0-z1-h0"};
+  GateState none;
+  const Verdict n = Run(*Gate(), none);
+  EXPECT_EQ(n.outcome, Outcome::kFail);
+  EXPECT_EQ(Observed(n, "control_settled"), 0.0);
+}
+
+TEST_F(SelfBaselineTest, TheLastWaveIsJudgedAgainstSettledTargets) {
+  // Every target is on the new version; z0's first two boxes came earlier.
+  wave_ = {"r0-z0-h2", "r0-z0-h3"};
+  baseline_.clear();
+  settled_ = {"r0-z0-h0", "r0-z0-h1"};
+  source_.incident_zone = "r0-z0";
+  options_.fallback_null_ratio = 2;
+  options_.judge_without_control = true;
+  // Without settled targets the incident fails the wave (no control).
+  GateState alone;
+  const Verdict a = Run(*Gate(), alone);
+  EXPECT_EQ(a.outcome, Outcome::kFail) << a.reason;
+  EXPECT_EQ(Observed(a, "control_none"), 1.0);
+  // With them it cancels, and the verdict names them.
+  options_.settled_control = true;
+  GateState settled;
+  const Verdict v = Run(*Gate(), settled);
+  EXPECT_EQ(v.outcome, Outcome::kPass) << v.reason;
+  EXPECT_EQ(Observed(v, "control_none"), 0.0);
+  EXPECT_EQ(Observed(v, "control_settled"), 1.0);
+  EXPECT_THAT(v.reason, HasSubstr("ratio of ratios 1 "));
+  // The spec's field turns it on.
+  v1::RolloutSpec spec;
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      R"pb(
+        metrics { name: "errors" }
+        metrics { name: "requests" }
+        gates {
+          default {
+            self_baseline {
+              metric: "errors"
+              requests_metric: "requests"
+              duration { seconds: 1800 }
+              fallback_null_ratio: 2
+              judge_without_control: true
+              settled_control: true
+            }
+          }
+        }
+      )pb",
+      &spec));
+  SLUICE_ASSERT_OK_AND_ASSIGN(internal::BuiltGates built,
+                              internal::BuildGates(spec));
+  GateState from_spec;
+  EXPECT_EQ(Run(*built.default_gates[0], from_spec).outcome, Outcome::kPass);
+  // judge_without_control off: the last wave still passes unjudged.
+  options_.judge_without_control = false;
+  GateState off;
+  EXPECT_THAT(Run(*Gate(), off).reason, HasSubstr("no baseline"));
+}
+
 TEST_F(SelfBaselineTest, NoBaselinePasses) {
   baseline_.clear();
   GateState state;
@@ -433,6 +547,12 @@ TEST(SelfBaselineOptionsTest, BadOptionsNameTheField) {
   bad([](auto& c) { c.before_gap = -absl::Minutes(1); },
       "before_gap: must be >= 0");
   bad([](auto& c) { c.min_requests = -1; }, "min_requests: must be >= 0");
+  bad(
+      [](auto& c) {
+        c.control = ControlScope::kBaseline;
+        c.settled_control = true;
+      },
+      "settled_control: needs control kSameZone");
 }
 
 TEST(SelfBaselineSpecTest, BuildsFromTheSpecAndNamesBadFields) {
@@ -482,6 +602,17 @@ TEST(SelfBaselineSpecTest, BuildsFromTheSpecAndNamesBadFields) {
       ->mutable_default_(0)
       ->mutable_self_baseline()
       ->set_fallback_null_ratio(1.5);
+  // Settled targets are taken from the wave's zones.
+  v1::SelfBaselineGateSpec* control =
+      spec.mutable_gates()->mutable_default_(0)->mutable_self_baseline();
+  control->set_settled_control(true);
+  SLUICE_EXPECT_OK(internal::BuildGates(spec).status());
+  control->set_control(v1::SelfBaselineGateSpec::CONTROL_BASELINE);
+  EXPECT_THAT(internal::BuildGates(spec),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("gates.default[0].self_baseline."
+                                 "settled_control: needs control")));
+  control->clear_control();
   // Durations go through the one conversion, naming the field.
   v1::SelfBaselineGateSpec* sb =
       spec.mutable_gates()->mutable_default_(0)->mutable_self_baseline();

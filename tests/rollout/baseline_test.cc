@@ -1,6 +1,7 @@
 // Copyright 2026 The Sluice Authors.
 //
-// Which targets the gates see as the baseline (RolloutOptions::baseline).
+// Which targets the gates see as the baseline (RolloutOptions::baseline)
+// and as settled on the new version (GateContext::settled_targets).
 
 #include <map>
 #include <memory>
@@ -37,6 +38,23 @@ class CohortRecordingGate : public HealthGate {
 
  private:
   std::map<int, std::vector<std::string>>* baselines_;
+};
+
+// Passes at once and records, per wave, the settled targets it was shown.
+class SettledRecordingGate : public HealthGate {
+ public:
+  explicit SettledRecordingGate(
+      std::map<int, std::vector<std::string>>* settled)
+      : settled_(settled) {}
+  std::string name() const override { return "record"; }
+  Verdict Evaluate(const GateContext& context, GateState&) const override {
+    (*settled_)[context.wave_index].assign(context.settled_targets.begin(),
+                                           context.settled_targets.end());
+    return Verdict::Pass("record", "recorded");
+  }
+
+ private:
+  std::map<int, std::vector<std::string>>* settled_;
 };
 
 std::map<int, std::vector<std::string>> BaselinesSeen(BaselineCohort cohort) {
@@ -76,6 +94,32 @@ TEST(BaselineCohortTest, AllRemainingIsEveryLaterWave) {
               ElementsAre("web-1", "web-2", "web-3", "web-4", "web-5"));
   EXPECT_THAT(seen[1], ElementsAre("web-3", "web-4", "web-5"));
   EXPECT_THAT(seen[2], IsEmpty());
+}
+
+// GateContext::settled_targets: earlier waves' targets on the new version,
+// without those whose deploy failed, the same across crashes and restores.
+TEST(SettledTargetsTest, EarlierWavesTargetsOnTheNewVersion) {
+  for (const bool crash : {false, true}) {
+    SCOPED_TRACE(crash ? "restored after every step" : "uninterrupted");
+    std::map<int, std::vector<std::string>> settled;
+    const Fleet fleet = MakeFleet(6);
+    RolloutOptions options;
+    options.version = "2.0";
+    options.previous_version = "1.0";
+    options.gate = std::make_shared<SettledRecordingGate>(&settled);
+    testing::FakeTransport transport(fleet.size(), "1.0");
+    transport.FailDeploy(2, "disk full");  // within wave 1's budget of 1
+    std::vector<Action> actions;
+    std::unique_ptr<Rollout> rollout = DriveToEnd(
+        fleet, MakePlan({1, 2, 3}, absl::ZeroDuration(), /*max_failed=*/1),
+        options, transport, crash, &actions);
+    ASSERT_NE(rollout, nullptr);
+    EXPECT_EQ(rollout->status(), RolloutStatus::kSucceeded);
+    ASSERT_EQ(settled.size(), 3u);
+    EXPECT_THAT(settled[0], IsEmpty());
+    EXPECT_THAT(settled[1], ElementsAre("web-0"));
+    EXPECT_THAT(settled[2], ElementsAre("web-0", "web-1"));
+  }
 }
 
 }  // namespace
