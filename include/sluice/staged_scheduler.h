@@ -70,6 +70,9 @@ struct StagedBakes {
   absl::Duration region_one_box = absl::Minutes(30);
   // After each zone wave of a region wave. Default: 30 minutes.
   absl::Duration region_wave = absl::Minutes(30);
+  // After each zone batch (StagedOptions::zone_batch) of the first region's
+  // later zones and of region waves. Default: 30 minutes.
+  absl::Duration zone_batch = absl::Minutes(30);
   // After the last wave, replacing its stage's bake. Default: unset (the
   // stage's bake).
   std::optional<absl::Duration> final_bake;
@@ -89,6 +92,12 @@ struct StagedBakes {
 //      max_regions_per_wave), each split into zone waves that hold at most
 //      max_zones_per_wave zones of each region (region-one-box waves first
 //      when one_box_every_region).
+// With zone_batch, each zone wave of steps 4 and 5 whose zones hold no
+// target of an earlier wave is preceded by a wave of each zone's first
+// zone_batch targets (stage "zone-batch", or "region-zone-batch" in region
+// waves), so every wave that completes a zone has targets of its own zone
+// on each version to be judged against: the batch the old-version rest, the
+// rest the batch (docs/waves.md#staged, docs/gates.md#self-baseline).
 // Zones deploy in name order within a region; targets keep fleet order.
 // A target spanning several zones or regions (Fleet::spans_several: an
 // autoscaling group for three zones, a global load balancer) is in none of
@@ -117,8 +126,16 @@ struct StagedOptions {
   // percent in (0, 100] of the zone, rounding up. Unset skips the stage.
   // Default: 10%.
   std::optional<CountOrPercent> first_zone_batch = CountOrPercent::Percent(10);
-  // How a percent first_zone_batch becomes a count (at least 1).
-  // Default: kDefault (up).
+  // Batch size of every later zone that no earlier wave has touched (the
+  // first region's other zones; in region waves, every zone but the one
+  // holding the region's one-box): a count >= 1 or a percent in (0, 100] of
+  // the zone, rounding as `rounding`, at least 1 and at most the zone's
+  // size minus 1 (a zone of one target is not split). With
+  // max_zones_per_wave > 1 the batches of a wave's zones deploy together.
+  // Unset: each zone deploys whole. Default: unset.
+  std::optional<CountOrPercent> zone_batch;
+  // How a percent first_zone_batch or zone_batch becomes a count (at least
+  // 1). Default: kDefault (up).
   PercentRounding rounding = PercentRounding::kDefault;
   // At most this many zones of one region deploy in one wave; >= 1.
   // Default: 1.

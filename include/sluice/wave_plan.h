@@ -47,8 +47,9 @@ struct Wave {
   // Default: empty.
   std::string name;
   // The stage of the strategy the wave belongs to, e.g. "one-box",
-  // "first-zone-batch", "first-zone", "zone", "region-one-box", "region-wave",
-  // "batch", "canary", "step". Health-gate overrides are keyed by it.
+  // "first-zone-batch", "first-zone", "zone-batch", "zone", "region-one-box",
+  // "region-zone-batch", "region-wave", "batch", "canary", "step".
+  // Health-gate overrides are keyed by it.
   // Default: empty.
   std::string stage;
   // The targets deployed in this wave, as indices into the Fleet the plan was

@@ -375,6 +375,12 @@ absl::StatusOr<StagedSpec> ConvertStaged(const v1::Staged& s) {
         ToCountOrPercent(s.first_zone_batch(),
                          FieldPath("staged").Field("first_zone_batch")));
   }
+  if (s.has_zone_batch()) {
+    SLUICE_ASSIGN_OR_RETURN(
+        o.zone_batch,
+        ToCountOrPercent(s.zone_batch(),
+                         FieldPath("staged").Field("zone_batch")));
+  }
   present.max_zones_per_wave = s.has_max_zones_per_wave();
   if (s.has_max_zones_per_wave()) o.max_zones_per_wave = s.max_zones_per_wave();
   if (s.has_max_regions_per_wave()) {
@@ -401,6 +407,8 @@ absl::StatusOr<StagedSpec> ConvertStaged(const v1::Staged& s) {
                        present.bakes_region_one_box);
   SLUICE_READ_DURATION(b, region_wave, bp, o.bakes.region_wave,
                        present.bakes_region_wave);
+  SLUICE_READ_DURATION(b, zone_batch, bp, o.bakes.zone_batch,
+                       present.bakes_zone_batch);
   // CodeDeploy's zonal configuration: an unset first-zone monitor duration
   // falls back to the monitor duration, so a spec that sets only the zone
   // bake waits that long after the first zone too.
@@ -610,6 +618,9 @@ void StagedToProto(const StagedSpec& spec, v1::Staged* out) {
   } else if (present.first_zone_batch) {
     CountOrPercentToProto(*o.first_zone_batch, out->mutable_first_zone_batch());
   }
+  if (o.zone_batch.has_value()) {
+    CountOrPercentToProto(*o.zone_batch, out->mutable_zone_batch());
+  }
   if (present.max_zones_per_wave) {
     out->set_max_zones_per_wave(o.max_zones_per_wave);
   }
@@ -633,6 +644,8 @@ void StagedToProto(const StagedSpec& spec, v1::Staged* out) {
                         present.bakes_region_one_box);
   SLUICE_WRITE_DURATION(&b, region_wave, o.bakes.region_wave,
                         present.bakes_region_wave);
+  SLUICE_WRITE_DURATION(&b, zone_batch, o.bakes.zone_batch,
+                        present.bakes_zone_batch);
   if (o.bakes.final_bake.has_value()) {
     DurationToProto(*o.bakes.final_bake, b.mutable_final_bake());
   }
@@ -797,8 +810,9 @@ std::vector<std::string> StagesOf(const WaveStrategySpec& spec) {
       out = {"promotion", "step"};
       break;
     case v1::WaveStrategy::kStaged:
-      out = {"first-zone",  "first-zone-batch", "one-box", "region-one-box",
-             "region-wave", "spanning",         "zone"};
+      out = {"first-zone",  "first-zone-batch",  "one-box",  "region-one-box",
+             "region-wave", "region-zone-batch", "spanning", "zone",
+             "zone-batch"};
       break;
     case v1::WaveStrategy::kComposite:
       for (const CompositeStageSpec& s : std::get<CompositeSpec>(spec).stages) {

@@ -214,8 +214,8 @@ struct FlaggerSpec {
 // waves.staged. options.one_box is !no_one_box; an unset
 // options.first_zone_batch is no_first_zone_batch; the optional fields of
 // the message that are optional in StagedOptions too
-// (one_box_max_weight_percent, max_regions_per_wave, bakes.final_bake) need
-// no flag.
+// (one_box_max_weight_percent, max_regions_per_wave, zone_batch,
+// bakes.final_bake) need no flag.
 struct StagedSpec {
   // The factory's options. Default: the struct's defaults.
   StagedOptions options;
@@ -237,6 +237,7 @@ struct StagedSpec {
     // False when options.bakes.first_zone is the zone bake it fell back to.
     bool bakes_first_zone = false;
     bool bakes_zone = false;
+    bool bakes_zone_batch = false;
     bool bakes_first_region = false;
     bool bakes_region_one_box = false;
     bool bakes_region_wave = false;

@@ -31,7 +31,8 @@ bool operator==(const StagedBakes& a, const StagedBakes& b) {
          a.first_zone == b.first_zone && a.zone == b.zone &&
          a.first_region == b.first_region &&
          a.region_one_box == b.region_one_box &&
-         a.region_wave == b.region_wave && a.final_bake == b.final_bake;
+         a.region_wave == b.region_wave && a.zone_batch == b.zone_batch &&
+         a.final_bake == b.final_bake;
 }
 
 namespace {
@@ -212,15 +213,19 @@ class StagedScheduler : public BuiltinScheduler {
     emit.LengthenLast(bakes.first_zone);
     const int64_t k = options_.max_zones_per_wave;
     for (size_t i = 1; i < zones0.size(); i += k) {
-      std::vector<TargetIndex> wave;
+      std::vector<TargetIndex> batch, wave;
       std::vector<std::string> names;
       for (size_t j = i; j < std::min(zones0.size(), i + k); ++j) {
-        absl::Span<const TargetIndex> zone = buckets.Zone(zones0[j]);
-        wave.insert(wave.end(), zone.begin(), zone.end());
+        SplitZone(buckets.Zone(zones0[j]), batch, wave);
         names.push_back(fleet.zones()[zones0[j]].name);
       }
-      emit.Add(absl::StrCat(r0_name, " / ", absl::StrJoin(names, " + ")),
-               "zone", std::move(wave), bakes.zone);
+      const std::string name =
+          absl::StrCat(r0_name, " / ", absl::StrJoin(names, " + "));
+      const bool split = !batch.empty();
+      emit.Add(absl::StrCat(name, " batch"), "zone-batch", std::move(batch),
+               bakes.zone_batch);
+      emit.Add(split ? absl::StrCat(name, " rest") : name, "zone",
+               std::move(wave), bakes.zone);
     }
     emit.LengthenLast(bakes.first_region);
 
@@ -279,6 +284,23 @@ class StagedScheduler : public BuiltinScheduler {
     const StagedOptions& options_;
     std::vector<Wave> waves_;
   };
+
+  // Appends a zone's first zone_batch targets to `batch` and the others to
+  // `rest` (all of them to `rest` without zone_batch or for a zone of one).
+  void SplitZone(absl::Span<const TargetIndex> zone,
+                 std::vector<TargetIndex>& batch,
+                 std::vector<TargetIndex>& rest) const {
+    size_t n = 0;
+    if (options_.zone_batch.has_value() && zone.size() >= 2) {
+      n = static_cast<size_t>(std::clamp<int64_t>(
+          internal::BatchCount(*options_.zone_batch,
+                               static_cast<int64_t>(zone.size()),
+                               options_.rounding),
+          1, static_cast<int64_t>(zone.size()) - 1));
+    }
+    batch.insert(batch.end(), zone.begin(), zone.begin() + n);
+    rest.insert(rest.end(), zone.begin() + n, zone.end());
+  }
 
   // Picks the one-box targets of `zone` into `box` and the others, in order,
   // into `rest`.
@@ -359,16 +381,16 @@ class StagedScheduler : public BuiltinScheduler {
     }
     const size_t k = static_cast<size_t>(options_.max_zones_per_wave);
     for (size_t i = 0; i < max_zones; i += k) {
-      std::vector<TargetIndex> wave;
+      std::vector<TargetIndex> batch, wave;
       std::vector<std::string> zone_names;
       for (size_t g = 0; g < group.size(); ++g) {
         const std::vector<uint32_t>& zones = region_zones[group[g]];
         for (size_t j = i; j < std::min(zones.size(), i + k); ++j) {
           if (j == 0 && options_.one_box_every_region) {
+            // Its one-box is already there: no batch.
             wave.insert(wave.end(), first_rest[g].begin(), first_rest[g].end());
           } else {
-            absl::Span<const TargetIndex> zone = buckets.Zone(zones[j]);
-            wave.insert(wave.end(), zone.begin(), zone.end());
+            SplitZone(buckets.Zone(zones[j]), batch, wave);
           }
           if (group.size() == 1)
             zone_names.push_back(fleet.zones()[zones[j]].name);
@@ -379,8 +401,11 @@ class StagedScheduler : public BuiltinScheduler {
               ? absl::StrCat(label, " / ", absl::StrJoin(zone_names, " + "))
               : absl::StrCat(label, k == 1 ? " zone " : " zones ", i + 1,
                              k == 1 ? "" : absl::StrCat("-", i + k));
-      emit.Add(std::move(name), "region-wave", std::move(wave),
-               options_.bakes.region_wave);
+      const bool split = !batch.empty();
+      emit.Add(absl::StrCat(name, " batch"), "region-zone-batch",
+               std::move(batch), options_.bakes.zone_batch);
+      emit.Add(split ? absl::StrCat(name, " rest") : std::move(name),
+               "region-wave", std::move(wave), options_.bakes.region_wave);
     }
     return absl::OkStatus();
   }
@@ -413,12 +438,19 @@ absl::StatusOr<std::unique_ptr<WaveScheduler>> NewStagedScheduler(
   SLUICE_RETURN_IF_ERROR(internal::CheckRounding(
       options.rounding, "staged.rounding",
       /*traffic_routed=*/false,
-      /*rounds_a_percent=*/options.first_zone_batch.has_value() &&
-          options.first_zone_batch->unit == CountOrPercent::Unit::kPercent,
-      "a percent first_zone_batch"));
+      /*rounds_a_percent=*/
+          (options.first_zone_batch.has_value() &&
+           options.first_zone_batch->unit == CountOrPercent::Unit::kPercent) ||
+          (options.zone_batch.has_value() &&
+           options.zone_batch->unit == CountOrPercent::Unit::kPercent),
+      "a percent first_zone_batch or zone_batch"));
   if (options.first_zone_batch.has_value()) {
     SLUICE_RETURN_IF_ERROR(internal::CheckCountOrPercent(
         *options.first_zone_batch, "staged.first_zone_batch", 1));
+  }
+  if (options.zone_batch.has_value()) {
+    SLUICE_RETURN_IF_ERROR(internal::CheckCountOrPercent(
+        *options.zone_batch, "staged.zone_batch", 1));
   }
   if (options.max_zones_per_wave < 1) {
     return internal::InvalidArgumentAt(
@@ -451,6 +483,7 @@ absl::StatusOr<std::unique_ptr<WaveScheduler>> NewStagedScheduler(
       {b.first_region, "staged.bakes.first_region"},
       {b.region_one_box, "staged.bakes.region_one_box"},
       {b.region_wave, "staged.bakes.region_wave"},
+      {b.zone_batch, "staged.bakes.zone_batch"},
   };
   for (const auto& [d, path] : bakes) {
     SLUICE_RETURN_IF_ERROR(internal::CheckBake(d, path));

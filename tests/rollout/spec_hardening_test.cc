@@ -59,7 +59,8 @@ TEST(StageOverrideTest, AStageTheStrategyNeverProducesIsAnError) {
                      stage,
                      "\", so its gates would never run; its stages are "
                      "first-zone, first-zone-batch, one-box, region-one-box, "
-                     "region-wave, spanning, zone"))))
+                     "region-wave, region-zone-batch, spanning, zone, "
+                     "zone-batch"))))
         << stage;
   }
   EXPECT_THAT(with_stage(staged, "one-box"), IsOk());

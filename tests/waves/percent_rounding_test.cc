@@ -23,6 +23,7 @@ namespace {
 
 using ::sluice::testing::FlatFleet;
 using ::sluice::testing::GridFleet;
+using ::sluice::testing::IsOk;
 using ::sluice::testing::StatusIs;
 using ::sluice::testing::WaveSizes;
 using ::testing::ElementsAre;
@@ -183,7 +184,11 @@ TEST(PercentRoundingTest, ARoundingThatWouldBeIgnoredIsAnError) {
   EXPECT_THAT(NewStagedScheduler(staged).status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("staged.rounding: is nearest, but it applies "
-                                 "to a percent first_zone_batch only")));
+                                 "to a percent first_zone_batch or zone_batch "
+                                 "only")));
+  // A percent zone_batch is one to round.
+  staged.zone_batch = CountOrPercent::Percent(50);
+  EXPECT_THAT(NewStagedScheduler(staged).status(), IsOk());
   LinearOptions bad;
   bad.rounding = static_cast<PercentRounding>(7);
   EXPECT_THAT(NewLinearScheduler(bad).status(),

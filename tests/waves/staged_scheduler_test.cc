@@ -154,6 +154,76 @@ TEST(StagedTest, ZonesPerWaveAndOneBoxPerRegion) {
   EXPECT_EQ(plan->waves[3].stage, "region-one-box");
 }
 
+TEST(StagedTest, ZoneBatchSplitsEveryZoneNoEarlierWaveTouched) {
+  StagedOptions options;
+  options.one_box_every_region = true;
+  options.region_order_default = RegionOrder::kByName;
+  options.zone_batch = CountOrPercent::Count(2);
+  options.bakes.zone_batch = absl::Minutes(10);
+  absl::StatusOr<WavePlan> plan = PlanStaged(options, GridFleet(2, 3, 4));
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  // The first zone keeps its one-box and batch; the first region's other
+  // zones and every region zone but the one-box's are split in two.
+  EXPECT_THAT(
+      Names(*plan),
+      ElementsAre("r0 / r0-z0 one-box", "r0 / r0-z0 batch", "r0 / r0-z0 rest",
+                  "r0 / r0-z1 batch", "r0 / r0-z1 rest", "r0 / r0-z2 batch",
+                  "r0 / r0-z2 rest", "r1 one-box", "r1 / r1-z0",
+                  "r1 / r1-z1 batch", "r1 / r1-z1 rest", "r1 / r1-z2 batch",
+                  "r1 / r1-z2 rest"));
+  EXPECT_THAT(Stages(*plan),
+              ElementsAre("one-box", "first-zone-batch", "first-zone",
+                          "zone-batch", "zone", "zone-batch", "zone",
+                          "region-one-box", "region-wave", "region-zone-batch",
+                          "region-wave", "region-zone-batch", "region-wave"));
+  EXPECT_THAT(WaveSizes(*plan),
+              ElementsAre(1, 1, 2, 2, 2, 2, 2, 1, 3, 2, 2, 2, 2));
+  const absl::Duration m10 = absl::Minutes(10), m30 = absl::Minutes(30);
+  EXPECT_THAT(Bakes(*plan),
+              ElementsAre(m30, m30, absl::Hours(1), m10, m30, m10,
+                          absl::Hours(2), m30, m30, m10, m30, m10, m30));
+  // The batch is the zone's first targets in fleet order: r0-z1-h0, h1.
+  EXPECT_THAT(plan->waves[3].targets, ElementsAre(4, 5));
+  EXPECT_THAT(plan->waves[4].targets, ElementsAre(6, 7));
+}
+
+TEST(StagedTest, ZoneBatchKeepsAZoneOfOneWholeAndALargeBatchBelowTheZone) {
+  StagedOptions options;
+  options.zone_batch = CountOrPercent::Count(1);
+  absl::StatusOr<WavePlan> plan = PlanStaged(options, GridFleet(1, 2, 1));
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_THAT(Names(*plan), ElementsAre("r0 / r0-z0 one-box", "r0 / r0-z1"));
+  EXPECT_THAT(Stages(*plan), ElementsAre("one-box", "zone"));
+
+  options.zone_batch = CountOrPercent::Percent(100);
+  plan = PlanStaged(options, GridFleet(1, 2, 10));
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  // 100% of ten would leave no rest: the batch stops at nine.
+  EXPECT_THAT(WaveSizes(*plan), ElementsAre(1, 1, 8, 9, 1));
+  EXPECT_EQ(plan->waves[3].stage, "zone-batch");
+}
+
+TEST(StagedTest, ZoneBatchPercentRoundsAndBatchesOfAWaveGoTogether) {
+  StagedOptions options;
+  options.first_zone_batch = CountOrPercent::Count(1);
+  options.zone_batch = CountOrPercent::Percent(25);  // of 10: 2.5
+  options.rounding = PercentRounding::kDown;
+  options.max_zones_per_wave = 2;
+  absl::StatusOr<WavePlan> plan = PlanStaged(options, GridFleet(2, 3, 10));
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  // Two zones a wave: their batches (2 + 2) together, then their rests
+  // (8 + 8); r1's third zone alone.
+  EXPECT_THAT(WaveSizes(*plan), ElementsAre(1, 1, 8, 4, 16, 4, 16, 2, 8));
+  EXPECT_EQ(plan->waves[3].name, "r0 / r0-z1 + r0-z2 batch");
+  EXPECT_EQ(plan->waves[4].name, "r0 / r0-z1 + r0-z2 rest");
+  EXPECT_EQ(plan->waves[5].name, "r1 / r1-z0 + r1-z1 batch");
+  EXPECT_EQ(plan->waves[5].stage, "region-zone-batch");
+  options.rounding = PercentRounding::kUp;  // 3 of 10
+  plan = PlanStaged(options, GridFleet(2, 3, 10));
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ(plan->waves[3].targets.size(), 6u);
+}
+
 TEST(StagedTest, OneBoxByWeight) {
   // One zone whose targets weigh 5, 1, 1, 3 (plus a heavy second region).
   std::vector<Target> targets;
@@ -238,6 +308,12 @@ TEST(StagedTest, BadOptionsNameTheParameter) {
        "staged.first_zone_batch.count: must be a whole number >= 1 (got 0)"},
       {[](StagedOptions& o) { o.bakes.first_region = -absl::Minutes(1); },
        "staged.bakes.first_region: must be finite and >= 0"},
+      {[](StagedOptions& o) { o.zone_batch = CountOrPercent::Count(0); },
+       "staged.zone_batch.count: must be a whole number >= 1 (got 0)"},
+      {[](StagedOptions& o) { o.zone_batch = CountOrPercent::Percent(0); },
+       "staged.zone_batch.percent: must be in (0, 100] (got 0)"},
+      {[](StagedOptions& o) { o.bakes.zone_batch = -absl::Minutes(1); },
+       "staged.bakes.zone_batch: must be finite and >= 0"},
       {[](StagedOptions& o) {
          o.max_failed_per_wave = CountOrPercent::Percent(200);
        },

@@ -118,8 +118,9 @@ constexpr const char* kEveryFieldSet[] = {
     "region_growth: 3 bakes { one_box { seconds: 1 } first_zone_batch "
     "{ seconds: 2 } first_zone { seconds: 3 } zone { seconds: 4 } "
     "first_region { seconds: 5 } region_one_box { seconds: 6 } region_wave "
-    "{ seconds: 7 } final_bake { seconds: 8 } } max_failed_per_wave "
-    "{ count: 0 } rounding: ROUND_NEAREST }",
+    "{ seconds: 7 } final_bake { seconds: 8 } zone_batch { seconds: 9 } } "
+    "max_failed_per_wave { count: 0 } rounding: ROUND_NEAREST "
+    "zone_batch { percent: 50 } }",
     "staged { region_order_default: LEAST_WEIGHT_FIRST no_one_box: true "
     "no_first_zone_batch: true bakes { zone { seconds: 60 } } "
     "max_failed_per_wave { percent: 5 } }",
@@ -169,8 +170,8 @@ constexpr const char* kDefaultsSet[] = {
     "first_region_wave_size: 1 region_growth: 2 bakes { one_box "
     "{ seconds: 1800 } first_zone_batch { seconds: 1800 } first_zone "
     "{ seconds: 3600 } zone { seconds: 1800 } first_region { seconds: 7200 } "
-    "region_one_box { seconds: 1800 } region_wave { seconds: 1800 } } "
-    "max_failed_per_wave { percent: 1 } }",
+    "region_one_box { seconds: 1800 } region_wave { seconds: 1800 } "
+    "zone_batch { seconds: 1800 } } max_failed_per_wave { percent: 1 } }",
     "staged { bakes {} }",
     "composite { stages { name: \"all\" selector {} scheduler { all_at_once "
     "{ bake {} } } } }",
