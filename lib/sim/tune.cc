@@ -103,6 +103,11 @@ const Row kRows[] = {
     {{"sluice.v1.SelfBaselineGateSpec", "alpha", Kind::kInverse, 0, 1e-9, 0.5,
       "self-baseline test's alpha"},
      0.01},
+    // Tuned only when set (unset, it is 1: no margin to scale), and by the
+    // same looseness as fallback_null_ratio, which must stay >= it.
+    {{"sluice.v1.SelfBaselineGateSpec", "null_ratio", Kind::kMargin, 1, 1, 1e6,
+      "self-baseline null"},
+     kNoDefault},
     // Its default is null_ratio's, so it is tuned only when set.
     {{"sluice.v1.SelfBaselineGateSpec", "fallback_null_ratio", Kind::kMargin, 1,
       1, 1e6, "self-baseline null without a same-zone control"},

@@ -95,11 +95,13 @@ TEST(BacktestTest, EvaluatesEveryDeclaredGateAndKeepsEveryVerdict) {
       ReadSpecMessage("examples/specs/regional_waves_gated.textproto"));
   SLUICE_ASSERT_OK_AND_ASSIGN(b,
                               BacktestSpec(regional, fleet, history, options));
-  ASSERT_EQ(b.size(), 4u);
+  ASSERT_EQ(b.size(), 6u);
   EXPECT_EQ(b[0].stage, "");
   EXPECT_EQ(b[1].stage, "first-zone-batch");
   EXPECT_EQ(b[2].stage, "one-box");
   EXPECT_EQ(b[3].stage, "region-one-box");
+  EXPECT_EQ(b[4].stage, "region-zone-batch");
+  EXPECT_EQ(b[5].stage, "zone-batch");
 }
 
 TEST(BacktestTest, RejectsBadInput) {

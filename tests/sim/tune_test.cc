@@ -102,10 +102,11 @@ TEST(TuneTest, FindsTheTunableFieldsOfASpec) {
   ASSERT_NE(pass, nullptr);
   EXPECT_EQ(pass->original, 95);
   // The self-baseline gates' alpha, length and fallback null, in the
-  // defaults and the stage overrides: 3 fields of 8 gates.
+  // defaults and the stage overrides (3 fields of 12 gates), and the null
+  // of the 4 zone-batch gates that set it.
   const std::vector<SpecField> regional =
       FindTunableFields(Load("regional_waves_gated"));
-  ASSERT_EQ(regional.size(), 24u);
+  ASSERT_EQ(regional.size(), 40u);
   EXPECT_EQ(regional[0].path, "gates.default[0].self_baseline.duration");
   EXPECT_EQ(regional[0].original, 1800);
   EXPECT_EQ(regional[1].path, "gates.default[0].self_baseline.alpha");
@@ -138,6 +139,20 @@ TEST(TuneTest, EachKindOfFieldMovesAsStated) {
   EXPECT_DOUBLE_EQ(errors.fallback_null_ratio(), 5);  // 1 + 2 * 2
   EXPECT_EQ(errors.duration().seconds(), 3600);
   EXPECT_THAT(RolloutSpec::FromProto(regional).status(), IsOk());
+  // A set null moves with the fallback null, which stays at or above it
+  // at the search's tightest looseness.
+  v1::RolloutSpec tight = Load("regional_waves_gated");
+  ApplyTuning(tight, 0.125, 1);
+  const v1::StageGates* batch = nullptr;
+  for (const v1::StageGates& stage : tight.gates().stages()) {
+    if (stage.stage() == "zone-batch") batch = &stage;
+  }
+  ASSERT_NE(batch, nullptr);
+  EXPECT_DOUBLE_EQ(batch->gates(0).self_baseline().null_ratio(), 1.125);
+  EXPECT_DOUBLE_EQ(batch->gates(0).self_baseline().fallback_null_ratio(), 1.25);
+  EXPECT_THAT(RolloutSpec::FromProto(tight).status(), IsOk());
+  // Unset, the null stays unset (1).
+  EXPECT_FALSE(tight.gates().default_(0).self_baseline().has_null_ratio());
   // Inverse, count and score fields.
   v1::RolloutSpec statistical = Load("codedeploy_canary_sequential");
   ApplyTuning(statistical, 4, 1);
