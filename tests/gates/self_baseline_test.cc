@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
@@ -134,6 +135,22 @@ class SelfBaselineTest : public ::testing::Test {
         NewSelfBaselineGate("self", options_);
     EXPECT_TRUE(g.ok()) << g.status();
     return g.ok() ? *std::move(g) : nullptr;
+  }
+
+  // The default gate of a spec declaring errors and requests whose one
+  // gate is a self_baseline with `fields` (text format).
+  std::unique_ptr<HealthGate> GateFromSpec(const std::string& fields) {
+    v1::RolloutSpec spec;
+    EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(
+        absl::StrCat("metrics { name: \"errors\" } metrics { name: "
+                     "\"requests\" } gates { default { self_baseline { "
+                     "metric: \"errors\" requests_metric: \"requests\" ",
+                     fields, " } } }"),
+        &spec));
+    absl::StatusOr<internal::BuiltGates> built = internal::BuildGates(spec);
+    EXPECT_TRUE(built.ok()) << built.status();
+    if (!built.ok() || built->default_gates.size() != 1) return nullptr;
+    return std::move(built->default_gates[0]);
   }
 
   double Observed(const Verdict& v, const std::string& name) {
@@ -393,29 +410,12 @@ TEST_F(SelfBaselineTest, TheLastWaveIsJudgedAgainstSettledTargets) {
   EXPECT_EQ(Observed(v, "control_settled"), 1.0);
   EXPECT_THAT(v.reason, HasSubstr("ratio of ratios 1 "));
   // The spec's field turns it on.
-  v1::RolloutSpec spec;
-  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
-      R"pb(
-        metrics { name: "errors" }
-        metrics { name: "requests" }
-        gates {
-          default {
-            self_baseline {
-              metric: "errors"
-              requests_metric: "requests"
-              duration { seconds: 1800 }
-              fallback_null_ratio: 2
-              judge_without_control: true
-              settled_control: true
-            }
-          }
-        }
-      )pb",
-      &spec));
-  SLUICE_ASSERT_OK_AND_ASSIGN(internal::BuiltGates built,
-                              internal::BuildGates(spec));
-  GateState from_spec;
-  EXPECT_EQ(Run(*built.default_gates[0], from_spec).outcome, Outcome::kPass);
+  const std::unique_ptr<HealthGate> from_spec = GateFromSpec(
+      "duration { seconds: 1800 } fallback_null_ratio: 2 "
+      "judge_without_control: true settled_control: true");
+  ASSERT_NE(from_spec, nullptr);
+  GateState spec_state;
+  EXPECT_EQ(Run(*from_spec, spec_state).outcome, Outcome::kPass);
   // judge_without_control off: the last wave still passes unjudged.
   options_.judge_without_control = false;
   GateState off;
@@ -465,30 +465,13 @@ TEST_F(SelfBaselineTest, TheLastWaveIsJudgedWithoutAControlWhenAsked) {
   EXPECT_EQ(Observed(g, "look"), 6.0);
   EXPECT_THAT(g.reason, HasSubstr("judged without a control"));
   // The spec's field turns it on.
-  v1::RolloutSpec spec;
-  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
-      R"pb(
-        metrics { name: "errors" }
-        metrics { name: "requests" }
-        gates {
-          default {
-            self_baseline {
-              metric: "errors"
-              requests_metric: "requests"
-              duration { seconds: 1800 }
-              fallback_null_ratio: 3
-              judge_without_control: true
-            }
-          }
-        }
-      )pb",
-      &spec));
-  SLUICE_ASSERT_OK_AND_ASSIGN(internal::BuiltGates built,
-                              internal::BuildGates(spec));
-  ASSERT_EQ(built.default_gates.size(), 1u);
+  const std::unique_ptr<HealthGate> from_spec = GateFromSpec(
+      "duration { seconds: 1800 } fallback_null_ratio: 3 "
+      "judge_without_control: true");
+  ASSERT_NE(from_spec, nullptr);
   source_.release = 17;
-  GateState from_spec;
-  EXPECT_EQ(Run(*built.default_gates[0], from_spec).outcome, Outcome::kFail);
+  GateState spec_state;
+  EXPECT_EQ(Run(*from_spec, spec_state).outcome, Outcome::kFail);
   // Off (the default), the same bad wave passes unjudged.
   options_.judge_without_control = false;
   source_.release = 17;

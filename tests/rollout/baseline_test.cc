@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/types/span.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sluice/health_gate.h"
@@ -23,38 +24,24 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-// Passes at once and records, per wave, the cohorts it was shown.
+// Passes at once and records, per wave, one cohort it was shown: the
+// baseline or the settled targets.
 class CohortRecordingGate : public HealthGate {
  public:
-  explicit CohortRecordingGate(
-      std::map<int, std::vector<std::string>>* baselines)
-      : baselines_(baselines) {}
+  using Cohort = absl::Span<const std::string> GateContext::*;
+  CohortRecordingGate(Cohort cohort,
+                      std::map<int, std::vector<std::string>>* seen)
+      : cohort_(cohort), seen_(seen) {}
   std::string name() const override { return "record"; }
   Verdict Evaluate(const GateContext& context, GateState&) const override {
-    (*baselines_)[context.wave_index].assign(context.baseline_targets.begin(),
-                                             context.baseline_targets.end());
+    const absl::Span<const std::string> ids = context.*cohort_;
+    (*seen_)[context.wave_index].assign(ids.begin(), ids.end());
     return Verdict::Pass("record", "recorded");
   }
 
  private:
-  std::map<int, std::vector<std::string>>* baselines_;
-};
-
-// Passes at once and records, per wave, the settled targets it was shown.
-class SettledRecordingGate : public HealthGate {
- public:
-  explicit SettledRecordingGate(
-      std::map<int, std::vector<std::string>>* settled)
-      : settled_(settled) {}
-  std::string name() const override { return "record"; }
-  Verdict Evaluate(const GateContext& context, GateState&) const override {
-    (*settled_)[context.wave_index].assign(context.settled_targets.begin(),
-                                           context.settled_targets.end());
-    return Verdict::Pass("record", "recorded");
-  }
-
- private:
-  std::map<int, std::vector<std::string>>* settled_;
+  Cohort cohort_;
+  std::map<int, std::vector<std::string>>* seen_;
 };
 
 std::map<int, std::vector<std::string>> BaselinesSeen(BaselineCohort cohort) {
@@ -64,7 +51,8 @@ std::map<int, std::vector<std::string>> BaselinesSeen(BaselineCohort cohort) {
   options.version = "2.0";
   options.previous_version = "1.0";
   options.baseline = cohort;
-  options.gate = std::make_shared<CohortRecordingGate>(&baselines);
+  options.gate = std::make_shared<CohortRecordingGate>(
+      &GateContext::baseline_targets, &baselines);
   testing::FakeTransport transport(fleet.size(), "1.0");
   std::vector<Action> actions;
   std::unique_ptr<Rollout> rollout =
@@ -106,7 +94,8 @@ TEST(SettledTargetsTest, EarlierWavesTargetsOnTheNewVersion) {
     RolloutOptions options;
     options.version = "2.0";
     options.previous_version = "1.0";
-    options.gate = std::make_shared<SettledRecordingGate>(&settled);
+    options.gate = std::make_shared<CohortRecordingGate>(
+        &GateContext::settled_targets, &settled);
     testing::FakeTransport transport(fleet.size(), "1.0");
     transport.FailDeploy(2, "disk full");  // within wave 1's budget of 1
     std::vector<Action> actions;
