@@ -72,6 +72,11 @@ class StagedScheduler : public BuiltinScheduler {
       parts.push_back(absl::StrCat("max ", options_.max_zones_per_wave,
                                    " zones per region per wave"));
     }
+    if (options_.zone_batch.has_value()) {
+      parts.push_back(
+          absl::StrCat("zone batches of ",
+                       internal::FormatCountOrPercent(*options_.zone_batch)));
+    }
     if (options_.rounding != PercentRounding::kDefault) {
       parts.push_back(
           absl::StrCat("rounding ", PercentRoundingName(options_.rounding)));
@@ -439,8 +444,8 @@ absl::StatusOr<std::unique_ptr<WaveScheduler>> NewStagedScheduler(
       options.rounding, "staged.rounding",
       /*traffic_routed=*/false,
       /*rounds_a_percent=*/
-          (options.first_zone_batch.has_value() &&
-           options.first_zone_batch->unit == CountOrPercent::Unit::kPercent) ||
+      (options.first_zone_batch.has_value() &&
+       options.first_zone_batch->unit == CountOrPercent::Unit::kPercent) ||
           (options.zone_batch.has_value() &&
            options.zone_batch->unit == CountOrPercent::Unit::kPercent),
       "a percent first_zone_batch or zone_batch"));

@@ -339,6 +339,13 @@ TEST(StagedTest, NameSummarizesOptions) {
   EXPECT_EQ((*s)->name(),
             "staged(regions us-east-1, eu-west-1 first; max 4 regions per "
             "wave; max 2 zones per region per wave)");
+  options.region_order.clear();
+  options.max_regions_per_wave.reset();
+  options.max_zones_per_wave = 1;
+  options.zone_batch = CountOrPercent::Count(2);
+  s = NewStagedScheduler(options);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ((*s)->name(), "staged(zone batches of 2)");
 }
 
 TEST(StagedTest, SubsetPlansOnlyItsTargets) {
