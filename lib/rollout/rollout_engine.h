@@ -391,8 +391,8 @@ class RolloutEngine : public Rollout {
   absl::Time BackgroundWakeup() const;
   // Forgets the background analysis (a superseding version starts over).
   void ResetBackground();
-  // The gate context of a wave (its cohorts cached in wave_ids_ and
-  // baseline_ids_).
+  // The gate context of a wave (its cohorts slices of plan_ids_, or of
+  // settled_ids_).
   GateContext WaveContext(int wave, absl::Time now);
 
   // --- configuration
@@ -435,13 +435,16 @@ class RolloutEngine : public Rollout {
   // --- derived (recomputed on restore)
   TargetCounts counts_;
   absl::Time next_wakeup_ = absl::InfinitePast();
-  // Cached cohort ids for the gates of the current wave.
-  int cached_wave_ = -1;
-  std::vector<std::string> wave_ids_;
-  std::vector<std::string> baseline_ids_;
-  // Cached ids of the targets earlier waves settled on the new version
-  // (GateContext::settled_targets) for wave settled_wave_; -1: none cached.
+  // Every wave's target ids in plan order, wave w at [wave_start_[w],
+  // wave_start_[w + 1]) (built at the first gate context): the gates'
+  // cohorts are slices of it.
+  std::vector<std::string> plan_ids_;
+  std::vector<size_t> wave_start_;
+  // GateContext::settled_targets of wave settled_wave_ (-1: none cached):
+  // the slice of plan_ids_ before the wave when every earlier target runs
+  // the new version (settled_all_new_), else settled_ids_.
   int settled_wave_ = -1;
+  bool settled_all_new_ = true;
   std::vector<std::string> settled_ids_;
 };
 

@@ -20,6 +20,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "lib/rollout/rollout_engine.h"
 #include "sluice/rollout.h"
 
@@ -48,33 +49,43 @@ absl::Time HoldWake(const Verdict& verdict, absl::Time now) {
 
 GateContext RolloutEngine::WaveContext(int w, absl::Time now) {
   const Wave& wave = plan_.waves[w];
-  if (cached_wave_ != w) {
-    wave_ids_.clear();
-    baseline_ids_.clear();
-    for (Fleet::TargetIndex t : wave.targets) {
-      wave_ids_.push_back(fleet_.target(t).id);
-    }
-    const int last_baseline_wave =
-        options_.baseline == BaselineCohort::kAllRemaining
-            ? static_cast<int>(plan_.waves.size()) - 1
-            : w + 1;
-    for (int b = w + 1;
-         b <= last_baseline_wave && b < static_cast<int>(plan_.waves.size());
-         ++b) {
-      for (Fleet::TargetIndex t : plan_.waves[b].targets) {
-        baseline_ids_.push_back(fleet_.target(t).id);
+  if (wave_start_.empty()) {
+    // Every wave's target ids, in plan order, once: each cohort is a slice.
+    wave_start_.reserve(plan_.waves.size() + 1);
+    for (const Wave& each : plan_.waves) {
+      wave_start_.push_back(plan_ids_.size());
+      for (Fleet::TargetIndex t : each.targets) {
+        plan_ids_.push_back(fleet_.target(t).id);
       }
     }
-    cached_wave_ = w;
+    wave_start_.push_back(plan_ids_.size());
   }
+  const int waves = static_cast<int>(plan_.waves.size());
+  auto slice = [&](int from, int to) {
+    return absl::MakeConstSpan(plan_ids_).subspan(
+        wave_start_[from], wave_start_[to] - wave_start_[from]);
+  };
   if (settled_wave_ != w) {
-    // Earlier waves' targets that run the new version. Rebuilt when the
-    // wave changes or a target's state does (SetTargetState).
+    // Earlier waves' targets that run the new version: all of them, a
+    // slice, unless a deploy failed or a target was rolled back. Rebuilt
+    // when the wave changes or a target's state does (SetTargetState).
     settled_ids_.clear();
-    for (int b = 0; b < w && b < static_cast<int>(plan_.waves.size()); ++b) {
+    bool all_new = true;
+    for (int b = 0; b < w && all_new; ++b) {
       for (Fleet::TargetIndex t : plan_.waves[b].targets) {
-        if (targets_.state[t] == kTargetNew) {
-          settled_ids_.push_back(fleet_.target(t).id);
+        if (targets_.state[t] != kTargetNew) {
+          all_new = false;
+          break;
+        }
+      }
+    }
+    settled_all_new_ = all_new;
+    if (!all_new) {
+      for (int b = 0; b < w; ++b) {
+        for (Fleet::TargetIndex t : plan_.waves[b].targets) {
+          if (targets_.state[t] == kTargetNew) {
+            settled_ids_.push_back(fleet_.target(t).id);
+          }
         }
       }
     }
@@ -86,9 +97,12 @@ GateContext RolloutEngine::WaveContext(int w, absl::Time now) {
   context.wave_name = wave.name;
   context.stage = wave.stage;
   context.wave_deployed_at = timers_.deployed_at;
-  context.wave_targets = wave_ids_;
-  context.baseline_targets = baseline_ids_;
-  context.settled_targets = settled_ids_;
+  context.wave_targets = slice(w, w + 1);
+  context.baseline_targets = options_.baseline == BaselineCohort::kAllRemaining
+                                 ? slice(w + 1, waves)
+                                 : slice(w + 1, std::min(w + 2, waves));
+  context.settled_targets =
+      settled_all_new_ ? slice(0, w) : absl::MakeConstSpan(settled_ids_);
   context.fleet = &fleet_;
   context.metric_source = options_.metric_source;
   context.alarm_source = options_.alarm_source;
