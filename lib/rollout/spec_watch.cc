@@ -50,6 +50,25 @@ absl::StatusOr<std::vector<std::unique_ptr<HealthGate>>> BuildBackgroundGates(
   return std::move(built->default_gates);
 }
 
+// WatchSpec.baseline; a value out of range (proto3 keeps unknown enum
+// values) is an error naming the field. Unset gives nullopt.
+absl::StatusOr<std::optional<BaselineCohort>> BaselineFromProto(
+    int value, const FieldPath& path) {
+  switch (value) {
+    case v1::WatchSpec::BASELINE_UNSPECIFIED:
+      return std::nullopt;
+    case v1::WatchSpec::BASELINE_NEXT_WAVE:
+      return BaselineCohort::kNextWave;
+    case v1::WatchSpec::BASELINE_ALL_REMAINING:
+      return BaselineCohort::kAllRemaining;
+    default:
+      return path.Invalid(
+          MustBe("must be BASELINE_UNSPECIFIED, BASELINE_NEXT_WAVE or "
+                 "BASELINE_ALL_REMAINING",
+                 value));
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<WatchConfig> WatchConfig::FromProto(const v1::WatchSpec& watch,
@@ -63,6 +82,9 @@ absl::StatusOr<WatchConfig> WatchConfig::FromProto(const v1::WatchSpec& watch,
                           path.Field("bake_recheck_interval"),
                           DurationRule::kNonNegative));
   }
+  SLUICE_ASSIGN_OR_RETURN(
+      out.baseline,
+      BaselineFromProto(watch.baseline(), path.Field("baseline")));
   if (!watch.has_background()) return out;
   const v1::BackgroundAnalysisSpec& proto = watch.background();
   const FieldPath background_path = path.Field("background");
@@ -103,6 +125,11 @@ v1::WatchSpec WatchConfig::ToProto() const {
     }
     b->set_starting_wave(background->starting_wave);
   }
+  if (baseline) {
+    out.set_baseline(*baseline == BaselineCohort::kAllRemaining
+                         ? v1::WatchSpec::BASELINE_ALL_REMAINING
+                         : v1::WatchSpec::BASELINE_NEXT_WAVE);
+  }
   return out;
 }
 
@@ -121,6 +148,12 @@ std::string WatchConfig::Summary() const {
         absl::FormatDuration(background->interval.value_or(kDefaultInterval)),
         " from wave ", background->starting_wave);
   }
+  if (baseline) {
+    absl::StrAppend(&out, ", baseline ",
+                    *baseline == BaselineCohort::kAllRemaining
+                        ? "every remaining target"
+                        : "the next wave");
+  }
   return out;
 }
 
@@ -129,6 +162,7 @@ absl::Status WatchConfig::Apply(const MetricSpecs& metrics,
   if (bake_recheck_interval) {
     options.bake_recheck_interval = *bake_recheck_interval;
   }
+  if (baseline) options.baseline = *baseline;
   if (!background) return absl::OkStatus();
   SLUICE_ASSIGN_OR_RETURN(std::vector<std::unique_ptr<HealthGate>> gates,
                           BuildBackgroundGates(metrics, background->gates));

@@ -1,7 +1,8 @@
 // Copyright 2026 The Sluice Authors.
 //
 // The `watch` part of a RolloutSpec (WatchSpec, proto/sluice/v1/
-// rollout_spec.proto): bake re-checks and background analysis, converted at
+// rollout_spec.proto): bake re-checks, background analysis and the gates'
+// baseline cohort, converted at
 // the rollout component's edge. WatchConfig holds the values; FromProto()
 // validates (naming the field's path) and converts, ToProto() gives the
 // message back, Apply() sets the RolloutOptions fields.
@@ -39,9 +40,13 @@ struct WatchConfig {
   // Unset: RolloutOptions' default.
   std::optional<absl::Duration> bake_recheck_interval;
   std::optional<Background> background;
+  // Unset (BASELINE_UNSPECIFIED): RolloutOptions' value.
+  std::optional<BaselineCohort> baseline;
 
   // Validates and converts. Errors are kInvalidArgument naming the field,
-  // e.g. "watch.background.interval: must be > 0 (got 0)",
+  // e.g. "watch.background.interval: must be > 0 (got 0)", "watch.baseline:
+  // must be BASELINE_UNSPECIFIED, BASELINE_NEXT_WAVE or
+  // BASELINE_ALL_REMAINING (got 7)",
   // "watch.background.gates[0].threshold.metric: names undeclared metric
   // \"p99\"".
   static absl::StatusOr<WatchConfig> FromProto(const v1::WatchSpec& proto,
@@ -51,11 +56,12 @@ struct WatchConfig {
   v1::WatchSpec ToProto() const;
 
   // "watch: re-checks every 5m, background analysis (2 gates) every 5m from
-  // wave 0".
+  // wave 0, baseline every remaining target".
   std::string Summary() const;
 
-  // Sets options.bake_recheck_interval and the background analysis
-  // (background_gate, background_interval, background_start_wave); fields
+  // Sets options.bake_recheck_interval, the background analysis
+  // (background_gate, background_interval, background_start_wave) and
+  // options.baseline; fields
   // this config leaves unset keep their values in `options`.
   absl::Status Apply(const MetricSpecs& metrics, RolloutOptions& options) const;
 };

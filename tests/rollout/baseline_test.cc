@@ -8,11 +8,15 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "lib/core/status_macros.h"
 #include "sluice/health_gate.h"
 #include "sluice/rollout.h"
+#include "sluice/spec.h"
 #include "sluice/testing/fake_clock.h"
 #include "sluice/testing/rollout_testing.h"
 #include "sluice/testing/status_matchers.h"
@@ -44,13 +48,15 @@ class CohortRecordingGate : public HealthGate {
   std::map<int, std::vector<std::string>>* seen_;
 };
 
-std::map<int, std::vector<std::string>> BaselinesSeen(BaselineCohort cohort) {
+// The baselines the gate saw, per wave, in a rollout of 6 targets in waves
+// of 1, 2 and 3 made with `options` (version and gate set here, stage gates
+// cleared).
+std::map<int, std::vector<std::string>> BaselinesSeen(RolloutOptions options) {
   std::map<int, std::vector<std::string>> baselines;
   const Fleet fleet = MakeFleet(6);
-  RolloutOptions options;
   options.version = "2.0";
   options.previous_version = "1.0";
-  options.baseline = cohort;
+  options.stage_gates.clear();
   options.gate = std::make_shared<CohortRecordingGate>(
       &GateContext::baseline_targets, &baselines);
   testing::FakeTransport transport(fleet.size(), "1.0");
@@ -62,6 +68,25 @@ std::map<int, std::vector<std::string>> BaselinesSeen(BaselineCohort cohort) {
   if (rollout == nullptr) return baselines;
   EXPECT_EQ(rollout->status(), RolloutStatus::kSucceeded);
   return baselines;
+}
+
+std::map<int, std::vector<std::string>> BaselinesSeen(BaselineCohort cohort) {
+  RolloutOptions options;
+  options.baseline = cohort;
+  return BaselinesSeen(options);
+}
+
+// The options a spec with `watch` makes, from `options`.
+absl::StatusOr<RolloutOptions> OptionsFromWatch(const std::string& watch,
+                                                RolloutOptions options) {
+  SLUICE_ASSIGN_OR_RETURN(
+      RolloutSpec spec,
+      RolloutSpec::Parse(absl::StrCat("name: \"x\" version: \"2.0\" "
+                                      "previous_version: \"1.0\" ",
+                                      watch),
+                         SpecFormat::kTextProto));
+  return Rollout::OptionsFromSpec(
+      spec, MakePlan({1, 2, 3}, absl::ZeroDuration()), std::move(options));
 }
 
 TEST(BaselineCohortTest, NextWaveByDefault) {
@@ -82,6 +107,35 @@ TEST(BaselineCohortTest, AllRemainingIsEveryLaterWave) {
               ElementsAre("web-1", "web-2", "web-3", "web-4", "web-5"));
   EXPECT_THAT(seen[1], ElementsAre("web-3", "web-4", "web-5"));
   EXPECT_THAT(seen[2], IsEmpty());
+}
+
+// WatchSpec.baseline chooses the cohort; unset keeps the host's choice.
+TEST(BaselineCohortTest, TheSpecChoosesTheCohort) {
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      RolloutOptions all,
+      OptionsFromWatch("watch { baseline: BASELINE_ALL_REMAINING }", {}));
+  EXPECT_EQ(all.baseline, BaselineCohort::kAllRemaining);
+  std::map<int, std::vector<std::string>> seen = BaselinesSeen(all);
+  EXPECT_THAT(seen[0],
+              ElementsAre("web-1", "web-2", "web-3", "web-4", "web-5"));
+
+  RolloutOptions host;
+  host.baseline = BaselineCohort::kAllRemaining;
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      RolloutOptions next,
+      OptionsFromWatch("watch { baseline: BASELINE_NEXT_WAVE }", host));
+  EXPECT_EQ(next.baseline, BaselineCohort::kNextWave);
+  seen = BaselinesSeen(next);
+  EXPECT_THAT(seen[0], ElementsAre("web-1", "web-2"));
+
+  SLUICE_ASSERT_OK_AND_ASSIGN(
+      RolloutOptions kept,
+      OptionsFromWatch("watch { bake_recheck_interval { seconds: 60 } }",
+                       host));
+  EXPECT_EQ(kept.baseline, BaselineCohort::kAllRemaining);
+  SLUICE_ASSERT_OK_AND_ASSIGN(RolloutOptions no_watch,
+                              OptionsFromWatch("", host));
+  EXPECT_EQ(no_watch.baseline, BaselineCohort::kAllRemaining);
 }
 
 // GateContext::settled_targets: earlier waves' targets on the new version,

@@ -93,6 +93,7 @@ constexpr char kFullSpec[] = R"pb(
       interval { seconds: 600 }
       starting_wave: 1
     }
+    baseline: BASELINE_ALL_REMAINING
   }
 )pb";
 
@@ -198,6 +199,7 @@ TEST(SpecConvertTest, WatchPartIsConvertedToValues) {
   EXPECT_EQ(data.watch->background->interval, absl::Minutes(10));
   EXPECT_EQ(data.watch->background->starting_wave, 1);
   EXPECT_EQ(data.watch->background->gates.size(), 1u);
+  EXPECT_EQ(data.watch->baseline, BaselineCohort::kAllRemaining);
 
   RolloutOptions options;
   ASSERT_THAT(data.watch->Apply(data.metrics, options), IsOk());
@@ -205,6 +207,7 @@ TEST(SpecConvertTest, WatchPartIsConvertedToValues) {
   EXPECT_EQ(options.background_interval, absl::Minutes(10));
   EXPECT_EQ(options.background_start_wave, 1);
   EXPECT_NE(options.background_gate, nullptr);
+  EXPECT_EQ(options.baseline, BaselineCohort::kAllRemaining);
 }
 
 TEST(SpecConvertTest, RollbackConfigRejectsWhatTheSpecRejects) {

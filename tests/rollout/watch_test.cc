@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -25,6 +27,7 @@
 #include "sluice/testing/fake_metric_source.h"
 #include "sluice/testing/rollout_testing.h"
 #include "sluice/testing/status_matchers.h"
+#include "sluice/v1/rollout_spec.pb.h"
 
 namespace sluice {
 namespace {
@@ -492,6 +495,39 @@ TEST(WatchSpecTest, BadWatchFieldsNameThePath) {
               testing::StatusIs(
                   absl::StatusCode::kInvalidArgument,
                   ::testing::HasSubstr("watch.background.starting_wave")));
+  EXPECT_THAT(parse("baseline: 7"),
+              testing::StatusIs(absl::StatusCode::kInvalidArgument,
+                                ::testing::HasSubstr("watch.baseline")));
+  // A message built in code keeps an unknown enum value; the spec names it.
+  v1::RolloutSpec proto;
+  proto.set_name("x");
+  proto.set_version("2");
+  proto.mutable_watch()->set_baseline(static_cast<v1::WatchSpec::Baseline>(7));
+  EXPECT_THAT(RolloutSpec::FromProto(proto),
+              testing::StatusIs(
+                  absl::StatusCode::kInvalidArgument,
+                  ::testing::HasSubstr("watch.baseline: must be "
+                                       "BASELINE_UNSPECIFIED, "
+                                       "BASELINE_NEXT_WAVE or "
+                                       "BASELINE_ALL_REMAINING (got 7)")));
+}
+
+TEST(WatchSpecTest, SummaryNamesTheBaselineCohort) {
+  auto summary = [](const std::string& watch) -> std::string {
+    absl::StatusOr<RolloutSpec> spec = RolloutSpec::Parse(
+        absl::StrCat("name: \"x\" version: \"2\" watch { ", watch, " }"),
+        SpecFormat::kTextProto);
+    EXPECT_TRUE(spec.ok()) << spec.status();
+    return spec.ok() ? spec->Summary() : "";
+  };
+  EXPECT_THAT(summary("baseline: BASELINE_ALL_REMAINING"),
+              ::testing::HasSubstr(
+                  "watch: re-checks every 5m, baseline every remaining "
+                  "target"));
+  EXPECT_THAT(summary("baseline: BASELINE_NEXT_WAVE"),
+              ::testing::HasSubstr("baseline the next wave"));
+  EXPECT_THAT(summary("bake_recheck_interval { seconds: 60 }"),
+              ::testing::Not(::testing::HasSubstr("baseline")));
 }
 
 // ---------------------------------------------------------------------------
