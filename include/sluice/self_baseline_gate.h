@@ -36,7 +36,9 @@
 // no target is left on the old version) passes unjudged, or, with
 // judge_without_control, is judged by the same test without the control's
 // terms (stats::RateRatioTest(): R = wave after / wave before) against
-// fallback_null_ratio, and its verdict says it had no control.
+// fallback_null_ratio, and its verdict says it had no control. With
+// early_pass_margin, a look that does not fail passes at once when the
+// wave is shown better than that multiple of the null (below).
 //
 // Example:
 //
@@ -130,6 +132,21 @@ struct SelfBaselineGateOptions {
   // specs (fallback_null_ratio unset, i.e. null_ratio 1) start failing last
   // waves on ordinary drift; a spec opts in once it has chosen that margin.
   bool judge_without_control = false;
+  // Pass before `duration` once the wave is shown better than this multiple
+  // of the null ratio in use (null_ratio, or fallback_null_ratio): at a
+  // look whose cells have min_requests, when the one-sided test of
+  // R >= null * early_pass_margin rejects at early_pass_level (the upper
+  // confidence bound of R, at 1 - early_pass_level, is below null *
+  // early_pass_margin). A good release then stops waiting once its data
+  // shows it good, which lets `duration` be sized for a smaller effect
+  // without making every release wait it out. An early pass never fails a
+  // release, so alpha still bounds false failures; what it costs is power
+  // near the margin: a release whose R is null * early_pass_margin passes
+  // early with probability at most early_pass_level at each look. 0: off;
+  // else finite and > 1. Default: 0 (off).
+  double early_pass_margin = 0;
+  // Each look's early-pass level, in (0, 0.5). Default: 0.01.
+  double early_pass_level = 0.01;
   // Requests each of the four cells needs by the last look; >= 0.
   // Default: 1000.
   int64_t min_requests = 1000;

@@ -292,6 +292,27 @@ class SelfBaselineGate : public HealthGate {
       return Decide(state, context.now, Outcome::kFail, summary, obs);
     }
     if (last) return Decide(state, context.now, Outcome::kPass, summary, obs);
+    if (o_.early_pass_margin > 0) {
+      // The same test against null * margin; its p-value is P(Z >= z'), so
+      // the lower one-sided p-value (of H0: R >= null * margin) is 1 - it.
+      const double bound = null_ratio * o_.early_pass_margin;
+      absl::StatusOr<stats::DidResult> shown =
+          no_control ? stats::RateRatioTest(cell[0], cell[1], bound)
+                     : stats::RatioOfRatiosTest(cell[0], cell[1], cell[2],
+                                                cell[3], bound);
+      if (shown.ok()) {
+        const double p_below = 1 - shown->p_value;
+        obs.push_back({"early_pass_bound", bound, ""});
+        obs.push_back({"early_pass_p_value", p_below, ""});
+        if (p_below < o_.early_pass_level) {
+          return Decide(state, context.now, Outcome::kPass,
+                        absl::StrCat(summary, "; passed early: shown below x",
+                                     Num(bound), " (p ", Num(p_below), " vs ",
+                                     Num(o_.early_pass_level), ")"),
+                        obs);
+        }
+      }
+    }
     Record(state, context.now, Outcome::kPass, summary, obs);
     return Verdict::Hold(
         name_, start + (look + 1) * o_.interval + o_.delivery_delay,
@@ -473,6 +494,18 @@ absl::StatusOr<std::unique_ptr<HealthGate>> NewSelfBaselineGate(
         "needs control kSameZone (CONTROL_SAME_ZONE): settled targets are "
         "taken from the wave's zones");
   }
+  if (o.early_pass_margin != 0 &&
+      !(std::isfinite(o.early_pass_margin) && o.early_pass_margin > 1)) {
+    return InvalidArgumentAt(
+        "early_pass_margin",
+        absl::StrCat("must be 0 (off) or finite and > 1 (got ",
+                     o.early_pass_margin, ")"));
+  }
+  if (!(o.early_pass_level > 0 && o.early_pass_level < 0.5)) {
+    return InvalidArgumentAt(
+        "early_pass_level",
+        absl::StrCat("must be in (0, 0.5) (got ", o.early_pass_level, ")"));
+  }
   if (o.min_requests < 0) {
     return InvalidArgumentAt("min_requests", absl::StrCat("must be >= 0 (got ",
                                                           o.min_requests, ")"));
@@ -540,6 +573,8 @@ absl::StatusOr<std::unique_ptr<HealthGate>> SelfBaselineFromProto(
     o.fallback_null_ratio = p.fallback_null_ratio();
   }
   if (p.has_min_requests()) o.min_requests = p.min_requests();
+  if (p.has_early_pass_margin()) o.early_pass_margin = p.early_pass_margin();
+  if (p.has_early_pass_level()) o.early_pass_level = p.early_pass_level();
   o.judge_without_control = p.judge_without_control();
   o.control = p.control() == v1::SelfBaselineGateSpec::CONTROL_BASELINE
                   ? ControlScope::kBaseline

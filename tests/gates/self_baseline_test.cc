@@ -29,6 +29,7 @@ namespace {
 
 using ::sluice::testing::StatusIs;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 const absl::Time kDeployed = absl::FromUnixSeconds(1'800'000'000);
 
@@ -199,6 +200,67 @@ TEST_F(SelfBaselineTest, ADoubledErrorRateFailsAtTheThirdLook) {
   EXPECT_THAT(v.reason, HasSubstr("wave's rate of errors x2 since the deploy"));
   // Look 3's share of alpha: 0.01 ((3/6)^3 - (2/6)^3).
   EXPECT_NEAR(Observed(v, "level"), 0.01 * (0.125 - 1.0 / 27), 1e-15);
+}
+
+// early_pass_margin: a release shown better than margin x the null passes
+// at that look; one that is not runs on (and still fails when bad).
+TEST_F(SelfBaselineTest, AGoodReleasePassesEarlyOnceShownBelowTheMargin) {
+  GateState whole;
+  EXPECT_EQ(Observed(Run(*Gate(), whole), "look"), 6.0);
+
+  options_.early_pass_margin = 2;
+  GateState early;
+  const Verdict v = Run(*Gate(), early);
+  EXPECT_EQ(v.outcome, Outcome::kPass) << v.reason;
+  EXPECT_EQ(Observed(v, "early_pass_bound"), 2.0);
+  // R is 1, so the upper bound's z is -log 2 / se, se the quasi-Poisson
+  // standard error of the four cells (sum of dispersion / errors).
+  double variance = 0;
+  for (const char* cell :
+       {"wave_after", "wave_before", "control_after", "control_before"}) {
+    variance += Observed(v, absl::StrCat(cell, ".dispersion")) /
+                Observed(v, absl::StrCat(cell, ".errors"));
+  }
+  EXPECT_NEAR(
+      Observed(v, "early_pass_p_value"),
+      0.5 * std::erfc(std::log(2.0) / std::sqrt(variance) / std::sqrt(2.0)),
+      1e-12);
+  EXPECT_LT(Observed(v, "early_pass_p_value"), 0.01);
+  EXPECT_THAT(v.reason, HasSubstr("passed early: shown below x2 (p 0.00"));
+  // Look 2, 9 minutes after the deploy: the first look's 4 minutes are too
+  // few.
+  EXPECT_EQ(Observed(v, "look"), 2.0);
+  EXPECT_EQ(*early.completed, Outcome::kPass);
+
+  // A stricter level waits for more data.
+  options_.early_pass_level = 0.001;
+  GateState strict;
+  EXPECT_EQ(Observed(Run(*Gate(), strict), "look"), 4.0);
+
+  // The bound is a multiple of the null in use.
+  options_.early_pass_level = 0.01;
+  options_.null_ratio = 1.5;
+  GateState relative;
+  const Verdict r = Run(*Gate(), relative);
+  EXPECT_EQ(Observed(r, "early_pass_bound"), 3.0);
+  EXPECT_EQ(Observed(r, "look"), 1.0);
+}
+
+TEST_F(SelfBaselineTest, AnEarlyPassNeverPassesABadRelease) {
+  options_.early_pass_margin = 1.5;
+  source_.release = 2;
+  GateState state;
+  const Verdict v = Run(*Gate(), state);
+  EXPECT_EQ(v.outcome, Outcome::kFail) << v.reason;
+  EXPECT_EQ(Observed(v, "look"), 3.0);
+  // Close to the margin: never shown below it, never shown above the null
+  // at these counts, so it runs the whole duration.
+  source_.release = 1.4;
+  GateState near;
+  const Verdict n = Run(*Gate(), near);
+  EXPECT_EQ(n.outcome, Outcome::kPass);
+  EXPECT_EQ(Observed(n, "look"), 6.0);
+  EXPECT_THAT(n.reason, Not(HasSubstr("passed early")));
 }
 
 TEST_F(SelfBaselineTest, AZoneIncidentCancelsAgainstTheSameZoneControl) {
@@ -530,6 +592,12 @@ TEST(SelfBaselineOptionsTest, BadOptionsNameTheField) {
   bad([](auto& c) { c.before_gap = -absl::Minutes(1); },
       "before_gap: must be >= 0");
   bad([](auto& c) { c.min_requests = -1; }, "min_requests: must be >= 0");
+  bad([](auto& c) { c.early_pass_margin = 1; },
+      "early_pass_margin: must be 0 (off) or finite and > 1 (got 1)");
+  bad([](auto& c) { c.early_pass_margin = -2; }, "early_pass_margin");
+  bad([](auto& c) { c.early_pass_level = 0.5; },
+      "early_pass_level: must be in (0, 0.5)");
+  bad([](auto& c) { c.early_pass_level = 0; }, "early_pass_level");
   bad(
       [](auto& c) {
         c.control = ControlScope::kBaseline;
@@ -596,6 +664,19 @@ TEST(SelfBaselineSpecTest, BuildsFromTheSpecAndNamesBadFields) {
                        HasSubstr("gates.default[0].self_baseline."
                                  "settled_control: needs control")));
   control->clear_control();
+  control->set_early_pass_margin(0.5);
+  EXPECT_THAT(internal::BuildGates(spec),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("gates.default[0].self_baseline."
+                                 "early_pass_margin: must be 0")));
+  control->set_early_pass_margin(1.5);
+  control->set_early_pass_level(0.7);
+  EXPECT_THAT(internal::BuildGates(spec),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("self_baseline.early_pass_level")));
+  control->clear_early_pass_level();
+  SLUICE_EXPECT_OK(internal::BuildGates(spec).status());
+  control->clear_early_pass_margin();
   // Durations go through the one conversion, naming the field.
   v1::SelfBaselineGateSpec* sb =
       spec.mutable_gates()->mutable_default_(0)->mutable_self_baseline();
