@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -13,7 +14,6 @@
 #include "absl/types/span.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "lib/core/status_macros.h"
 #include "sluice/health_gate.h"
 #include "sluice/rollout.h"
 #include "sluice/spec.h"
@@ -79,14 +79,14 @@ std::map<int, std::vector<std::string>> BaselinesSeen(BaselineCohort cohort) {
 // The options a spec with `watch` makes, from `options`.
 absl::StatusOr<RolloutOptions> OptionsFromWatch(const std::string& watch,
                                                 RolloutOptions options) {
-  SLUICE_ASSIGN_OR_RETURN(
-      RolloutSpec spec,
-      RolloutSpec::Parse(absl::StrCat("name: \"x\" version: \"2.0\" "
-                                      "previous_version: \"1.0\" ",
-                                      watch),
-                         SpecFormat::kTextProto));
+  absl::StatusOr<RolloutSpec> spec = RolloutSpec::Parse(
+      absl::StrCat("name: \"x\" version: \"2.0\" previous_version: "
+                   "\"1.0\" ",
+                   watch),
+      SpecFormat::kTextProto);
+  if (!spec.ok()) return spec.status();
   return Rollout::OptionsFromSpec(
-      spec, MakePlan({1, 2, 3}, absl::ZeroDuration()), std::move(options));
+      *spec, MakePlan({1, 2, 3}, absl::ZeroDuration()), std::move(options));
 }
 
 TEST(BaselineCohortTest, NextWaveByDefault) {
